@@ -1,0 +1,54 @@
+// One esbuild script for every bundle: extension host (node), CLI (node),
+// inference worker (node), remote runner (node) and webviews (browser).
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const root = path.resolve(import.meta.dirname, '..');
+
+/** Node bundles: `vscode` is provided by the host, onnxruntime-node is a native package. */
+const nodeEntries = {
+  extension: 'src/extension/extension.ts',
+  cli: 'src/cli/main.ts',
+  inferenceWorker: 'src/core/engine/inferenceWorker.ts',
+  remoteRunner: 'src/core/remote/runner/nodeRunner.ts',
+};
+/** Browser bundles: one per webview app (webview/<name>/main.ts). */
+const webviewDir = path.join(root, 'webview');
+const webviewEntries = Object.fromEntries(
+  readdirSync(webviewDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(webviewDir, d.name, 'main.ts')))
+    .map((d) => [d.name, path.join('webview', d.name, 'main.ts')]),
+);
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', absWorkingDir: root };
+const existing = (entries) => Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(path.join(root, f))));
+
+const configs = [
+  {
+    ...common,
+    entryPoints: existing(nodeEntries),
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'onnxruntime-node', 'ssh2', 'cpu-features'],
+  },
+  {
+    ...common,
+    entryPoints: webviewEntries,
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    loader: { '.css': 'text' },
+  },
+].filter((c) => Object.keys(c.entryPoints).length > 0);
+
+if (watch) {
+  for (const c of configs) (await esbuild.context(c)).watch();
+} else {
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+}
