@@ -1,0 +1,41 @@
+"""Loss of method spec section 6:
+MSE on valid pixels + lambda_d B(M_data, s_d) + lambda_w sum_l B(M_w,l, s_w)
++ small L1 on S and I, with B(M, s) = relu(mean(M) - (1 - s)) on the HARD
+masks through the straight-through estimator (batch averages)."""
+from typing import Dict, Optional
+
+import torch
+
+
+def masked_mse(pred: torch.Tensor, target: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+    """Mean squared error over valid entries only (fill values never enter:
+    invalid targets are 0 and their weight is 0)."""
+    v = valid.to(pred.dtype)
+    return ((pred - target) ** 2 * v).sum() / v.sum().clamp(min=1.0)
+
+
+def masked_mae(pred: torch.Tensor, target: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+    v = valid.to(pred.dtype)
+    return ((pred - target).abs() * v).sum() / v.sum().clamp(min=1.0)
+
+
+def budget(mask: torch.Tensor, s: float) -> torch.Tensor:
+    """B(M, s) = relu(mean(M) - (1 - s))."""
+    return torch.relu(mask.mean() - (1.0 - s))
+
+
+def total_loss(out: dict, target: torch.Tensor, valid: torch.Tensor, s_d: float, s_w: float,
+               lambda_d: float, lambda_w: float, l1_s: float = 1e-3, l1_i: float = 1e-3) -> Dict[str, torch.Tensor]:
+    mse = masked_mse(out["prediction"], target, valid)
+    zero = mse.new_zeros(())
+    b_d = budget(out["data_mask_hard"], s_d) if out["data_mask_hard"] is not None else zero
+    gates = [g for g in out["budget_gates"] if g is not None]
+    b_w = sum((budget(g, s_w) for g in gates), zero)
+    l1 = zero
+    if out["importance"] is not None:
+        l1 = l1 + l1_s * out["importance"].mean()
+    scores = [s for s in out["gate_scores"] if s is not None]
+    if scores:
+        l1 = l1 + l1_i * sum(s.mean() for s in scores) / len(scores)
+    loss = mse + lambda_d * b_d + lambda_w * b_w + l1
+    return {"loss": loss, "mse": mse, "b_d": b_d, "b_w": b_w, "l1": l1}

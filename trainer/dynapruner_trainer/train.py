@@ -1,0 +1,173 @@
+"""Train one backbone / variant on the storm data and export a contract checkpoint.
+
+    python -m dynapruner_trainer.train --backbone simvp --variant dynapruner \
+        --data demo/data/ncl --out demo/checkpoints/simvp_dynapruner.onnx \
+        --init-from demo/checkpoints/simvp_dense.onnx.pt --epochs 150 --seed 0
+
+Writes `<out>` (ONNX + `dynapruner` metadata) and `<out>.pt` (state + config).
+Works under `torchrun --nproc_per_node=N` (DDP; gloo on CPU, nccl on GPU):
+each epoch's seeded permutation is split across ranks, gradients are averaged.
+
+Training notes followed (method spec section 6): masked variants warm-start
+from the dense model; soft masks for the first `--soft-frac` of epochs; the
+budget weights ramp linearly from 0 over the first `--ramp-frac` of epochs;
+gates start on (head bias +3, tau 0.5); at least one filter per unit.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+
+from . import data as D
+from . import dist as DI
+from .evaluate import evaluate_model, format_report
+from .losses import total_loss
+from .variants import DynaModel, apply_l1_static_pruning, bake_static_pruning
+
+
+def set_seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def parse(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--backbone", default="simvp", choices=["simvp", "convlstm", "tau"])
+    ap.add_argument("--variant", default="dynapruner",
+                    choices=["dense", "mp_l1", "dp_only", "mp_only", "independent", "dynapruner"])
+    ap.add_argument("--data", nargs="*", default=None, help="storm directory or the six storm files")
+    ap.add_argument("--out", required=True, help="output .onnx (also writes <out>.pt)")
+    ap.add_argument("--s-d", type=float, default=0.7)
+    ap.add_argument("--s-w", type=float, default=0.7)
+    ap.add_argument("--lambda-d", type=float, default=0.5)
+    ap.add_argument("--lambda-w", type=float, default=0.5)
+    ap.add_argument("--epochs", type=int, default=150)
+    ap.add_argument("--lr", type=float, default=None, help="default 2e-3 dense, 1e-3 masked")
+    ap.add_argument("--batch", type=int, default=8, help="global batch (split across ranks)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--soft-frac", type=float, default=0.2)
+    ap.add_argument("--ramp-frac", type=float, default=0.5)
+    ap.add_argument("--theta-d", type=float, default=0.5)
+    ap.add_argument("--init-from", default=None, help="dense .pt to warm-start from")
+    ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--io-prefix", default=None, help="write <prefix>.outputs.npy (PyTorch predictions on test inputs)")
+    ap.add_argument("--quiet", action="store_true")
+    return ap.parse_args(argv)
+
+
+def train(a) -> dict:
+    rank, world, device = DI.init()
+    torch.set_num_threads(a.threads)
+    set_seed(a.seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    fields = D.load_storm(a.data)
+    tr = D.windows(fields, "train")
+    te = D.windows(fields, "test")
+    model = DynaModel(a.backbone, a.variant, grid=fields.values.shape[-2:],
+                      channels=fields.values.shape[1], theta_d=a.theta_d)
+    kept = None
+    if a.init_from:
+        blob = torch.load(a.init_from, map_location="cpu")
+        missing, unexpected = model.load_state_dict(blob["state"], strict=False)
+        if unexpected:
+            raise ValueError(f"--init-from has unexpected keys {unexpected[:5]}")
+    if a.variant == "mp_l1":
+        if not a.init_from:
+            raise ValueError("mp_l1 prunes a trained dense model: pass --init-from dense.pt")
+        kept = apply_l1_static_pruning(model, a.s_w)
+    model.to(device)
+    net = model
+    if world > 1:
+        net = torch.nn.parallel.DistributedDataParallel(model, find_unused_parameters=True)
+    masked = a.variant not in ("dense", "mp_l1")
+    lr = a.lr if a.lr is not None else (2e-3 if a.variant == "dense" else 1e-3)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(1, a.epochs), eta_min=lr * 0.05)
+    x_tr = torch.from_numpy(tr["inputs"])
+    y_tr = torch.from_numpy(tr["targets"])
+    v_tr = torch.from_numpy(tr["valid"])
+    gen = torch.Generator().manual_seed(a.seed)
+    per_rank = max(1, a.batch // world)
+    t0 = time.time()
+    log = []
+    for ep in range(a.epochs):
+        model.train()
+        model.phase = "soft" if masked and ep < int(a.soft_frac * a.epochs) else "hard"
+        ramp = min(1.0, (ep + 1) / max(1.0, a.ramp_frac * a.epochs)) if masked else 0.0
+        perm = torch.randperm(len(x_tr), generator=gen)
+        tot = {"loss": 0.0, "mse": 0.0, "b_d": 0.0, "b_w": 0.0}
+        nb = 0
+        for i in range(0, len(perm), per_rank * world):
+            idx = perm[i:i + per_rank * world][rank::world]
+            if len(idx) == 0:
+                continue
+            x, y, v = x_tr[idx].to(device), y_tr[idx].to(device), v_tr[idx].to(device)
+            out = net(x)
+            ls = total_loss(out, y, v, a.s_d, a.s_w, a.lambda_d * ramp, a.lambda_w * ramp)
+            opt.zero_grad()
+            ls["loss"].backward()
+            opt.step()
+            with torch.no_grad():
+                for u in model.backbone.units:
+                    u.tau.clamp_(0.05, 0.95)
+            for k in tot:
+                tot[k] += float(ls[k])
+            nb += 1
+        sched.step()
+        rec = {k: v / max(nb, 1) for k, v in tot.items()}
+        rec["epoch"] = ep
+        log.append(rec)
+        if rank == 0 and not a.quiet and (ep % 10 == 0 or ep == a.epochs - 1):
+            print(f"[{a.backbone}/{a.variant}] ep {ep:3d} {model.phase:4s} loss {rec['loss']:.4f} mse {rec['mse']:.4f}"
+                  f" b_d {rec['b_d']:.3f} b_w {rec['b_w']:.3f} ({time.time() - t0:.0f}s)", flush=True)
+    model.cpu()
+    if a.variant == "mp_l1":
+        bake_static_pruning(model)
+    result = {"train_seconds": time.time() - t0, "world_size": world}
+    if rank == 0:
+        r = evaluate_model(model, te)
+        preds = r.pop("_predictions")
+        result["eval"] = r
+        if not a.quiet:
+            print(format_report(os.path.basename(a.out), r), flush=True)
+        training = {
+            "seed": a.seed, "epochs": a.epochs, "lambda_d": a.lambda_d, "lambda_w": a.lambda_w,
+            "lr": lr, "batch": a.batch, "soft_frac": a.soft_frac, "ramp_frac": a.ramp_frac,
+            "world_size": world, "init_from": os.path.basename(a.init_from) if a.init_from else None,
+            "test_mse": r["mse"], "test_mae": r["mae"], "persistence_test_mse": r["persistence_mse"],
+            "test_effective_macs_mean": r["macs"]["effective"]["mean"], "test_dense_macs": r["macs"]["dense"],
+            "importance_roc_auc": r.get("importance", {}).get("roc_auc"),
+            "final_train_loss": log[-1]["loss"] if log else None,
+        }
+        os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+        torch.save({"cfg": model.cfg, "state": model.state_dict(), "training": training,
+                    "normalization": {"mean": fields.mean, "std": fields.std}, "channels": fields.channels,
+                    "targets": {"s_d": a.s_d, "s_w": a.s_w}, "static_kept": kept,
+                    "dataset": {"name": fields.name, "files": fields.files, **{k: list(v) for k, v in fields.split.items()}}},
+                   a.out + ".pt")
+        if not a.no_export:
+            from .export import export_checkpoint
+            export_checkpoint(model, a.out, fields, training, {"s_d": a.s_d, "s_w": a.s_w}, kept)
+        if a.io_prefix:
+            np.save(a.io_prefix + ".outputs.npy", preds.astype(np.float32))
+        result["training"] = training
+    DI.finish(world)
+    return result
+
+
+def main(argv=None) -> int:
+    train(parse(argv))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
