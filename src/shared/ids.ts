@@ -1,0 +1,84 @@
+/**
+ * Every id the extension contributes (commands, views, contexts, settings,
+ * webview types) in one place. package.json `contributes` uses the same
+ * strings; `test/vscode` and the e2e test check that the two agree.
+ */
+
+/** Prefix of every contributed id. */
+export const NS = 'dynapruner';
+
+/** Command ids (palette, menus, tree items). */
+export const Commands = {
+  inspectCheckpoint: 'dynapruner.inspectCheckpoint',
+  analyzeCheckpoint: 'dynapruner.analyzeCheckpoint',
+  analyzeSamples: 'dynapruner.analyzeSamples',
+  runRobustnessSweep: 'dynapruner.runRobustnessSweep',
+  showFlopsBreakdown: 'dynapruner.showFlopsBreakdown',
+  showFilterActivity: 'dynapruner.showFilterActivity',
+  compareCheckpoints: 'dynapruner.compareCheckpoints',
+  exportReport: 'dynapruner.exportReport',
+  /** Registered by the remote part (`registerRemote`). */
+  profileOnRemoteDevice: 'dynapruner.profileOnRemoteDevice',
+  openRun: 'dynapruner.openRun',
+  deleteRun: 'dynapruner.deleteRun',
+  refreshCheckpoints: 'dynapruner.refreshCheckpoints',
+  refreshRuns: 'dynapruner.refreshRuns',
+  showLog: 'dynapruner.showLog',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** View container and tree view ids. */
+export const Views = {
+  container: 'dynapruner',
+  checkpoints: 'dynapruner.checkpoints',
+  runs: 'dynapruner.runs',
+  /** Filled by the remote part. */
+  devices: 'dynapruner.devices',
+} as const;
+
+/** Custom editor view type for *.onnx. */
+export const CUSTOM_EDITOR_VIEW_TYPE = 'dynapruner.checkpointOverview';
+
+/** Webview panel kinds; each has a bundle `dist/webview/<kind>.js` and a panel view type `dynapruner.panel.<kind>`. */
+export const PANEL_KINDS = ['overview', 'masks', 'filters', 'flops', 'robustness', 'compare'] as const;
+export type PanelKind = (typeof PANEL_KINDS)[number];
+
+/** View type of a webview panel of a kind (used by the panel serializers). */
+export function panelViewType(kind: PanelKind): string {
+  return `dynapruner.panel.${kind}`;
+}
+
+/** Human titles of the panels. */
+export const PANEL_TITLES: Record<PanelKind, string> = {
+  overview: 'Overview',
+  masks: 'Masks',
+  filters: 'Filter Activity',
+  flops: 'FLOPs Breakdown',
+  robustness: 'Robustness',
+  compare: 'Compare Checkpoints',
+};
+
+/** `when`-clause context keys set by the extension. */
+export const Contexts = {
+  /** True while an analysis or sweep runs. */
+  busy: 'dynapruner.busy',
+  /** False in an untrusted workspace (inspection only). */
+  trusted: 'dynapruner.trusted',
+} as const;
+
+/** Settings (all under `dynapruner.`). */
+export const Settings = {
+  dataFiles: 'dynapruner.data.files',
+  maxSamples: 'dynapruner.data.maxSamples',
+  noiseSigmas: 'dynapruner.sweep.noiseSigmas',
+  failureRates: 'dynapruner.sweep.failureRates',
+  baselines: 'dynapruner.sweep.baselines',
+  seeds: 'dynapruner.sweep.seeds',
+  dataThresholds: 'dynapruner.sweep.dataThresholds',
+  tauOffsets: 'dynapruner.sweep.tauOffsets',
+  workers: 'dynapruner.engine.workers',
+  runsFolder: 'dynapruner.runs.folder',
+} as const;
+
+/** Output channel name. */
+export const LOG_CHANNEL = 'Dyna-Pruner';

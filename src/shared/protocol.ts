@@ -1,0 +1,175 @@
+/**
+ * Typed message protocol between the extension host and the webviews.
+ *
+ * One tagged interface per message, grouped into {@link ToWebview} (host to
+ * webview) and {@link FromWebview} (webview to host). Types only, apart from
+ * the message-type lists used by the validators in `./validate.ts`: the host
+ * validates every incoming message with `parseFromWebview` before use, the
+ * webviews validate with `isToWebview`.
+ *
+ * The handshake: a webview posts {@link ReadyMessage}; the host answers with
+ * {@link InitMessage} and then streams data messages. Work the host runs for a
+ * panel has a `jobId`; progress, streamed samples and the end of the job carry
+ * it, and {@link CancelMessage} names it.
+ */
+import type { Analysis, SampleAnalysis, SweepResult, LayerInfo, UnitInfo, ModelRef, DataRef, PaperTables } from '../core/engine/results';
+import type { PanelKind } from './ids';
+import type { OverviewModel, CompareModel } from './models';
+
+// ---------------------------------------------------------------- host -> webview
+
+/** First message after `ready`: which panel, whether the workspace is trusted, restored UI state. */
+export interface InitMessage {
+  type: 'init';
+  /** Panel kind the webview renders. */
+  panel: PanelKind;
+  /** False in an untrusted workspace: the webview shows the inspection-only banner. */
+  trusted: boolean;
+  /** Title line (checkpoint name). */
+  title: string;
+}
+
+/** Model facts (Overview panel and custom editor). */
+export interface OverviewMessage {
+  type: 'overview';
+  overview: OverviewModel;
+}
+
+/** An analysis starts: static facts before any sample arrives. */
+export interface AnalysisStartMessage {
+  type: 'analysisStart';
+  jobId: string;
+  model: ModelRef;
+  data: DataRef | null;
+  layers: LayerInfo[];
+  units: UnitInfo[];
+  denseMacs: number;
+  /** Number of samples that will be streamed. */
+  total: number;
+}
+
+/** Samples analysed so far (streamed while the job runs). */
+export interface AnalysisSamplesMessage {
+  type: 'analysisSamples';
+  jobId: string;
+  samples: SampleAnalysis[];
+}
+
+/** The complete analysis (at the end of a job, or when a saved run is opened). */
+export interface AnalysisMessage {
+  type: 'analysis';
+  jobId: string | null;
+  analysis: Analysis;
+}
+
+/** A complete sweep result (Robustness panel). */
+export interface SweepMessage {
+  type: 'sweep';
+  jobId: string | null;
+  sweep: SweepResult;
+}
+
+/** Checkpoints side by side (Compare panel). */
+export interface CompareMessage {
+  type: 'compare';
+  compare: CompareModel;
+}
+
+/** Progress of a running job. */
+export interface ProgressMessage {
+  type: 'progress';
+  jobId: string;
+  /** Fraction done, 0..1. */
+  fraction: number;
+  /** Short human text ("sample 12/64"). */
+  message: string;
+}
+
+/** A job ended (ok, cancelled or failed). */
+export interface JobEndMessage {
+  type: 'jobEnd';
+  jobId: string;
+  outcome: 'done' | 'cancelled' | 'failed';
+  /** Error text when failed. */
+  error?: string;
+  /** Run folder id when the result was saved. */
+  runId?: string;
+}
+
+/** A message for the user inside the panel (errors that are not tied to a job). */
+export interface NoticeMessage {
+  type: 'notice';
+  level: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+/** Host to webview. */
+export type ToWebview =
+  | InitMessage
+  | OverviewMessage
+  | AnalysisStartMessage
+  | AnalysisSamplesMessage
+  | AnalysisMessage
+  | SweepMessage
+  | CompareMessage
+  | ProgressMessage
+  | JobEndMessage
+  | NoticeMessage;
+
+// ---------------------------------------------------------------- webview -> host
+
+/** The webview's script loaded and listens. */
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+/** Cancel a running job (the panel's cancel button). */
+export interface CancelMessage {
+  type: 'cancel';
+  jobId: string;
+}
+
+/** Save a figure the webview rendered (Plotly.toImage) as a PNG or SVG file. */
+export interface ExportFigureMessage {
+  type: 'exportFigure';
+  /** File-name stem, e.g. `masks-importance`. Letters, digits, `-`, `_` only. */
+  name: string;
+  format: 'png' | 'svg';
+  /** `data:image/png;base64,...` or `data:image/svg+xml,...` as Plotly returns it. */
+  dataUrl: string;
+}
+
+/** Save a table as CSV. */
+export interface ExportCsvMessage {
+  type: 'exportCsv';
+  /** File-name stem. Letters, digits, `-`, `_` only. */
+  name: string;
+  csv: string;
+}
+
+/** Write the engine's standalone HTML report for what this panel shows. */
+export interface ExportReportMessage {
+  type: 'exportReport';
+}
+
+/** Run the panel's analysis again (e.g. after a cancel). */
+export interface RerunMessage {
+  type: 'rerun';
+}
+
+/** Forward a webview-side error or warning to the log channel. */
+export interface LogMessage {
+  type: 'log';
+  level: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+/** Webview to host. */
+export type FromWebview = ReadyMessage | CancelMessage | ExportFigureMessage | ExportCsvMessage | ExportReportMessage | RerunMessage | LogMessage;
+
+/** Tags of host-to-webview messages (for the webview-side guard). */
+export const TO_WEBVIEW_TYPES: readonly ToWebview['type'][] = [
+  'init', 'overview', 'analysisStart', 'analysisSamples', 'analysis', 'sweep', 'compare', 'progress', 'jobEnd', 'notice',
+];
+
+export type { PaperTables };

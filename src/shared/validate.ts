@@ -1,0 +1,83 @@
+/**
+ * Validators for messages crossing the webview boundary. The host calls
+ * {@link parseFromWebview} on every message a webview posts and drops (and
+ * logs) anything that does not match the protocol exactly; webviews call
+ * {@link isToWebview} before dispatching.
+ */
+import type { FromWebview, ToWebview } from './protocol';
+import { TO_WEBVIEW_TYPES } from './protocol';
+
+/** Largest figure export accepted from a webview (data URL characters). */
+export const MAX_EXPORT_CHARS = 32 * 1024 * 1024;
+/** Largest CSV accepted from a webview. */
+export const MAX_CSV_CHARS = 16 * 1024 * 1024;
+const NAME = /^[A-Za-z0-9_-]{1,80}$/;
+const JOB_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Result of validating an incoming message. */
+export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function onlyKeys(m: Record<string, unknown>, keys: string[]): string | null {
+  const extra = Object.keys(m).filter((k) => !keys.includes(k));
+  return extra.length ? `unexpected field(s) ${extra.join(', ')}` : null;
+}
+
+function str(m: Record<string, unknown>, key: string, max: number): string | null {
+  const v = m[key];
+  if (typeof v !== 'string') return `field '${key}' must be a string`;
+  if (v.length > max) return `field '${key}' is longer than ${max} characters`;
+  return null;
+}
+
+/**
+ * Validates a message posted by a webview. Returns the typed message, or an
+ * error naming the field and what was expected.
+ */
+export function parseFromWebview(raw: unknown): Parsed<FromWebview> {
+  if (!isRecord(raw)) return { ok: false, error: 'message must be an object' };
+  const type = raw.type;
+  const fail = (error: string): Parsed<FromWebview> => ({ ok: false, error: `'${String(type)}' message: ${error}` });
+  let err: string | null;
+  switch (type) {
+    case 'ready':
+    case 'exportReport':
+    case 'rerun':
+      if ((err = onlyKeys(raw, ['type']))) return fail(err);
+      return { ok: true, message: { type } };
+    case 'cancel':
+      if ((err = onlyKeys(raw, ['type', 'jobId']) ?? str(raw, 'jobId', 64))) return fail(err);
+      if (!JOB_ID.test(raw.jobId as string)) return fail("field 'jobId' must match [A-Za-z0-9_-]{1,64}");
+      return { ok: true, message: { type, jobId: raw.jobId as string } };
+    case 'exportFigure': {
+      if ((err = onlyKeys(raw, ['type', 'name', 'format', 'dataUrl']) ?? str(raw, 'name', 80) ?? str(raw, 'dataUrl', MAX_EXPORT_CHARS))) return fail(err);
+      if (!NAME.test(raw.name as string)) return fail("field 'name' must match [A-Za-z0-9_-]{1,80}");
+      const format = raw.format;
+      if (format !== 'png' && format !== 'svg') return fail("field 'format' must be 'png' or 'svg'");
+      const url = raw.dataUrl as string;
+      const prefix = format === 'png' ? 'data:image/png;base64,' : 'data:image/svg+xml,';
+      if (!url.startsWith(prefix)) return fail(`field 'dataUrl' must start with '${prefix}'`);
+      return { ok: true, message: { type, name: raw.name as string, format, dataUrl: url } };
+    }
+    case 'exportCsv':
+      if ((err = onlyKeys(raw, ['type', 'name', 'csv']) ?? str(raw, 'name', 80) ?? str(raw, 'csv', MAX_CSV_CHARS))) return fail(err);
+      if (!NAME.test(raw.name as string)) return fail("field 'name' must match [A-Za-z0-9_-]{1,80}");
+      return { ok: true, message: { type, name: raw.name as string, csv: raw.csv as string } };
+    case 'log': {
+      if ((err = onlyKeys(raw, ['type', 'level', 'text']) ?? str(raw, 'text', 4000))) return fail(err);
+      const level = raw.level;
+      if (level !== 'info' && level !== 'warning' && level !== 'error') return fail("field 'level' must be 'info', 'warning' or 'error'");
+      return { ok: true, message: { type, level, text: raw.text as string } };
+    }
+    default:
+      return { ok: false, error: `unknown message type ${JSON.stringify(type)?.slice(0, 40)}` };
+  }
+}
+
+/** Webview-side guard: a message from the host has a known tag. */
+export function isToWebview(raw: unknown): raw is ToWebview {
+  return isRecord(raw) && typeof raw.type === 'string' && (TO_WEBVIEW_TYPES as readonly string[]).includes(raw.type);
+}
