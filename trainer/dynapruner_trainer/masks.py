@@ -112,8 +112,10 @@ class GateUnit(nn.Module):
             acc = a if acc is None else acc + a
         return acc / len(xs)
 
-    def score(self, a: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(self.head(a))
+    def forward(self, xs: List[torch.Tensor], weight: Optional[torch.Tensor]) -> torch.Tensor:
+        """I = sigmoid(W_g a + b_g) [N, K]; a module call so that every gate-head
+        node of the ONNX graph sits under this unit's scope (overhead_nodes)."""
+        return torch.sigmoid(self.head(self.pooled(xs, weight)))
 
 
 class MaskContext:
@@ -140,6 +142,7 @@ class MaskContext:
         self.gate_masks: Dict[int, torch.Tensor] = {}
         self.budget_masks: Dict[int, torch.Tensor] = {}
         self.macs: Optional[list] = None  # list of per-call records when counting
+        self.apply_static = True          # False at export: mp_l1 pruning is baked into weights
 
     def spatial(self, k: int) -> Optional[torch.Tensor]:
         """M_sp at factor k (None: no spatial masking)."""
@@ -158,7 +161,7 @@ class MaskContext:
 
     def gate(self, unit: GateUnit, xs: List[torch.Tensor], k: int) -> Optional[torch.Tensor]:
         """Gate mask [N, K] of `unit` from its inputs `xs` at factor k (cached)."""
-        if self.gates is None:
+        if self.gates is None or (self.gates == "static" and not self.apply_static):
             return None
         if unit.uid in self.gate_masks:
             return self.gate_masks[unit.uid]
@@ -167,8 +170,7 @@ class MaskContext:
             m = unit.static_mask[None].expand(n, -1)
             self.gate_masks[unit.uid] = m
             return m
-        a = unit.pooled(xs, self.s_r(k))
-        score = unit.score(a)
+        score = unit(xs, self.s_r(k))
         self.gate_scores[unit.uid] = score
         if unit.uid in self.overrides:
             m = self.overrides[unit.uid]
@@ -219,8 +221,6 @@ class MaskedConv(nn.Module):
         y = self.conv(x)
         if self.act == "leaky":
             y = F.leaky_relu(y, 0.2)
-        elif self.act == "gelu":
-            y = F.gelu(y)
         m_w = None
         if self.unit:
             m_w = ctx.gate(self.unit[0], [x], self.in_k)

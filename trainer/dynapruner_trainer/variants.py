@@ -51,6 +51,7 @@ class DynaModel(nn.Module):
         self.backbone = build_backbone(backbone, t_in, t_out, channels, grid)
         self.mask_gen = MaskGenerator(t_in, channels) if self.flags["data_mask"] else None
         self.phase = "hard"
+        self.apply_static = True  # export sets False after baking mp_l1 zeros into the weights
         if self.flags["gates"] == "static":
             for u in self.backbone.units:
                 u.static = True
@@ -82,6 +83,7 @@ class DynaModel(nn.Module):
                 m_used = m_hard = (s >= self.theta_d).to(s.dtype)
         ctx = MaskContext(mode, m_used, s, self.flags["gates"], self.flags["weighted"], self.training,
                           overrides=gate_masks)
+        ctx.apply_static = self.apply_static
         if count_macs:
             ctx.macs = []
         x_last = x[:, -1:]

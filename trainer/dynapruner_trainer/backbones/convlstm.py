@@ -33,10 +33,12 @@ class Cell(torch.nn.Module):
         super().__init__()
         self.hid = hid
         self.unit = [unit]
-        self.cx = torch.nn.ModuleDict({q: MaskedConv(f"{name}.x_{q}", cin, hid, 3, k=2, act=None,
-                                                     unit=unit, in_unit=in_unit) for q in GATES})
-        self.ch = torch.nn.ModuleDict({q: MaskedConv(f"{name}.h_{q}", hid, hid, 3, k=2, act=None,
-                                                     unit=unit, in_unit=unit) for q in GATES})
+        # plain attributes x_i, h_i, ... (not a ModuleDict): ONNX scopes then name them uniquely
+        for q in GATES:
+            setattr(self, f"x_{q}", MaskedConv(f"{name}.x_{q}", cin, hid, 3, k=2, act=None,
+                                               unit=unit, in_unit=in_unit))
+            setattr(self, f"h_{q}", MaskedConv(f"{name}.h_{q}", hid, hid, 3, k=2, act=None,
+                                               unit=unit, in_unit=unit))
 
     def _mask(self, t: torch.Tensor, ctx: MaskContext) -> torch.Tensor:
         m_w = ctx.gate_masks.get(self.unit[0].uid)
@@ -46,7 +48,7 @@ class Cell(torch.nn.Module):
         return t * m_sp if m_sp is not None else t
 
     def forward(self, x, h, c, ctx: MaskContext):
-        pre = {q: self.cx[q](x, ctx) + self.ch[q](h, ctx) for q in GATES}
+        pre = {q: getattr(self, f"x_{q}")(x, ctx) + getattr(self, f"h_{q}")(h, ctx) for q in GATES}
         c = torch.sigmoid(pre["f"]) * c + torch.sigmoid(pre["i"]) * torch.tanh(pre["g"])
         c = self._mask(c, ctx)
         h = self._mask(torch.sigmoid(pre["o"]) * torch.tanh(c), ctx)

@@ -2,12 +2,15 @@
 translator replaced by Temporal Attention Units on the stacked frames.
 
 Each TAU block (OpenSTL TAUSubBlock, norms dropped so masked zeros stay zero):
-  u   = GELU(proj_1(x))                               unit "tau.i.attn"
+  u   = act(proj_1(x))                               unit "tau.i.attn"
   att = conv1(dwd(dw(u)))  dw 5x5 depthwise, dwd 7x7 depthwise dilation 3,
                            conv1 1x1 (statical attention)
   se  = sigmoid(fc2(relu(fc1(avgpool(u)))))           dynamical (SE) attention
   x   = x + proj_2(se * att * u)
-  x   = x + fc2(dw3(GELU(fc1(x))))                    MLP, unit "tau.i.mlp"
+  x   = x + fc2(act(dw3(act(fc1(x)))))                    MLP, unit "tau.i.mlp"
+GELU is replaced by LeakyReLU(0.2): one ONNX node, so every bound conv's
+chain to its masked output is a plain single-consumer chain
+(Conv -> LeakyRelu -> Mul gate -> Mul spatial).
 Depthwise convs are gated by the unit of their input channels (out_unit = that
 unit, in_unit None since C_in/g = 1). The SE 1x1 convs act on a 1x1 map: bound
 with spatial_mask false and no units (counted dense, tiny)."""
@@ -24,16 +27,16 @@ class TAUBlock(torch.nn.Module):
         ua = owner.add_unit(f"tau.{i}.attn", c, c)
         um = owner.add_unit(f"tau.{i}.mlp", c, c * mlp_ratio)
         n = f"tau.{i}"
-        self.proj1 = MaskedConv(f"{n}.proj_1", c, c, 1, k=2, act="gelu", unit=ua)
+        self.proj1 = MaskedConv(f"{n}.proj_1", c, c, 1, k=2, act="leaky", unit=ua)
         self.dw = MaskedConv(f"{n}.dw", c, c, 5, k=2, groups=c, act=None, unit=ua)
         self.dwd = MaskedConv(f"{n}.dwd", c, c, 7, k=2, groups=c, dilation=3, act=None, unit=ua)
         self.conv1 = MaskedConv(f"{n}.conv1", c, c, 1, k=2, act=None, unit=ua, in_unit=ua)
         self.se1 = MaskedConv(f"{n}.se.fc1", c, c // red, 1, k=2, act=None, spatial=False, in_unit=ua)
         self.se2 = MaskedConv(f"{n}.se.fc2", c // red, c, 1, k=2, act=None, spatial=False)
         self.proj2 = MaskedConv(f"{n}.proj_2", c, c, 1, k=2, act=None, in_unit=ua)
-        self.fc1 = MaskedConv(f"{n}.mlp.fc1", c, c * mlp_ratio, 1, k=2, act="gelu", unit=um)
+        self.fc1 = MaskedConv(f"{n}.mlp.fc1", c, c * mlp_ratio, 1, k=2, act="leaky", unit=um)
         self.dw3 = MaskedConv(f"{n}.mlp.dw", c * mlp_ratio, c * mlp_ratio, 3, k=2, groups=c * mlp_ratio,
-                              act="gelu", unit=um)
+                              act="leaky", unit=um)
         self.fc2 = MaskedConv(f"{n}.mlp.fc2", c * mlp_ratio, c, 1, k=2, act=None, in_unit=um)
 
     def forward(self, x: torch.Tensor, ctx: MaskContext) -> torch.Tensor:
