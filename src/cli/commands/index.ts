@@ -1,4 +1,5 @@
 /** Every `dynapruner` sub-command, in the order `--help` lists them. */
 import type { CliCommand } from '../command';
+import { inspectCommand } from './inspect';
 
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [inspectCommand];

@@ -1,0 +1,133 @@
+/**
+ * `inspect`: one report of a model's structure, shapes, params, dense MACs and
+ * prunable units, plus its Dyna-Pruner contract when it carries one. This is
+ * what `dynapruner inspect --json` prints and what the extension's Overview
+ * panel and Checkpoints tree show.
+ */
+import { readModel, type LoadedModel } from '../onnx/reader';
+import { opsetVersion, realInputs } from '../onnx/graph';
+import { readContract } from '../contract/readContract';
+import type { DynaPrunerContract } from '../contract/contract';
+import { inferShapes } from '../shapes/infer';
+import type { ShapeSource } from '../shapes/types';
+import { countModel, units, type ConvTransposeConvention, type ModelCounts } from '../counting/count';
+import { COUNTING_CONVENTION } from '../counting/convention';
+
+/** Options of inspectModel. */
+export interface InspectOptions {
+  /** Concrete shapes for graph inputs, e.g. `{ x: [1, 4, 6, 33, 36] }`. */
+  inputShapes?: Record<string, number[]>;
+  convTranspose?: ConvTransposeConvention;
+  /** Allow the onnxruntime shape fallback (default true). */
+  fallback?: boolean;
+  signal?: AbortSignal;
+  /** Progress callback: a phase label and a 0..1 fraction. */
+  onProgress?: (phase: string, fraction: number) => void;
+}
+
+/** One row of the per-layer table. */
+export interface InspectLayer {
+  name: string;
+  op: string;
+  inputShapes: number[][];
+  outputShape: number[];
+  params: number;
+  macs: number;
+  otherOps: number;
+  /** Where the output shape came from. */
+  shapeSource: ShapeSource | 'unknown';
+}
+
+/** A prunable unit, with the contract unit id that gates it (if any). */
+export interface InspectUnit {
+  name: string;
+  op: string;
+  channels: number;
+  contractUnit: number | null;
+}
+
+/** The inspect report (the JSON of `dynapruner inspect --json`). */
+export interface InspectReport {
+  model: {
+    path: string;
+    irVersion: number;
+    opset: number;
+    producer: string;
+    producerVersion: string;
+    sizeBytes: number;
+    /** metadata_props except the contract (which is under `contract`). */
+    metadata: Record<string, string>;
+  };
+  contract: DynaPrunerContract | null;
+  totals: ModelCounts['totals'];
+  layers: InspectLayer[];
+  units: InspectUnit[];
+  inputs: { name: string; shape: number[] }[];
+  outputs: { name: string; shape: number[] | null }[];
+  shapeSources: {
+    static: number;
+    graph: number;
+    runtime: number;
+    /** Tensors whose shapes came from the onnxruntime fallback run. */
+    runtimeTensors: string[];
+    unresolved: string[];
+  };
+  /** The counting convention, in words. */
+  convention: string;
+}
+
+/** Reads and inspects a model file. */
+export async function inspectModel(file: string, opts: InspectOptions = {}): Promise<InspectReport> {
+  opts.onProgress?.('reading', 0);
+  const model = await readModel(file, { signal: opts.signal });
+  return inspectLoaded(model, opts);
+}
+
+/** Inspects an already loaded model. */
+export async function inspectLoaded(model: LoadedModel, opts: InspectOptions = {}): Promise<InspectReport> {
+  const contract = readContract(model);
+  opts.onProgress?.('shapes', 0.3);
+  const shapes = await inferShapes(model, { inputShapes: opts.inputShapes, fallback: opts.fallback, signal: opts.signal });
+  opts.signal?.throwIfAborted();
+  opts.onProgress?.('counting', 0.8);
+  const counts = countModel(model, shapes, { convTranspose: opts.convTranspose });
+  const graph = model.proto.graph ?? {};
+  const unitByNode = new Map((contract?.units ?? []).map((u) => [u.node, u.id]));
+  const nodes = graph.node ?? [];
+  const layers: InspectLayer[] = counts.layers.map((l, i) => {
+    const out = (nodes[i].output ?? [])[0] ?? '';
+    return {
+      name: l.name, op: l.op, inputShapes: l.inputShapes, outputShape: l.outputShape,
+      params: l.params, macs: l.macs, otherOps: l.otherOps,
+      shapeSource: shapes.source.get(out) ?? 'unknown',
+    };
+  });
+  const sources = { static: 0, graph: 0, runtime: 0 };
+  const runtimeTensors: string[] = [];
+  for (const [name, s] of shapes.source) {
+    sources[s]++;
+    if (s === 'runtime') runtimeTensors.push(name);
+  }
+  const metadata: Record<string, string> = {};
+  for (const p of model.proto.metadata_props ?? []) if (p.key !== 'dynapruner') metadata[p.key ?? ''] = p.value ?? '';
+  opts.onProgress?.('done', 1);
+  return {
+    model: {
+      path: model.file,
+      irVersion: Number(model.proto.ir_version ?? 0),
+      opset: opsetVersion(model.proto, '') ?? 0,
+      producer: model.proto.producer_name ?? '',
+      producerVersion: model.proto.producer_version ?? '',
+      sizeBytes: model.sizeBytes,
+      metadata,
+    },
+    contract,
+    totals: counts.totals,
+    layers,
+    units: units(model, counts).map((u) => ({ ...u, contractUnit: unitByNode.get(u.name) ?? null })),
+    inputs: realInputs(graph).map((i) => ({ name: i.name ?? '', shape: shapes.shapes.get(i.name ?? '') ?? [] })),
+    outputs: (graph.output ?? []).map((o) => ({ name: o.name ?? '', shape: shapes.shapes.get(o.name ?? '') ?? null })),
+    shapeSources: { ...sources, runtimeTensors, unresolved: shapes.unresolved },
+    convention: COUNTING_CONVENTION,
+  };
+}
