@@ -51,6 +51,7 @@ def parse(argv=None):
     ap.add_argument("--lambda-w", type=float, default=0.5)
     ap.add_argument("--epochs", type=int, default=150)
     ap.add_argument("--lr", type=float, default=None, help="default 2e-3 dense, 1e-3 masked")
+    ap.add_argument("--wd", type=float, default=0.0, help="AdamW weight decay")
     ap.add_argument("--batch", type=int, default=8, help="global batch (split across ranks)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
@@ -58,6 +59,7 @@ def parse(argv=None):
     ap.add_argument("--ramp-frac", type=float, default=0.5)
     ap.add_argument("--theta-d", type=float, default=0.5)
     ap.add_argument("--init-from", default=None, help="dense .pt to warm-start from")
+    ap.add_argument("--last", action="store_true", help="keep the last epoch instead of the best validation epoch")
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--io-prefix", default=None, help="write <prefix>.outputs.npy (PyTorch predictions on test inputs)")
     ap.add_argument("--quiet", action="store_true")
@@ -90,11 +92,15 @@ def train(a) -> dict:
         net = torch.nn.parallel.DistributedDataParallel(model, find_unused_parameters=True)
     masked = a.variant not in ("dense", "mp_l1")
     lr = a.lr if a.lr is not None else (2e-3 if a.variant == "dense" else 1e-3)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=a.wd)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(1, a.epochs), eta_min=lr * 0.05)
     x_tr = torch.from_numpy(tr["inputs"])
     y_tr = torch.from_numpy(tr["targets"])
     v_tr = torch.from_numpy(tr["valid"])
+    va = D.windows(fields, "val")
+    x_va, y_va, v_va = (torch.from_numpy(va[k]).to(device) for k in ("inputs", "targets", "valid"))
+    best = (float("inf"), None, -1)
+    sel_from = int(a.ramp_frac * a.epochs) if masked else 0
     gen = torch.Generator().manual_seed(a.seed)
     per_rank = max(1, a.batch // world)
     t0 = time.time()
@@ -123,12 +129,24 @@ def train(a) -> dict:
                 tot[k] += float(ls[k])
             nb += 1
         sched.step()
+        # model selection on the validation window(s): val MSE plus the full-weight
+        # budget terms, among epochs after the budget ramp (masked variants)
+        model.eval()
+        with torch.no_grad():
+            vo = model(x_va)
+            vl = total_loss(vo, y_va, v_va, a.s_d, a.s_w, a.lambda_d, a.lambda_w, 0.0, 0.0)
+        val_score = float(vl["loss"])
+        if ep >= sel_from and val_score <= best[0]:
+            best = (val_score, {k: t.detach().clone() for k, t in model.state_dict().items()}, ep)
         rec = {k: v / max(nb, 1) for k, v in tot.items()}
+        rec["val"] = val_score
         rec["epoch"] = ep
         log.append(rec)
         if rank == 0 and not a.quiet and (ep % 10 == 0 or ep == a.epochs - 1):
             print(f"[{a.backbone}/{a.variant}] ep {ep:3d} {model.phase:4s} loss {rec['loss']:.4f} mse {rec['mse']:.4f}"
-                  f" b_d {rec['b_d']:.3f} b_w {rec['b_w']:.3f} ({time.time() - t0:.0f}s)", flush=True)
+                  f" b_d {rec['b_d']:.3f} b_w {rec['b_w']:.3f} val {val_score:.4f} ({time.time() - t0:.0f}s)", flush=True)
+    if best[1] is not None and not a.last:
+        model.load_state_dict(best[1])
     model.cpu()
     if a.variant == "mp_l1":
         bake_static_pruning(model)
@@ -140,8 +158,10 @@ def train(a) -> dict:
         if not a.quiet:
             print(format_report(os.path.basename(a.out), r), flush=True)
         training = {
+            "selected_epoch": best[2] if (best[1] is not None and not a.last) else a.epochs - 1,
+            "selection": "lowest validation objective (val MSE + full-weight budgets) after the budget ramp",
             "seed": a.seed, "epochs": a.epochs, "lambda_d": a.lambda_d, "lambda_w": a.lambda_w,
-            "lr": lr, "batch": a.batch, "soft_frac": a.soft_frac, "ramp_frac": a.ramp_frac,
+            "lr": lr, "weight_decay": a.wd, "batch": a.batch, "soft_frac": a.soft_frac, "ramp_frac": a.ramp_frac,
             "world_size": world, "init_from": os.path.basename(a.init_from) if a.init_from else None,
             "test_mse": r["mse"], "test_mae": r["mae"], "persistence_test_mse": r["persistence_mse"],
             "test_effective_macs_mean": r["macs"]["effective"]["mean"], "test_dense_macs": r["macs"]["dense"],
