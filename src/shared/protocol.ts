@@ -27,6 +27,16 @@ export interface InitMessage {
   trusted: boolean;
   /** Title line (checkpoint name). */
   title: string;
+  /** What the panel shows; the webview keeps it in its persisted state so the host can restore the panel after a reload. */
+  source: PanelSource;
+}
+
+/** What a panel shows: a checkpoint (re-analysed on restore) and/or a saved run (re-read on restore). */
+export interface PanelSource {
+  /** Absolute paths of the checkpoints (one, or several for Compare). */
+  checkpoints: string[];
+  /** Saved run folder (absolute), null before the run is saved. */
+  runDir: string | null;
 }
 
 /** Model facts (Overview panel and custom editor). */
@@ -157,6 +167,16 @@ export interface RerunMessage {
   type: 'rerun';
 }
 
+/** Actions a panel may ask the host to start for its checkpoint (an allowlist, not command ids). */
+export const PANEL_ACTIONS = ['analyze', 'sweep', 'flops', 'filters', 'profile'] as const;
+export type PanelAction = (typeof PANEL_ACTIONS)[number];
+
+/** Start an action on the panel's checkpoint (Overview buttons). */
+export interface ActionMessage {
+  type: 'action';
+  action: PanelAction;
+}
+
 /** Forward a webview-side error or warning to the log channel. */
 export interface LogMessage {
   type: 'log';
@@ -165,7 +185,7 @@ export interface LogMessage {
 }
 
 /** Webview to host. */
-export type FromWebview = ReadyMessage | CancelMessage | ExportFigureMessage | ExportCsvMessage | ExportReportMessage | RerunMessage | LogMessage;
+export type FromWebview = ReadyMessage | ActionMessage | CancelMessage | ExportFigureMessage | ExportCsvMessage | ExportReportMessage | RerunMessage | LogMessage;
 
 /** Tags of host-to-webview messages (for the webview-side guard). */
 export const TO_WEBVIEW_TYPES: readonly ToWebview['type'][] = [

@@ -5,7 +5,7 @@
  * {@link isToWebview} before dispatching.
  */
 import type { FromWebview, ToWebview } from './protocol';
-import { TO_WEBVIEW_TYPES } from './protocol';
+import { PANEL_ACTIONS, TO_WEBVIEW_TYPES } from './protocol';
 
 /** Largest figure export accepted from a webview (data URL characters). */
 export const MAX_EXPORT_CHARS = 32 * 1024 * 1024;
@@ -66,6 +66,12 @@ export function parseFromWebview(raw: unknown): Parsed<FromWebview> {
       if ((err = onlyKeys(raw, ['type', 'name', 'csv']) ?? str(raw, 'name', 80) ?? str(raw, 'csv', MAX_CSV_CHARS))) return fail(err);
       if (!NAME.test(raw.name as string)) return fail("field 'name' must match [A-Za-z0-9_-]{1,80}");
       return { ok: true, message: { type, name: raw.name as string, csv: raw.csv as string } };
+    case 'action': {
+      if ((err = onlyKeys(raw, ['type', 'action']))) return fail(err);
+      const action = raw.action;
+      if (typeof action !== 'string' || !(PANEL_ACTIONS as readonly string[]).includes(action)) return fail(`field 'action' must be one of ${PANEL_ACTIONS.join(', ')}`);
+      return { ok: true, message: { type, action: action as (typeof PANEL_ACTIONS)[number] } };
+    }
     case 'log': {
       if ((err = onlyKeys(raw, ['type', 'level', 'text']) ?? str(raw, 'text', 4000))) return fail(err);
       const level = raw.level;

@@ -1,0 +1,61 @@
+/** Registers the palette, menu and tree commands. */
+import { rm } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { Commands, CUSTOM_EDITOR_VIEW_TYPE } from '../../shared/ids';
+import type { Log } from '../log';
+import type { SavedRun } from '../runStore';
+import type { Studio } from '../studio';
+import type { CheckpointsTree } from '../trees/checkpointsTree';
+import type { RunsTree } from '../trees/runsTree';
+import { pickCheckpoint, pickCheckpoints } from './pickCheckpoint';
+
+/** Everything the commands use. */
+export interface CommandDeps {
+  studio: Studio;
+  checkpoints: CheckpointsTree;
+  runs: RunsTree;
+  log: Log;
+}
+
+/** Registers every command except `profileOnRemoteDevice` (the remote part's). */
+export function registerCommands(d: CommandDeps): vscode.Disposable[] {
+  const on = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
+  const withCheckpoint = (title: string, fn: (uri: vscode.Uri) => unknown) => async (arg: unknown) => {
+    const uri = await pickCheckpoint(arg, title);
+    if (uri) await fn(uri);
+  };
+  return [
+    on(Commands.inspectCheckpoint, withCheckpoint('Inspect Checkpoint', (uri) => vscode.commands.executeCommand('vscode.openWith', uri, CUSTOM_EDITOR_VIEW_TYPE))),
+    on(Commands.analyzeCheckpoint, withCheckpoint('Analyze Checkpoint', (uri) => d.studio.show('masks', [uri.fsPath]))),
+    on(Commands.analyzeSamples, withCheckpoint('Analyze Samples', (uri) => d.studio.show('masks', [uri.fsPath]))),
+    on(Commands.runRobustnessSweep, withCheckpoint('Run Robustness Sweep', (uri) => d.studio.show('robustness', [uri.fsPath]))),
+    on(Commands.showFlopsBreakdown, withCheckpoint('Show FLOPs Breakdown', (uri) => d.studio.show('flops', [uri.fsPath]))),
+    on(Commands.showFilterActivity, withCheckpoint('Show Filter Activity', (uri) => d.studio.show('filters', [uri.fsPath]))),
+    on(Commands.compareCheckpoints, async () => {
+      const picked = await pickCheckpoints('Compare Checkpoints', true);
+      if (!picked) return;
+      if (picked.length < 2) {
+        void vscode.window.showWarningMessage('Dyna-Pruner: choose at least two checkpoints to compare.');
+        return;
+      }
+      d.studio.show('compare', picked.map((u) => u.fsPath));
+    }),
+    on(Commands.exportReport, withCheckpoint('Export Report', (uri) => d.studio.exportReport({ checkpoints: [uri.fsPath], runDir: null }))),
+    on(Commands.openRun, (arg) => {
+      const run = arg as SavedRun | undefined;
+      if (!run?.record) return;
+      d.studio.show(run.record.command === 'sweep' ? 'robustness' : 'masks', [run.record.model.path], run.dir);
+    }),
+    on(Commands.deleteRun, async (arg) => {
+      const run = arg as SavedRun | undefined;
+      if (!run?.dir) return;
+      const ok = await vscode.window.showWarningMessage(`Delete the saved run ${run.record.id}?`, { modal: true }, 'Delete');
+      if (ok !== 'Delete') return;
+      await rm(run.dir, { recursive: true, force: true });
+      d.runs.refresh();
+    }),
+    on(Commands.refreshCheckpoints, () => d.checkpoints.refresh()),
+    on(Commands.refreshRuns, () => d.runs.refresh()),
+    on(Commands.showLog, () => d.log.show()),
+  ];
+}

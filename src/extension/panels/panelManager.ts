@@ -1,0 +1,85 @@
+/**
+ * Opens, reuses and restores the Dyna-Pruner panels. One panel per (kind,
+ * checkpoints) pair; a second request reveals it. Registers a
+ * `WebviewPanelSerializer` per kind so panels come back after a reload: the
+ * webview's persisted state names its source (checkpoints, saved run) and the
+ * controller reloads the data.
+ */
+import * as vscode from 'vscode';
+import { PANEL_KINDS, panelViewType, type PanelKind } from '../../shared/ids';
+import type { PanelSource } from '../../shared/protocol';
+import { readPersistedState } from '../../shared/state';
+import { Disposable } from '../dispose';
+import { webviewOptions } from '../webview/html';
+import { StudioPanel, type PanelHost } from './studioPanel';
+
+/** Called to (re)load a panel's data. */
+export type PanelLoader = (panel: StudioPanel) => void;
+
+/** Panels by kind and source. */
+export class PanelManager extends Disposable {
+  private readonly panels = new Map<string, StudioPanel>();
+
+  constructor(
+    private readonly host: PanelHost,
+    private readonly load: PanelLoader,
+  ) {
+    super();
+    for (const kind of PANEL_KINDS) {
+      this._register(
+        vscode.window.registerWebviewPanelSerializer(panelViewType(kind), {
+          deserializeWebviewPanel: async (webviewPanel, state) => {
+            const persisted = readPersistedState(state);
+            const source: PanelSource = persisted.source ?? { checkpoints: [], runDir: null };
+            const panel = this.adopt(kind, webviewPanel, source);
+            this.load(panel);
+          },
+        }),
+      );
+    }
+  }
+
+  private key(kind: PanelKind, source: PanelSource): string {
+    return `${kind}|${source.checkpoints.join('|')}`;
+  }
+
+  /** All open panels. */
+  get all(): StudioPanel[] {
+    return [...this.panels.values()];
+  }
+
+  /** The open panel of a kind and source, if any. */
+  find(kind: PanelKind, source: PanelSource): StudioPanel | undefined {
+    return this.panels.get(this.key(kind, source));
+  }
+
+  /** Opens (or reveals) a panel; returns it and whether it was created. */
+  open(kind: PanelKind, source: PanelSource, column = vscode.ViewColumn.Active): { panel: StudioPanel; created: boolean } {
+    const existing = this.find(kind, source);
+    if (existing) {
+      existing.source = { ...existing.source, runDir: source.runDir ?? existing.source.runDir };
+      existing.reveal(column);
+      return { panel: existing, created: false };
+    }
+    const webviewPanel = vscode.window.createWebviewPanel(panelViewType(kind), kind, column, webviewOptions(this.host.extensionUri));
+    return { panel: this.adopt(kind, webviewPanel, source), created: true };
+  }
+
+  private adopt(kind: PanelKind, webviewPanel: vscode.WebviewPanel, source: PanelSource): StudioPanel {
+    const panel = new StudioPanel(kind, webviewPanel.webview, source, this.host, webviewPanel);
+    webviewPanel.title = panel.title;
+    webviewPanel.iconPath = vscode.Uri.joinPath(this.host.extensionUri, 'media', 'activity.svg');
+    const key = this.key(kind, source);
+    this.panels.set(key, panel);
+    panel.onDidDispose(() => {
+      if (this.panels.get(key) === panel) this.panels.delete(key);
+    });
+    return panel;
+  }
+
+  override dispose(): void {
+    for (const p of this.panels.values()) p.dispose();
+    this.panels.clear();
+    super.dispose();
+  }
+}

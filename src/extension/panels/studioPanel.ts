@@ -1,0 +1,158 @@
+/**
+ * One Dyna-Pruner webview panel (or custom-editor webview) on the host side:
+ * builds its HTML, validates every incoming message, answers the `ready`
+ * handshake with `init` plus a replay of the data it shows (webviews are
+ * recreated when hidden), and routes cancel / export requests.
+ */
+import * as vscode from 'vscode';
+import type { PanelKind } from '../../shared/ids';
+import { PANEL_TITLES } from '../../shared/ids';
+import type { FromWebview, PanelSource, ToWebview } from '../../shared/protocol';
+import { parseFromWebview } from '../../shared/validate';
+import { Disposable } from '../dispose';
+import type { Log } from '../log';
+import { buildWebviewHtml, webviewOptions } from '../webview/html';
+import { saveCsv, saveFigure } from './exports';
+
+/** What a panel needs from the rest of the extension. */
+export interface PanelHost {
+  extensionUri: vscode.Uri;
+  log: Log;
+  /** Cancels a job by id (no-op when it already ended). */
+  cancelJob(jobId: string): void;
+  /** Writes the engine's HTML report for a panel's source. */
+  exportReport(source: PanelSource): Promise<void>;
+  /** Runs the panel's work again. */
+  rerun(panel: StudioPanel): void;
+  /** Whether the workspace is trusted (untrusted: inspection only). */
+  isTrusted(): boolean;
+}
+
+/** Host side of one webview showing one panel kind. */
+export class StudioPanel extends Disposable {
+  private ready = false;
+  /** Messages that rebuild the panel's contents (replayed after each `ready`). */
+  private snapshot: ToWebview[] = [];
+  private readonly onDidDisposeEmitter = this._register(new vscode.EventEmitter<void>());
+  /** Fires when the webview closes. */
+  readonly onDidDispose = this.onDidDisposeEmitter.event;
+  /** Fires for every valid message (tests and owners may listen). */
+  private readonly onMessageEmitter = this._register(new vscode.EventEmitter<FromWebview>());
+  readonly onMessage = this.onMessageEmitter.event;
+
+  constructor(
+    readonly kind: PanelKind,
+    readonly webview: vscode.Webview,
+    public source: PanelSource,
+    private readonly host: PanelHost,
+    /** The WebviewPanel or custom-editor panel that owns the webview. */
+    private readonly owner: vscode.WebviewPanel,
+  ) {
+    super();
+    webview.options = webviewOptions(host.extensionUri);
+    webview.html = buildWebviewHtml(webview, host.extensionUri, kind, this.title);
+    this._register(webview.onDidReceiveMessage((raw) => this.receive(raw)));
+    this._register(owner.onDidDispose(() => this.dispose()));
+  }
+
+  /** Brings the panel to the front. */
+  reveal(column?: vscode.ViewColumn): void {
+    this.owner.reveal(column);
+  }
+
+  /** Panel title for the tab. */
+  get title(): string {
+    const names = this.source.checkpoints.map((c) => c.split(/[\\/]/).pop() ?? c);
+    return `${PANEL_TITLES[this.kind]}${names.length ? `: ${names.join(' vs ')}` : ''}`;
+  }
+
+  /** True after the webview's `ready`. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /**
+   * Sends a message. Data messages also become the panel's snapshot (a full
+   * result replaces the streamed pieces) so a recreated webview shows the same.
+   */
+  post(message: ToWebview): void {
+    this.remember(message);
+    if (this.ready) void this.webview.postMessage(message);
+  }
+
+  private remember(m: ToWebview): void {
+    switch (m.type) {
+      case 'analysisStart':
+        this.snapshot = this.snapshot.filter((s) => s.type === 'overview');
+        this.snapshot.push(m);
+        break;
+      case 'analysisSamples':
+        this.snapshot.push(m);
+        break;
+      case 'analysis':
+      case 'sweep':
+      case 'compare':
+      case 'overview':
+        this.snapshot = this.snapshot.filter((s) => s.type !== m.type && s.type !== 'analysisStart' && s.type !== 'analysisSamples' && s.type !== 'jobEnd');
+        this.snapshot.push(m);
+        break;
+      case 'jobEnd':
+        this.snapshot = this.snapshot.filter((s) => s.type !== 'progress');
+        this.snapshot.push(m);
+        break;
+      case 'progress':
+        this.snapshot = this.snapshot.filter((s) => s.type !== 'progress');
+        this.snapshot.push(m);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseFromWebview(raw);
+    if (!parsed.ok) {
+      this.host.log.warn(`${this.kind} webview: rejected message: ${parsed.error}`);
+      return;
+    }
+    const m = parsed.message;
+    this.onMessageEmitter.fire(m);
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        void this.webview.postMessage({ type: 'init', panel: this.kind, trusted: this.host.isTrusted(), title: this.title, source: this.source } satisfies ToWebview);
+        for (const s of this.snapshot) void this.webview.postMessage(s);
+        break;
+      case 'cancel':
+        this.host.cancelJob(m.jobId);
+        break;
+      case 'exportFigure':
+        void saveFigure(m, this.source).catch((e) => this.fail('Export figure', e));
+        break;
+      case 'exportCsv':
+        void saveCsv(m, this.source).catch((e) => this.fail('Export CSV', e));
+        break;
+      case 'exportReport':
+        void this.host.exportReport(this.source).catch((e) => this.fail('Export report', e));
+        break;
+      case 'rerun':
+        this.host.rerun(this);
+        break;
+      case 'log':
+        (m.level === 'error' ? this.host.log.error : m.level === 'warning' ? this.host.log.warn : this.host.log.info)(`${this.kind} webview: ${m.text}`);
+        break;
+    }
+  }
+
+  private fail(what: string, e: unknown): void {
+    const text = e instanceof Error ? e.message : String(e);
+    this.host.log.error(`${what}: ${text}`);
+    void vscode.window.showErrorMessage(`Dyna-Pruner: ${what} failed: ${text}`);
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.onDidDisposeEmitter.fire();
+    super.dispose();
+  }
+}

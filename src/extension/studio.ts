@@ -1,0 +1,270 @@
+/**
+ * The controller: turns commands into panels and jobs. Analyses and sweeps
+ * run through the {@link EngineClient} (worker threads) inside
+ * {@link JobRunner} jobs; results stream into the open panel and are saved as
+ * runs only when complete.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Analysis, SweepResult } from '../core/engine/results';
+import type { PanelKind } from '../shared/ids';
+import type { CompareEntry } from '../shared/models';
+import type { PanelSource } from '../shared/protocol';
+import { maxSamples, resolveDataFiles, runsFolder, sweepGrids, workerCount } from './config';
+import type { EngineClient } from './engine/engineClient';
+import type { Inspections } from './inspections';
+import type { JobRunner } from './jobs';
+import type { Log } from './log';
+import { overviewModel } from './overviewModel';
+import type { PanelManager } from './panels/panelManager';
+import type { StudioPanel } from './panels/studioPanel';
+import { readRun, saveRun } from './runStore';
+
+/** Kinds that show an analysis (re-run on restore when no run was saved). */
+const ANALYSIS_KINDS: PanelKind[] = ['masks', 'filters', 'flops'];
+
+export class Studio {
+  /** Last complete analysis / sweep per checkpoint (for exports and panels opened later). */
+  private readonly analyses = new Map<string, Analysis>();
+  private readonly sweeps = new Map<string, SweepResult>();
+  /** Fires when a run was saved (the Runs tree refreshes). */
+  readonly onDidSaveRun = new vscode.EventEmitter<void>();
+
+  constructor(
+    private readonly panels: () => PanelManager,
+    private readonly engine: EngineClient,
+    private readonly jobs: JobRunner,
+    private readonly inspections: Inspections,
+    private readonly log: Log,
+  ) {}
+
+  private requireTrust(what: string): boolean {
+    if (vscode.workspace.isTrusted) return true;
+    void vscode.window.showWarningMessage(`Dyna-Pruner: ${what} needs a trusted workspace; in Restricted Mode only inspection is available.`, 'Manage Workspace Trust').then((a) => {
+      if (a) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return false;
+  }
+
+  /** Loads (or reloads) whatever a panel shows: used by commands and the serializers. */
+  load(panel: StudioPanel): void {
+    const src = panel.source;
+    if (src.runDir) {
+      void this.loadRun(panel, src.runDir);
+      return;
+    }
+    const ckpt = src.checkpoints[0];
+    if (!ckpt) {
+      panel.post({ type: 'notice', level: 'info', text: 'Nothing to show: open a checkpoint or a saved run.' });
+      return;
+    }
+    if (panel.kind === 'overview') void this.loadOverview(panel, ckpt);
+    else if (panel.kind === 'robustness') {
+      const cached = this.sweeps.get(ckpt);
+      if (cached) panel.post({ type: 'sweep', jobId: null, sweep: cached });
+      else void this.runSweep(panel);
+    } else if (panel.kind === 'compare') void this.runCompare(panel);
+    else {
+      const cached = this.analyses.get(ckpt);
+      if (cached) panel.post({ type: 'analysis', jobId: null, analysis: cached });
+      else void this.runAnalysis(panel);
+    }
+  }
+
+  private async loadRun(panel: StudioPanel, dir: string): Promise<void> {
+    try {
+      const run = await readRun(dir);
+      if (run.analysis) {
+        this.analyses.set(run.record.model.path, run.analysis);
+        panel.post({ type: 'analysis', jobId: null, analysis: run.analysis });
+      }
+      if (run.sweep) {
+        this.sweeps.set(run.record.model.path, run.sweep);
+        panel.post({ type: 'sweep', jobId: null, sweep: run.sweep });
+      }
+    } catch (e) {
+      panel.post({ type: 'notice', level: 'error', text: (e as Error).message });
+    }
+  }
+
+  /** Inspection only: allowed in untrusted workspaces. */
+  async loadOverview(panel: StudioPanel, ckpt: string): Promise<void> {
+    try {
+      const report = await this.inspections.get(ckpt);
+      panel.post({ type: 'overview', overview: overviewModel(report) });
+    } catch (e) {
+      this.log.error(e as Error);
+      panel.post({ type: 'notice', level: 'error', text: (e as Error).message });
+    }
+  }
+
+  /** Opens a panel kind for a checkpoint and loads it. */
+  show(kind: PanelKind, checkpoints: string[], runDir: string | null = null): StudioPanel | undefined {
+    if (kind !== 'overview' && !this.requireTrust('Running a checkpoint')) return undefined;
+    const source: PanelSource = { checkpoints, runDir };
+    const { panel, created } = this.panels().open(kind, source);
+    if (created || runDir) this.load(panel);
+    return panel;
+  }
+
+  /** Re-runs what a panel shows (its "Run again" button). */
+  rerun(panel: StudioPanel): void {
+    if (panel.kind === 'overview') this.load(panel);
+    else if (panel.kind === 'robustness') void this.runSweep(panel);
+    else if (panel.kind === 'compare') void this.runCompare(panel);
+    else void this.runAnalysis(panel);
+  }
+
+  /** Runs the per-sample analysis, streaming into the panel (and any other analysis panel of the checkpoint). */
+  async runAnalysis(panel: StudioPanel): Promise<Analysis | null> {
+    if (!this.requireTrust('Analysing samples')) return null;
+    const ckpt = panel.source.checkpoints[0];
+    const uri = vscode.Uri.file(ckpt);
+    const dataFiles = await resolveDataFiles(uri);
+    if (!dataFiles) return null;
+    const viewers = () => this.panels().all.filter((p) => ANALYSIS_KINDS.includes(p.kind) && p.source.checkpoints[0] === ckpt);
+    const started = Date.now();
+    let jobId = '';
+    const result = await this.jobs.run(
+      `Analyzing ${path.basename(ckpt)}`,
+      (job, progress) =>
+        this.engine.analyze({
+          checkpoint: ckpt,
+          dataFiles,
+          maxSamples: maxSamples(uri),
+          workers: workerCount(uri),
+          signal: job.controller.signal,
+          onProgress: progress,
+          onStart: (s) => viewers().forEach((p) => p.post({ type: 'analysisStart', jobId, ...s })),
+          onSamples: (samples) => viewers().forEach((p) => p.post({ type: 'analysisSamples', jobId, samples })),
+        }),
+      (job) => (jobId = job.id),
+      (fraction, message) => viewers().forEach((p) => p.post({ type: 'progress', jobId, fraction, message })),
+    );
+    if (result.outcome !== 'done') {
+      viewers().forEach((p) => p.post({ type: 'jobEnd', jobId, outcome: result.outcome, error: result.outcome === 'failed' ? result.error.message : undefined }));
+      if (result.outcome === 'failed') void vscode.window.showErrorMessage(`Dyna-Pruner: ${result.error.message}`);
+      return null;
+    }
+    const analysis = result.value;
+    this.analyses.set(ckpt, analysis);
+    let runId: string | undefined;
+    const dir = runsFolder(uri);
+    if (dir) {
+      const saved = await saveRun(dir, 'run', analysis, (Date.now() - started) / 1000, ['run', ckpt, '--data', ...dataFiles]);
+      runId = saved.record.id;
+      viewers().forEach((p) => (p.source = { ...p.source, runDir: saved.dir }));
+      this.onDidSaveRun.fire();
+    }
+    viewers().forEach((p) => {
+      p.post({ type: 'analysis', jobId, analysis });
+      p.post({ type: 'jobEnd', jobId, outcome: 'done', runId });
+    });
+    return analysis;
+  }
+
+  /** Runs the robustness / sensitivity sweep into a Robustness panel. */
+  async runSweep(panel: StudioPanel): Promise<SweepResult | null> {
+    if (!this.requireTrust('A robustness sweep')) return null;
+    const ckpt = panel.source.checkpoints[0];
+    const uri = vscode.Uri.file(ckpt);
+    const dataFiles = await resolveDataFiles(uri);
+    if (!dataFiles) return null;
+    const started = Date.now();
+    let jobId = '';
+    const result = await this.jobs.run(
+      `Robustness sweep of ${path.basename(ckpt)}`,
+      (job, progress) => this.engine.sweep({ checkpoint: ckpt, dataFiles, maxSamples: maxSamples(uri), workers: workerCount(uri), signal: job.controller.signal, onProgress: progress, grids: sweepGrids(uri) }),
+      (job) => (jobId = job.id),
+      (fraction, message) => panel.post({ type: 'progress', jobId, fraction, message }),
+    );
+    if (result.outcome !== 'done') {
+      panel.post({ type: 'jobEnd', jobId, outcome: result.outcome, error: result.outcome === 'failed' ? result.error.message : undefined });
+      if (result.outcome === 'failed') void vscode.window.showErrorMessage(`Dyna-Pruner: ${result.error.message}`);
+      return null;
+    }
+    const sweep = result.value;
+    this.sweeps.set(ckpt, sweep);
+    let runId: string | undefined;
+    const dir = runsFolder(uri);
+    if (dir) {
+      const saved = await saveRun(dir, 'sweep', sweep, (Date.now() - started) / 1000, ['sweep', ckpt, '--data', ...dataFiles]);
+      runId = saved.record.id;
+      panel.source = { ...panel.source, runDir: saved.dir };
+      this.onDidSaveRun.fire();
+    }
+    panel.post({ type: 'sweep', jobId, sweep });
+    panel.post({ type: 'jobEnd', jobId, outcome: 'done', runId });
+    return sweep;
+  }
+
+  /** Analyses several checkpoints on the same data and fills a Compare panel. */
+  async runCompare(panel: StudioPanel): Promise<void> {
+    if (!this.requireTrust('Comparing checkpoints')) return;
+    const ckpts = panel.source.checkpoints;
+    const dataFiles = await resolveDataFiles(vscode.Uri.file(ckpts[0]));
+    if (!dataFiles) return;
+    let jobId = '';
+    const result = await this.jobs.run(
+      `Comparing ${ckpts.length} checkpoints`,
+      async (job, progress) => {
+        const entries: CompareEntry[] = [];
+        for (const [i, ckpt] of ckpts.entries()) {
+          job.controller.signal.throwIfAborted();
+          const name = path.basename(ckpt);
+          try {
+            const a =
+              this.analyses.get(ckpt) ??
+              (await this.engine.analyze({
+                checkpoint: ckpt,
+                dataFiles,
+                maxSamples: maxSamples(),
+                workers: workerCount(),
+                signal: job.controller.signal,
+                onProgress: (f, m) => progress((i + f) / ckpts.length, `${name}: ${m}`),
+                onStart: () => undefined,
+                onSamples: () => undefined,
+              }));
+            this.analyses.set(ckpt, a);
+            entries.push({
+              name, path: ckpt, backbone: a.model.backbone, variant: a.model.variant, denseMacs: a.denseMacs,
+              meanEffectiveMacs: a.aggregates.effectiveMacs.mean, mse: a.aggregates.mse?.mean ?? null, mae: a.aggregates.mae?.mean ?? null,
+              auc: a.aggregates.auc?.mean ?? null, activeFraction: a.aggregates.activeFraction.mean, perSampleMacs: a.samples.map((s) => s.macs.total), error: null,
+            });
+          } catch (e) {
+            if (job.controller.signal.aborted) throw e;
+            entries.push({ name, path: ckpt, backbone: null, variant: null, denseMacs: 0, meanEffectiveMacs: null, mse: null, mae: null, auc: null, activeFraction: null, perSampleMacs: [], error: (e as Error).message });
+          }
+          panel.post({ type: 'compare', compare: { data: dataFiles.map((f) => path.basename(f)), entries: [...entries] } });
+        }
+        return entries;
+      },
+      (job) => (jobId = job.id),
+      (fraction, message) => panel.post({ type: 'progress', jobId, fraction, message }),
+    );
+    panel.post({ type: 'jobEnd', jobId, outcome: result.outcome, error: result.outcome === 'failed' ? result.error.message : undefined });
+  }
+
+  /** Writes the engine's HTML report for a checkpoint (analysing first when needed). */
+  async exportReport(source: PanelSource): Promise<void> {
+    if (!this.requireTrust('Exporting a report')) return;
+    const ckpt = source.checkpoints[0];
+    if (!ckpt) throw new Error('no checkpoint to report on');
+    let analysis = this.analyses.get(ckpt) ?? null;
+    if (!analysis) {
+      const panel = this.show('masks', [ckpt]);
+      analysis = panel ? await this.runAnalysis(panel) : null;
+      if (!analysis) return;
+    }
+    const folder = source.runDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? path.dirname(ckpt);
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.file(path.join(folder, `${path.basename(ckpt, '.onnx')}-report.html`)),
+      filters: { HTML: ['html'] },
+      title: 'Export Dyna-Pruner report',
+    });
+    if (!target) return;
+    await this.engine.writeReport(analysis, this.sweeps.get(ckpt) ?? null, target.fsPath);
+    const open = await vscode.window.showInformationMessage(`Report written to ${path.basename(target.fsPath)}.`, 'Open in Browser');
+    if (open) void vscode.env.openExternal(target);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The frame every panel shares: title, the untrusted-workspace banner, a
+ * progress bar with a Cancel button for the running job, notices, and the
+ * `ready` / `init` handshake. A panel plugs in as a {@link PanelApp}.
+ */
+import type { PanelKind } from '../../src/shared/ids';
+import type { PanelSource, ToWebview } from '../../src/shared/protocol';
+import type { PersistedState } from '../../src/shared/state';
+import { loadState, onHostMessage, post, reportError, saveState } from './api';
+import { clear, h } from './dom';
+import { installStyles } from './styles';
+import { onThemeChange } from './theme';
+
+/** What a panel gets from the shell. */
+export interface PanelContext {
+  /** The panel's content area. */
+  root: HTMLElement;
+  /** Restored UI state (slider positions, toggles). */
+  ui: PersistedState['ui'];
+  /** Persists one UI-state value. */
+  persist(key: string, value: string | number | boolean): void;
+  /** Whether the workspace is trusted (known after `init`). */
+  trusted(): boolean;
+  /** Shows a notice above the content. */
+  notice(level: 'info' | 'warning' | 'error', text: string): void;
+}
+
+/** A panel's front end. */
+export interface PanelApp {
+  /** Called once, before any data message. */
+  mount(ctx: PanelContext): void;
+  /** Data messages (everything but init / progress / jobEnd / notice). */
+  onMessage(m: ToWebview): void;
+  /** Re-render figures in the new theme's colours. */
+  onThemeChange(): void;
+}
+
+/** Starts a panel: builds the frame, wires messages, sends `ready`. */
+export function startPanel(kind: PanelKind, app: PanelApp): void {
+  window.addEventListener('error', (e) => reportError(e.error ?? e.message));
+  window.addEventListener('unhandledrejection', (e) => reportError(e.reason));
+  installStyles();
+  const state = loadState();
+  let trusted = true;
+  const title = h('h1', {}, '');
+  const subtitle = h('div', { class: 'subtitle' });
+  const banners = h('div', { class: 'banners' });
+  const progress = h('div', { class: 'progress', hidden: true });
+  const notices = h('div', { class: 'notices' });
+  const root = h('main', { id: 'content', 'data-panel': kind });
+  const app$ = document.getElementById('app') ?? document.body;
+  app$.append(title, subtitle, banners, progress, notices, root);
+  app$.removeAttribute('aria-busy');
+
+  const persist = (key: string, value: string | number | boolean) => {
+    state.ui[key] = value;
+    saveState(state);
+  };
+  const notice = (level: 'info' | 'warning' | 'error', text: string, action?: HTMLElement) => {
+    notices.append(h('div', { class: `banner ${level}`, role: level === 'error' ? 'alert' : 'status' }, h('span', { class: `codicon codicon-${level === 'info' ? 'info' : level}` }), h('span', {}, text), action ?? null));
+  };
+  app.mount({ root, ui: state.ui, persist, trusted: () => trusted, notice });
+
+  const showProgress = (jobId: string, fraction: number, message: string) => {
+    progress.hidden = false;
+    if (progress.dataset.job !== jobId) {
+      clear(progress);
+      progress.dataset.job = jobId;
+      const cancel = h('vscode-button', { secondary: true, icon: 'debug-stop', 'data-action': 'cancel', onclick: () => post({ type: 'cancel', jobId }) }, 'Cancel');
+      progress.append(h('span', { class: 'codicon codicon-loading codicon-modifier-spin' }), h('span', { class: 'msg' }), h('div', { class: 'bar' }, h('div', {})), cancel);
+    }
+    (progress.querySelector('.msg') as HTMLElement).textContent = message;
+    (progress.querySelector('.bar > div') as HTMLElement).style.width = `${Math.round(fraction * 100)}%`;
+  };
+
+  onHostMessage((m) => {
+    switch (m.type) {
+      case 'init': {
+        trusted = m.trusted;
+        title.textContent = m.title;
+        document.title = m.title;
+        subtitle.textContent = m.source.checkpoints.join(' · ');
+        clear(banners);
+        if (!m.trusted) {
+          banners.append(
+            h('div', { class: 'banner', role: 'status', 'data-banner': 'untrusted' }, h('span', { class: 'codicon codicon-shield' }),
+              h('span', {}, 'Restricted Mode: this workspace is not trusted, so only inspection is available (structure, parameters, dense MACs). Running the checkpoint, sweeps, exports and remote profiling need a trusted workspace.')),
+          );
+        }
+        rememberSource(state, m.source);
+        saveState(state);
+        break;
+      }
+      case 'progress':
+        showProgress(m.jobId, m.fraction, m.message);
+        break;
+      case 'jobEnd':
+        progress.hidden = true;
+        delete progress.dataset.job;
+        if (m.outcome === 'cancelled') notice('info', 'Cancelled; nothing was saved.', h('vscode-button', { secondary: true, onclick: () => post({ type: 'rerun' }) }, 'Run again'));
+        if (m.outcome === 'failed') notice('error', m.error ?? 'The run failed.', h('vscode-button', { secondary: true, onclick: () => post({ type: 'rerun' }) }, 'Run again'));
+        break;
+      case 'notice':
+        notice(m.level, m.text);
+        break;
+      default:
+        app.onMessage(m);
+    }
+  });
+  onThemeChange(() => app.onThemeChange());
+  post({ type: 'ready' });
+}
+
+function rememberSource(state: PersistedState, source: PanelSource): void {
+  state.source = { checkpoints: [...source.checkpoints], runDir: source.runDir };
+}
