@@ -98,8 +98,8 @@ export async function analyze(ck: Checkpoint, samples: SampleSet, runner: ModelR
         dataMask: dm ? encodeU8(Uint8Array.from(dm, (v) => (v > 0.5 ? 1 : 0)), [H, W]) : null,
         activeFraction: active / plane,
         gates: ck.gateTensors.map((g, i) => {
-          const mask = Array.from(gates[i], (v) => (v > 0.5 ? 1 : 0));
-          return { unit: g.unit, scores: Array.from(scores[i]), mask, active: mask.reduce((a, b) => a + b, 0) };
+          const mask: number[] = Array.from(gates[i], (v) => (v > 0.5 ? 1 : 0));
+          return { unit: g.unit, scores: Array.from(scores[i]), mask, active: mask.reduce((a: number, b: number) => a + b, 0) };
         }),
         macs: sampleMacs(ck, dm, gates),
         inputLast: encodeF32(lastInput, [C, H, W]),
