@@ -86,9 +86,9 @@ class Fields {
     return v as number;
   }
   int(o: Record<string, Json>, key: string, path: string): number {
-    const v = this.num(o, key, path);
-    if (!Number.isInteger(v)) this.fail(path, 'an integer', v);
-    return v;
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isInteger(v)) this.fail(path, 'an integer', v);
+    return v as number;
   }
   numOrNull(o: Record<string, Json>, key: string, path: string): number | null {
     return o[key] === null ? null : this.num(o, key, path);

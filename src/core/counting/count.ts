@@ -6,7 +6,7 @@
  *   movement (Reshape, Transpose, Concat, Gather, Shape, ...) counts nothing.
  * - Params: element count of every initializer, each counted once (as Python's
  *   `onnx` reports for the file). A layer's params are the initializers it is
- *   the first consumer of.
+ *   the first consumer of (through Identity aliases, as torch exports shared weights).
  */
 import type { LoadedModel } from '../onnx/reader';
 import { attrInt, attrInts, initializerMap, tensorSize } from '../onnx/graph';
@@ -76,6 +76,9 @@ export function countModel(model: LoadedModel, shapes: ShapeTable, opts: CountOp
   const graph = model.proto.graph ?? {};
   const inits = initializerMap(graph);
   const claimed = new Set<string>();
+  // Identity(initializer) outputs (torch exports shared weights this way): params go to the real consumer.
+  const alias = new Map<string, string>();
+  const aliasOf = (name: string) => alias.get(name) ?? name;
   const layers: LayerCount[] = [];
   const otherTotals: Record<string, number> = {};
   let macs = 0;
@@ -84,11 +87,16 @@ export function countModel(model: LoadedModel, shapes: ShapeTable, opts: CountOp
     const inputShapes = (node.input ?? []).map((i) => (i ? shapes.shapes.get(i) ?? [] : []));
     const outputShape = shapes.shapes.get((node.output ?? [])[0] ?? '') ?? [];
     let params = 0;
-    for (const i of node.input ?? []) {
-      const t = inits.get(i);
-      if (t && !claimed.has(i)) {
-        claimed.add(i);
-        params += tensorSize(t);
+    if (op === 'Identity' && inits.has(aliasOf((node.input ?? [])[0] ?? ''))) {
+      alias.set((node.output ?? [])[0] ?? '', aliasOf((node.input ?? [])[0] ?? ''));
+    } else {
+      for (const input of node.input ?? []) {
+        const i = aliasOf(input);
+        const t = inits.get(i);
+        if (t && !claimed.has(i)) {
+          claimed.add(i);
+          params += tensorSize(t);
+        }
       }
     }
     const layer: LayerCount = { name: layerName(node, index), op, inputShapes, outputShape, params, macs: 0, otherOps: 0 };
