@@ -32,8 +32,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   const jobs = new JobRunner(log);
   const engine = new CoreEngine(log);
   const inspections = new Inspections();
-  let panels: PanelManager | undefined;
-  const studio = new Studio(() => panels!, engine, jobs, inspections, log);
+  const studio = new Studio(() => panels, engine, jobs, inspections, log);
   const host: PanelHost = {
     extensionUri: context.extensionUri,
     log,
@@ -42,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     rerun: (panel) => studio.rerun(panel),
     isTrusted: () => vscode.workspace.isTrusted,
   };
-  panels = new PanelManager(host, (panel) => studio.load(panel));
+  const panels = new PanelManager(host, (panel) => studio.load(panel));
   const checkpoints = new CheckpointsTree(inspections, log);
   const runs = new RunsTree();
   studio.onDidSaveRun.event(() => runs.refresh());
@@ -60,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     ...registerCommands({ studio, checkpoints, runs, log }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void vscode.commands.executeCommand('setContext', Contexts.trusted, true);
-      for (const p of panels!.all) p.post({ type: 'notice', level: 'info', text: 'The workspace is now trusted: reopen the panel to run the checkpoint.' });
+      for (const p of panels.all) p.post({ type: 'notice', level: 'info', text: 'The workspace is now trusted: reopen the panel to run the checkpoint.' });
     }),
   );
   registerRemoteIfPresent(context, log);

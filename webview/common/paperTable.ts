@@ -1,0 +1,13 @@
+/** Renders one of the engine's paper-layout tables (Tables I-IV) as an HTML table with CSV export. */
+import type { Table } from '../../src/core/engine/results';
+import { post } from './api';
+import { h } from './dom';
+import { toCsv } from './format';
+
+/** A titled table element. */
+export function paperTable(name: string, t: Table): HTMLElement {
+  return h('div', { class: 'card', 'data-table': name },
+    h('div', { class: 'toolbar' }, h('strong', {}, t.title), h('vscode-button', { secondary: true, icon: 'export', onclick: () => post({ type: 'exportCsv', name, csv: toCsv(t.columns, t.rows) }) }, 'CSV')),
+    h('table', { class: 'data' }, h('thead', {}, h('tr', {}, ...t.columns.map((c) => h('th', {}, c)))), h('tbody', {}, ...t.rows.map((r) => h('tr', {}, ...r.map((v) => h('td', {}, v)))))),
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * Compare panel: two or more checkpoints evaluated on the same samples, side
+ * by side in the paper's Table I / Table IV layout (MSE, MAE, dense and
+ * effective GMACs, change vs dense), with cost and accuracy charts.
+ */
+import type { CompareEntry, CompareModel } from '../../src/shared/models';
+import type { ToWebview } from '../../src/shared/protocol';
+import { h } from '../common/dom';
+import { Figure } from '../common/figure';
+import { formatNumber, formatPercent } from '../common/format';
+import type { PanelApp, PanelContext } from '../common/shell';
+import { startPanel } from '../common/shell';
+import { SortableTable } from '../common/table';
+import { baseLayout, themeColors } from '../common/theme';
+
+class ComparePanel implements PanelApp {
+  private model: CompareModel | null = null;
+  private readonly cost = new Figure('compare-cost', 'Effective MACs per sample', 300);
+  private readonly accuracy = new Figure('compare-accuracy', 'MSE vs mean effective GMACs', 300);
+  private table!: SortableTable<CompareEntry>;
+  private body!: HTMLElement;
+  private empty!: HTMLElement;
+  private dataLine!: HTMLElement;
+
+  mount(ctx: PanelContext): void {
+    const dense = () => this.model?.entries.find((e) => e.variant === 'dense' && e.mse !== null) ?? null;
+    const change = (e: CompareEntry, key: 'mse' | 'meanEffectiveMacs') => {
+      const d = dense();
+      const base = d ? (key === 'mse' ? d.mse : d.meanEffectiveMacs) : null;
+      const v = e[key];
+      return base && v !== null ? (v - base) / base : null;
+    };
+    this.table = new SortableTable<CompareEntry>('compare-table1', [
+      { title: 'checkpoint', text: (e) => e.name },
+      { title: 'backbone', text: (e) => e.backbone ?? '–' },
+      { title: 'variant', text: (e) => e.variant ?? '–' },
+      { title: 'MSE', text: (e) => formatNumber(e.mse), sort: (e) => e.mse ?? Infinity },
+      { title: 'MAE', text: (e) => formatNumber(e.mae), sort: (e) => e.mae ?? Infinity },
+      { title: 'dense GMACs', text: (e) => formatNumber(e.denseMacs / 1e9), sort: (e) => e.denseMacs },
+      { title: 'effective GMACs', text: (e) => formatNumber(e.meanEffectiveMacs === null ? null : e.meanEffectiveMacs / 1e9), sort: (e) => e.meanEffectiveMacs ?? Infinity },
+      { title: 'Δ MACs vs dense', text: (e) => formatPercent(change(e, 'meanEffectiveMacs')), sort: (e) => change(e, 'meanEffectiveMacs') ?? 0 },
+      { title: 'Δ MSE vs dense', text: (e) => formatPercent(change(e, 'mse')), sort: (e) => change(e, 'mse') ?? 0 },
+      { title: 'active pixels', text: (e) => formatPercent(e.activeFraction), sort: (e) => e.activeFraction ?? 1 },
+      { title: 'AUC', text: (e) => formatNumber(e.auc, 3), sort: (e) => e.auc ?? 0 },
+      { title: 'error', text: (e) => e.error ?? '' },
+    ]);
+    this.dataLine = h('div', { class: 'muted' });
+    this.empty = h('div', { class: 'empty' }, 'Evaluating the checkpoints…');
+    this.body = h('div', { hidden: true }, this.dataLine, this.table.element, h('div', { class: 'grid wide' }, this.cost.element, this.accuracy.element));
+    ctx.root.append(this.empty, this.body);
+  }
+
+  onMessage(m: ToWebview): void {
+    if (m.type !== 'compare') return;
+    this.model = m.compare;
+    this.render();
+  }
+
+  onThemeChange(): void {
+    this.render();
+  }
+
+  private render(): void {
+    const m = this.model;
+    if (!m) return;
+    this.empty.hidden = true;
+    this.body.hidden = false;
+    this.dataLine.textContent = `Evaluated on: ${m.data.join(', ')}`;
+    this.table.update(m.entries);
+    const c = themeColors();
+    const ok = m.entries.filter((e) => e.error === null);
+    void this.cost.update({
+      data: ok.map((e, i) => ({ type: 'box', name: e.name, y: e.perSampleMacs.map((v) => v / 1e6), marker: { color: c.series[i % c.series.length] }, boxmean: true, hovertemplate: '%{y:.2f} MMACs<extra></extra>' })),
+      layout: baseLayout(c, { yaxis: { title: { text: 'MMACs per sample' }, color: c.foreground, gridcolor: c.grid, rangemode: 'tozero' }, xaxis: { color: c.foreground }, showlegend: false }),
+    });
+    void this.accuracy.update({
+      data: [{ type: 'scatter', mode: 'text+markers', x: ok.map((e) => (e.meanEffectiveMacs ?? 0) / 1e9), y: ok.map((e) => e.mse), text: ok.map((e) => e.variant ?? e.name), textposition: 'top center', marker: { size: 10, color: ok.map((_, i) => c.series[i % c.series.length]) }, hovertemplate: '%{text}: %{x:.4f} GMACs, MSE %{y:.4f}<extra></extra>' }],
+      layout: baseLayout(c, { xaxis: { title: { text: 'mean effective GMACs' }, color: c.foreground, gridcolor: c.grid }, yaxis: { title: { text: 'MSE' }, color: c.foreground, gridcolor: c.grid } }),
+    });
+  }
+}
+
+startPanel('compare', new ComparePanel());

@@ -1,0 +1,133 @@
+/**
+ * FLOPs breakdown: per-layer dense vs effective MACs (stacked: effective +
+ * skipped; mask-generator and gate-head overhead shown apart), the
+ * distribution of effective MACs over samples, MAC / FLOP toggle (FLOPs =
+ * 2 x MACs), and a sortable table with CSV export.
+ */
+import type { LayerInfo } from '../../src/core/engine/results';
+import type { ToWebview } from '../../src/shared/protocol';
+import { AnalysisStore } from '../common/analysisStore';
+import { h } from '../common/dom';
+import { Figure } from '../common/figure';
+import { formatMacs, formatPercent } from '../common/format';
+import type { PanelApp, PanelContext } from '../common/shell';
+import { startPanel } from '../common/shell';
+import { SortableTable } from '../common/table';
+import { baseLayout, themeColors } from '../common/theme';
+
+interface Row {
+  layer: LayerInfo;
+  effective: number;
+  p5: number;
+  p95: number;
+}
+
+class FlopsPanel implements PanelApp {
+  private ctx!: PanelContext;
+  private readonly store = new AnalysisStore();
+  private unit: 'MACs' | 'FLOPs' = 'MACs';
+  private readonly perLayer = new Figure('flops-per-layer', 'Dense vs effective per layer (mean over samples)', 340);
+  private readonly distribution = new Figure('flops-distribution', 'Effective cost over samples', 240);
+  private readonly table: SortableTable<Row>;
+  private body!: HTMLElement;
+  private empty!: HTMLElement;
+  private summary!: HTMLElement;
+
+  constructor() {
+    const k = () => (this.unit === 'FLOPs' ? 2 : 1);
+    this.table = new SortableTable<Row>(
+      'flops-layers',
+      [
+        { title: 'layer', text: (r) => r.layer.node },
+        { title: 'op', text: (r) => r.layer.op },
+        { title: 'role', text: (r) => (r.layer.overhead ? 'overhead' : r.layer.outUnit !== null ? `unit ${r.layer.outUnit}` : r.layer.spatialMask ? 'masked' : 'dense') },
+        { title: 'dense', text: (r) => String(Math.round(r.layer.denseMacs * k())), sort: (r) => r.layer.denseMacs },
+        { title: 'effective (mean)', text: (r) => String(Math.round(r.effective * k())), sort: (r) => r.effective },
+        { title: 'p5', text: (r) => String(Math.round(r.p5 * k())), sort: (r) => r.p5 },
+        { title: 'p95', text: (r) => String(Math.round(r.p95 * k())), sort: (r) => r.p95 },
+        { title: 'kept', text: (r) => formatPercent(r.layer.denseMacs ? r.effective / r.layer.denseMacs : 1), sort: (r) => (r.layer.denseMacs ? r.effective / r.layer.denseMacs : 1) },
+      ],
+      (r) => (r.layer.overhead ? 'overhead' : ''),
+    );
+  }
+
+  mount(ctx: PanelContext): void {
+    this.ctx = ctx;
+    this.unit = ctx.ui.unit === 'FLOPs' ? 'FLOPs' : 'MACs';
+    const toggle = h('select', { 'data-control': 'unit', 'aria-label': 'Unit' }, h('option', { value: 'MACs' }, 'MACs'), h('option', { value: 'FLOPs' }, 'FLOPs (2 × MACs)'));
+    toggle.value = this.unit;
+    toggle.addEventListener('change', () => {
+      this.unit = toggle.value === 'FLOPs' ? 'FLOPs' : 'MACs';
+      ctx.persist('unit', this.unit);
+      this.render();
+    });
+    this.summary = h('div', { class: 'stats', 'data-stats': 'flops' });
+    this.empty = h('div', { class: 'empty' }, 'Waiting for the analysis…');
+    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, h('label', {}, 'Count', toggle)), this.summary, h('div', { class: 'grid wide' }, this.perLayer.element, this.distribution.element), h('h2', {}, 'Layers'), this.table.element);
+    ctx.root.append(this.empty, this.body);
+  }
+
+  onMessage(m: ToWebview): void {
+    if (this.store.apply(m)) this.render();
+  }
+
+  onThemeChange(): void {
+    this.render();
+  }
+
+  private rows(): Row[] {
+    const v = this.store.view!;
+    return v.layers.map((layer, i) => {
+      const agg = v.aggregates?.perLayer[i];
+      if (agg) return { layer, effective: agg.mean, p5: agg.p5, p95: agg.p95 };
+      const xs = v.samples.map((s) => s.macs.perLayer[i]).sort((a, b) => a - b);
+      const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+      return { layer, effective: mean, p5: xs[Math.floor(0.05 * (xs.length - 1))] ?? mean, p95: xs[Math.ceil(0.95 * (xs.length - 1))] ?? mean };
+    });
+  }
+
+  private render(): void {
+    const v = this.store.view;
+    if (!v || v.samples.length === 0) return;
+    this.empty.hidden = true;
+    this.body.hidden = false;
+    const c = themeColors();
+    const k = this.unit === 'FLOPs' ? 2 : 1;
+    const scale = 1e6 / k;
+    const u = `M${this.unit}`;
+    const rows = this.rows().filter((r) => r.layer.denseMacs > 0);
+    const backbone = rows.filter((r) => !r.layer.overhead);
+    const overhead = rows.filter((r) => r.layer.overhead);
+    const totals = v.samples.map((s) => s.macs.total);
+    const mean = totals.reduce((a, b) => a + b, 0) / totals.length;
+    const meanOverhead = v.samples.reduce((a, s) => a + s.macs.overhead, 0) / v.samples.length;
+    this.summary.replaceChildren(
+      h('div', { class: 'stat', 'data-stat': 'dense' }, h('div', { class: 'v' }, formatMacs(v.denseMacs, this.unit)), h('div', { class: 'k' }, 'dense')),
+      h('div', { class: 'stat', 'data-stat': 'effective' }, h('div', { class: 'v' }, formatMacs(mean, this.unit)), h('div', { class: 'k' }, 'effective (mean)')),
+      h('div', { class: 'stat', 'data-stat': 'reduction' }, h('div', { class: 'v' }, formatPercent(1 - mean / v.denseMacs)), h('div', { class: 'k' }, 'reduction vs dense')),
+      h('div', { class: 'stat', 'data-stat': 'overhead' }, h('div', { class: 'v' }, formatMacs(meanOverhead, this.unit)), h('div', { class: 'k' }, 'overhead (counted)')),
+    );
+    const names = (rs: Row[]) => rs.map((r) => r.layer.node);
+    void this.perLayer.update({
+      data: [
+        { type: 'bar', name: 'effective', x: names(backbone), y: backbone.map((r) => r.effective / scale), marker: { color: c.series[0] }, hovertemplate: `%{x}<br>effective %{y:.3f} ${u}<extra></extra>` },
+        { type: 'bar', name: 'skipped (dense − effective)', x: names(backbone), y: backbone.map((r) => (r.layer.denseMacs - r.effective) / scale), marker: { color: c.grid }, hovertemplate: `%{x}<br>skipped %{y:.3f} ${u}<extra></extra>` },
+        { type: 'bar', name: 'overhead (mask generator, gate heads)', x: names(overhead), y: overhead.map((r) => r.effective / scale), marker: { color: c.series[2] }, hovertemplate: `%{x}<br>overhead %{y:.3f} ${u}<extra></extra>` },
+      ],
+      layout: baseLayout(c, { barmode: 'stack', xaxis: { showticklabels: rows.length <= 24, tickangle: -45, tickfont: { size: 9 }, color: c.foreground }, yaxis: { title: { text: u }, color: c.foreground, gridcolor: c.grid }, legend: { orientation: 'h', y: 1.12 }, margin: { l: 52, r: 12, t: 36, b: 90 } }),
+    });
+    void this.distribution.update({
+      data: [
+        { type: 'histogram', x: totals.map((t) => t / scale), name: 'effective total', marker: { color: c.series[0] }, nbinsx: 20, hovertemplate: `%{x} ${u}: %{y} samples<extra></extra>` },
+      ],
+      layout: baseLayout(c, {
+        xaxis: { title: { text: `effective ${u} per sample (dense ${(v.denseMacs / scale).toFixed(2)})` }, color: c.foreground, gridcolor: c.grid },
+        yaxis: { title: { text: 'samples' }, color: c.foreground, gridcolor: c.grid },
+        shapes: [{ type: 'line', x0: mean / scale, x1: mean / scale, yref: 'paper', y0: 0, y1: 1, line: { color: c.series[5], dash: 'dot' } }],
+      }),
+    });
+    this.table.update(this.rows());
+  }
+}
+
+startPanel('flops', new FlopsPanel());
