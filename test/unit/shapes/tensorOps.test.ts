@@ -120,3 +120,24 @@ describe('runtime fallback', () => {
     assert.equal(full.source.get('s'), 'static');
   });
 });
+
+describe('constant folding of PyTorch F.pad pads (Reshape -> Slice(step -1) -> Transpose -> Reshape)', () => {
+  it('folds the pads tensor so Pad is resolved statically', async () => {
+    const b = new OnnxBuilder();
+    b.input('x', [1, 1, 33, 36]);
+    b.ints('raw', [0, 1, 0, 0, 0, 0, 0, 0]); // torch order: (w_begin, w_end, h_begin, h_end, ...)
+    b.ints('shape2', [-1, 2]);
+    b.node('Reshape', ['raw', 'shape2'], ['r']);
+    b.ints('st', [-1]).ints('en', [-1e9]).ints('ax', [0]).ints('sp', [-1]);
+    b.node('Slice', ['r', 'st', 'en', 'ax', 'sp'], ['rev']);
+    b.node('Transpose', ['rev'], ['tr'], { perm: [1, 0] });
+    b.ints('flat', [-1]);
+    b.node('Reshape', ['tr', 'flat'], ['pads']);
+    b.node('Pad', ['x', 'pads'], ['y']);
+    b.output('y');
+    const model = b.toLoadedModel();
+    const t = await inferShapes(model, { fallback: false });
+    assert.deepEqual(t.unresolved, []);
+    await expectShapes(b, { rev: [4, 2], tr: [2, 4], pads: [8], y: [1, 1, 33, 37] });
+  });
+});

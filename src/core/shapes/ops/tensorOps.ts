@@ -8,6 +8,23 @@ import { attrFloats, attrInt, attrInts } from '../../onnx/graph';
 import type { RuleContext, ShapeRule } from '../types';
 import { axisOf, facts, hasInput, numel, shapeOf, strides, valueOf, broadcast } from '../util';
 
+/**
+ * Folds values of a small tensor through an index mapping: for each output
+ * coordinate, `source` gives the input coordinate to read.
+ */
+function remap(out: number[], source: (coord: number[]) => number[], inShape: number[], value: number[]): number[] | undefined {
+  const n = numel(out);
+  if (n > 4096) return undefined;
+  const os = strides(out);
+  const is = strides(inShape);
+  const res = new Array<number>(n);
+  for (let k = 0; k < n; k++) {
+    const coord = out.map((d, a) => Math.floor(k / os[a]) % d);
+    res[k] = value[source(coord).reduce((s, c, a) => s + c * is[a], 0)];
+  }
+  return res;
+}
+
 export const reshape: ShapeRule = (ctx) => {
   const x = ctx.inputs[0];
   const target = valueOf(ctx, 1);
@@ -32,8 +49,11 @@ export const transpose: ShapeRule = (ctx) => {
   if (!x?.shape) return undefined;
   const perm = attrInts(ctx.node, 'perm', x.shape.map((_, i) => x.shape!.length - 1 - i));
   const out = perm.map((p) => x.shape![p]);
-  let value: number[] | undefined;
-  if (x.value && x.shape.length <= 1) value = x.value;
+  const value = x.value ? remap(out, (coord) => {
+    const src = new Array<number>(perm.length);
+    perm.forEach((p, i) => (src[p] = coord[i]));
+    return src;
+  }, x.shape, x.value) : undefined;
   return [facts(out, x.dtype, value)];
 };
 
@@ -137,8 +157,7 @@ export const slice: ShapeRule = (ctx) => {
     out[a] = count;
     ranges[a] = { start: b, step: st[i], count };
   });
-  let value: number[] | undefined;
-  if (x.value && r === 1) value = Array.from({ length: ranges[0].count }, (_, k) => x.value![ranges[0].start + k * ranges[0].step]);
+  const value = x.value ? remap(out, (coord) => coord.map((c, a) => ranges[a].start + c * ranges[a].step), x.shape, x.value) : undefined;
   return [facts(out, x.dtype, value)];
 };
 
