@@ -1,5 +1,8 @@
 /** Every `dynapruner` sub-command, in the order `--help` lists them. */
 import type { CliCommand } from '../command';
 import { inspectCommand } from './inspect';
+import { reportCommand } from './report';
+import { runCommand } from './run';
+import { sweepCommand } from './sweep';
 
-export const commands: CliCommand[] = [inspectCommand];
+export const commands: CliCommand[] = [inspectCommand, runCommand, sweepCommand, reportCommand];

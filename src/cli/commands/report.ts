@@ -1,0 +1,69 @@
+/** `dynapruner report`: the standalone HTML report (analysis + sweep figures). */
+import type { CliCommand } from '../command';
+import { CliError } from '../command';
+import { progressBar } from '../progress';
+import { analyze } from '../../core/engine/analyze';
+import { writeFileAtomic } from '../../core/engine/atomicWrite';
+import { hasMasks } from '../../core/engine/checkpoint';
+import type { SweepResult } from '../../core/engine/results';
+import { saveRun } from '../../core/engine/runStore';
+import { DEFAULT_SWEEP, sweep } from '../../core/engine/sweep';
+import { buildReportHtml, summaryRows } from '../../core/report/html';
+import { loadPlotlySource } from '../../core/report/plotlySource';
+import { COMMON_FLAGS, COMMON_HELP, intFlag, parseArgs, setup, single } from './engineCommon';
+
+export const reportCommand: CliCommand = {
+  name: 'report',
+  summary: 'Write a standalone HTML report (masks, filter activity, FLOPs breakdown, robustness)',
+  help: `Usage: dynapruner report <checkpoint.onnx> [--data FILES...] --out report.html [--no-sweep] [--seeds N]
+
+Runs the analysis (as 'run') and, for checkpoints with masks, a robustness
+sweep (as 'sweep', default grids, --seeds seeds, default 2), and writes one
+HTML file with plotly.js inlined: no network access, strict CSP with a nonce.
+Figures are the same builders the VS Code panels use.
+MACs are multiply-accumulates (FLOPs = 2 x MACs).
+
+Options:
+${COMMON_HELP}
+  --out FILE          The HTML file to write (atomically).
+  --no-sweep          Skip the sweep (analysis figures only).
+  --seeds N           Seeds for the sweep's randomised points (default 2).
+  --json OUT          Also write the analysis JSON.
+  --save              Also save it as a run under .dynapruner/runs/<id>/.
+`,
+  async run(args, io, signal) {
+    const p = parseArgs(args, [...COMMON_FLAGS, 'out', 'seeds', 'json'], ['no-sweep', 'save']);
+    const out = single(p, 'out');
+    if (!out) throw new CliError('--out FILE is required (the HTML report to write)', 2);
+    const plotly = loadPlotlySource();
+    const started = Date.now();
+    const s = await setup(p, 'report', signal);
+    const bar = progressBar(io, 'report');
+    try {
+      const doSweep = !p.flags.has('no-sweep') && hasMasks(s.ck);
+      const analysis = await analyze(s.ck, s.samples, s.runner, { batchSize: s.batch, signal, onProgress: (f, m) => bar.update(doSweep ? f * 0.3 : f, m) });
+      let sw: SweepResult | null = null;
+      if (doSweep) {
+        sw = await sweep(s.ck, s.samples, s.runner, { ...DEFAULT_SWEEP, seeds: intFlag(p, 'seeds', 2), batchSize: Math.max(s.batch, 16), signal, onProgress: (f, m) => bar.update(0.3 + 0.7 * f, m) });
+      }
+      bar.done();
+      const html = buildReportHtml({ analysis, sweep: sw, plotly });
+      await writeFileAtomic(out, html);
+      const json = single(p, 'json');
+      if (json) await writeFileAtomic(json, JSON.stringify(analysis));
+      io.out(summaryRows(analysis).map(([k, v]) => `${k.padEnd(46)} ${v}`).join('\n') + '\n');
+      io.out(`wrote ${out}\n`);
+      if (p.flags.has('save')) {
+        const { folder } = await saveRun(process.cwd(), {
+          command: 'report', model: analysis.model, data: analysis.data, args, durationSeconds: (Date.now() - started) / 1000,
+          summary: { samples: analysis.samples.length, denseMacs: analysis.denseMacs, meanEffectiveMacs: analysis.aggregates.effectiveMacs.mean, mse: analysis.aggregates.mse?.mean ?? null, auc: analysis.aggregates.auc?.mean ?? null },
+        }, { 'report.html': html, 'analysis.json': JSON.stringify(analysis), ...(sw ? { 'sweep.json': JSON.stringify(sw) } : {}) });
+        io.err(`saved run ${folder}\n`);
+      }
+      return 0;
+    } finally {
+      bar.done();
+      await s.pool.close();
+    }
+  },
+};

@@ -1,0 +1,6 @@
+/** Figure builders shared by the webviews and the HTML report (pure: results in, Plotly specs out). */
+export * from './types';
+export * from './maps';
+export * from './filters';
+export * from './flops';
+export * from './robustness';

@@ -1,0 +1,54 @@
+/** Robustness curves with 95% CI bands (noise, mask failure) and the sensitivity Pareto plot. */
+import type { MaskMethod, SweepPoint, SweepResult } from '../engine/results';
+import { baseLayout, type FigureSpec, type FigureTheme } from './types';
+
+const ORDER: MaskMethod[] = ['dynapruner', 'dense', 'random', 'l1', 'dp_only', 'mp_only'];
+const NAMES: Record<MaskMethod, string> = { dynapruner: 'Dyna-Pruner', dense: 'Dense', random: 'Random pruning', l1: 'Static L1', dp_only: 'DP only', mp_only: 'MP only' };
+
+function withAlpha(color: string, alpha: number): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(color.trim());
+  if (!m) return color;
+  const n = parseInt(m[1], 16);
+  return `rgba(${n >> 16}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+/** MSE vs noise sigma or failure rate, one line per method with a shaded 95% CI band. */
+export function robustnessFigure(sweep: SweepResult, kind: 'noise' | 'failure', theme: FigureTheme): FigureSpec {
+  const points = kind === 'noise' ? sweep.noise : sweep.failure;
+  const xOf = (p: SweepPoint) => (kind === 'noise' ? p.config.noiseSigma : p.config.failureRate * 100);
+  const data: Record<string, unknown>[] = [];
+  ORDER.forEach((m, i) => {
+    const ps = points.filter((p) => p.config.method === m).sort((a, b) => xOf(a) - xOf(b));
+    if (ps.length === 0) return;
+    const color = theme.series[i % theme.series.length];
+    const x = ps.map(xOf);
+    data.push({ type: 'scatter', mode: 'lines', x: [...x, ...[...x].reverse()], y: [...ps.map((p) => p.mse.ci95[1]), ...ps.map((p) => p.mse.ci95[0]).reverse()], fill: 'toself', fillcolor: withAlpha(color, 0.18), line: { width: 0 }, hoverinfo: 'skip', showlegend: false, name: `${NAMES[m]} 95% CI` });
+    data.push({ type: 'scatter', mode: 'lines+markers', x, y: ps.map((p) => p.mse.mean), name: NAMES[m], line: { color } });
+  });
+  return {
+    data,
+    layout: baseLayout(theme, kind === 'noise' ? 'MSE under Gaussian input noise (95% CI)' : 'MSE under data-mask failures (95% CI)', {
+      xaxis: { title: { text: kind === 'noise' ? 'noise sigma (normalised units)' : 'flipped active pixels (%)' }, gridcolor: theme.grid },
+      yaxis: { title: { text: 'MSE' }, gridcolor: theme.grid },
+    }),
+  };
+}
+
+/** Accuracy vs effective GMACs over the sensitivity sweep, Pareto front joined. */
+export function paretoFigure(sweep: SweepResult, theme: FigureTheme): FigureSpec {
+  const pts = sweep.sensitivity.points;
+  const front = pts.filter((p) => sweep.sensitivity.pareto.includes(p.id)).sort((a, b) => a.effectiveMacs.mean - b.effectiveMacs.mean);
+  const label = (p: SweepPoint) => `thr ${p.config.dataThreshold ?? 'own'}, tau ${p.config.tauOffset >= 0 ? '+' : ''}${p.config.tauOffset}`;
+  const refs = sweep.ablation.filter((p) => p.config.method === 'dense' || p.config.method === 'dynapruner');
+  return {
+    data: [
+      { type: 'scatter', mode: 'markers', name: 'sensitivity points', x: pts.map((p) => p.effectiveMacs.mean / 1e9), y: pts.map((p) => p.mse.mean), text: pts.map(label), marker: { color: theme.series[2], size: 7 } },
+      { type: 'scatter', mode: 'lines+markers', name: 'Pareto front', x: front.map((p) => p.effectiveMacs.mean / 1e9), y: front.map((p) => p.mse.mean), text: front.map(label), line: { color: theme.series[0] } },
+      { type: 'scatter', mode: 'markers+text', name: 'checkpoint / dense', x: refs.map((p) => p.effectiveMacs.mean / 1e9), y: refs.map((p) => p.mse.mean), text: refs.map((p) => NAMES[p.config.method]), textposition: 'top center', marker: { color: theme.series[1], size: 10, symbol: 'diamond' } },
+    ],
+    layout: baseLayout(theme, 'Sensitivity: MSE vs effective GMACs (data threshold x tau offset)', {
+      xaxis: { title: { text: 'effective GMACs per sample' }, gridcolor: theme.grid },
+      yaxis: { title: { text: 'MSE' }, gridcolor: theme.grid },
+    }),
+  };
+}

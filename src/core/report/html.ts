@@ -1,0 +1,113 @@
+/**
+ * The standalone HTML report: plotly.js inlined, no network, strict CSP with
+ * a per-report nonce. Figures come from src/core/figures (the same builders
+ * the webviews use), precomputed here as JSON; the page only draws them.
+ */
+import { randomBytes } from 'node:crypto';
+import { sampleMapFigures, perSampleFigure } from '../figures/maps';
+import { filterFrequencyFigure, unitRasterFigure } from '../figures/filters';
+import { costDistributionFigure, layerBreakdownFigure } from '../figures/flops';
+import { paretoFigure, robustnessFigure } from '../figures/robustness';
+import { LIGHT_THEME, type FigureSpec, type FigureTheme } from '../figures/types';
+import type { Analysis, SweepResult, Table } from '../engine/results';
+
+/** Inputs of {@link buildReportHtml}. */
+export interface ReportInput {
+  analysis: Analysis;
+  sweep: SweepResult | null;
+  /** Text of plotly-strict.min.js. */
+  plotly: string;
+  theme?: FigureTheme;
+  /** Override the random nonce (tests). */
+  nonce?: string;
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const fmt = (v: number | null | undefined, d = 4) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(d));
+
+function tableHtml(t: Table): string {
+  return `<figure class="table"><figcaption>${esc(t.title)}</figcaption><table><thead><tr>${t.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${t.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table></figure>`;
+}
+
+/** Headline rows: dense vs Dyna-Pruner MACs, MSE, alignment (also printed by `npm run demo`). */
+export function summaryRows(a: Analysis): [string, string][] {
+  const g = a.aggregates;
+  return [
+    ['checkpoint', `${a.model.name} (${a.model.backbone ?? '?'} / ${a.model.variant ?? '?'})`],
+    ['samples', `${a.samples.length} windows (${a.data.split} split, ${a.data.format})`],
+    ['dense GMACs / sample', fmt(a.denseMacs / 1e9)],
+    ['effective GMACs / sample (mean, p5-p95)', `${fmt(g.effectiveMacs.mean / 1e9)} (${fmt(g.effectiveMacs.p5 / 1e9)}-${fmt(g.effectiveMacs.p95 / 1e9)})`],
+    ['MAC reduction vs dense', `${fmt(g.macReduction.mean * 100, 1)}%`],
+    ['overhead GMACs (mask generator, gate heads)', fmt(g.overheadMacs.mean / 1e9)],
+    ['active pixels (mean)', `${fmt(g.activeFraction.mean * 100, 1)}%`],
+    ['MSE Dyna-Pruner / dense mode / persistence', `${fmt(g.mse?.mean)} / ${fmt(g.denseMse?.mean)} / ${fmt(g.persistenceMse?.mean)}`],
+    ['MAE Dyna-Pruner / dense mode', `${fmt(g.mae?.mean)} / ${fmt(g.denseMae?.mean)}`],
+    ['alignment ROC AUC / Spearman (mean)', `${fmt(g.auc?.mean, 3)} / ${fmt(g.spearman?.mean, 3)}`],
+  ];
+}
+
+/** Builds the report page. */
+export function buildReportHtml(input: ReportInput): string {
+  const { analysis: a, sweep } = input;
+  const theme = input.theme ?? LIGHT_THEME;
+  const nonce = input.nonce ?? randomBytes(16).toString('base64');
+  const figures: Record<string, FigureSpec> = {};
+  const samples = a.samples.map((s, i) => ({ label: `window ${s.windowStart ?? s.index}`, maps: sampleMapFigures(a, { sample: i, t: 0, channel: 0 }, theme).map((m) => ({ key: m.key, figure: m.figure })) }));
+  const mapKeys = samples[0]?.maps.map((m) => m.key) ?? [];
+  figures.perSample = perSampleFigure(a, theme);
+  if (a.units.length > 0) {
+    figures.filterFrequency = filterFrequencyFigure(a, theme);
+    figures.unitRaster = unitRasterFigure(a, 0, theme);
+  }
+  figures.layers = layerBreakdownFigure(a, theme);
+  figures.costs = costDistributionFigure(a, theme);
+  if (sweep) {
+    figures.noise = robustnessFigure(sweep, 'noise', theme);
+    if (sweep.failure.length > 0) figures.failure = robustnessFigure(sweep, 'failure', theme);
+    if (sweep.sensitivity.points.length > 0) figures.pareto = paretoFigure(sweep, theme);
+  }
+  const payload = JSON.stringify({ figures, samples }).replace(/</g, '\\u003c');
+  const div = (id: string) => (figures[id] ? `<div class="figure" id="fig-${id}"></div>` : '');
+  const mapDivs = mapKeys.map((k) => `<div class="figure map" id="map-${k}"></div>`).join('');
+  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:`;
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Dyna-Pruner report: ${esc(a.model.name)}</title>
+<style>
+body{font-family:${theme.font};color:${theme.foreground};background:${theme.background};margin:24px;max-width:1200px}
+h1{font-size:20px}h2{font-size:16px;margin-top:28px;border-bottom:1px solid ${theme.grid}}
+table{border-collapse:collapse;font-size:12px;margin:8px 0}td,th{border:1px solid ${theme.grid};padding:3px 8px;text-align:left}
+figcaption{font-size:12px;font-weight:600}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:8px}
+.figure{min-height:300px}.map{min-height:280px}.note{font-size:12px;opacity:.8}
+</style></head><body>
+<h1>Dyna-Pruner report: ${esc(a.model.name)}</h1>
+<p class="note">Generated ${esc(a.createdAt)} by dynapruner. MACs = multiply-accumulates (FLOPs = 2 x MACs), counted per the project's counting convention with the checkpoint's masks; errors in normalised units on valid pixels only.</p>
+<h2>Summary</h2>
+<table id="summary">${summaryRows(a).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>
+<h2>Masks</h2>
+<label>Sample <select id="sample">${samples.map((s, i) => `<option value="${i}">${esc(s.label)}</option>`).join('')}</select></label>
+<div class="grid">${mapDivs}</div>
+${div('perSample')}
+<h2>Filter activity</h2>
+${div('filterFrequency')}${div('unitRaster')}
+<h2>FLOPs breakdown</h2>
+${div('layers')}${div('costs')}
+${sweep ? `<h2>Robustness and sensitivity</h2>${div('noise')}${div('failure')}${div('pareto')}${Object.values(sweep.tables).map(tableHtml).join('')}` : '<p class="note">No sweep in this report (run <code>dynapruner report --sweep</code> to add robustness figures).</p>'}
+<script nonce="${nonce}">${input.plotly.replace(/<\/script/gi, '<\\/script')}</script>
+<script type="application/json" id="report-data">${payload}</script>
+<script nonce="${nonce}">
+(function(){
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var config = {displaylogo:false, responsive:true};
+  function draw(el, fig){ return Plotly.react(el, fig.data, fig.layout, config).then(function(){ el.setAttribute('data-rendered','1'); }); }
+  Object.keys(data.figures).forEach(function(id){ var el=document.getElementById('fig-'+id); if(el) draw(el, data.figures[id]); });
+  function showSample(i){ data.samples[i].maps.forEach(function(m){ var el=document.getElementById('map-'+m.key); if(el) draw(el, m.figure); }); }
+  document.getElementById('sample').addEventListener('change', function(e){ showSample(Number(e.target.value)); });
+  if (data.samples.length) showSample(0);
+})();
+</script>
+</body></html>
+`;
+}
