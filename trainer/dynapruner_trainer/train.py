@@ -10,8 +10,10 @@ each epoch's seeded permutation is split across ranks, gradients are averaged.
 
 Training notes followed (method spec section 6): masked variants warm-start
 from the dense model; soft masks for the first `--soft-frac` of epochs; the
-budget weights ramp linearly from 0 over the first `--ramp-frac` of epochs;
-gates start on (head bias +3, tau 0.5); at least one filter per unit.
+budget weights are 0 during the soft phase, then ramp linearly to full at
+`--ramp-frac` of the epochs; model selection on the validation window after that;
+g_mask is warm-started on busy pixels (mask_pretrain.py); tau has a 3x lr;
+gates start on (head bias +2, tau 0.5); at least one filter per unit.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from . import data as D
 from . import dist as DI
 from .evaluate import evaluate_model, format_report
 from .losses import total_loss
+from .mask_pretrain import pretrain_mask_generator
 from .variants import DynaModel, apply_l1_static_pruning, bake_static_pruning
 
 
@@ -56,7 +59,10 @@ def parse(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--soft-frac", type=float, default=0.2)
-    ap.add_argument("--ramp-frac", type=float, default=0.5)
+    ap.add_argument("--ramp-frac", type=float, default=0.6, help="budget weight reaches full here")
+    ap.add_argument("--mask-pretrain", type=int, default=40,
+                    help="epochs of g_mask warm start on busy pixels (see mask_pretrain.py); 0 = off")
+    ap.add_argument("--tau-lr-mult", type=float, default=3.0, help="learning-rate multiplier for tau")
     ap.add_argument("--theta-d", type=float, default=0.5)
     ap.add_argument("--init-from", default=None, help="dense .pt to warm-start from")
     ap.add_argument("--last", action="store_true", help="keep the last epoch instead of the best validation epoch")
@@ -92,7 +98,11 @@ def train(a) -> dict:
         net = torch.nn.parallel.DistributedDataParallel(model, find_unused_parameters=True)
     masked = a.variant not in ("dense", "mp_l1")
     lr = a.lr if a.lr is not None else (2e-3 if a.variant == "dense" else 1e-3)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=a.wd)
+    taus = [u.tau for u in model.backbone.units]
+    tau_ids = {id(t) for t in taus}
+    rest = [p for p in model.parameters() if id(p) not in tau_ids]
+    opt = torch.optim.AdamW([{"params": rest}, {"params": taus, "lr": lr * a.tau_lr_mult, "weight_decay": 0.0}],
+                            lr=lr, weight_decay=a.wd)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(1, a.epochs), eta_min=lr * 0.05)
     x_tr = torch.from_numpy(tr["inputs"])
     y_tr = torch.from_numpy(tr["targets"])
@@ -100,15 +110,23 @@ def train(a) -> dict:
     va = D.windows(fields, "val")
     x_va, y_va, v_va = (torch.from_numpy(va[k]).to(device) for k in ("inputs", "targets", "valid"))
     best = (float("inf"), None, -1)
-    sel_from = int(a.ramp_frac * a.epochs) if masked else 0
+    soft_end = int(a.soft_frac * a.epochs) if masked else 0
+    ramp_end = max(soft_end + 1, int(a.ramp_frac * a.epochs))
+    sel_from = ramp_end if masked else 0
+    if model.mask_gen is not None and a.mask_pretrain > 0:
+        bce = pretrain_mask_generator(model.mask_gen, x_tr.to(device), y_tr.to(device), v_tr.to(device),
+                                      1.0 - a.s_d, a.mask_pretrain, seed=a.seed)
+        if rank == 0 and not a.quiet:
+            print(f"[{a.backbone}/{a.variant}] g_mask warm start: {a.mask_pretrain} epochs, BCE {bce:.4f}", flush=True)
     gen = torch.Generator().manual_seed(a.seed)
     per_rank = max(1, a.batch // world)
     t0 = time.time()
     log = []
     for ep in range(a.epochs):
         model.train()
-        model.phase = "soft" if masked and ep < int(a.soft_frac * a.epochs) else "hard"
-        ramp = min(1.0, (ep + 1) / max(1.0, a.ramp_frac * a.epochs)) if masked else 0.0
+        model.phase = "soft" if masked and ep < soft_end else "hard"
+        # budget weight: 0 during the soft warm-up, then linear up to full at ramp_end
+        ramp = min(1.0, max(0.0, (ep - soft_end + 1) / (ramp_end - soft_end))) if masked else 0.0
         perm = torch.randperm(len(x_tr), generator=gen)
         tot = {"loss": 0.0, "mse": 0.0, "b_d": 0.0, "b_w": 0.0}
         nb = 0
@@ -124,7 +142,7 @@ def train(a) -> dict:
             opt.step()
             with torch.no_grad():
                 for u in model.backbone.units:
-                    u.tau.clamp_(0.05, 0.95)
+                    u.tau.clamp_(0.01, 0.99)
             for k in tot:
                 tot[k] += float(ls[k])
             nb += 1
@@ -162,6 +180,8 @@ def train(a) -> dict:
             "selection": "lowest validation objective (val MSE + full-weight budgets) after the budget ramp",
             "seed": a.seed, "epochs": a.epochs, "lambda_d": a.lambda_d, "lambda_w": a.lambda_w,
             "lr": lr, "weight_decay": a.wd, "batch": a.batch, "soft_frac": a.soft_frac, "ramp_frac": a.ramp_frac,
+            "mask_pretrain_epochs": a.mask_pretrain if model.mask_gen is not None else 0,
+            "tau_lr_mult": a.tau_lr_mult,
             "world_size": world, "init_from": os.path.basename(a.init_from) if a.init_from else None,
             "test_mse": r["mse"], "test_mae": r["mae"], "persistence_test_mse": r["persistence_mse"],
             "test_effective_macs_mean": r["macs"]["effective"]["mean"], "test_dense_macs": r["macs"]["dense"],

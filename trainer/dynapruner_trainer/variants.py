@@ -78,7 +78,14 @@ class DynaModel(nn.Module):
                 m_used = m_hard = data_mask
             elif self.training:
                 m_hard = ste_threshold(s, self.theta_d)
-                m_used = s if mode == "soft" else m_hard
+                m_used = m_hard
+                if mode == "soft":
+                    # warm-up (paper: X' = X * S): the soft mask scales the input only;
+                    # layers and output are not masked yet. Using S as the output mask too
+                    # makes S learn to shrink uncertain forecasts (high-change pixels), the
+                    # opposite of an importance map (seen on the storm data: AUC < 0.5).
+                    m_used = None
+                    x_soft = x * s[:, :, None]
             else:
                 m_used = m_hard = (s >= self.theta_d).to(s.dtype)
         ctx = MaskContext(mode, m_used, s, self.flags["gates"], self.flags["weighted"], self.training,
@@ -88,6 +95,8 @@ class DynaModel(nn.Module):
             ctx.macs = []
         x_last = x[:, -1:]
         xm = x * m_used[:, :, None] if m_used is not None else x
+        if s is not None and self.training and mode == "soft" and data_mask is None:
+            xm = x_soft
         if self.cfg["backbone"] == "convlstm":
             delta = self.backbone(xm, ctx, x_last=x[:, -1])
         else:
