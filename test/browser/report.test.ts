@@ -1,0 +1,82 @@
+/**
+ * The standalone HTML report opens in headless Chromium (Debian's, through
+ * playwright-core) with no console errors, no network requests, and every
+ * figure rendered by plotly.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { analyze } from '../../src/core/engine/analyze';
+import { openCheckpoint } from '../../src/core/engine/checkpoint';
+import { InferencePool } from '../../src/core/engine/inferencePool';
+import { ModelRunner } from '../../src/core/engine/modelRunner';
+import { sweep } from '../../src/core/engine/sweep';
+import { buildReportHtml } from '../../src/core/report/html';
+import { loadPlotlySource } from '../../src/core/report/plotlySource';
+import { loadSamples } from '../../src/core/samples/load';
+import { takeSamples } from '../../src/core/samples/sampleSet';
+import { checkpoint, STORM_FILES } from '../helpers/engineFixtures';
+
+let browser: Browser;
+let dir: string;
+let reportFile: string;
+
+before(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'dp-report-'));
+  const ck = await openCheckpoint(checkpoint('simvp_dynapruner'));
+  const all = await loadSamples(STORM_FILES, ck.spec);
+  const samples = takeSamples(all, [0, 1, 2, 3]);
+  const pool = new InferencePool({ size: 1 });
+  try {
+    const runner = new ModelRunner(ck, pool);
+    const analysis = await analyze(ck, samples, runner);
+    const sw = await sweep(ck, samples, runner, { noise: [0, 0.05], failure: [0, 0.1], baselines: ['dense', 'random', 'l1'], seeds: 2, dataThresholds: [0.4, 0.5], tauOffsets: [0, 0.1], gateFailure: false });
+    reportFile = path.join(dir, 'report.html');
+    const html = buildReportHtml({ analysis, sweep: sw, plotly: loadPlotlySource() });
+    await import('node:fs/promises').then((fs) => fs.writeFile(reportFile, html));
+  } finally {
+    await pool.close();
+  }
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('report renders every figure with no console errors and no network', async () => {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) requests.push(r.url());
+  });
+  await page.goto('file://' + reportFile);
+  const count = await page.locator('.figure').count();
+  assert.ok(count >= 10, `expected at least 10 figures, found ${count}`);
+  await page.waitForFunction(() => [...document.querySelectorAll('.figure')].every((el) => el.getAttribute('data-rendered') === '1'), null, { timeout: 60_000 });
+  const svgs = await page.locator('.figure .main-svg').count();
+  assert.ok(svgs >= count, `every figure has a plotly svg (${svgs} svgs for ${count} figures)`);
+  // Switching the sample redraws the map figures.
+  await page.selectOption('#sample', '2');
+  await page.waitForFunction(() => [...document.querySelectorAll('.map')].every((el) => el.getAttribute('data-rendered') === '1'));
+  // CSP is strict: a script without the nonce must not run.
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp ?? '', /default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]+'/);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(requests, []);
+  const html = readFileSync(reportFile, 'utf8');
+  assert.ok(!/<script[^>]+src=/.test(html), 'no external scripts');
+  await page.close();
+});
