@@ -10,6 +10,7 @@ import { aggregate, analyze, dataRef } from '../../core/engine/analyze';
 import { openCheckpoint, type Checkpoint } from '../../core/engine/checkpoint';
 import { InferencePool } from '../../core/engine/inferencePool';
 import { ModelRunner } from '../../core/engine/modelRunner';
+import { DEFAULT_SWEEP, sweep } from '../../core/engine/sweep';
 import type { Analysis, SampleAnalysis, SweepResult } from '../../core/engine/results';
 import { loadSamples } from '../../core/samples/load';
 import { takeSamples } from '../../core/samples/sampleSet';
@@ -100,8 +101,27 @@ export class CoreEngine implements EngineClient {
     };
   }
 
-  async sweep(_call: EngineCall & { grids: SweepGrids }): Promise<SweepResult> {
-    throw new Error('the robustness sweep is not in this build of the engine yet (src/core/engine has no sweep module)');
+  async sweep(call: EngineCall & { grids: SweepGrids }): Promise<SweepResult> {
+    const { signal } = call;
+    call.onProgress(0, 'opening checkpoint');
+    const ck = await this.checkpoint(call.checkpoint, signal);
+    call.onProgress(0.01, 'loading samples');
+    const all = await loadSamples(call.dataFiles, ck.spec);
+    signal.throwIfAborted();
+    const n = Math.min(all.count, call.maxSamples);
+    const samples = n < all.count ? takeSamples(all, Array.from({ length: n }, (_, i) => i)) : all;
+    const g = call.grids;
+    return sweep(ck, samples, this.runner(ck, call.workers), {
+      ...DEFAULT_SWEEP,
+      noise: g.noise,
+      failure: g.failure,
+      baselines: g.baselines,
+      seeds: g.seeds.length,
+      dataThresholds: g.dataThresholds,
+      tauOffsets: g.tauOffsets,
+      signal,
+      onProgress: (f, m) => call.onProgress(0.02 + 0.98 * f, m),
+    });
   }
 
   async writeReport(_analysis: Analysis, _sweep: SweepResult | null, _out: string): Promise<void> {

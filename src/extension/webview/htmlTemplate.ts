@@ -1,0 +1,53 @@
+/**
+ * The webview page template and its Content-Security-Policy, free of the
+ * `vscode` API so the Chromium harness tests serve exactly the same page.
+ */
+
+/** The Content-Security-Policy of a webview: `default-src 'none'`, scripts only by nonce from `cspSource`. */
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}' ${cspSource}`,
+    // Plotly and the Lit-based components set element styles at run time; CSS cannot run code.
+    `style-src ${cspSource} 'unsafe-inline'`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource} data: blob:`,
+  ].join('; ');
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+/** Inputs of {@link webviewPage}. */
+export interface PageParts {
+  csp: string;
+  nonce: string;
+  title: string;
+  panel: string;
+  codiconCss: string;
+  /** Scripts in load order (the vendor bundle, then the panel's bundle). */
+  scripts: string[];
+  /** Extra nonce'd scripts loaded first (the test harness's VS Code API shim). */
+  preScripts?: string[];
+}
+
+/** The HTML of a webview page. */
+export function webviewPage(p: PageParts): string {
+  const script = (src: string) => `<script nonce="${p.nonce}" src="${escapeHtml(src)}"></script>`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${p.csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeHtml(p.codiconCss)}" id="vscode-codicon-stylesheet">
+<title>${escapeHtml(p.title)}</title>
+</head>
+<body data-panel="${escapeHtml(p.panel)}">
+<div id="app" aria-busy="true"></div>
+${[...(p.preScripts ?? []), ...p.scripts].map(script).join('\n')}
+</body>
+</html>`;
+}

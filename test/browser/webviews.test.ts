@@ -1,0 +1,181 @@
+/**
+ * Every panel in headless Chromium, served exactly as the extension serves it
+ * (same template, CSP and bundles), fed real engine results of the bundled
+ * checkpoints on the bundled storm data, in the Light+ and Dark+ themes:
+ * figures render with the run's data, no console errors, no CSP violations.
+ * Screenshots go to test-results/ and media/screenshots/ (README).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { decodeF32 } from '../../src/core/engine/encoding';
+import type { PanelKind } from '../../src/shared/ids';
+import type { CompareModel } from '../../src/shared/models';
+import type { ToWebview } from '../../src/shared/protocol';
+import { launchChromium, watchProblems, type PageProblems } from './harness/browser';
+import { checkpoints, dynaprunerCheckpoint, realResults, ROOT, stormFiles, type RealResults } from './harness/realResults';
+import { startHarness, type Harness } from './harness/server';
+import type { ThemeName } from './harness/themes';
+
+const ckpt = dynaprunerCheckpoint();
+const built = existsSync(path.join(ROOT, 'dist', 'webview', 'vendor.js'));
+const skip = !ckpt ? 'no Dyna-Pruner checkpoint in demo/checkpoints (set DYNAPRUNER_CHECKPOINTS)' : !built ? 'run `npm run build` first' : false;
+const SHOTS = [path.join(ROOT, 'test-results', 'webviews'), path.join(ROOT, 'media', 'screenshots')];
+
+describe('webview panels in Chromium', { skip }, () => {
+  let harness: Harness;
+  let browser: Browser;
+  let data: RealResults;
+  let compare: CompareModel;
+
+  before(async () => {
+    data = await realResults(ckpt!, { maxSamples: 16, sweep: true });
+    const others = checkpoints().filter((c) => c !== ckpt).slice(0, 2);
+    const entries = [data.analysis];
+    for (const o of others) entries.push((await realResults(o, { maxSamples: 16, sweep: false })).analysis);
+    compare = {
+      data: stormFiles().map((f) => path.basename(f)),
+      entries: entries.map((a) => ({
+        name: a.model.name, path: a.model.path, backbone: a.model.backbone, variant: a.model.variant, denseMacs: a.denseMacs,
+        meanEffectiveMacs: a.aggregates.effectiveMacs.mean, mse: a.aggregates.mse?.mean ?? null, mae: a.aggregates.mae?.mean ?? null,
+        auc: a.aggregates.auc?.mean ?? null, activeFraction: a.aggregates.activeFraction.mean, perSampleMacs: a.samples.map((s) => s.macs.total), error: null,
+      })),
+    };
+    harness = await startHarness();
+    browser = await launchChromium();
+    for (const d of SHOTS) mkdirSync(d, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  /** Opens a panel page, waits for `ready`, sends init. */
+  async function open(kind: PanelKind, theme: ThemeName, trusted = true): Promise<{ page: Page; problems: PageProblems; send: (m: ToWebview) => Promise<void> }> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = await watchProblems(page);
+    await page.goto(harness.url(kind, theme));
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    const send = (m: ToWebview) => page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>);
+    await send({ type: 'init', panel: kind, trusted, title: `${kind}: ${path.basename(ckpt!)}`, source: { checkpoints: [ckpt!], runDir: null } });
+    return { page, problems, send };
+  }
+
+  async function allRendered(page: Page): Promise<number> {
+    await page.waitForFunction(() => {
+      const figs = [...document.querySelectorAll('[data-figure]')].filter((f) => (f as HTMLElement).offsetParent !== null);
+      return figs.length > 0 && figs.every((f) => (f as HTMLElement).dataset.rendered === 'true');
+    }, undefined, { timeout: 20_000 });
+    return page.locator('[data-figure][data-rendered="true"]').count();
+  }
+
+  async function finish(page: Page, problems: PageProblems, name: string): Promise<void> {
+    await page.waitForTimeout(150);
+    for (const d of SHOTS) await page.screenshot({ path: path.join(d, `${name}.png`), fullPage: false });
+    assert.deepEqual(problems.cspViolations, [], 'CSP violations');
+    assert.deepEqual(problems.consoleErrors, [], 'console errors');
+    const posted = await page.evaluate(() => (window as unknown as { __posted: { type: string; text?: string }[] }).__posted);
+    assert.deepEqual(posted.filter((m) => m.type === 'log' && (m as { level?: string }).level === 'error'), [], 'webview reported errors');
+    await page.close();
+  }
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`overview (${theme}): facts and layer chart from inspect`, async () => {
+      const { page, problems, send } = await open('overview', theme);
+      await send({ type: 'overview', overview: data.overview });
+      await allRendered(page);
+      const params = await page.locator('[data-stat="params"] .v').textContent();
+      assert.equal(params, Math.round(data.overview.totals.params).toLocaleString('en-US'));
+      assert.equal(await page.locator('[data-table="overview-layers"] tbody tr').count(), data.overview.layers.length);
+      await finish(page, problems, `overview-${theme}`);
+    });
+
+    it(`masks (${theme}): streamed samples, importance map and FLOPs chart from the run`, async () => {
+      const { page, problems, send } = await open('masks', theme);
+      const a = data.analysis;
+      await send({ type: 'analysisStart', jobId: 'job1', ...data.start });
+      await send({ type: 'progress', jobId: 'job1', fraction: 0.5, message: 'sample 8/16' });
+      assert.equal(await page.locator('[data-action="cancel"]').count(), 1, 'cancel button while running');
+      await send({ type: 'analysisSamples', jobId: 'job1', samples: data.batches[0] });
+      await allRendered(page);
+      assert.equal(await page.locator('[data-control="sample"]').getAttribute('max'), String(data.batches[0].length - 1), 'slider covers the streamed samples');
+      for (const b of data.batches.slice(1)) await send({ type: 'analysisSamples', jobId: 'job1', samples: b });
+      await send({ type: 'analysis', jobId: 'job1', analysis: a });
+      await send({ type: 'jobEnd', jobId: 'job1', outcome: 'done' });
+      await allRendered(page);
+      // The importance heatmap holds sample 0's S from the run.
+      const z = await page.evaluate(() => ((document.querySelector('[data-plot="masks-importance"]') as unknown as { data: { z: number[][] }[] }).data[0].z));
+      const [H, W] = a.model.grid;
+      assert.equal(z.length, H);
+      assert.equal(z[0].length, W);
+      const s0 = decodeF32(a.samples[0].importance!);
+      assert.ok(Math.abs(z[H - 1][W - 1] - s0[H * W - 1]) < 1e-6 && Math.abs(z[0][0] - s0[0]) < 1e-6, 'importance map = S of sample 0');
+      const bars = await page.evaluate(() => ((document.querySelector('[data-plot="masks-flops"]') as unknown as { data: { y: number[] }[] }).data[0].y));
+      assert.equal(bars.length, a.samples.length);
+      assert.ok(Math.abs(bars[0] - (a.samples[0].macs.total - a.samples[0].macs.overhead) / 1e6) < 1e-9, 'FLOPs chart = effective MACs of the run');
+      // Scrubbing: the stats follow the slider.
+      await page.locator('[data-control="sample"]').fill('3');
+      await page.waitForFunction(() => document.body.dataset.renderedSample === '3');
+      const active = await page.locator('[data-stat="active-fraction"] .v').textContent();
+      assert.equal(active, `${(a.samples[3].activeFraction * 100).toFixed(1)}%`);
+      const state = await page.evaluate(() => (window as unknown as { __state: { ui: Record<string, unknown> } }).__state);
+      assert.equal(state.ui.sample, 3, 'slider position persisted');
+      await page.locator('[data-control="sample"]').fill('0');
+      await page.waitForFunction(() => document.body.dataset.renderedSample === '0');
+      await finish(page, problems, `masks-${theme}`);
+    });
+
+    it(`flops (${theme}): per-layer breakdown, distribution, sortable table`, async () => {
+      const { page, problems, send } = await open('flops', theme);
+      await send({ type: 'analysis', jobId: null, analysis: data.analysis });
+      assert.equal(await allRendered(page), 2);
+      assert.equal(await page.locator('[data-table="flops-layers"] tbody tr').count(), data.analysis.layers.length);
+      await page.locator('[data-table="flops-layers"] th', { hasText: 'dense' }).first().click();
+      const first = await page.locator('[data-table="flops-layers"] tbody tr td').first().textContent();
+      const biggest = [...data.analysis.layers].sort((x, y) => y.denseMacs - x.denseMacs)[0];
+      assert.equal(first, biggest.node, 'sorted by dense MACs, largest first');
+      await page.locator('[data-control="unit"]').selectOption('FLOPs');
+      await page.waitForFunction(() => document.querySelector('[data-stat="dense"] .v')?.textContent?.includes('FLOPs'));
+      await finish(page, problems, `flops-${theme}`);
+    });
+
+    it(`filters (${theme}): frequency heatmap and raster`, async () => {
+      const { page, problems, send } = await open('filters', theme);
+      await send({ type: 'analysis', jobId: null, analysis: data.analysis });
+      assert.equal(await allRendered(page), 2);
+      const rows = await page.evaluate(() => ((document.querySelector('[data-plot="filters-frequency"]') as unknown as { data: { z: number[][] }[] }).data[0].z.length));
+      assert.equal(rows, data.analysis.aggregates.filterFrequency.length);
+      await page.locator('[data-control="sort"]').check();
+      await finish(page, problems, `filters-${theme}`);
+    });
+
+    it(`robustness (${theme}): noise / failure curves with bands, Pareto, Table II`, async () => {
+      const { page, problems, send } = await open('robustness', theme);
+      await send({ type: 'sweep', jobId: null, sweep: data.sweep! });
+      assert.equal(await allRendered(page), 3);
+      const names = await page.evaluate(() => ((document.querySelector('[data-plot="robustness-noise"]') as unknown as { data: { name?: string }[] }).data.map((t) => t.name).filter(Boolean)));
+      assert.ok(names.includes('Dyna-Pruner') && names.includes('dense'), `methods plotted: ${names.join(', ')}`);
+      assert.equal(await page.locator('[data-table="table2-robustness"] tbody tr').count(), data.sweep!.tables.table2.rows.length);
+      await finish(page, problems, `robustness-${theme}`);
+    });
+
+    it(`compare (${theme}): checkpoints side by side`, async () => {
+      const { page, problems, send } = await open('compare', theme);
+      await send({ type: 'compare', compare });
+      assert.equal(await allRendered(page), 2);
+      assert.equal(await page.locator('[data-table="compare-table1"] tbody tr').count(), compare.entries.length);
+      await finish(page, problems, `compare-${theme}`);
+    });
+  }
+
+  it('untrusted workspace: banner, actions disabled', async () => {
+    const { page, problems, send } = await open('overview', 'dark', false);
+    await send({ type: 'overview', overview: data.overview });
+    await page.locator('[data-banner="untrusted"]').waitFor();
+    assert.equal(await page.locator('[data-action="analyze"][disabled]').count(), 1);
+    await finish(page, problems, 'overview-untrusted-dark');
+  });
+});
