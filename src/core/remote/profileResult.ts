@@ -1,0 +1,64 @@
+/**
+ * The result of profiling one checkpoint on one device (schema
+ * `dynapruner.remote-profile` v1), saved as `profile.json` beside the
+ * engine's `run.json` under `.dynapruner/runs/<id>/`. Types only: the panel
+ * imports them.
+ */
+import type { DeviceFacts } from './deviceProbe';
+import type { LatencyStats } from './latencyStats';
+import type { PowerSummary } from './powerWindow';
+
+/** Schema tag and version of profile.json. */
+export const PROFILE_SCHEMA = 'dynapruner.remote-profile' as const;
+export const PROFILE_SCHEMA_VERSION = 1 as const;
+
+/** Runner backends. */
+export type ProfileBackend = 'node' | 'ort' | 'trtexec';
+
+/** One variant's measurements. */
+export interface VariantProfile {
+  /** `dynapruner`, `dense`, `static_l1`, ... */
+  id: string;
+  label: string;
+  sha256: string;
+  latencyMs: LatencyStats;
+  /** Every timed latency, for histograms (node/ort backends). */
+  latenciesMs: number[];
+  /** Inferences per second over the timed window. */
+  throughputQps: number;
+  /** Per-sample inference time, ms (node/ort backends). */
+  perSampleMs: number[];
+  power: PowerSummary | null;
+  /** Remote vs local outputs on the same samples, when checked. */
+  outputsCheck: { samples: number; maxAbsDiff: number; output: string } | null;
+  /** trtexec's own GPU compute statistics (trtexec backend). */
+  gpuComputeMs?: { mean: number; median: number; p99?: number };
+}
+
+/** One tegrastats point for the live plot and the saved history. */
+export interface TegrastatsPoint {
+  /** ms since the run started (device clock). */
+  t: number;
+  totalMw: number | null;
+  gpuLoadPercent: number | null;
+  railsMw: Record<string, number>;
+}
+
+/** The whole result of a profile run. */
+export interface ProfileResult {
+  schema: typeof PROFILE_SCHEMA;
+  schemaVersion: typeof PROFILE_SCHEMA_VERSION;
+  id: string;
+  createdAt: string;
+  durationSeconds: number;
+  host: { alias: string; target: string };
+  device: DeviceFacts;
+  checkpoint: { path: string; name: string; sha256: string };
+  backend: ProfileBackend;
+  runner: { runtime: string; version: string; providers: string[] } | null;
+  settings: { warmup: number; iterations: number; perSample: number; tegrastatsIntervalMs: number };
+  variants: VariantProfile[];
+  tegrastats: TegrastatsPoint[];
+  /** Uploads done for this run; `uploaded: false` means skipped by hash. */
+  uploads: Array<{ name: string; sha256: string; bytes: number; uploaded: boolean }>;
+}
