@@ -1,6 +1,7 @@
 /** Page styles of every panel, adopted as a constructed stylesheet (no inline <style>, CSP-friendly). */
 const CSS = `
 :root { color-scheme: light dark; }
+[hidden] { display: none !important; }
 body { padding: 0 16px 24px; color: var(--vscode-foreground); background: var(--vscode-editor-background);
   font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); }
 h1 { font-size: 1.35em; font-weight: 600; margin: 14px 0 4px; }
