@@ -1,0 +1,162 @@
+/**
+ * Entry of the remote-profiling part: `registerRemote(context, log)` registers
+ * `dynapruner.profileOnRemoteDevice`, fills the Devices view and owns the Orin
+ * profiling panel. Call it from activate().
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { profileOnDevices } from '../../core/remote/profileRun';
+import type { ProfileBackend, ProfileResult } from '../../core/remote/profileResult';
+import { defaultKnownHostsFiles, knownAliases, resolveAlias, shippedRunner, validateHostSettings } from '../../core/remote/remoteEnvironment';
+import { listProfileRuns, saveProfileRun } from '../../core/remote/runStore';
+import type { HostSettings } from '../../core/remote/hostConfig';
+import { DevicesProvider } from './devicesView';
+import { RemotePanel } from './remotePanel';
+import { vscodeConnectCallbacks } from './secretPrompts';
+
+/** The logging surface the extension hands over (its Log, or anything with info/error). */
+export interface RemoteLog {
+  info(message: string): void;
+  error(message: string | Error): void;
+}
+
+const COMMAND = 'dynapruner.profileOnRemoteDevice';
+const VIEW = 'dynapruner.devices';
+
+function settings(): { hosts: HostSettings[]; connectTimeoutMs: number; workDir: string | undefined } {
+  const c = vscode.workspace.getConfiguration('dynapruner.remote');
+  return {
+    hosts: validateHostSettings(c.get('hosts')),
+    connectTimeoutMs: c.get<number>('connectTimeoutMs') ?? 10000,
+    workDir: c.get<string>('workDir') || undefined,
+  };
+}
+
+/** A profile request as the panel's re-run needs it. */
+interface LastRequest {
+  checkpoint: string;
+  samples: string;
+  aliases: string[];
+  backend: ProfileBackend;
+  iterations: number;
+}
+
+/** Registers the command, the Devices view and the panel; dispose to undo. */
+export function registerRemote(context: vscode.ExtensionContext, log: RemoteLog): vscode.Disposable {
+  const hostsSafe = () => {
+    try {
+      return settings().hosts;
+    } catch (error) {
+      log.error(error as Error);
+      return [];
+    }
+  };
+  const devices = new DevicesProvider(hostsSafe);
+  const workspaceRoot = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const requests = new Map<string, LastRequest>();
+
+  const openPanel = async (selected: string[] = []) => {
+    const root = workspaceRoot();
+    const runs = root ? await listProfileRuns(root) : [];
+    const panel = RemotePanel.show(context.extensionUri, (m) => {
+      if (m.type === 'rerun') {
+        const req = requests.get(m.runId) ?? fromSaved(runs.find((r) => r.id === m.runId));
+        if (req) void run(req);
+        else void vscode.window.showWarningMessage('Dyna-Pruner: that run cannot be re-run (its checkpoint or samples moved).');
+      } else if (m.type === 'compare') {
+        panel.showRuns(runs, m.runIds);
+      }
+    });
+    panel.showRuns(runs, selected);
+    return panel;
+  };
+
+  const fromSaved = (r: ProfileResult | undefined): LastRequest | undefined => {
+    if (!r) return undefined;
+    const samples = r.checkpoint.path.replace(/\.onnx$/, '') + '.inputs.npy';
+    if (!existsSync(r.checkpoint.path) || !existsSync(samples)) return undefined;
+    return { checkpoint: r.checkpoint.path, samples, aliases: [r.host.alias], backend: r.backend, iterations: r.settings.iterations };
+  };
+
+  const run = async (req: LastRequest) => {
+    const cfg = settings();
+    const hosts = await Promise.all(req.aliases.map(async (a) => {
+      const h = await resolveAlias(a, cfg.hosts);
+      if (cfg.workDir && !cfg.hosts.find((x) => x.alias === a)?.workDir) h.device.workDir = cfg.workDir;
+      return h;
+    }));
+    const panel = await openPanel();
+    for (const a of req.aliases) devices.setState(a, { text: 'profiling…', busy: true });
+    const results = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Profiling ${path.basename(req.checkpoint)} on ${req.aliases.join(', ')}`, cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
+        return profileOnDevices(hosts, {
+          connection: { knownHostsFiles: defaultKnownHostsFiles(), connectTimeoutMs: cfg.connectTimeoutMs, ...vscodeConnectCallbacks(context.secrets, (l) => log.info(`remote: ${l}`)) },
+          checkpoint: req.checkpoint,
+          variants: [{ id: 'dynapruner', label: path.basename(req.checkpoint), file: req.checkpoint }],
+          samples: req.samples,
+          backend: req.backend,
+          warmup: 10,
+          iterations: req.iterations,
+          runnerScript: shippedRunner(req.backend, context.asAbsolutePath('dist')),
+          signal: controller.signal,
+          onEvent: (e) => {
+            if (e.kind === 'stage') progress.report({ message: e.message });
+            if (e.kind === 'tegrastats') panel.post({ type: 'live', alias: req.aliases.length === 1 ? req.aliases[0] : 'devices', point: e.point });
+          },
+        });
+      },
+    );
+    const root = workspaceRoot();
+    for (const s of results) {
+      if (s.error) {
+        devices.setState(s.alias, { text: s.error.message.slice(0, 80), error: true });
+        log.error(`remote ${s.alias}: ${s.error.message}`);
+        if (!/cancel/i.test(s.error.message)) void vscode.window.showErrorMessage(`Dyna-Pruner (${s.alias}): ${s.error.message}`);
+        continue;
+      }
+      const r = s.result!;
+      devices.setState(s.alias, { text: `${r.device.model ?? 'device'} · ${r.variants[0].latencyMs.p50.toFixed(2)} ms p50` });
+      requests.set(r.id, req);
+      if (root) log.info(`remote: saved ${await saveProfileRun(root, r, ['profile', req.checkpoint])}`);
+    }
+    await openPanel(results.filter((s) => s.result).map((s) => s.result!.id));
+  };
+
+  const command = vscode.commands.registerCommand(COMMAND, async (uri?: vscode.Uri) => {
+    try {
+      const checkpoint =
+        uri?.fsPath ??
+        (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { ONNX: ['onnx'] }, title: 'Checkpoint to profile' }))?.[0]?.fsPath;
+      if (!checkpoint) return;
+      const aliases = await knownAliases(settings().hosts);
+      if (aliases.length === 0) {
+        void vscode.window.showWarningMessage('Dyna-Pruner: no devices. Add a Host to ~/.ssh/config or an entry to the setting dynapruner.remote.hosts.');
+        return;
+      }
+      const picked = await vscode.window.showQuickPick(aliases, { canPickMany: true, title: 'Devices to profile on (several run at once)' });
+      if (!picked?.length) return;
+      const backend = (await vscode.window.showQuickPick(['node', 'ort', 'trtexec'], { title: 'Backend: onnxruntime-node, Python onnxruntime, or TensorRT trtexec' })) as ProfileBackend | undefined;
+      if (!backend) return;
+      const iterText = await vscode.window.showInputBox({ title: 'Timed iterations', value: '100', validateInput: (v) => (/^[1-9]\d*$/.test(v) ? undefined : 'a positive integer') });
+      if (!iterText) return;
+      let samples = checkpoint.replace(/\.onnx$/, '') + '.inputs.npy';
+      if (!existsSync(samples)) {
+        const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { NumPy: ['npy'] }, title: 'Float32 inputs [S, T_in, C, H, W]' });
+        if (!chosen?.[0]) return;
+        samples = chosen[0].fsPath;
+      }
+      await run({ checkpoint, samples, aliases: picked, backend, iterations: Number(iterText) });
+    } catch (error) {
+      log.error(error as Error);
+      void vscode.window.showErrorMessage(`Dyna-Pruner: ${(error as Error).message}`);
+    }
+  });
+  const tree = vscode.window.createTreeView(VIEW, { treeDataProvider: devices });
+  const configWatch = vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('dynapruner.remote') && devices.refresh());
+  log.info('remote profiling: registered');
+  return vscode.Disposable.from(command, tree, configWatch);
+}

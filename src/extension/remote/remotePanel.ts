@@ -1,0 +1,69 @@
+/** The remote-profiling webview panel (bundle dist/webview/remote.js). */
+import * as vscode from 'vscode';
+import { contentSecurityPolicy, webviewPage } from '../webview/htmlTemplate';
+import { createNonce, webviewOptions } from '../webview/html';
+import type { ProfileResult } from '../../core/remote/profileResult';
+import { isFromRemoteWebview, type FromRemoteWebview, type PanelRun, type ToRemoteWebview } from '../../../webview/remote/protocol';
+
+/** One panel, reused. */
+export class RemotePanel {
+  private static current: RemotePanel | undefined;
+  private readonly panel: vscode.WebviewPanel;
+  private ready = false;
+  private queue: ToRemoteWebview[] = [];
+
+  private constructor(extensionUri: vscode.Uri, onMessage: (m: FromRemoteWebview) => void) {
+    this.panel = vscode.window.createWebviewPanel('dynapruner.panel.remote', 'Dyna-Pruner: Orin Profiling', vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    const nonce = createNonce();
+    const asset = (...p: string[]) => this.panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
+    this.panel.webview.html = webviewPage({
+      csp: contentSecurityPolicy(this.panel.webview.cspSource, nonce),
+      nonce,
+      title: 'Orin Profiling',
+      panel: 'remote',
+      codiconCss: asset('media', 'vendor', 'codicons', 'codicon.css'),
+      scripts: [asset('dist', 'webview', 'vendor.js'), asset('dist', 'webview', 'remote.js')],
+    });
+    this.panel.webview.onDidReceiveMessage((m: unknown) => {
+      if (!isFromRemoteWebview(m)) return; // validated: nothing else is trusted
+      if (m.type === 'ready') {
+        this.ready = true;
+        for (const q of this.queue.splice(0)) void this.panel.webview.postMessage(q);
+      }
+      onMessage(m);
+    });
+    this.panel.onDidDispose(() => (RemotePanel.current = undefined));
+  }
+
+  /** Shows (or reveals) the panel. */
+  static show(extensionUri: vscode.Uri, onMessage: (m: FromRemoteWebview) => void): RemotePanel {
+    RemotePanel.current ??= new RemotePanel(extensionUri, onMessage);
+    RemotePanel.current.panel.reveal();
+    return RemotePanel.current;
+  }
+
+  /** Posts a message (queued until the webview said `ready`). */
+  post(m: ToRemoteWebview): void {
+    if (this.ready) void this.panel.webview.postMessage(m);
+    else this.queue.push(m);
+  }
+
+  /** Sends the run history (newest first) and which runs to show. */
+  showRuns(results: ProfileResult[], selected: string[] = []): void {
+    this.post({ type: 'runs', runs: results.map(toPanelRun), selected });
+  }
+}
+
+/** Trims a ProfileResult to what the panel draws. */
+export function toPanelRun(r: ProfileResult): PanelRun {
+  return {
+    id: r.id,
+    createdAt: r.createdAt,
+    host: r.host,
+    device: { model: r.device.model, l4t: r.device.l4t, jetpack: r.device.jetpack, powerMode: r.device.powerMode, kernel: r.device.kernel, cpuCount: r.device.cpuCount, memTotalMB: r.device.memTotalMB, missing: r.device.missing },
+    checkpoint: { name: r.checkpoint.name, path: r.checkpoint.path },
+    backend: r.backend,
+    variants: r.variants.map((v) => ({ id: v.id, label: v.label, latencyMs: v.latencyMs, latenciesMs: v.latenciesMs, throughputQps: v.throughputQps, power: v.power, outputsCheck: v.outputsCheck })),
+    tegrastats: r.tegrastats.map((p) => ({ t: p.t, totalMw: p.totalMw, gpuLoadPercent: p.gpuLoadPercent })),
+  };
+}
