@@ -234,3 +234,14 @@ def read_metadata(path: str) -> dict:
         if p.key == "dynapruner":
             return json.loads(p.value)
     raise KeyError(f"{path}: no dynapruner metadata")
+
+
+def parity(model, path: str, x: np.ndarray) -> Dict[str, float]:
+    """Max abs difference between PyTorch and the exported graph (run by the
+    NumPy executor, onnx_numpy.py) for every graph output on inputs `x`."""
+    from . import onnx_numpy
+    model.eval()
+    with torch.no_grad():
+        ref = ExportWrapper(model)(torch.from_numpy(x))
+    got = onnx_numpy.run(path, {"x": x})
+    return {name: float(np.abs(got[name] - r.numpy()).max()) for name, r in zip(output_names(model), ref)}

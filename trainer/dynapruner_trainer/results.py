@@ -26,6 +26,19 @@ from .evaluate import evaluate_model, load_checkpoint
 ORDER = ["dense", "mp_l1", "dp_only", "mp_only", "independent", "dynapruner"]
 
 
+@torch.no_grad()
+def threshold_margin(model, inputs: np.ndarray):
+    """Smallest |S - theta_d| and |I - tau| on the parity inputs (None if no
+    dynamic masks): tiny margins would make parity runtime-sensitive."""
+    out = model(torch.from_numpy(inputs))
+    ms = []
+    if out["importance"] is not None:
+        ms.append(float((out["importance"] - model.theta_d).abs().min()))
+    for u in model.dynamic_units:
+        ms.append(float((out["gate_scores"][u.uid] - u.tau).abs().min()))
+    return min(ms) if ms else None
+
+
 def pct(v, ref):
     return f"{100 * (v - ref) / ref:+.1f}%"
 
@@ -54,6 +67,10 @@ def main(argv=None) -> int:
         if a.write_io:
             np.save(os.path.join(a.ckpt_dir, f"{name}.outputs.npy"), preds.astype(np.float32))
         r["training"] = blob.get("training", {})
+        r["threshold_margin"] = threshold_margin(model, win["inputs"])
+        if r["threshold_margin"] is not None and r["threshold_margin"] < 1e-5:
+            print(f"warning: {name}: a mask score lies within {r['threshold_margin']:.1e} of its threshold; "
+                  "another runtime may flip that mask bit", file=sys.stderr)
         res[name] = r
     pers = next(iter(res.values()))["persistence_mse"] if res else float("nan")
     lines = ["## Table I layout: SimVP variants (storm test windows, valid pixels, normalised units)", "",
