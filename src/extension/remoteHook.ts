@@ -1,18 +1,18 @@
 /**
  * Hook for the remote-profiling part (`src/extension/remote/`, owned by the
- * remote engineer): it exports `registerRemote(context, log)`, which registers
- * `dynapruner.profileOnRemoteDevice` and fills the Devices view. Until that
- * module lands, the command explains that remote profiling is not installed.
+ * remote engineer): `registerRemote(context, log)` registers
+ * `dynapruner.profileOnRemoteDevice` (declared in package.json by the UI part,
+ * with the explorer menu entry) and fills the Devices view (`dynapruner.devices`).
+ * A failure there must not take the rest of the extension down.
  */
 import * as vscode from 'vscode';
-import { Commands } from '../shared/ids';
 import type { Log } from './log';
+import { registerRemote } from './remote/registerRemote';
 
 export function registerRemoteIfPresent(context: vscode.ExtensionContext, log: Log): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.profileOnRemoteDevice, () => {
-      void vscode.window.showWarningMessage('Dyna-Pruner: remote profiling is not part of this build.');
-    }),
-  );
-  log.info('remote profiling: not in this build');
+  try {
+    context.subscriptions.push(registerRemote(context, log));
+  } catch (e) {
+    log.error(`remote profiling could not start: ${(e as Error).message}`);
+  }
 }
