@@ -12,7 +12,7 @@ import { dataRef, sampleMacs } from './analyze';
 import { requireMasks, type Checkpoint } from './checkpoint';
 import { filterL1Norms, flipActive, gateFromScores, l1Gate, randomMask, repeatRows, threshold } from './maskOps';
 import { forBatches, type FullOutputs, type ModelRunner, type ProgressFn } from './modelRunner';
-import { gaussian, mixSeed, rng } from './random';
+import { addGaussianNoise, mixSeed, rng } from './random';
 import { RESULTS_SCHEMA_VERSION, type MaskMethod, type SweepConfig, type SweepPoint, type SweepResult } from './results';
 import { paperTables } from './tables';
 
@@ -183,10 +183,7 @@ export async function sweep(ck: Checkpoint, samples: SampleSet, runner: ModelRun
       const own = clean[b++];
       const next = rng(mixSeed(seed, pointId(c), start));
       let x = samples.inputs.subarray(start * xi, (start + n) * xi);
-      if (c.noiseSigma > 0) {
-        const g = gaussian(next);
-        x = Float32Array.from(x, (v) => v + c.noiseSigma * g());
-      }
+      if (c.noiseSigma > 0) x = addGaussianNoise(x, c.noiseSigma, mixSeed(seed, pointId(c), start, 'noise'));
       let pred: Float32Array;
       let dataMask: Float32Array | null = null;
       let gates: (Float32Array | null)[] = ck.gateTensors.map(() => null);
