@@ -1,7 +1,7 @@
 // One esbuild script for every bundle: extension host (node), CLI (node),
 // inference worker (node), remote runner (node) and webviews (browser).
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -46,6 +46,10 @@ const configs = [
     loader: { '.css': 'text' },
   },
 ].filter((c) => Object.keys(c.entryPoints).length > 0);
+
+/** Files shipped as they are: the Python onnxruntime runner for remote devices. */
+mkdirSync(path.join(root, 'dist'), { recursive: true });
+copyFileSync(path.join(root, 'src/core/remote/runner/ort_runner.py'), path.join(root, 'dist/ort_runner.py'));
 
 if (watch) {
   for (const c of configs) (await esbuild.context(c)).watch();
