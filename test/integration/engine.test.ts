@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { spatialMaskAt } from '../../src/core/counting/spatialMask';
 import { sampleMacs } from '../../src/core/engine/analyze';
@@ -106,8 +107,10 @@ for (const name of masked) {
 for (const name of all) {
   test(`${name}: onnxruntime-node matches the PyTorch outputs (1e-4)`, async () => {
     const base = checkpoint(name).replace(/\.onnx$/, '');
-    assert.ok(existsSync(`${base}.inputs.npy`) && existsSync(`${base}.outputs.npy`), `${base}.inputs.npy / .outputs.npy shipped`);
-    const x = parseNpy(await readFile(`${base}.inputs.npy`), `${base}.inputs.npy`);
+    // Per-checkpoint inputs, or the trainer's shared storm test windows beside the checkpoints.
+    const inputsFile = existsSync(`${base}.inputs.npy`) ? `${base}.inputs.npy` : path.join(path.dirname(base), 'storm_test.inputs.npy');
+    assert.ok(existsSync(inputsFile) && existsSync(`${base}.outputs.npy`), `${inputsFile} / ${base}.outputs.npy shipped`);
+    const x = parseNpy(await readFile(inputsFile), inputsFile);
     const y = parseNpy(await readFile(`${base}.outputs.npy`), `${base}.outputs.npy`);
     const ck = await openCheckpoint(checkpoint(name));
     const runner = new ModelRunner(ck, pool);

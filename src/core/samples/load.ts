@@ -163,14 +163,26 @@ function windowSet(spec: SampleSpec, inputs: NpyArray, inLabel: string, targets:
   };
 }
 
+/** `.npy` files by role: `*inputs.npy` (or the first), `*targets.npy` (or the second), `*valid.npy`. */
 async function loadNpy(files: string[], spec: SampleSpec): Promise<SampleSet> {
-  if (files.length > 2) throw new SampleDataError('', `give one inputs .npy and optionally one targets .npy, got ${files.length} files`);
-  let inputFile = files[0];
-  let targetFile = files[1] as string | undefined;
-  if (targetFile && /inputs?\.npy$/i.test(targetFile) && !/inputs?\.npy$/i.test(inputFile)) [inputFile, targetFile] = [targetFile, inputFile];
+  if (files.length > 3) throw new SampleDataError('', `give one inputs .npy and optionally a targets .npy and a valid .npy, got ${files.length} files`);
+  const role = (f: string) => (/inputs?\.npy$/i.test(f) ? 'inputs' : /targets?\.npy$/i.test(f) ? 'targets' : /valid\.npy$/i.test(f) ? 'valid' : null);
+  const byRole = new Map<string, string>();
+  const rest: string[] = [];
+  for (const f of files) {
+    const r = role(f);
+    if (r && !byRole.has(r)) byRole.set(r, f);
+    else rest.push(f);
+  }
+  for (const r of ['inputs', 'targets']) if (!byRole.has(r) && rest.length > 0) byRole.set(r, rest.shift()!);
+  const inputFile = byRole.get('inputs')!;
+  const targetFile = byRole.get('targets');
+  const validFile = byRole.get('valid');
+  if (validFile && !targetFile) throw new SampleDataError(validFile, 'a valid .npy needs a targets .npy beside it');
   const inputs = await readNpy(inputFile);
   const targets = targetFile ? await readNpy(targetFile) : null;
-  return windowSet(spec, inputs, inputFile, targets, targetFile ?? '', null, files, 'npy');
+  const valid = validFile ? await readNpy(validFile) : null;
+  return windowSet(spec, inputs, inputFile, targets, targetFile ?? '', valid, files, 'npy');
 }
 
 async function loadNpz(file: string, spec: SampleSpec): Promise<SampleSet> {
