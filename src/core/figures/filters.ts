@@ -1,9 +1,12 @@
 /** Filter activity: units x filters activation frequency, and a per-sample raster for one unit. */
-import type { Analysis } from '../engine/results';
+import type { Analysis, DatasetAggregates } from '../engine/results';
 import { baseLayout, type FigureSpec, type FigureTheme } from './types';
 
+/** What the filter figures read (a streaming panel passes frequencies counted so far). */
+export type FilterSource = Pick<Analysis, 'units' | 'samples'> & { aggregates: Pick<DatasetAggregates, 'filterFrequency'> };
+
 /** Heatmap of activation frequency (rows: units, columns: filters; shorter units padded with blanks). */
-export function filterFrequencyFigure(analysis: Analysis, theme: FigureTheme, sortByFrequency = false): FigureSpec {
+export function filterFrequencyFigure(analysis: FilterSource, theme: FigureTheme, sortByFrequency = false): FigureSpec {
   const freqs = analysis.aggregates.filterFrequency;
   const width = Math.max(1, ...freqs.map((f) => f.frequency.length));
   const z = freqs.map((f) => {
@@ -21,14 +24,19 @@ export function filterFrequencyFigure(analysis: Analysis, theme: FigureTheme, so
   };
 }
 
-/** Samples x filters raster of one unit's hard gate. */
-export function unitRasterFigure(analysis: Analysis, unitIndex: number, theme: FigureTheme): FigureSpec {
+/** Samples x filters raster of one unit's hard gate; `sortByFrequency` orders the filters as the frequency heatmap does. */
+export function unitRasterFigure(analysis: Pick<Analysis, 'units' | 'samples'>, unitIndex: number, theme: FigureTheme, options: { sortByFrequency?: boolean } = {}): FigureSpec {
   const unit = analysis.units[unitIndex];
-  const z = analysis.samples.map((s) => s.gates[unitIndex]?.mask ?? []);
+  const masks = analysis.samples.map((s) => s.gates[unitIndex]?.mask ?? []);
+  const k = unit?.channels ?? Math.max(0, ...masks.map((m) => m.length));
+  const freq = Array.from({ length: k }, (_, i) => masks.reduce((a, m) => a + (m[i] ?? 0), 0));
+  const order = Array.from({ length: k }, (_, i) => i);
+  if (options.sortByFrequency) order.sort((a, b) => freq[b] - freq[a]);
+  const z = masks.map((m) => order.map((i) => m[i] ?? null));
   return {
     data: [{ type: 'heatmap', z, y: analysis.samples.map((s) => String(s.windowStart ?? s.index)), colorscale: 'Greys', reversescale: true, zmin: 0, zmax: 1, showscale: false }],
     layout: baseLayout(theme, `Active filters per sample: ${unit?.name ?? unitIndex}`, {
-      xaxis: { title: { text: 'filter' }, gridcolor: theme.grid },
+      xaxis: { title: { text: options.sortByFrequency ? 'filter (sorted by frequency)' : 'filter' }, gridcolor: theme.grid },
       yaxis: { title: { text: 'sample' }, type: 'category', gridcolor: theme.grid },
     }),
   };

@@ -2,11 +2,14 @@
 import type { Analysis } from '../engine/results';
 import { baseLayout, type FigureSpec, type FigureTheme } from './types';
 
+/** What the cost figures read (a streaming panel passes per-layer means computed so far). */
+export type CostSource = Pick<Analysis, 'layers' | 'samples' | 'denseMacs'> & { aggregates: { perLayer: { mean: number }[] } };
+
 /** `MACs` or `FLOPs` (= 2 x MACs). */
 export type CostUnit = 'MACs' | 'FLOPs';
 
 /** Per-layer bars: effective (mean over samples) stacked with the skipped part; overhead layers in their own colour. */
-export function layerBreakdownFigure(analysis: Analysis, theme: FigureTheme, unit: CostUnit = 'MACs'): FigureSpec {
+export function layerBreakdownFigure(analysis: CostSource, theme: FigureTheme, unit: CostUnit = 'MACs'): FigureSpec {
   const k = unit === 'FLOPs' ? 2 / 1e6 : 1 / 1e6;
   const names = analysis.layers.map((l) => l.node);
   const eff = analysis.aggregates.perLayer.map((d) => d.mean * k);
@@ -27,7 +30,7 @@ export function layerBreakdownFigure(analysis: Analysis, theme: FigureTheme, uni
 }
 
 /** Histogram of per-sample effective cost with the dense total marked. */
-export function costDistributionFigure(analysis: Analysis, theme: FigureTheme, unit: CostUnit = 'MACs'): FigureSpec {
+export function costDistributionFigure(analysis: Pick<Analysis, 'samples' | 'denseMacs'>, theme: FigureTheme, unit: CostUnit = 'MACs'): FigureSpec {
   const k = unit === 'FLOPs' ? 2 / 1e9 : 1 / 1e9;
   const dense = analysis.denseMacs * k;
   return {

@@ -1,6 +1,9 @@
 /** Figure builders shared by the webviews and the HTML report (pure: results in, Plotly specs out). */
 export * from './types';
+export * from './raster';
 export * from './maps';
 export * from './filters';
 export * from './flops';
 export * from './robustness';
+export * from './overview';
+export * from './compare';

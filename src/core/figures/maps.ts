@@ -1,6 +1,13 @@
-/** Map figures of one sample: input, S, data mask, |Delta|, prediction, error (Masks panel and report). */
-import { decodeF32, toRows } from '../engine/encoding';
-import type { Analysis, SampleAnalysis } from '../engine/results';
+/**
+ * Map figures of one sample: input, S, data mask, |Delta|, prediction,
+ * target, error (Masks panel and report). {@link sampleMapLayers} picks the
+ * fields and their shared colour scales; the pixels come from the shared
+ * renderer in ./raster.ts: the Masks panel paints them on canvases, the
+ * report shows them as images inside Plotly frames ({@link sampleMapFigures}).
+ */
+import { bytesToBase64, decodeF32, toRows } from '../engine/encoding';
+import type { Analysis, EncodedArray, SampleAnalysis } from '../engine/results';
+import { colorLut, encodePng, rasterizeMap, type Colorscale } from './raster';
 import { baseLayout, type FigureSpec, type FigureTheme } from './types';
 
 /** Which frame of a sample to show. */
@@ -11,21 +18,54 @@ export interface MapSelection {
   channel: number;
 }
 
+/** What the map builders read of an analysis (a streaming panel has no aggregates yet). */
+export type MapSource = Pick<Analysis, 'model' | 'samples'>;
+
+/** Options of the map builders. */
+export interface MapOptions {
+  /** Decoder of encoded arrays (the Masks panel passes a cached one so scrubbing decodes each map once). */
+  decode?: (a: EncodedArray) => Float32Array;
+  /** Blend the pixels the data mask skips towards grey on every map but the mask itself (overlay toggle). */
+  overlay?: boolean;
+}
+
+/** One map of a sample: an `[H, W]` field with its colour scale, ready for {@link rasterizeMap}. */
+export interface MapLayer {
+  key: 'input' | 'importance' | 'dataMask' | 'absDelta' | 'prediction' | 'target' | 'error';
+  title: string;
+  /** Name of the value (hover / colour-bar title). */
+  label: string;
+  h: number;
+  w: number;
+  values: ArrayLike<number>;
+  offset: number;
+  zmin: number;
+  zmax: number;
+  colorscale: Colorscale;
+  /** The data mask `[H, W]` when the overlay is on (null otherwise). */
+  overlay: ArrayLike<number> | null;
+}
+
 /** A heatmap of an `[H, W]` map (row 0 = first latitude of the file, drawn at the bottom). */
-export function heatmap(title: string, values: ArrayLike<number>, h: number, w: number, theme: FigureTheme, opts: { colorscale?: string; zmin?: number; zmax?: number; offset?: number } = {}): FigureSpec {
+export function heatmap(title: string, values: ArrayLike<number>, h: number, w: number, theme: FigureTheme, opts: { colorscale?: Colorscale; zmin?: number; zmax?: number; offset?: number } = {}): FigureSpec {
   return {
     data: [{ type: 'heatmap', z: toRows(values, h, w, opts.offset ?? 0), colorscale: opts.colorscale ?? theme.sequential, zmin: opts.zmin, zmax: opts.zmax, showscale: true, colorbar: { thickness: 10 } }],
     layout: baseLayout(theme, title, { xaxis: { visible: false }, yaxis: { visible: false, scaleanchor: 'x' }, margin: { l: 8, r: 8, t: 32, b: 8 } }),
   };
 }
 
-function range(values: ArrayLike<number>[], symmetric: boolean): [number, number] {
+function range(parts: { values: ArrayLike<number>; offset: number; length: number }[], symmetric: boolean): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of values) for (let i = 0; i < v.length; i++) {
-    lo = Math.min(lo, v[i]);
-    hi = Math.max(hi, v[i]);
+  for (const p of parts) {
+    for (let i = p.offset; i < p.offset + p.length; i++) {
+      const v = p.values[i];
+      if (!Number.isFinite(v)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   }
+  if (!Number.isFinite(lo)) return symmetric ? [-1, 1] : [0, 1];
   if (symmetric) {
     const m = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
     return [-m, m];
@@ -33,33 +73,69 @@ function range(values: ArrayLike<number>[], symmetric: boolean): [number, number
   return [lo, hi > lo ? hi : lo + 1];
 }
 
-/** The map figures of one sample, in display order, with shared colour scales for input/prediction/target. */
-export function sampleMapFigures(analysis: Analysis, sel: MapSelection, theme: FigureTheme): { key: string; figure: FigureSpec }[] {
-  const s: SampleAnalysis = analysis.samples[sel.sample];
-  const [H, W] = analysis.model.grid;
-  const plane = H * W;
-  const ch = analysis.model.channels[sel.channel] ?? `c${sel.channel}`;
-  const C = analysis.model.channels.length;
-  const input = decodeF32(s.inputLast).subarray(sel.channel * plane, (sel.channel + 1) * plane);
+/**
+ * The maps of one sample in display order. Input, prediction and target share
+ * one symmetric scale (per channel); |Delta| and |error| share one scale from
+ * zero (both are absolute changes in normalised units); S and the mask are 0..1.
+ */
+export function sampleMapLayers(source: MapSource, sel: MapSelection, theme: FigureTheme, options: MapOptions = {}): MapLayer[] {
+  const decode = options.decode ?? decodeF32;
+  const s: SampleAnalysis = source.samples[sel.sample];
+  const [h, w] = source.model.grid;
+  const plane = h * w;
+  const C = source.model.channels.length;
+  const ch = source.model.channels[sel.channel] ?? `c${sel.channel}`;
+  const input = decode(s.inputLast);
+  const inOff = sel.channel * plane;
+  const pred = decode(s.prediction);
   const frame = (sel.t * C + sel.channel) * plane;
-  const pred = decodeF32(s.prediction).subarray(frame, frame + plane);
-  const target = s.target ? decodeF32(s.target).subarray(frame, frame + plane) : null;
-  const [lo, hi] = range([input, pred, ...(target ? [target] : [])], true);
-  const figs: { key: string; figure: FigureSpec }[] = [
-    { key: 'input', figure: heatmap(`Input (last frame), ${ch}`, input, H, W, theme, { colorscale: theme.diverging, zmin: lo, zmax: hi }) },
-  ];
-  if (s.importance) figs.push({ key: 'importance', figure: heatmap('Importance S', decodeF32(s.importance), H, W, theme, { zmin: 0, zmax: 1 }) });
-  if (s.dataMask) figs.push({ key: 'dataMask', figure: heatmap(`Data mask (${(s.activeFraction * 100).toFixed(1)}% active)`, decodeF32(s.dataMask), H, W, theme, { colorscale: 'Greys', zmin: 0, zmax: 1 }) });
-  if (s.absDelta) figs.push({ key: 'absDelta', figure: heatmap('|Delta| (future change)', decodeF32(s.absDelta), H, W, theme) });
-  figs.push({ key: 'prediction', figure: heatmap(`Prediction t+${sel.t + 1}, ${ch}`, pred, H, W, theme, { colorscale: theme.diverging, zmin: lo, zmax: hi }) });
-  if (target) figs.push({ key: 'target', figure: heatmap(`Target t+${sel.t + 1}, ${ch}`, target, H, W, theme, { colorscale: theme.diverging, zmin: lo, zmax: hi }) });
-  if (s.errorMap) figs.push({ key: 'error', figure: heatmap('|Prediction - target| (mean over t, c)', decodeF32(s.errorMap), H, W, theme) });
-  return figs;
+  const target = s.target ? decode(s.target) : null;
+  const mask = s.dataMask ? decode(s.dataMask) : null;
+  const overlay = options.overlay && mask ? mask : null;
+  const [lo, hi] = range([{ values: input, offset: inOff, length: plane }, { values: pred, offset: frame, length: plane }, ...(target ? [{ values: target, offset: frame, length: plane }] : [])], true);
+  const delta = s.absDelta ? decode(s.absDelta) : null;
+  const error = s.errorMap ? decode(s.errorMap) : null;
+  const [, changeHi] = range([...(delta ? [{ values: delta, offset: 0, length: plane }] : []), ...(error ? [{ values: error, offset: 0, length: plane }] : [])], false);
+  const layer = (key: MapLayer['key'], title: string, label: string, values: ArrayLike<number>, offset: number, zmin: number, zmax: number, colorscale: Colorscale, withOverlay = true): MapLayer => ({
+    key, title, label, h, w, values, offset, zmin, zmax, colorscale, overlay: withOverlay ? overlay : null,
+  });
+  const out: MapLayer[] = [layer('input', `Input (last frame), ${ch}`, ch, input, inOff, lo, hi, theme.diverging)];
+  if (s.importance) out.push(layer('importance', 'Importance S', 'S', decode(s.importance), 0, 0, 1, theme.sequential));
+  if (mask) out.push(layer('dataMask', `Data mask (${(s.activeFraction * 100).toFixed(1)}% active)`, 'active', mask, 0, 0, 1, theme.mask ?? 'Greys', false));
+  if (delta) out.push(layer('absDelta', '|Delta| (future change)', '|Delta|', delta, 0, 0, changeHi, theme.sequential));
+  out.push(layer('prediction', `Prediction t+${sel.t + 1}, ${ch}`, ch, pred, frame, lo, hi, theme.diverging));
+  if (target) out.push(layer('target', `Target t+${sel.t + 1}, ${ch}`, ch, target, frame, lo, hi, theme.diverging));
+  if (error) out.push(layer('error', '|Prediction - target| (mean over t, c)', '|error|', error, 0, 0, changeHi, theme.sequential));
+  return out;
 }
 
-/** Per-sample active fraction, effective MACs and alignment AUC (scrubbing overview). */
-export function perSampleFigure(analysis: Analysis, theme: FigureTheme): FigureSpec {
+/** RGBA pixels of a map layer (the shared renderer). */
+export function mapPixels(layer: MapLayer, lut: Uint8Array = colorLut(layer.colorscale), out?: Uint8ClampedArray): Uint8ClampedArray {
+  return rasterizeMap(layer.values, layer.h, layer.w, layer.offset, { zmin: layer.zmin, zmax: layer.zmax, colorscale: layer.colorscale, overlay: layer.overlay }, lut, out);
+}
+
+/** A map layer as a Plotly figure: the rendered pixels as an image trace, plus the colour bar. */
+export function mapImageFigure(layer: MapLayer, theme: FigureTheme): FigureSpec {
+  const png = encodePng(mapPixels(layer), layer.w, layer.h);
+  return {
+    data: [
+      { type: 'image', source: `data:image/png;base64,${bytesToBase64(png)}`, hoverinfo: 'skip' },
+      // Colour bar only: a transparent two-cell heatmap with the layer's scale.
+      { type: 'heatmap', z: [[layer.zmin, layer.zmax]], x: [0, 1], y: [0], zmin: layer.zmin, zmax: layer.zmax, colorscale: layer.colorscale, opacity: 0, hoverinfo: 'skip', showscale: true, colorbar: { thickness: 10, title: { text: layer.label } } },
+    ],
+    layout: baseLayout(theme, layer.title, { xaxis: { visible: false }, yaxis: { visible: false, scaleanchor: 'x' }, margin: { l: 8, r: 8, t: 32, b: 8 } }),
+  };
+}
+
+/** The map figures of one sample, in display order (the report's Masks section). */
+export function sampleMapFigures(analysis: MapSource, sel: MapSelection, theme: FigureTheme, options: MapOptions = {}): { key: string; figure: FigureSpec }[] {
+  return sampleMapLayers(analysis, sel, theme, options).map((layer) => ({ key: layer.key, figure: mapImageFigure(layer, theme) }));
+}
+
+/** Per-sample effective MACs, active pixels and alignment AUC; `selected` marks one sample (the Masks panel's slider). */
+export function perSampleFigure(analysis: Pick<Analysis, 'samples'>, theme: FigureTheme, options: { selected?: number } = {}): FigureSpec {
   const x = analysis.samples.map((s) => s.windowStart ?? s.index);
+  const sel = options.selected !== undefined ? x[options.selected] : undefined;
   return {
     data: [
       { type: 'bar', name: 'effective GMACs', x, y: analysis.samples.map((s) => s.macs.total / 1e9), marker: { color: theme.series[0] } },
@@ -70,6 +146,7 @@ export function perSampleFigure(analysis: Analysis, theme: FigureTheme): FigureS
       xaxis: { title: { text: analysis.samples[0]?.windowStart !== null ? 'window start (time step)' : 'sample' }, gridcolor: theme.grid },
       yaxis: { title: { text: 'GMACs' }, gridcolor: theme.grid },
       yaxis2: { overlaying: 'y', side: 'right', range: [0, 1], title: { text: 'fraction / AUC' } },
+      shapes: sel === undefined ? [] : [{ type: 'line', x0: sel, x1: sel, yref: 'paper', y0: 0, y1: 1, line: { color: theme.foreground, width: 1, dash: 'dot' } }],
     }),
   };
 }

@@ -1,4 +1,7 @@
 /** Plotly figure specs as plain JSON (no plotly import, no DOM): what the webviews and the report both render. */
+import type { Colorscale } from './raster';
+
+export type { Colorscale } from './raster';
 
 /** A Plotly figure: traces and layout, passed as-is to `Plotly.newPlot(el, data, layout)`. */
 export interface FigureSpec {
@@ -15,10 +18,14 @@ export interface FigureTheme {
   font: string;
   /** Series colours in order: Dyna-Pruner, dense, random, static L1, extra... */
   series: string[];
-  /** Colour scale for sequential maps (S, |Delta|, error). */
-  sequential: string;
+  /** Colour scale for sequential maps (S, |Delta|, error): a Plotly name or `[fraction, colour]` stops. */
+  sequential: Colorscale;
   /** Colour scale for signed fields (inputs, predictions). */
-  diverging: string;
+  diverging: Colorscale;
+  /** Colour scale of the 0/1 data mask (default `Greys`). */
+  mask?: Colorscale;
+  /** Draw plot and paper backgrounds transparent (webviews: the editor background shows through). */
+  transparent?: boolean;
 }
 
 /** A neutral light palette (report default). */
@@ -36,8 +43,8 @@ export const LIGHT_THEME: FigureTheme = {
 export function baseLayout(theme: FigureTheme, title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     title: { text: title, font: { size: 13 } },
-    paper_bgcolor: theme.background,
-    plot_bgcolor: theme.background,
+    paper_bgcolor: theme.transparent ? 'rgba(0,0,0,0)' : theme.background,
+    plot_bgcolor: theme.transparent ? 'rgba(0,0,0,0)' : theme.background,
     font: { color: theme.foreground, family: theme.font, size: 11 },
     margin: { l: 56, r: 16, t: 36, b: 44 },
     xaxis: { gridcolor: theme.grid, zerolinecolor: theme.grid },
