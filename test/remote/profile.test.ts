@@ -24,7 +24,7 @@ let scratch: string;
 
 before(async () => {
   env = await startSshd();
-  model = testModel();
+  model = await testModel();
   runner = await buildNodeRunner();
   scratch = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-remote-'));
 });

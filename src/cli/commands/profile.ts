@@ -1,7 +1,9 @@
 /**
  * `dynapruner profile <ckpt> --host <alias> [--host <alias> ...] [--backend ort|trtexec|node]
- *  [--iterations N] [--json out]`: latency, power and energy of a checkpoint on
- * Jetson devices over SSH, saved under .dynapruner/runs/.
+ *  [--variants ckpt,dense,l1] [--compare-with other.onnx] [--iterations N] [--json out]`:
+ * latency, power and energy of a checkpoint and the variants built from it
+ * (dense mode, static L1) on Jetson devices over SSH, next to their
+ * mask-aware MACs; saved under .dynapruner/runs/.
  */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -9,9 +11,12 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { CliError, type CliCommand, type CliIO } from '../command';
 import type { ConnectOptions } from '../../core/remote/sshConnection';
-import { profileOnDevices, type ProfileEvent, type ProfileVariantInput } from '../../core/remote/profileRun';
+import { profileOnDevices, type ProfileEvent, type ProfileProgress, type ProfileVariantInput } from '../../core/remote/profileRun';
+import { planProfile } from '../../core/remote/profilePlan';
+import { VARIANT_KINDS, type VariantKind } from '../../core/remote/variants';
 import type { ProfileBackend, ProfileResult } from '../../core/remote/profileResult';
-import { compareProfiles, saveProfileRun } from '../../core/remote/runStore';
+import { saveProfileRun } from '../../core/remote/runStore';
+import { DENSE_RUNTIME_NOTE, macsVersusLatency } from '../../core/remote/macsVersusLatency';
 import { defaultKnownHostsFiles, resolveAlias, shippedRunner, validateHostSettings } from '../../core/remote/remoteEnvironment';
 
 const HELP = `Usage: dynapruner profile <checkpoint.onnx> --host <alias> [options]
@@ -20,13 +25,29 @@ Profiles a checkpoint on one or more Jetson devices over SSH: warm-up, N timed
 inferences, per-sample inference on the samples, tegrastats power per rail
 and energy per inference. Results go to .dynapruner/runs/<id>/profile.json.
 
+By default a Dyna-Pruner checkpoint is profiled as exported (ckpt) and as two
+variants built from it in memory with the engine's graph surgery: dense mode
+(dense: every mask tensor folded as all ones) and static L1 (l1: the engine's
+L1 filter masks at the contract's s_w, data mask all ones). Each device's
+outputs are checked against the engine's own run of the same variant.
+
+MACs vs latency: the table shows each variant's mask-aware MACs per sample and
+its latency, both relative to dense mode. A dense runtime (onnxruntime,
+TensorRT without sparsity) does the same work whatever the masks hold, so a
+MAC saving only becomes a latency saving with a sparse executor.
+
 Options:
   --host <alias>          ~/.ssh/config Host alias or an entry of --hosts-file (repeat for several devices at once)
   --backend <b>           node (onnxruntime-node, default), ort (Python onnxruntime), trtexec (TensorRT)
   --iterations <N>        timed inferences per variant (default 100)
   --warmup <N>            untimed inferences first (default 10)
-  --samples <file.npy>    float32 inputs [S, T_in, C, H, W] (default <checkpoint>.inputs.npy)
-  --variant <id=file>     also profile another ONNX file, e.g. --variant dense=simvp_dense_mode.onnx (repeatable)
+  --samples <file.npy>    float32 inputs [S, T_in, C, H, W] (default <checkpoint>.inputs.npy, else the
+                          first 16 test windows of the contract's data set, e.g. demo/data/ncl)
+  --per-sample <N>        samples run one by one and checked against the engine (default 8)
+  --variants <list>       which variants to build and time: ckpt,dense,l1 (default: all that apply; plain
+                          ONNX models without the contract's mask tensors only have ckpt)
+  --compare-with <file>   also profile a separate model, e.g. simvp_dense.onnx (repeatable)
+  --variant <id=file>     also profile another ONNX file under your own id (repeatable)
   --providers <list>      execution providers for node/ort runners, e.g. tensorrt,cuda,cpu (default cpu)
   --hosts-file <json>     JSON array of host entries (same shape as the setting dynapruner.remote.hosts)
   --known-hosts <file>    known_hosts to verify against and record into (default ~/.ssh/known_hosts)
@@ -56,35 +77,72 @@ function ask(io: CliIO, question: string, hidden: boolean): Promise<string | und
   });
 }
 
-function describe(io: CliIO, e: ProfileEvent, alias: string): void {
-  if (!io.isTTY) return;
-  if (e.kind === 'stage') io.err(`[${alias}] ${e.message}\n`);
-  if (e.kind === 'upload') io.err(`[${alias}] ${e.uploaded ? 'uploaded' : 'already on device (same sha256)'}: ${e.name}\n`);
-  if (e.kind === 'probe') for (const m of e.facts.missing) io.err(`[${alias}] missing ${m.what}: ${m.install}\n`);
+/** Live progress per host: a rewritten status line on a terminal, one line per finished phase otherwise. */
+class HostProgress {
+  private readonly state = new Map<string, string>();
+  private lastLine = 0;
+
+  constructor(private readonly io: CliIO, aliases: string[]) {
+    for (const a of aliases) this.state.set(a, 'waiting');
+  }
+
+  event(e: ProfileEvent, alias: string): void {
+    if (e.kind === 'stage') this.line(alias, e.message);
+    else if (e.kind === 'upload') this.line(alias, `${e.uploaded ? 'uploaded' : 'already on device (same sha256)'}: ${e.name}`);
+    else if (e.kind === 'probe') for (const m of e.facts.missing) this.line(alias, `missing ${m.what}: ${m.install}`);
+    else if (e.kind === 'progress') this.progress(alias, e.progress);
+  }
+
+  private progress(alias: string, p: ProfileProgress): void {
+    const text = `${p.variant} ${p.phase} ${p.done}/${p.total} (${Math.round(p.fraction * 100)}%)`;
+    this.state.set(alias, text);
+    if (this.io.isTTY) {
+      const now = Date.now();
+      if (now - this.lastLine < 100 && p.done < p.total) return;
+      this.lastLine = now;
+      const all = [...this.state].map(([a, t]) => `[${a}] ${t}`).join('  |  ');
+      this.io.err(`\r\x1b[K${all.slice(0, (process.stderr.columns || 160) - 1)}`);
+    } else if (p.done >= p.total) {
+      this.io.err(`[${alias}] ${text}\n`);
+    }
+  }
+
+  private line(alias: string, text: string): void {
+    this.io.err(`${this.io.isTTY ? '\r\x1b[K' : ''}[${alias}] ${text}\n`);
+  }
 }
 
+const giga = (m: number | null) => (m === null ? '-' : (m / 1e9).toFixed(4));
+const ratio = (r: number | null) => (r === null ? '-' : r.toFixed(2));
+
 function table(results: ProfileResult[]): string {
-  const rows = compareProfiles(results);
-  const head = ['host', 'variant', 'mean ms', 'p50', 'p90', 'p99', 'qps', 'power W', 'mJ/inf'];
+  const gap = macsVersusLatency(results);
+  const head = ['host', 'variant', 'mean ms', 'p50', 'p90', 'p99', 'qps', 'power W', 'mJ/inf', 'GMACs', 'MACs x', 'latency x'];
+  let k = 0;
   const body = results.flatMap((r) =>
-    r.variants.map((v) => [
-      r.host.alias,
-      v.id,
-      v.latencyMs.mean.toFixed(3),
-      v.latencyMs.p50.toFixed(3),
-      v.latencyMs.p90.toFixed(3),
-      v.latencyMs.p99.toFixed(3),
-      v.throughputQps.toFixed(1),
-      v.power ? (v.power.totalMw / 1000).toFixed(2) : '-',
-      v.power ? v.power.energyPerInferenceMj.toFixed(2) : '-',
-    ]),
+    r.variants.map((v) => {
+      const g = gap[k++];
+      return [
+        r.host.alias,
+        v.id,
+        v.latencyMs.mean.toFixed(3),
+        v.latencyMs.p50.toFixed(3),
+        v.latencyMs.p90.toFixed(3),
+        v.latencyMs.p99.toFixed(3),
+        v.throughputQps.toFixed(1),
+        v.power ? (v.power.totalMw / 1000).toFixed(2) : '-',
+        v.power ? v.power.energyPerInferenceMj.toFixed(2) : '-',
+        giga(g.macs),
+        ratio(g.macsRatio),
+        ratio(g.latencyRatio),
+      ];
+    }),
   );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
-  const lines = [fmt(head), ...body.map(fmt)];
-  if (rows.some((r) => r.relativeToFirst !== 1)) {
-    lines.push('', ...rows.filter((r) => r.relativeToFirst !== 1).map((r) => `${r.host}: ${r.variant} runs at ${(1 / r.relativeToFirst).toFixed(2)}x the speed of ${results.find((x) => x.host.alias === r.host)!.variants[0].id}`));
-  }
+  const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const refs = [...new Set(gap.map((g) => g.reference))];
+  const lines = [fmt(head), ...body.map(fmt), '', `MACs x, latency x: relative to '${refs.join("' / '")}' on the same host (lower is better; GMACs per sample, mask-aware).`];
+  if (gap.some((g) => g.macsRatio !== null && g.macsRatio < 0.9)) lines.push(DENSE_RUNTIME_NOTE);
   return lines.join('\n') + '\n';
 }
 
@@ -103,6 +161,9 @@ export const profileCommand: CliCommand = {
         warmup: { type: 'string', default: '10' },
         samples: { type: 'string' },
         variant: { type: 'string', multiple: true },
+        variants: { type: 'string' },
+        'compare-with': { type: 'string', multiple: true },
+        'per-sample': { type: 'string', default: '8' },
         providers: { type: 'string' },
         'hosts-file': { type: 'string' },
         'known-hosts': { type: 'string' },
@@ -126,8 +187,8 @@ export const profileCommand: CliCommand = {
     const iterations = int('iterations', values.iterations!, 1);
     const warmup = int('warmup', values.warmup!, 0);
     const connectTimeoutMs = int('connect-timeout', values['connect-timeout']!, 100);
-    const samples = values.samples ?? checkpoint.replace(/\.onnx$/, '') + '.inputs.npy';
-    if (!existsSync(samples)) throw new CliError(`${samples}: no samples file (give --samples <inputs.npy>)`, 2);
+    const perSample = int('per-sample', values['per-sample']!, 1);
+    if (values.samples && !existsSync(values.samples)) throw new CliError(`--samples ${values.samples}: no such file`, 2);
     let hostsSettings: ReturnType<typeof validateHostSettings> = [];
     if (values['hosts-file']) {
       const file = values['hosts-file'];
@@ -137,13 +198,32 @@ export const profileCommand: CliCommand = {
         throw new CliError(`${file}: ${(error as Error).message}`, 2);
       }
     }
-    const variants: ProfileVariantInput[] = [{ id: 'dynapruner', label: path.basename(checkpoint), file: checkpoint }];
+    let kinds: VariantKind[] | undefined;
+    if (values.variants !== undefined) {
+      kinds = values.variants.split(',').map((k) => k.trim()).filter(Boolean) as VariantKind[];
+      const bad = kinds.find((k) => !VARIANT_KINDS.includes(k));
+      if (bad || kinds.length === 0) throw new CliError(`--variants: expected a comma-separated subset of ${VARIANT_KINDS.join(',')}, found '${values.variants}'`, 2);
+    }
+    for (const other of values['compare-with'] ?? []) if (!existsSync(other)) throw new CliError(`--compare-with ${other}: no such file`, 2);
+    const extra: ProfileVariantInput[] = [];
     for (const spec of values.variant ?? []) {
       const m = /^([A-Za-z0-9_-]+)=(.+)$/.exec(spec);
       if (!m) throw new CliError(`--variant: expected id=file.onnx, found '${spec}'`, 2);
       if (!existsSync(m[2])) throw new CliError(`--variant ${m[1]}: ${m[2]}: no such file`, 2);
-      variants.push({ id: m[1], label: path.basename(m[2]), file: m[2] });
+      extra.push({ id: m[1], label: path.basename(m[2]), file: m[2], description: `given with --variant ${m[1]}=${m[2]}` });
     }
+    if (io.isTTY) io.err('building variants and counting MACs locally\n');
+    let plan: Awaited<ReturnType<typeof planProfile>>;
+    try {
+      plan = await planProfile(checkpoint, { kinds, compareWith: values['compare-with'], samples: values.samples, perSample, signal });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new CliError((error as Error).message, 2);
+    }
+    for (const s of plan.skipped) io.err(`note: ${s.kind} not profiled: ${s.reason}\n`);
+    const variants = [...plan.variants, ...extra];
+    const dup = variants.find((v, i) => variants.findIndex((w) => w.id === v.id) !== i);
+    if (dup) throw new CliError(`--variant ${dup.id}: that id is already used by a built variant`, 2);
     const hosts = await Promise.all(values.host.map((alias) => resolveAlias(alias, hostsSettings)));
     const connection: Omit<ConnectOptions, 'signal'> = {
       knownHostsFiles: values['known-hosts'] ? [values['known-hosts']] : defaultKnownHostsFiles(),
@@ -157,26 +237,32 @@ export const profileCommand: CliCommand = {
       log: io.isTTY ? (l) => io.err(`  ${l}\n`) : undefined,
     };
     const runnerScript = values.runner ?? shippedRunner(backend, __dirname);
+    const progress = new HostProgress(io, values.host);
     const settled = await profileOnDevices(hosts, {
       connection,
       checkpoint,
       variants,
-      samples,
+      samples: { bytes: plan.samples.bytes, name: plan.samples.name },
       backend,
       warmup,
       iterations,
+      perSample,
       runnerScript,
       providers: values.providers?.split(',').filter(Boolean),
+      reference: plan.reference,
       signal,
-      onEvent: (e) => describe(io, e, values.host!.length === 1 ? values.host![0] : 'devices'),
+      onEvent: (e, alias) => progress.event(e, alias),
     });
+    if (io.isTTY) io.err('\n');
     signal.throwIfAborted();
     const ok = settled.filter((s) => s.result).map((s) => s.result!);
     for (const s of settled) if (s.error) io.err(`[${s.alias}] failed: ${s.error.message}\n`);
     for (const r of ok) {
       const folder = await saveProfileRun(values.workspace!, r, ['profile', checkpoint, ...args.slice(1)]);
       io.err(`[${r.host.alias}] saved ${folder}\n`);
-      for (const v of r.variants) if (v.outputsCheck) io.err(`[${r.host.alias}] ${v.id}: outputs vs local run max |diff| ${v.outputsCheck.maxAbsDiff.toExponential(2)} on ${v.outputsCheck.samples} samples\n`);
+      for (const v of r.variants) {
+        if (v.outputsCheck) io.err(`[${r.host.alias}] ${v.id}: outputs vs ${v.outputsCheck.reference === 'engine' ? "the engine's run of the same variant" : 'a local run of the same model'}: max |diff| ${v.outputsCheck.maxAbsDiff.toExponential(2)} on ${v.outputsCheck.samples} samples\n`);
+      }
     }
     if (ok.length) io.out(table(ok));
     if (values.json) await fs.writeFile(values.json, JSON.stringify(ok, null, 1));

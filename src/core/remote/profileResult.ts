@@ -7,6 +7,7 @@
 import type { DeviceFacts } from './deviceProbe';
 import type { LatencyStats } from './latencyStats';
 import type { PowerSummary } from './powerWindow';
+import type { VariantMacs } from './variants';
 
 /** Schema tag and version of profile.json. */
 export const PROFILE_SCHEMA = 'dynapruner.remote-profile' as const;
@@ -17,9 +18,13 @@ export type ProfileBackend = 'node' | 'ort' | 'trtexec';
 
 /** One variant's measurements. */
 export interface VariantProfile {
-  /** `dynapruner`, `dense`, `static_l1`, ... */
+  /** `ckpt` (as exported), `dense` (dense mode), `l1` (static L1), `cmp-<name>` (--compare-with), ... */
   id: string;
   label: string;
+  /** What the variant is (how it was built). */
+  description?: string;
+  /** Mask-aware MACs per sample of the graph that ran, counted locally by the engine (contract checkpoints). */
+  effectiveMacs?: VariantMacs;
   sha256: string;
   latencyMs: LatencyStats;
   /** Every timed latency, for histograms (node/ort backends). */
@@ -29,8 +34,13 @@ export interface VariantProfile {
   /** Per-sample inference time, ms (node/ort backends). */
   perSampleMs: number[];
   power: PowerSummary | null;
-  /** Remote vs local outputs on the same samples, when checked. */
-  outputsCheck: { samples: number; maxAbsDiff: number; output: string } | null;
+  /**
+   * Remote vs local outputs on the same samples, when checked. `reference`:
+   * `engine` = the engine's own run of the variant (exported graph, or the
+   * mask-cut graph with the masks injected); `same-model` = onnxruntime-node
+   * on the uploaded bytes.
+   */
+  outputsCheck: { samples: number; maxAbsDiff: number; output: string; reference?: 'engine' | 'same-model' } | null;
   /** trtexec's own GPU compute statistics (trtexec backend). */
   gpuComputeMs?: { mean: number; median: number; p99?: number };
 }

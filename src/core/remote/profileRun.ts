@@ -27,9 +27,11 @@ import {
 import { startRemoteProcess, type RemoteProcess } from './remoteProcess';
 import { parseRunnerLine, RUNNER_PROTOCOL, type RunnerJob, type RunnerMessage } from './runnerProtocol';
 import { joinCommand } from './shellQuote';
+import type { SshConnectionPool } from './connectionPool';
 import { connectSsh, type ConnectOptions, type SshConnection } from './sshConnection';
 import { parseTegrastatsLine, totalPowerMw } from './tegrastats';
 import { parseTrtexecOutput } from './trtexec';
+import type { VariantMacs } from './variants';
 
 /** A model to profile: the checkpoint itself or a variant built from it (engine mask injection). */
 export interface ProfileVariantInput {
@@ -38,6 +40,23 @@ export interface ProfileVariantInput {
   /** ONNX bytes (variants) or a file (the checkpoint). */
   bytes?: Uint8Array;
   file?: string;
+  /** What the variant is (saved with the result). */
+  description?: string;
+  /** Its mask-aware MACs per sample, counted locally by the engine. */
+  macs?: VariantMacs;
+}
+
+/** Where a run stands, for live progress per host (`done` of `total` in `phase`). */
+export interface ProfileProgress {
+  variant: string;
+  /** Index of the variant (0-based) and how many there are. */
+  variantIndex: number;
+  variants: number;
+  phase: 'warmup' | 'timed' | 'samples';
+  done: number;
+  total: number;
+  /** Overall fraction of the device work, 0..1. */
+  fraction: number;
 }
 
 /** Progress reported while a run lasts. */
@@ -46,7 +65,8 @@ export type ProfileEvent =
   | { kind: 'probe'; facts: DeviceFacts }
   | { kind: 'upload'; name: string; uploaded: boolean; bytes: number }
   | { kind: 'tegrastats'; point: TegrastatsPoint }
-  | { kind: 'runner'; message: RunnerMessage };
+  | { kind: 'runner'; message: RunnerMessage }
+  | { kind: 'progress'; progress: ProfileProgress };
 
 /** Everything a run needs. */
 export interface ProfileRequest {
@@ -56,8 +76,8 @@ export interface ProfileRequest {
   /** The checkpoint (local .onnx); also the first variant unless `variants` lists it. */
   checkpoint: string;
   variants: ProfileVariantInput[];
-  /** Local float32 `.npy` `[S, T_in, C, H, W]` of inputs. */
-  samples: string;
+  /** Float32 `.npy` `[S, T_in, C, H, W]` of inputs: a local file, or bytes with the name they get on the device. */
+  samples: string | { bytes: Uint8Array; name: string };
   backend: ProfileBackend;
   warmup: number;
   iterations: number;
@@ -69,8 +89,17 @@ export interface ProfileRequest {
   providers?: string[];
   /** Compare the device's outputs with a local onnxruntime-node run (default true). */
   checkOutputs?: boolean;
+  /**
+   * The local outputs a variant's device outputs must match (first `count`
+   * samples, stacked); null or absent: a local onnxruntime-node run of the
+   * same bytes. Used to check built variants against the engine's own run.
+   */
+  reference?(variantId: string, output: string, count: number): Promise<Float32Array | null>;
+  /** Reuse (and transparently re-open) connections across runs; without it each run connects and closes. */
+  pool?: SshConnectionPool;
   signal?: AbortSignal;
-  onEvent?(event: ProfileEvent): void;
+  /** Progress, with the host alias so several devices at once can be told apart. */
+  onEvent?(event: ProfileEvent, alias: string): void;
 }
 
 function runId(checkpoint: string, alias: string): string {
@@ -88,18 +117,52 @@ function checkArgs(req: ProfileRequest): void {
   if (req.backend !== 'trtexec' && !req.runnerScript) throw new Error(`backend '${req.backend}' needs runnerScript (the runner shipped with the extension)`);
 }
 
+function samplesCount(npyBytes: Uint8Array): number {
+  return parseNpy(npyBytes, 'samples').shape[0];
+}
+
+/**
+ * Progress of the device work from a runner message: each variant's share is
+ * split between warm-up, timed runs and per-sample runs by inference count.
+ */
+export function runnerProgress(m: RunnerMessage, variantIds: string[], warmup: number, iterations: number, perSample: number): ProfileProgress | null {
+  let phase: ProfileProgress['phase'];
+  let done: number;
+  let total: number;
+  if (m.type === 'progress') ({ phase, done, total } = m);
+  else if (m.type === 'warmup') [phase, done, total] = ['warmup', warmup, warmup];
+  else if (m.type === 'timed') [phase, done, total] = ['timed', iterations, iterations];
+  else if (m.type === 'sample') [phase, done, total] = ['samples', m.index + 1, perSample];
+  else return null;
+  const variantIndex = variantIds.indexOf(m.variant);
+  if (variantIndex < 0) return null;
+  const per = warmup + iterations + perSample || 1;
+  const before = phase === 'warmup' ? 0 : phase === 'timed' ? warmup : warmup + iterations;
+  const within = (before + Math.min(done, total)) / per;
+  return { variant: m.variant, variantIndex, variants: variantIds.length, phase, done, total, fraction: (variantIndex + within) / variantIds.length };
+}
+
 /** Runs one profile; resolves with the full result or rejects (cancel included) with nothing kept. */
 export async function profileOnDevice(req: ProfileRequest): Promise<ProfileResult> {
   checkArgs(req);
   const started = Date.now();
   const signal = req.signal;
-  const emit = req.onEvent ?? (() => {});
-  const id = runId(req.checkpoint, req.host.target.alias);
+  const alias = req.host.target.alias;
+  const emit = (e: ProfileEvent) => req.onEvent?.(e, alias);
+  const id = runId(req.checkpoint, alias);
   const perSample = req.perSample ?? 8;
   const intervalMs = req.host.device.tegrastatsIntervalMs;
 
   emit({ kind: 'stage', message: `connecting to ${describeTarget(req.host.target)}` });
-  const conn = await connectSsh(req.host.target, { ...req.connection, signal });
+  let conn: SshConnection;
+  if (req.pool) {
+    const got = await req.pool.acquire(req.host.target, { ...req.connection, signal });
+    conn = got.conn;
+    if (got.outcome !== 'connected') emit({ kind: 'stage', message: got.outcome === 'reused' ? 'reusing the open connection' : 'the connection had dropped: reconnected' });
+  } else {
+    conn = await connectSsh(req.host.target, { ...req.connection, signal });
+  }
+  const pooled = !!req.pool;
   const processes: RemoteProcess[] = [];
   let runDir: string | undefined;
   const cleanup = async () => {
@@ -107,7 +170,9 @@ export async function profileOnDevice(req: ProfileRequest): Promise<ProfileResul
     if (runDir && !conn.isClosed) await conn.exec(joinCommand(['rm', '-rf', '--', runDir])).catch(() => {});
   };
   const onAbort = () => {
-    void cleanup().finally(() => conn.close());
+    void cleanup().finally(() => {
+      if (!pooled) conn.close();
+    });
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -131,16 +196,18 @@ export async function profileOnDevice(req: ProfileRequest): Promise<ProfileResul
       return u;
     };
     const variantBytes = new Map<string, Uint8Array>();
-    const remoteVariants: Array<{ id: string; label: string; remote: UploadedObject }> = [];
+    const remoteVariants: Array<{ id: string; label: string; remote: UploadedObject; input: ProfileVariantInput }> = [];
     for (const v of req.variants) {
       const bytes = v.bytes ?? (v.file ? await fs.readFile(v.file) : undefined);
       if (!bytes) throw new Error(`variant '${v.id}': neither bytes nor file given`);
       variantBytes.set(v.id, bytes);
       const name = v.file ? path.basename(v.file) : `${path.basename(req.checkpoint, '.onnx')}.${v.id}.onnx`;
-      remoteVariants.push({ id: v.id, label: v.label, remote: await upload({ bytes, name }, name) });
+      remoteVariants.push({ id: v.id, label: v.label, remote: await upload({ bytes, name }, name), input: v });
     }
-    const samplesBytes = await fs.readFile(req.samples);
-    const samples = await upload({ bytes: samplesBytes, name: path.basename(req.samples) }, path.basename(req.samples));
+    const samplesBytes = typeof req.samples === 'string' ? await fs.readFile(req.samples) : req.samples.bytes;
+    const samplesName = typeof req.samples === 'string' ? path.basename(req.samples) : req.samples.name;
+    const samplesLabel = typeof req.samples === 'string' ? req.samples : samplesName;
+    const samples = await upload({ bytes: samplesBytes, name: samplesName }, samplesName);
     const runner = req.runnerScript ? await upload({ file: req.runnerScript }, path.basename(req.runnerScript)) : undefined;
 
     runDir = `${workDir}/runs/${id}`;
@@ -180,6 +247,8 @@ export async function profileOnDevice(req: ProfileRequest): Promise<ProfileResul
       for (const v of remoteVariants) {
         signal?.throwIfAborted();
         emit({ kind: 'stage', message: `trtexec: ${v.label}` });
+        const vi = remoteVariants.indexOf(v);
+        emit({ kind: 'progress', progress: { variant: v.id, variantIndex: vi, variants: remoteVariants.length, phase: 'timed', done: 0, total: req.iterations, fraction: vi / remoteVariants.length } });
         const lines: string[] = [];
         const trt = facts.runtimes.trtexec!;
         const p = await startRemoteProcess(
@@ -201,6 +270,8 @@ export async function profileOnDevice(req: ProfileRequest): Promise<ProfileResul
         variants.push({
           id: v.id,
           label: v.label,
+          description: v.input.description,
+          effectiveMacs: v.input.macs,
           sha256: v.remote.sha256,
           latencyMs: { n: req.iterations, mean: lat.mean, std: 0, min: lat.min, max: lat.max, p50: lat.median, p90: lat.percentiles[90] ?? lat.percentiles[99] ?? lat.max, p99: lat.percentiles[99] ?? lat.max },
           latenciesMs: [],
@@ -230,14 +301,17 @@ export async function profileOnDevice(req: ProfileRequest): Promise<ProfileResul
       let protocolError: Error | undefined;
       const argv = req.backend === 'node' ? [req.host.device.nodePath, runner!.remotePath, jobPath] : [req.host.device.pythonPath, runner!.remotePath, jobPath];
       emit({ kind: 'stage', message: `running ${req.backend} runner` });
+      const perSampleRuns = Math.min(perSample, samplesCount(samplesBytes));
       const p = await startRemoteProcess(conn, argv, {
         cwd: runDir,
         onLine: (line) => {
           if (!line.trim()) return;
           try {
             const m = parseRunnerLine(line);
-            messages.push(m);
+            if (m.type !== 'progress') messages.push(m);
             emit({ kind: 'runner', message: m });
+            const progress = runnerProgress(m, remoteVariants.map((v) => v.id), req.warmup, req.iterations, perSampleRuns);
+            if (progress) emit({ kind: 'progress', progress });
           } catch (error) {
             protocolError ??= error as Error;
           }
@@ -252,7 +326,7 @@ export async function profileOnDevice(req: ProfileRequest): Promise<ProfileResul
       if (exit.code !== 0 || !messages.some((m) => m.type === 'done')) throw new RemoteCommandError('the runner', exit.code, p.stderr());
       const hello = messages.find((m): m is Extract<RunnerMessage, { type: 'hello' }> => m.type === 'hello');
       runnerInfo = hello ? { runtime: hello.runtime, version: hello.version, providers: hello.providers } : null;
-      const npy = parseNpy(samplesBytes, req.samples);
+      const npy = parseNpy(samplesBytes, samplesLabel);
       for (const v of remoteVariants) {
         const timed = messages.find((m): m is Extract<RunnerMessage, { type: 'timed' }> => m.type === 'timed' && m.variant === v.id);
         if (!timed) throw new RemoteError(`runner reported no timings for variant '${v.id}'`);
@@ -264,13 +338,16 @@ export async function profileOnDevice(req: ProfileRequest): Promise<ProfileResul
           signal?.throwIfAborted();
           const remoteNpy = parseNpy(await readRemoteFile(conn, outputs.files[outName]), `${req.host.target.alias}:${outputs.files[outName]}`);
           const count = remoteNpy.shape[0];
-          const local = await localOutputs(variantBytes.get(v.id)!, samplesBytes, count, outName);
-          outputsCheck = { samples: Math.min(count, npy.shape[0]), maxAbsDiff: maxAbsDiff(remoteNpy.data, local), output: outName };
+          const engine = req.reference ? await req.reference(v.id, outName, count) : null;
+          const local = engine ?? (await localOutputs(variantBytes.get(v.id)!, samplesBytes, count, outName));
+          outputsCheck = { samples: Math.min(count, npy.shape[0]), maxAbsDiff: maxAbsDiff(remoteNpy.data, local), output: outName, reference: engine ? 'engine' : 'same-model' };
         }
         const windowMs = timed.t1 - timed.t0;
         variants.push({
           id: v.id,
           label: v.label,
+          description: v.input.description,
+          effectiveMacs: v.input.macs,
           sha256: v.remote.sha256,
           latencyMs: latencyStats(timed.latenciesMs),
           latenciesMs: timed.latenciesMs,
@@ -312,7 +389,7 @@ export async function profileOnDevice(req: ProfileRequest): Promise<ProfileResul
     throw error;
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    conn.close();
+    if (!pooled) conn.close();
   }
 }
 

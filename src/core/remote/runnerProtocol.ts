@@ -44,10 +44,12 @@ export type RunnerMessage =
   | { type: 'timed'; variant: string; t0: number; t1: number; latenciesMs: number[] }
   | { type: 'sample'; variant: string; index: number; ms: number }
   | { type: 'outputs'; variant: string; files: Record<string, string>; shape: Record<string, number[]> }
+  | { type: 'progress'; variant: string; phase: 'warmup' | 'timed' | 'samples'; done: number; total: number }
   | { type: 'done'; t: number }
   | { type: 'error'; message: string };
 
-const TYPES = new Set(['hello', 'loaded', 'warmup', 'timed', 'sample', 'outputs', 'done', 'error']);
+const TYPES = new Set(['hello', 'loaded', 'warmup', 'timed', 'sample', 'outputs', 'progress', 'done', 'error']);
+const PHASES = new Set(['warmup', 'timed', 'samples']);
 
 /** Parses and checks one stdout line; throws with the line quoted when it is not a protocol message. */
 export function parseRunnerLine(line: string): RunnerMessage {
@@ -74,6 +76,10 @@ export function parseRunnerLine(line: string): RunnerMessage {
       break;
     case 'sample':
       if (typeof m.index !== 'number' || typeof m.ms !== 'number') throw bad('index/ms');
+      break;
+    case 'progress':
+      if (typeof m.variant !== 'string' || !PHASES.has(m.phase)) throw bad('variant/phase');
+      if (typeof m.done !== 'number' || typeof m.total !== 'number') throw bad('done/total');
       break;
     case 'outputs':
       if (!m.files || typeof m.files !== 'object') throw bad('files');

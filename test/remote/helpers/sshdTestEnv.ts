@@ -35,6 +35,11 @@ export interface SshdTestEnv {
   hostKeyBlob: Buffer;
   /** sshd's log so far (LogLevel VERBOSE). */
   log(): string;
+  /**
+   * Stops sshd and every session process it forked (so open connections
+   * drop), then starts it again on the same port with the same keys.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -99,24 +104,21 @@ export async function startSshd(): Promise<SshdTestEnv> {
     ].join('\n'),
   );
   let logText = '';
-  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d: Buffer) => (logText += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (logText += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error(`sshd did not start within 10 s:\n${logText}`)), 10_000);
-    const check = setInterval(() => {
-      if (/Server listening on 127\.0\.0\.1 port/.test(logText)) {
-        clearInterval(check);
-        clearTimeout(deadline);
-        resolve();
+  let child: ChildProcess = await spawnSshd(config, (t) => (logText += t), () => logText);
+  const kill = async () => {
+    if (child.exitCode !== null) return;
+    const sessions = sessionPids(child.pid!);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    for (const pid of sessions) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* already gone */
       }
-    }, 20);
-    child.once('exit', (code) => {
-      clearInterval(check);
-      clearTimeout(deadline);
-      reject(new Error(`sshd exited with ${code}:\n${logText}`));
-    });
-  });
+    }
+  };
   return {
     port,
     dir,
@@ -128,15 +130,53 @@ export async function startSshd(): Promise<SshdTestEnv> {
     knownHostsFile,
     hostKeyBlob: Buffer.from(hostPub[1], 'base64'),
     log: () => logText,
+    restart: async () => {
+      await kill();
+      logText = '';
+      child = await spawnSshd(config, (t) => (logText += t), () => logText);
+    },
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Pids of the per-connection processes sshd `master` forked (children and their children). */
+function sessionPids(master: number): number[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' });
+  const pairs = out.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const found: number[] = [];
+  let frontier = [master];
+  while (frontier.length) {
+    const next = pairs.filter(([, ppid]) => frontier.includes(ppid)).map(([pid]) => pid);
+    found.push(...next);
+    frontier = next;
+  }
+  return found;
+}
+
+/** Spawns `sshd -D -e -f config`; resolves once it listens. */
+async function spawnSshd(config: string, onLog: (text: string) => void, logText: () => string): Promise<ChildProcess> {
+  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d: Buffer) => onLog(d.toString()));
+  child.stderr!.on('data', (d: Buffer) => onLog(d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const deadline = setTimeout(() => reject(new Error(`sshd did not start within 10 s:\n${logText()}`)), 10_000);
+    const check = setInterval(() => {
+      if (/Server listening on 127\.0\.0\.1 port/.test(logText())) {
+        clearInterval(check);
+        clearTimeout(deadline);
+        resolve();
+      }
+    }, 20);
+    child.once('exit', (code) => {
+      clearInterval(check);
+      clearTimeout(deadline);
+      reject(new Error(`sshd exited with ${code}:\n${logText()}`));
+    });
+  });
+  return child;
 }
 
 /**

@@ -1,15 +1,18 @@
 /**
  * The model the remote tests profile: the bundled SimVP checkpoint
- * (demo/checkpoints/simvp_dynapruner.onnx + .inputs.npy) when the trainer's
+ * (demo/checkpoints/simvp_dynapruner.onnx, with its .inputs.npy or else the
+ * first test windows of the bundled storm data) when the trainer's
  * checkpoints are present, else a small convolutional model in the contract's
  * input/output layout exported by Debian's PyTorch (built once per machine).
  * Also builds the Node runner bundle the extension ships (dist/remoteRunner.js).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { openCheckpoint } from '../../../src/core/engine/checkpoint';
+import { profileSamples } from '../../../src/core/remote/profileSamples';
 import { repoRoot } from './sshdTestEnv';
 
 export interface TestModel {
@@ -38,11 +41,28 @@ torch.onnx.export(Net().eval(), x[:1], out, input_names=['x'], output_names=['pr
 np.save(inputs, x.numpy().astype(np.float32))
 `;
 
-/** The checkpoint and inputs to profile. */
-export function testModel(): TestModel {
+/** The bundled Dyna-Pruner checkpoint, or null when the trainer's checkpoints are absent. */
+export function bundledCheckpoint(): string | null {
   const onnx = path.join(repoRoot, 'demo', 'checkpoints', 'simvp_dynapruner.onnx');
-  const inputs = path.join(repoRoot, 'demo', 'checkpoints', 'simvp_dynapruner.inputs.npy');
-  if (existsSync(onnx) && existsSync(inputs)) return { onnx, inputs, bundled: true };
+  return existsSync(onnx) ? onnx : null;
+}
+
+/**
+ * The checkpoint and inputs to profile (async: inputs of the bundled
+ * checkpoint may be windowed from the storm data by the engine's loader).
+ */
+export async function testModel(): Promise<TestModel> {
+  const onnx = bundledCheckpoint();
+  if (onnx) {
+    const beside = onnx.replace(/\.onnx$/, '.inputs.npy');
+    if (existsSync(beside)) return { onnx, inputs: beside, bundled: true };
+    const samples = await profileSamples(onnx, await openCheckpoint(onnx), { maxSamples: 8, cwd: repoRoot });
+    const dir = path.join(os.tmpdir(), `dynapruner-remote-test-inputs-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    const inputs = path.join(dir, samples.name);
+    writeFileSync(inputs, samples.bytes);
+    return { onnx, inputs, bundled: true };
+  }
   const dir = path.join(os.tmpdir(), 'dynapruner-remote-test-model-v1');
   const model = path.join(dir, 'tiny_conv.onnx');
   const npy = path.join(dir, 'tiny_conv.inputs.npy');

@@ -18,6 +18,15 @@ function emit(msg: RunnerMessage): void {
   process.stdout.write(JSON.stringify(msg) + '\n');
 }
 
+/** Progress at most every 250 ms of the device clock (and at each phase's end). */
+let lastProgress = 0;
+function progress(variant: string, phase: 'warmup' | 'timed' | 'samples', done: number, total: number): void {
+  const now = performance.now();
+  if (done < total && now - lastProgress < 250) return;
+  lastProgress = now;
+  emit({ type: 'progress', variant, phase, done, total });
+}
+
 async function main(jobFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as RunnerJob;
   if (job.protocol !== RUNNER_PROTOCOL) throw new Error(`${jobFile}: protocol ${job.protocol}, runner speaks ${RUNNER_PROTOCOL}`);
@@ -56,7 +65,10 @@ async function main(jobFile: string): Promise<void> {
     emit({ type: 'loaded', variant: variant.id, inputName, outputNames: [...session.outputNames], loadMs: performance.now() - started, providers });
 
     const w0 = performance.now();
-    for (let i = 0; i < job.warmup; i++) await session.run({ [inputName]: tensorOf(i % count) });
+    for (let i = 0; i < job.warmup; i++) {
+      await session.run({ [inputName]: tensorOf(i % count) });
+      progress(variant.id, 'warmup', i + 1, job.warmup);
+    }
     emit({ type: 'warmup', variant: variant.id, iterations: job.warmup, totalMs: performance.now() - w0 });
 
     const latencies: number[] = [];
@@ -66,6 +78,7 @@ async function main(jobFile: string): Promise<void> {
       const s = performance.now();
       await session.run(feed);
       latencies.push(performance.now() - s);
+      progress(variant.id, 'timed', i + 1, job.iterations);
     }
     const t1 = Date.now();
     emit({ type: 'timed', variant: variant.id, t0, t1, latenciesMs: latencies });

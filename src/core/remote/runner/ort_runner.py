@@ -23,6 +23,18 @@ def emit(msg):
     sys.stdout.flush()
 
 
+_last_progress = [0.0]
+
+
+def progress(variant, phase, done, total):
+    """Progress at most every 250 ms (and at each phase's end)."""
+    now = time.perf_counter()
+    if done < total and now - _last_progress[0] < 0.25:
+        return
+    _last_progress[0] = now
+    emit({"type": "progress", "variant": variant, "phase": phase, "done": done, "total": total})
+
+
 def main(job_file):
     import numpy as np
     import onnxruntime as ort
@@ -51,6 +63,7 @@ def main(job_file):
         w0 = time.perf_counter()
         for i in range(job["warmup"]):
             session.run(None, {name: samples[i % count:i % count + 1]})
+            progress(variant["id"], "warmup", i + 1, job["warmup"])
         emit({"type": "warmup", "variant": variant["id"], "iterations": job["warmup"], "totalMs": (time.perf_counter() - w0) * 1000})
         latencies = []
         t0 = int(time.time() * 1000)
@@ -59,6 +72,7 @@ def main(job_file):
             s = time.perf_counter()
             session.run(None, feed)
             latencies.append((time.perf_counter() - s) * 1000)
+            progress(variant["id"], "timed", i + 1, job["iterations"])
         t1 = int(time.time() * 1000)
         emit({"type": "timed", "variant": variant["id"], "t0": t0, "t1": t1, "latenciesMs": latencies})
         collected = {n: [] for n in outputs}

@@ -1,0 +1,264 @@
+/**
+ * The models a profile run compares, built from one checkpoint with the
+ * engine's graph surgery: the checkpoint as exported (`ckpt`), its dense mode
+ * (`dense`: every mask tensor cut and replaced by a constant all-ones mask)
+ * and a static-L1 baseline (`l1`: the engine's static L1 filter masks at the
+ * contract's s_w, data mask all ones). The built variants are single-input
+ * ONNX models (`x` -> `prediction`), so every runner (node, ort, trtexec) runs
+ * them unchanged. Also computes, with the engine, the reference outputs each
+ * variant must reproduce on the device and its mask-aware (effective) MACs.
+ */
+import path from 'node:path';
+import { sampleMacs } from '../engine/analyze';
+import { ContractRequiredError, DATA_MASK, hasMasks, INPUT, openCheckpoint, PREDICTION, type Checkpoint } from '../engine/checkpoint';
+import { InferencePool } from '../engine/inferencePool';
+import { filterL1Norms, l1Gate, repeatRows } from '../engine/maskOps';
+import { ModelRunner } from '../engine/modelRunner';
+import { cutAtTensors, keepOutputs } from '../engine/surgery';
+import { DataType, encodeModelProto, type ModelProto, type NodeProto, type TensorProto } from '../onnx/proto';
+import { parseNpy } from '../samples/npy';
+
+/** Variants the profiler can build from a checkpoint (`--variants ckpt,dense,l1`). */
+export type VariantKind = 'ckpt' | 'dense' | 'l1';
+/** Every kind, in display order. */
+export const VARIANT_KINDS: readonly VariantKind[] = ['ckpt', 'dense', 'l1'];
+
+/** A mask fed as a constant: `row` (one sample's mask) broadcast over the batch. */
+export interface ConstantMask {
+  /** Contract tensor name (`dp_data_mask`, `dp_gate_mask_<i>`). */
+  tensor: string;
+  /** One sample's mask, row-major. */
+  row: Float32Array;
+  /** Its shape without the batch dimension (`[1, H, W]`, `[K]`). */
+  shape: number[];
+}
+
+/** Mask-aware MACs of one variant per sample (counting spec), over the checked samples. */
+export interface VariantMacs {
+  /** Mean effective MACs per sample of the graph that runs. */
+  mean: number;
+  /** Dense MACs of the checkpoint's backbone (the reference of the ratio). */
+  dense: number;
+  /** Samples the mean is over. */
+  samples: number;
+  /** How it was counted. */
+  basis: string;
+}
+
+/** One model to upload and time. */
+export interface BuiltVariant {
+  id: string;
+  label: string;
+  /** In-memory ONNX bytes (built variants) ... */
+  bytes?: Uint8Array;
+  /** ... or a file (the checkpoint itself, --compare-with models). */
+  file?: string;
+  /** What it is, for the result and the docs. */
+  description: string;
+  kind: VariantKind | 'compare';
+  /** Only for the L1 variant: the filter sparsity used. */
+  l1Sparsity?: number;
+}
+
+/** The variants of one checkpoint plus the engine state to check them. */
+export interface CheckpointVariants {
+  variants: BuiltVariant[];
+  /** The opened checkpoint, null for a plain ONNX model without the contract. */
+  checkpoint: Checkpoint | null;
+  /** Kinds asked for but not built (plain model, no masks), with the reason. */
+  skipped: Array<{ kind: VariantKind; reason: string }>;
+}
+
+const GATE_NOTE = 'gate masks';
+
+function constName(tensor: string, what: string): string {
+  return `dynapruner_studio/const_mask/${tensor}/${what}`;
+}
+
+function int64Tensor(name: string, values: number[]): TensorProto {
+  return { name, data_type: DataType.INT64, dims: [values.length], int64_data: values };
+}
+
+/**
+ * Cuts the graph at each mask tensor (the engine's `cutAtTensors`: the
+ * producer and whatever only fed it go away) and re-creates the tensor as a
+ * constant row expanded to the batch of `x` (`Expand(row, [N, ...shape])`),
+ * keeping only `prediction`. The result has the single input `x`.
+ */
+export function materializeConstantMasks(model: ModelProto, masks: ConstantMask[], variantTag: string): Uint8Array {
+  if (masks.length === 0) throw new Error('materializeConstantMasks: no masks given');
+  const cut = keepOutputs(cutAtTensors(model, masks.map((m) => m.tensor)), [PREDICTION]);
+  const graph = cut.graph!;
+  const names = new Set(masks.map((m) => m.tensor));
+  const inputs = (graph.input ?? []).filter((v) => !names.has(v.name ?? ''));
+  const batch = 'dynapruner_studio/const_mask/batch';
+  const shapeOfX = 'dynapruner_studio/const_mask/x_shape';
+  const zero = 'dynapruner_studio/const_mask/index0';
+  const nodes: NodeProto[] = [
+    { name: shapeOfX, op_type: 'Shape', input: [INPUT], output: [shapeOfX] },
+    { name: batch, op_type: 'Gather', input: [shapeOfX, zero], output: [batch], attribute: [{ name: 'axis', type: 2, i: 0 }] },
+  ];
+  const initializers: TensorProto[] = [int64Tensor(zero, [0])];
+  for (const m of masks) {
+    const expected = m.shape.reduce((a, b) => a * b, 1);
+    if (m.row.length !== expected) throw new Error(`mask '${m.tensor}': ${m.row.length} values for shape [${m.shape.join(', ')}] (expected ${expected})`);
+    const row = constName(m.tensor, 'row');
+    const rest = constName(m.tensor, 'dims');
+    const full = constName(m.tensor, 'shape');
+    initializers.push(
+      { name: row, data_type: DataType.FLOAT, dims: [1, ...m.shape], raw_data: new Uint8Array(Float32Array.from(m.row).buffer) },
+      int64Tensor(rest, m.shape),
+    );
+    nodes.push(
+      { name: full, op_type: 'Concat', input: [batch, rest], output: [full], attribute: [{ name: 'axis', type: 2, i: 0 }] },
+      { name: constName(m.tensor, 'Expand'), op_type: 'Expand', input: [row, full], output: [m.tensor] },
+    );
+  }
+  const out: ModelProto = {
+    ...cut,
+    graph: { ...graph, input: inputs, node: [...nodes, ...(graph.node ?? [])], initializer: [...(graph.initializer ?? []), ...initializers] },
+    metadata_props: [
+      ...(cut.metadata_props ?? []).filter((p) => p.key !== 'dynapruner_studio_variant'),
+      { key: 'dynapruner_studio_variant', value: JSON.stringify({ variant: variantTag, constantMasks: masks.map((m) => m.tensor) }) },
+    ],
+  };
+  return encodeModelProto(out);
+}
+
+/** The constant masks of a kind: all ones (dense), or static L1 gates at `l1Sparsity` with the data mask all ones. */
+export function constantMasksFor(ck: Checkpoint, kind: 'dense' | 'l1', l1Sparsity = 0): ConstantMask[] {
+  const [H, W] = ck.spec.grid;
+  const masks: ConstantMask[] = [];
+  if (ck.hasDataMask) masks.push({ tensor: DATA_MASK, row: new Float32Array(H * W).fill(1), shape: [1, H, W] });
+  for (const g of ck.gateTensors) {
+    const row = kind === 'dense' ? new Float32Array(g.channels).fill(1) : l1Gate(filterL1Norms(ck, g.unit), l1Sparsity);
+    masks.push({ tensor: g.mask, row, shape: [g.channels] });
+  }
+  return masks;
+}
+
+/**
+ * Opens a checkpoint and builds the asked variants (default: all that apply).
+ * A plain ONNX model (no contract) or one without mask tensors only yields
+ * `ckpt`; asking for `dense`/`l1` explicitly on such a model is an error.
+ */
+export async function buildCheckpointVariants(
+  file: string,
+  opts: { kinds?: VariantKind[]; compareWith?: string[]; signal?: AbortSignal } = {},
+): Promise<CheckpointVariants> {
+  const explicit = opts.kinds !== undefined;
+  const kinds = opts.kinds ?? [...VARIANT_KINDS];
+  const base = path.basename(file, '.onnx');
+  let ck: Checkpoint | null = null;
+  let plainReason = '';
+  try {
+    ck = await openCheckpoint(file, opts.signal);
+    if (!hasMasks(ck)) plainReason = `${file}: a '${ck.contract.variant}' checkpoint without mask tensors (${DATA_MASK} or dp_gate_mask_<i>)`;
+  } catch (error) {
+    if (!(error instanceof ContractRequiredError)) throw error;
+    plainReason = error.message;
+  }
+  const variants: BuiltVariant[] = [];
+  const skipped: CheckpointVariants['skipped'] = [];
+  for (const kind of kinds) {
+    opts.signal?.throwIfAborted();
+    if (kind === 'ckpt') {
+      variants.push({ id: 'ckpt', label: `${base} (as exported)`, file, kind, description: 'the checkpoint as exported: masks computed per input by the model' });
+      continue;
+    }
+    if (plainReason || !ck) {
+      const reason = `the '${kind}' variant needs a Dyna-Pruner checkpoint with mask tensors; ${plainReason}`;
+      if (explicit) throw new ContractRequiredError(file, reason);
+      skipped.push({ kind, reason });
+      continue;
+    }
+    if (kind === 'dense') {
+      variants.push({
+        id: 'dense', label: `${base} dense mode`, kind, bytes: materializeConstantMasks(ck.model.proto, constantMasksFor(ck, 'dense'), 'dense'),
+        description: `every mask tensor (${[...(ck.hasDataMask ? [DATA_MASK] : []), ...(ck.gateTensors.length ? [GATE_NOTE] : [])].join(', ')}) cut and folded as all ones; mask generator and gate heads removed`,
+      });
+    } else {
+      const s = ck.contract.targets.s_w;
+      if (ck.gateTensors.length === 0 || s === null) {
+        const reason = ck.gateTensors.length === 0 ? `the 'l1' variant needs gated units (dp_gate_mask_<i>); ${file} has none` : `the 'l1' variant needs the contract's targets.s_w; ${file} has none`;
+        if (explicit) throw new ContractRequiredError(file, reason);
+        skipped.push({ kind, reason });
+        continue;
+      }
+      variants.push({
+        id: 'l1', label: `${base} static L1 (s_w ${s})`, kind, l1Sparsity: s, bytes: materializeConstantMasks(ck.model.proto, constantMasksFor(ck, 'l1', s), `l1@${s}`),
+        description: `static L1 filter masks (top ${Math.round((1 - s) * 100)}% filters by weight L1 norm per unit, same for every input), data mask all ones`,
+      });
+    }
+  }
+  for (const other of opts.compareWith ?? []) {
+    const id = `cmp-${path.basename(other, '.onnx').replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40)}`;
+    if (variants.some((v) => v.id === id)) throw new Error(`--compare-with ${other}: a variant '${id}' is already listed`);
+    variants.push({ id, label: path.basename(other), file: other, kind: 'compare', description: `a separate model (${other})` });
+  }
+  if (variants.length === 0) throw new Error(`${file}: no variant to profile (asked for ${kinds.join(', ') || 'none'})`);
+  return { variants, checkpoint: ck, skipped };
+}
+
+/** The engine's reference outputs and effective MACs of each built variant on the checked samples. */
+export interface EngineReference {
+  /** `prediction` of the first `count` samples, stacked, per variant id (built kinds only). */
+  predictions: Map<string, Float32Array>;
+  macs: Map<string, VariantMacs>;
+  count: number;
+}
+
+/**
+ * Runs the engine (ModelRunner over an InferencePool, the code path of
+ * `dynapruner analyze`/`sweep`) on the first `count` samples: the exported
+ * model for `ckpt` (its own masks, which also give its effective MACs),
+ * and the mask-cut graph with injected masks for `dense` and `l1`. The
+ * device's outputs of the folded variants must match these.
+ */
+export async function engineReference(
+  ck: Checkpoint,
+  variants: BuiltVariant[],
+  samplesNpy: Uint8Array,
+  count: number,
+  signal?: AbortSignal,
+): Promise<EngineReference> {
+  const npy = parseNpy(samplesNpy, 'samples');
+  const n = Math.min(count, npy.shape[0]);
+  const per = npy.data.length / npy.shape[0];
+  const x = npy.data.slice(0, n * per);
+  const pool = new InferencePool({ size: 1 });
+  const predictions = new Map<string, Float32Array>();
+  const macs = new Map<string, VariantMacs>();
+  const denseBackbone = sampleMacs(ck, null, ck.gateTensors.map(() => null)).backbone;
+  const [H, W] = ck.spec.grid;
+  try {
+    const runner = new ModelRunner(ck, pool);
+    const full = await runner.full(x, n, signal);
+    for (const v of variants) {
+      signal?.throwIfAborted();
+      if (v.kind === 'ckpt') {
+        predictions.set(v.id, full.prediction);
+        let sum = 0;
+        for (let i = 0; i < n; i++) {
+          const dm = full.dataMask ? full.dataMask.subarray(i * H * W, (i + 1) * H * W) : null;
+          const gates = full.gates.map((g, j) => g.subarray(i * ck.gateTensors[j].channels, (i + 1) * ck.gateTensors[j].channels));
+          sum += sampleMacs(ck, dm, gates).total;
+        }
+        macs.set(v.id, { mean: sum / n, dense: denseBackbone, samples: n, basis: "checkpoint's own masks per sample, mask generator and gate heads included" });
+      } else if (v.kind === 'dense' || v.kind === 'l1') {
+        const gates = v.kind === 'dense' ? ck.gateTensors.map(() => null) : ck.gateTensors.map((g) => repeatRows(l1Gate(filterL1Norms(ck, g.unit), v.l1Sparsity!), n));
+        predictions.set(v.id, await runner.injected(x, n, { dataMask: null, gates }, signal));
+        const one = sampleMacs(ck, null, v.kind === 'dense' ? gates : ck.gateTensors.map((g) => l1Gate(filterL1Norms(ck, g.unit), v.l1Sparsity!)));
+        macs.set(v.id, {
+          mean: one.total - one.overhead,
+          dense: denseBackbone,
+          samples: n,
+          basis: v.kind === 'dense' ? 'all masks ones (no mask generator or gate heads in the graph)' : `static L1 gates at s_w ${v.l1Sparsity}, data mask ones (no mask generator or gate heads)`,
+        });
+      }
+    }
+  } finally {
+    await pool.close();
+  }
+  return { predictions, macs, count: n };
+}
