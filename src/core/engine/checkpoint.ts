@@ -13,6 +13,7 @@ import { encodeModelProto } from '../onnx/proto';
 import { inferShapes } from '../shapes/infer';
 import type { SampleSpec } from '../samples/sampleSet';
 import type { LayerInfo, ModelRef, UnitInfo } from './results';
+import { exposeGateThresholds, findGateThresholds, type GateThreshold } from './gateThresholds';
 import { cutAtTensors, keepOutputs } from './surgery';
 
 /** Tensor name of the data mask (checkpoint contract). */
@@ -40,6 +41,13 @@ export interface GraphVariants {
   dataCut: Uint8Array | null;
   /** Cut at the data mask and every gate mask (inputs); output `prediction` only. Null without masks. */
   allCut: Uint8Array | null;
+  /**
+   * Cut at the data mask (when the graph has one) with every unit's tau fed as
+   * an input `dp_tau_<i>` `[N, 1]` (see gateThresholds.ts); outputs
+   * `prediction` and the gate masks. Null without gates or when a unit's
+   * threshold comparison was not found (`tauCutError` says why).
+   */
+  tauCut?: Uint8Array | null;
 }
 
 /** An opened checkpoint. */
@@ -61,6 +69,10 @@ export interface Checkpoint {
   gateTensors: { unit: number; mask: string; score: string; channels: number }[];
   /** Outputs the full variant is asked for. */
   fullOutputs: string[];
+  /** Each gate tensor's threshold as found in the graph (ck.gateTensors order); empty when not found. */
+  gateThresholds?: GateThreshold[];
+  /** Why the tauCut variant could not be built (null when it was, or when there are no gates). */
+  tauCutError?: string | null;
   variants: GraphVariants;
   denseMacs: number;
 }
@@ -132,6 +144,20 @@ export async function openCheckpoint(file: string, signal?: AbortSignal): Promis
     : null;
   const cutNames = [...(hasDataMask ? [DATA_MASK] : []), ...gateTensors.map((g) => g.mask)];
   const allCut = cutNames.length > 0 ? encodeModelProto(keepOutputs(cutAtTensors(model.proto, cutNames), [PREDICTION])) : null;
+  let gateThresholds: GateThreshold[] = [];
+  let tauCut: Uint8Array | null = null;
+  let tauCutError: string | null = null;
+  if (gateTensors.length > 0) {
+    try {
+      gateThresholds = findGateThresholds(model.proto, gateTensors.map((g) => ({ unit: g.unit, score: g.score })), model.file, model);
+      const exposed = exposeGateThresholds(addMissingOutputs(model.proto, fullOutputs), gateThresholds);
+      const cut = hasDataMask ? cutAtTensors(exposed, [DATA_MASK]) : exposed;
+      tauCut = encodeModelProto(withOutputs(cut, [PREDICTION, ...gateTensors.map((g) => g.mask)]));
+    } catch (e) {
+      gateThresholds = [];
+      tauCutError = e instanceof Error ? e.message : String(e);
+    }
+  }
 
   const overhead = new Set(contract.overhead_nodes);
   const bindings = new Map(contract.layers.map((l) => [l.node, l]));
@@ -172,7 +198,8 @@ export async function openCheckpoint(file: string, signal?: AbortSignal): Promis
   };
   return {
     file: model.file, model, contract, counts, spec, ref, layers, units, hasDataMask, hasImportance, gateTensors, fullOutputs,
-    variants: { full, dataCut, allCut }, denseMacs: counts.totals.macs,
+    gateThresholds, tauCutError,
+    variants: { full, dataCut, allCut, tauCut }, denseMacs: counts.totals.macs,
   };
 }
 

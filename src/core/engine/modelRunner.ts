@@ -28,6 +28,9 @@ export interface InjectedMasks {
   gates: (Float32Array | null)[];
 }
 
+/** The graph variants a {@link ModelRunner} can run (see GraphVariants). */
+export type VariantName = 'full' | 'dataCut' | 'allCut' | 'tauCut';
+
 /** Runs a checkpoint's variants; sessions are created once per worker and reused. */
 export class ModelRunner {
   private readonly prefix: string;
@@ -37,6 +40,35 @@ export class ModelRunner {
     pool.register(`${this.prefix}:full`, ck.variants.full);
     if (ck.variants.dataCut) pool.register(`${this.prefix}:dataCut`, ck.variants.dataCut);
     if (ck.variants.allCut) pool.register(`${this.prefix}:allCut`, ck.variants.allCut);
+    if (ck.variants.tauCut) pool.register(`${this.prefix}:tauCut`, ck.variants.tauCut);
+  }
+
+  /** True when the checkpoint has this variant. */
+  has(variant: VariantName): boolean {
+    return Boolean(this.ck.variants[variant]);
+  }
+
+  /** The outputs a variant produces, in the order the engine asks for them. */
+  outputsOf(variant: VariantName): string[] {
+    const gates = this.ck.gateTensors;
+    switch (variant) {
+      case 'full': return this.ck.fullOutputs;
+      case 'dataCut': return [PREDICTION, ...gates.flatMap((g) => [g.score, g.mask])];
+      case 'allCut': return [PREDICTION];
+      case 'tauCut': return [PREDICTION, ...gates.map((g) => g.mask)];
+    }
+  }
+
+  /**
+   * Runs a variant on ready-made feeds (their buffers are transferred to the
+   * worker: do not reuse them) and returns the requested outputs.
+   */
+  async runVariant(variant: VariantName, feeds: Record<string, WireTensor>, outputs: string[] = this.outputsOf(variant), signal?: AbortSignal): Promise<Record<string, WireTensor>> {
+    if (!this.has(variant)) {
+      const why = variant === 'tauCut' && this.ck.tauCutError ? `: ${this.ck.tauCutError}` : '';
+      throw new Error(`${this.ck.file}: the checkpoint has no '${variant}' graph variant${why}`);
+    }
+    return this.pool.run(`${this.prefix}:${variant}`, feeds, outputs, signal);
   }
 
   private inputTensor(x: Float32Array, n: number): WireTensor {

@@ -65,6 +65,15 @@ export function shuffled(n: number, next: () => number): Int32Array {
  */
 export function addGaussianNoise(x: Float32Array, sigma: number, seed: number): Float32Array {
   const out = new Float32Array(x.length);
+  addGaussianNoiseInto(x, sigma, seed, out, 0);
+  return out;
+}
+
+/**
+ * Writes `x + sigma * N(0, 1)` (seeded, same stream as {@link addGaussianNoise})
+ * into `out` starting at `offset`: no allocation, for filling batch buffers.
+ */
+export function addGaussianNoiseInto(x: Float32Array, sigma: number, seed: number, out: Float32Array, offset: number): void {
   let a = seed >>> 0;
   const n = x.length;
   for (let i = 0; i < n; i += 2) {
@@ -78,8 +87,7 @@ export function addGaussianNoise(x: Float32Array, sigma: number, seed: number): 
     const u2 = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     const r = sigma * Math.sqrt(-2 * Math.log(u1));
     const th = 2 * Math.PI * u2;
-    out[i] = x[i] + r * Math.cos(th);
-    if (i + 1 < n) out[i + 1] = x[i + 1] + r * Math.sin(th);
+    out[offset + i] = x[i] + r * Math.cos(th);
+    if (i + 1 < n) out[offset + i + 1] = x[i + 1] + r * Math.sin(th);
   }
-  return out;
 }

@@ -5,14 +5,16 @@
  * sweep with its Pareto front, and the DP-only / MP-only ablation. Every point
  * is a mean with a 95% CI over samples x seeds (deterministic points use one seed).
  */
-import { maskedErrors } from '../metrics/errors';
+import { maskedErrorsAt } from '../metrics/errors';
 import { estimate } from '../metrics/stats';
 import { inputSize, targetSize, type SampleSet } from '../samples/sampleSet';
-import { dataRef, sampleMacs } from './analyze';
+import { dataRef } from './analyze';
 import { requireMasks, type Checkpoint } from './checkpoint';
-import { filterL1Norms, flipActive, gateFromScores, l1Gate, randomMask, repeatRows, threshold } from './maskOps';
-import { forBatches, type FullOutputs, type ModelRunner, type ProgressFn } from './modelRunner';
-import { addGaussianNoise, mixSeed, rng } from './random';
+import { macCounter } from './macCounter';
+import { filterL1Norms, flipActive, l1Gate, randomMask, threshold } from './maskOps';
+import type { ModelRunner, ProgressFn } from './modelRunner';
+import { addGaussianNoiseInto, mixSeed, rng } from './random';
+import { runRows, type RowJob } from './rowBatches';
 import { RESULTS_SCHEMA_VERSION, type MaskMethod, type SweepConfig, type SweepPoint, type SweepResult } from './results';
 import { paperTables } from './tables';
 
@@ -28,6 +30,9 @@ export interface SweepOptions {
   tauOffsets: number[];
   /** Also flip gates at the failure rate. */
   gateFailure: boolean;
+  /** Run the DP-only / MP-only / dense ablation points (default true). */
+  ablation?: boolean;
+  /** Rows (sample x configuration x seed) per inference call (default 16). */
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?: ProgressFn;
@@ -45,14 +50,6 @@ export const DEFAULT_SWEEP: Omit<SweepOptions, 'signal' | 'onProgress'> = {
   batchSize: 16,
 };
 
-interface PerSample {
-  mse: number[];
-  mae: number[];
-  macs: number[];
-  active: number[];
-  filters: number[];
-}
-
 function config(method: MaskMethod, patch: Partial<SweepConfig> = {}): SweepConfig {
   return { method, noiseSigma: 0, failureRate: 0, gateFailure: false, dataThreshold: null, tauOffset: 0, l1Sparsity: null, ...patch };
 }
@@ -61,47 +58,88 @@ function isRandomised(c: SweepConfig): boolean {
   return c.noiseSigma > 0 || c.failureRate > 0 || c.method === 'random';
 }
 
-/** Runs the sweep on a checkpoint with mask tensors. */
+/** Per-row values of one configuration, indexed [seed index * samples + sample]. */
+interface PointValues {
+  mse: Float64Array;
+  mae: Float64Array;
+  macs: Float64Array;
+  active: Float64Array;
+  filters: Float64Array;
+}
+
+/** The checkpoint's own outputs on one clean sample. */
+interface OwnSample {
+  prediction: Float32Array;
+  dataMask: Float32Array | null;
+  importance: Float32Array | null;
+  gates: Float32Array[];
+}
+
+/** The sweep's row jobs, one list per graph variant, run in this order (later phases get rows from earlier ones). */
+interface Phases {
+  full: RowJob[];
+  tauCut: RowJob[];
+  dataCut: RowJob[];
+  allCut: RowJob[];
+}
+
+/** Seed of the input noise of one sample: shared by every method at the same sigma and seed (paired comparison). */
+export function noiseSeed(seed: number, sigma: number, sample: number): number {
+  return mixSeed(seed, `sigma=${sigma}`, sample, 'noise');
+}
+
+/**
+ * Runs the sweep on a checkpoint with mask tensors. Every (configuration x
+ * seed x sample) is one row; rows are packed into batches of `batchSize` per
+ * graph variant (the exported model, the data-mask/tau cut, the all-masks cut),
+ * so a sweep costs a few large onnxruntime calls. Deterministic points run
+ * with one seed; noise is seeded per (seed, sigma, sample), so every method
+ * sees the same noisy inputs.
+ */
 export async function sweep(ck: Checkpoint, samples: SampleSet, runner: ModelRunner, opts: SweepOptions): Promise<SweepResult> {
   requireMasks(ck, 'sweep');
   const { signal, onProgress } = opts;
-  const batch = Math.max(1, opts.batchSize ?? 16);
+  const rowsPerCall = Math.max(1, opts.batchSize ?? 16);
   const [H, W] = ck.spec.grid;
   const plane = H * W;
   const xi = inputSize(samples);
   const yi = targetSize(samples);
-  if (!samples.targets) throw new Error('sweep needs targets: give NetCDF files or an .npz with targets (a bare inputs .npy has none)');
+  const targets = samples.targets;
+  if (!targets) throw new Error('sweep needs targets: give NetCDF files or an .npz with targets (a bare inputs .npy has none)');
+  const count = samples.count;
   const seeds = Array.from({ length: Math.max(1, opts.seeds) }, (_, i) => i);
+  const macsOf = macCounter(ck);
+  const cleanInput = (k: number) => (dst: Float32Array, offset: number) => dst.set(samples.inputs.subarray(k * xi, (k + 1) * xi), offset);
+  const noisyInput = (k: number, sigma: number, seed: number) => (dst: Float32Array, offset: number) =>
+    addGaussianNoiseInto(samples.inputs.subarray(k * xi, (k + 1) * xi), sigma, noiseSeed(seed, sigma, k), dst, offset);
+  const inputOf = (k: number, sigma: number, seed: number) => (sigma > 0 ? noisyInput(k, sigma, seed) : cleanInput(k));
 
-  // Clean pass: the checkpoint's own masks (for matched baselines and the sensitivity sweep).
-  const clean: FullOutputs[] = [];
+  // Clean pass: the checkpoint's own masks (for matched baselines, ablation and the sensitivity sweep).
   onProgress?.(0, 'clean pass');
-  await forBatches(samples.count, batch, async (start, n) => {
-    clean.push(await runner.full(samples.inputs.subarray(start * xi, (start + n) * xi), n, signal));
-  }, signal);
+  const own: OwnSample[] = new Array(count);
+  const cleanJobs: RowJob[] = Array.from({ length: count }, (_, k) => ({
+    fillInput: cleanInput(k),
+    done: (o) => (own[k] = { prediction: o.prediction, dataMask: o.dataMask, importance: o.importance, gates: o.gates }),
+  }));
+  await runRows(runner, 'full', cleanJobs, { rowsPerCall, signal });
   let activeSum = 0;
   const unitActive = ck.gateTensors.map(() => 0);
   let ownMacs = 0;
-  clean.forEach((b) => {
-    const n = b.prediction.length / yi;
-    for (let j = 0; j < n; j++) {
-      const dm = b.dataMask?.subarray(j * plane, (j + 1) * plane) ?? null;
-      const gates = ck.gateTensors.map((g, i) => b.gates[i].subarray(j * g.channels, (j + 1) * g.channels));
-      if (dm) for (const v of dm) activeSum += v;
-      gates.forEach((m, i) => m.forEach((v) => (unitActive[i] += v)));
-      ownMacs += sampleMacs(ck, dm, gates).total;
-    }
-  });
-  const meanActive = ck.hasDataMask ? activeSum / samples.count : plane;
-  const meanUnitActive = unitActive.map((v) => v / samples.count);
-  ownMacs /= samples.count;
+  for (const o of own) {
+    if (o.dataMask) for (const v of o.dataMask) activeSum += v;
+    o.gates.forEach((m, i) => m.forEach((v) => (unitActive[i] += v)));
+    ownMacs += macsOf(o.dataMask, o.gates);
+  }
+  const meanActive = ck.hasDataMask ? activeSum / count : plane;
+  const meanUnitActive = unitActive.map((v) => v / count);
+  ownMacs /= count;
 
   // Static L1 at matched effective MACs: the sparsity whose (data mask all ones) MACs are closest to ours.
   const norms = ck.gateTensors.map((g) => filterL1Norms(ck, g.unit));
   let l1Sparsity = 0;
   let best = Infinity;
   for (let s = 0; s <= 0.99 + 1e-9; s += 0.01) {
-    const macs = sampleMacs(ck, null, norms.map((nm) => l1Gate(nm, s))).total;
+    const macs = macsOf(null, norms.map((nm) => l1Gate(nm, s)));
     if (Math.abs(macs - ownMacs) < best) {
       best = Math.abs(macs - ownMacs);
       l1Sparsity = Math.round(s * 100) / 100;
@@ -120,41 +158,147 @@ export async function sweep(ck: Checkpoint, samples: SampleSet, runner: ModelRun
   } else {
     for (const o of opts.tauOffsets) configs.push({ group: 'sensitivity', c: config('dynapruner', { tauOffset: o }) });
   }
-  for (const m of ['dense', 'dp_only', 'mp_only', 'dynapruner'] as MaskMethod[]) {
-    if (m === 'dp_only' && (!ck.hasDataMask || ck.gateTensors.length === 0)) continue;
-    if (m === 'mp_only' && (!ck.hasDataMask || ck.gateTensors.length === 0)) continue;
-    configs.push({ group: 'ablation', c: config(m) });
+  if (opts.ablation !== false) {
+    for (const m of ['dense', 'dp_only', 'mp_only', 'dynapruner'] as MaskMethod[]) {
+      if ((m === 'dp_only' || m === 'mp_only') && (!ck.hasDataMask || ck.gateTensors.length === 0)) continue;
+      configs.push({ group: 'ablation', c: config(m) });
+    }
+  }
+  const needsTau = configs.some(({ c }) => c.tauOffset !== 0);
+  if (needsTau && !runner.has('tauCut')) {
+    throw new Error(`${ck.file}: tau offsets need each unit's threshold comparison in the graph: ${ck.tauCutError ?? 'no gated units'}`);
+  }
+  const graphTaus = (ck.gateThresholds ?? []).map((t) => t.tau);
+
+  // One accumulator per distinct configuration; every row job writes its slot.
+  const unique = new Map<string, { c: SweepConfig; seeds: number[]; values: PointValues }>();
+  for (const { c } of configs) {
+    const key = JSON.stringify(c);
+    if (unique.has(key)) continue;
+    const runSeeds = isRandomised(c) ? seeds : [0];
+    const n = runSeeds.length * count;
+    unique.set(key, { c, seeds: runSeeds, values: { mse: new Float64Array(n), mae: new Float64Array(n), macs: new Float64Array(n), active: new Float64Array(n), filters: new Float64Array(n) } });
+  }
+  const record = (values: PointValues, slot: number, k: number, prediction: Float32Array, dataMask: ArrayLike<number> | null, gates: (ArrayLike<number> | null)[], macs?: number) => {
+    const e = maskedErrorsAt(prediction, 0, targets, k * yi, samples.valid, k * yi, yi);
+    values.mse[slot] = e.mse;
+    values.mae[slot] = e.mae;
+    values.macs[slot] = macs ?? macsOf(dataMask, gates);
+    values.active[slot] = dataMask ? countOnes(dataMask) / plane : 1;
+    let fr = 0;
+    gates.forEach((m, i) => (fr += m ? countOnes(m) / ck.gateTensors[i].channels : 1));
+    values.filters[slot] = gates.length ? fr / gates.length : 1;
+  };
+
+  const phases: Phases = { full: [], tauCut: [], dataCut: [], allCut: [] };
+  const tauVariant: 'tauCut' | 'dataCut' = runner.has('tauCut') ? 'tauCut' : 'dataCut';
+  const allOnes = ck.gateTensors.map(() => null);
+  const denseMacs = macsOf(null, allOnes);
+  const l1Macs = macsOf(null, l1Gates);
+  let immediate = 0;
+  for (const { c, seeds: runSeeds, values } of unique.values()) {
+    const id = pointId(c);
+    runSeeds.forEach((seed, si) => {
+      for (let k = 0; k < count; k++) {
+        const slot = si * count + k;
+        const next = rng(mixSeed(seed, id, k));
+        const fillInput = inputOf(k, c.noiseSigma, seed);
+        const o = own[k];
+        switch (c.method) {
+          case 'dense':
+            phases.allCut.push({ fillInput, gates: allOnes, done: (r) => record(values, slot, k, r.prediction, null, allOnes, denseMacs) });
+            break;
+          case 'l1':
+            phases.allCut.push({ fillInput, gates: l1Gates, done: (r) => record(values, slot, k, r.prediction, null, l1Gates, l1Macs) });
+            break;
+          case 'random': {
+            let dm = ck.hasDataMask ? randomMask(1, plane, meanActive, next) : null;
+            if (dm && c.failureRate > 0) dm = flipActive(dm, 1, c.failureRate, next);
+            const gates = ck.gateTensors.map((g, i) => randomMask(1, g.channels, Math.max(1, meanUnitActive[i]), next));
+            phases.allCut.push({ fillInput, dataMask: dm, gates, done: (r) => record(values, slot, k, r.prediction, dm, gates) });
+            break;
+          }
+          case 'dp_only':
+          case 'mp_only': {
+            const inject = (f: { dataMask: Float32Array | null; gates: Float32Array[] }) => {
+              const dm = c.method === 'dp_only' ? f.dataMask : null;
+              const gates = c.method === 'mp_only' ? f.gates : allOnes;
+              phases.allCut.push({ fillInput, dataMask: dm, gates, done: (r) => record(values, slot, k, r.prediction, dm, gates) });
+            };
+            if (c.noiseSigma > 0) phases.full.push({ fillInput, done: (r) => inject(r) });
+            else inject(o);
+            break;
+          }
+          case 'dynapruner': {
+            const ownPoint = c.failureRate === 0 && c.dataThreshold === null && c.tauOffset === 0;
+            if (ownPoint && c.noiseSigma === 0) {
+              record(values, slot, k, o.prediction, o.dataMask, o.gates);
+              immediate++;
+              break;
+            }
+            if (ownPoint) {
+              phases.full.push({ fillInput, done: (r) => record(values, slot, k, r.prediction, r.dataMask, r.gates) });
+              break;
+            }
+            const cascade = (base: { dataMask: Float32Array | null; importance: Float32Array | null }) => {
+              const resolved = c.dataThreshold !== null && base.importance ? threshold(base.importance, c.dataThreshold) : base.dataMask;
+              const dm = resolved && c.failureRate > 0 ? flipActive(resolved, 1, c.failureRate, next) : resolved;
+              const taus = graphTaus.map((t) => t + c.tauOffset);
+              const variant = c.tauOffset === 0 && tauVariant === 'dataCut' ? 'dataCut' : tauVariant;
+              phases[variant].push({
+                fillInput, dataMask: dm, taus,
+                done: (r) => {
+                  if (c.gateFailure && c.failureRate > 0) {
+                    const gates = r.gates.map((m) => flipActive(m, 1, c.failureRate, next));
+                    phases.allCut.push({ fillInput, dataMask: dm, gates, done: (q) => record(values, slot, k, q.prediction, dm, gates) });
+                  } else {
+                    record(values, slot, k, r.prediction, dm, r.gates);
+                  }
+                },
+              });
+            };
+            if (c.noiseSigma > 0) phases.full.push({ fillInput, done: (r) => cascade(r) });
+            else cascade(o);
+            break;
+          }
+        }
+      }
+    });
   }
 
-  const cache = new Map<string, SweepPoint>();
-  const total = configs.reduce((a, { c }) => a + (isRandomised(c) ? seeds.length : 1), 0);
-  let done = 0;
-  const groups: Record<string, SweepPoint[]> = { noise: [], failure: [], sensitivity: [], ablation: [] };
-  for (const { group, c } of configs) {
-    const key = JSON.stringify(c);
-    let point = cache.get(key);
-    if (!point) {
-      const runSeeds = isRandomised(c) ? seeds : [0];
-      const acc: PerSample = { mse: [], mae: [], macs: [], active: [], filters: [] };
-      for (const seed of runSeeds) {
-        await evaluate(c, seed, acc);
-        done++;
-        onProgress?.(done / total, `${c.method} noise=${c.noiseSigma} failure=${c.failureRate}${c.dataThreshold !== null ? ` thr=${c.dataThreshold}` : ''}${c.tauOffset ? ` tau${c.tauOffset > 0 ? '+' : ''}${c.tauOffset}` : ''} seed ${seed}`);
-      }
-      point = {
-        id: pointId(c),
-        config: c,
-        seeds: runSeeds,
-        mse: estimate(acc.mse),
-        mae: estimate(acc.mae),
-        effectiveMacs: estimate(acc.macs),
-        activeFraction: estimate(acc.active),
-        filterFraction: estimate(acc.filters),
-      };
-      cache.set(key, point);
-    }
-    groups[group].push(point);
+  // Run the phases in order; rows a phase's results create land in later phases.
+  let done = immediate;
+  const pendingRows = () => phases.full.length + phases.tauCut.length + phases.dataCut.length + phases.allCut.length;
+  let finished = 0;
+  for (const phase of ['full', 'tauCut', 'dataCut', 'allCut'] as const) {
+    await runRows(runner, phase, phases[phase], {
+      rowsPerCall,
+      signal,
+      onRows: (rows) => {
+        done += rows;
+        const total = immediate + finished + pendingRows();
+        onProgress?.(Math.min(1, done / Math.max(1, total)), `${phase}: ${done}/${total} rows`);
+      },
+    });
+    finished += phases[phase].length;
+    phases[phase] = [];
   }
+
+  const points = new Map<string, SweepPoint>();
+  for (const [key, { c, seeds: runSeeds, values }] of unique) {
+    points.set(key, {
+      id: pointId(c),
+      config: c,
+      seeds: runSeeds,
+      mse: estimate(Array.from(values.mse)),
+      mae: estimate(Array.from(values.mae)),
+      effectiveMacs: estimate(Array.from(values.macs)),
+      activeFraction: estimate(Array.from(values.active)),
+      filterFraction: estimate(Array.from(values.filters)),
+    });
+  }
+  const groups: Record<string, SweepPoint[]> = { noise: [], failure: [], sensitivity: [], ablation: [] };
+  for (const { group, c } of configs) groups[group].push(points.get(JSON.stringify(c))!);
 
   const sens = groups.sensitivity;
   const pareto = sens.filter((p) => !sens.some((q) => q !== p && q.mse.mean <= p.mse.mean && q.effectiveMacs.mean <= p.effectiveMacs.mean && (q.mse.mean < p.mse.mean || q.effectiveMacs.mean < p.effectiveMacs.mean))).map((p) => p.id);
@@ -175,85 +319,13 @@ export async function sweep(ck: Checkpoint, samples: SampleSet, runner: ModelRun
   };
   result.tables = paperTables(result);
   return result;
+}
 
-  /** Evaluates one configuration with one seed over every sample, appending per-sample values. */
-  async function evaluate(c: SweepConfig, seed: number, acc: PerSample): Promise<void> {
-    let b = 0;
-    await forBatches(samples.count, batch, async (start, n) => {
-      const own = clean[b++];
-      const next = rng(mixSeed(seed, pointId(c), start));
-      let x = samples.inputs.subarray(start * xi, (start + n) * xi);
-      if (c.noiseSigma > 0) x = addGaussianNoise(x, c.noiseSigma, mixSeed(seed, pointId(c), start, 'noise'));
-      let pred: Float32Array;
-      let dataMask: Float32Array | null = null;
-      let gates: (Float32Array | null)[] = ck.gateTensors.map(() => null);
-      switch (c.method) {
-        case 'dense':
-          pred = await runner.injected(x, n, { dataMask: null, gates }, signal);
-          break;
-        case 'l1':
-          gates = l1Gates.map((row) => repeatRows(row, n));
-          pred = await runner.injected(x, n, { dataMask: null, gates }, signal);
-          break;
-        case 'random': {
-          dataMask = ck.hasDataMask ? randomMask(n, plane, meanActive, next) : null;
-          if (dataMask && c.failureRate > 0) dataMask = flipActive(dataMask, n, c.failureRate, next);
-          gates = ck.gateTensors.map((g, i) => randomMask(n, g.channels, Math.max(1, meanUnitActive[i]), next));
-          pred = await runner.injected(x, n, { dataMask, gates }, signal);
-          break;
-        }
-        case 'dp_only':
-        case 'mp_only': {
-          const f = c.noiseSigma > 0 ? await runner.full(x, n, signal) : own;
-          if (c.method === 'dp_only') dataMask = f.dataMask;
-          else gates = f.gates;
-          pred = await runner.injected(x, n, { dataMask, gates }, signal);
-          break;
-        }
-        case 'dynapruner': {
-          const base = c.noiseSigma > 0 ? await runner.full(x, n, signal) : own;
-          const resolved = c.dataThreshold !== null && base.importance ? threshold(base.importance, c.dataThreshold) : base.dataMask;
-          if (c.failureRate === 0 && c.dataThreshold === null && c.tauOffset === 0) {
-            pred = base.prediction;
-            dataMask = base.dataMask;
-            gates = base.gates;
-            break;
-          }
-          dataMask = resolved && c.failureRate > 0 ? flipActive(resolved, n, c.failureRate, next) : resolved;
-          let out = dataMask ? await runner.dataInjected(x, n, dataMask, signal) : { prediction: base.prediction, scores: base.scores, gates: base.gates };
-          gates = out.gates;
-          if (c.tauOffset !== 0 || c.gateFailure) {
-            gates = ck.gateTensors.map((g, i) => {
-              const tau = ck.contract.units.find((u) => u.id === g.unit)!.tau + c.tauOffset;
-              let m = c.tauOffset !== 0 ? gateFromScores(out.scores[i], n, tau) : out.gates[i];
-              if (c.gateFailure && c.failureRate > 0) m = flipActive(m, n, c.failureRate, next);
-              return m;
-            });
-            out = { ...out, prediction: await runner.injected(x, n, { dataMask, gates }, signal) };
-          }
-          pred = out.prediction;
-          break;
-        }
-      }
-      for (let j = 0; j < n; j++) {
-        const k = start + j;
-        const e = maskedErrors(pred, samples.targets!, samples.valid, j * yi, yi, k * yi);
-        const dm = dataMask?.subarray(j * plane, (j + 1) * plane) ?? null;
-        const gj = gates.map((m, i) => m?.subarray(j * ck.gateTensors[i].channels, (j + 1) * ck.gateTensors[i].channels) ?? null);
-        acc.mse.push(e.mse);
-        acc.mae.push(e.mae);
-        acc.macs.push(sampleMacs(ck, dm, gj).total);
-        let a = plane;
-        if (dm) {
-          a = 0;
-          for (const v of dm) a += v > 0.5 ? 1 : 0;
-        }
-        acc.active.push(a / plane);
-        const fr = gj.map((m, i) => (m ? m.reduce((s, v) => s + (v > 0.5 ? 1 : 0), 0) / ck.gateTensors[i].channels : 1));
-        acc.filters.push(fr.length ? fr.reduce((s, v) => s + v, 0) / fr.length : 1);
-      }
-    }, signal);
-  }
+/** Number of entries > 0.5. */
+function countOnes(m: ArrayLike<number>): number {
+  let a = 0;
+  for (let i = 0; i < m.length; i++) if (m[i] > 0.5) a++;
+  return a;
 }
 
 /** Stable id of a configuration, e.g. `dynapruner:noise=0.05`. */

@@ -28,6 +28,33 @@ export function maskedErrors(
 }
 
 /**
+ * MSE and MAE of `a[aOffset ..]` against `b[bOffset ..]` over `length`
+ * elements where `valid[validOffset ..]` is 1 (all when `valid` is null): one
+ * row of a batch against its own target. NaN when no element is valid.
+ */
+export function maskedErrorsAt(
+  a: ArrayLike<number>,
+  aOffset: number,
+  b: ArrayLike<number>,
+  bOffset: number,
+  valid: ArrayLike<number> | null,
+  validOffset: number,
+  length: number,
+): ErrorMetrics {
+  let se = 0;
+  let ae = 0;
+  let n = 0;
+  for (let i = 0; i < length; i++) {
+    if (valid && !valid[validOffset + i]) continue;
+    const d = a[aOffset + i] - b[bOffset + i];
+    se += d * d;
+    ae += d < 0 ? -d : d;
+    n++;
+  }
+  return n === 0 ? { mse: NaN, mae: NaN } : { mse: se / n, mae: ae / n };
+}
+
+/**
  * Mean over the leading `frames` (t x c) of |a - b| per pixel, on valid
  * elements: an `[H, W]` error map. Pixels with no valid element are 0.
  */
