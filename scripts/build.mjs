@@ -13,6 +13,7 @@ const nodeEntries = {
   extension: 'src/extension/extension.ts',
   cli: 'src/cli/main.ts',
   inferenceWorker: 'src/core/engine/inferenceWorker.ts',
+  engineWorker: 'src/extension/engine/engineWorker.ts',
   remoteRunner: 'src/core/remote/runner/nodeRunner.ts',
 };
 /** Browser bundles: one per webview app (webview/<name>/main.ts). */
