@@ -26,6 +26,11 @@ export function workerCount(scope?: vscode.Uri): number {
   return Math.max(1, Math.min(16, get(Settings.workers, 1, scope)));
 }
 
+/** Data split of NetCDF data the analyses use (`test` by default; `all` for every window of the series). */
+export function dataSplit(scope?: vscode.Uri): string {
+  return get(Settings.dataSplit, 'test', scope);
+}
+
 /** Maximum samples per analysis. */
 export function maxSamples(scope?: vscode.Uri): number {
   return Math.max(1, get(Settings.maxSamples, 64, scope));

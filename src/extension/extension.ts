@@ -30,8 +30,10 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   const log = createLog(context);
   log.info(`Dyna-Pruner Studio ${context.extension.packageJSON.version} activating (trusted: ${vscode.workspace.isTrusted})`);
   const jobs = new JobRunner(log);
-  const engine = new CoreEngine(log);
-  const inspections = new Inspections();
+  const engine = new CoreEngine({ info: (t) => log.info(t), error: (t) => log.error(t) });
+  // Start the engine worker now, so the first command does not wait for the thread and its modules.
+  engine.warmUp();
+  const inspections = new Inspections((file, signal) => engine.inspect(file, signal));
   const studio = new Studio(() => panels, engine, jobs, inspections, log);
   const host: PanelHost = {
     extensionUri: context.extensionUri,

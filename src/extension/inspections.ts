@@ -1,10 +1,14 @@
 /**
- * Inspection reports of checkpoints (foundation's `inspectModel`), cached by
- * path and modification time so the Checkpoints tree, the custom editor and
- * the Overview panel share one read per file version.
+ * Inspection reports of checkpoints (the foundation's inspection, computed in
+ * the engine worker thread so decoding a large model never blocks the
+ * extension host), cached by path and modification time so the Checkpoints
+ * tree, the custom editor and the Overview panel share one read per file version.
  */
 import { stat } from 'node:fs/promises';
-import { inspectModel, type InspectReport } from '../core/inspect/inspect';
+import type { InspectReport } from '../core/inspect/inspect';
+
+/** Computes an inspection report (the engine client's `inspect`). */
+export type InspectFn = (file: string, signal?: AbortSignal) => Promise<InspectReport>;
 
 interface Entry {
   mtimeMs: number;
@@ -16,12 +20,14 @@ interface Entry {
 export class Inspections {
   private readonly cache = new Map<string, Entry>();
 
+  constructor(private readonly inspect: InspectFn) {}
+
   /** The report of a file (re-read when the file changed). */
   async get(file: string, signal?: AbortSignal): Promise<InspectReport> {
     const s = await stat(file);
     const hit = this.cache.get(file);
     if (hit && hit.mtimeMs === s.mtimeMs && hit.size === s.size) return hit.report;
-    const report = inspectModel(file, { signal });
+    const report = this.inspect(file, signal);
     this.cache.set(file, { mtimeMs: s.mtimeMs, size: s.size, report });
     report.catch(() => this.cache.delete(file));
     return report;

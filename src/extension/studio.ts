@@ -10,7 +10,7 @@ import type { Analysis, SweepResult } from '../core/engine/results';
 import type { PanelKind } from '../shared/ids';
 import type { CompareEntry } from '../shared/models';
 import type { PanelSource } from '../shared/protocol';
-import { maxSamples, resolveDataFiles, runsFolder, sweepGrids, workerCount } from './config';
+import { dataSplit, maxSamples, resolveDataFiles, runsFolder, sweepGrids, workerCount } from './config';
 import type { EngineClient } from './engine/engineClient';
 import type { Inspections } from './inspections';
 import type { JobRunner } from './jobs';
@@ -131,6 +131,7 @@ export class Studio {
         this.engine.analyze({
           checkpoint: ckpt,
           dataFiles,
+          split: dataSplit(uri),
           maxSamples: maxSamples(uri),
           workers: workerCount(uri),
           signal: job.controller.signal,
@@ -174,7 +175,7 @@ export class Studio {
     let jobId = '';
     const result = await this.jobs.run(
       `Robustness sweep of ${path.basename(ckpt)}`,
-      (job, progress) => this.engine.sweep({ checkpoint: ckpt, dataFiles, maxSamples: maxSamples(uri), workers: workerCount(uri), signal: job.controller.signal, onProgress: progress, grids: sweepGrids(uri) }),
+      (job, progress) => this.engine.sweep({ checkpoint: ckpt, dataFiles, split: dataSplit(uri), maxSamples: maxSamples(uri), workers: workerCount(uri), signal: job.controller.signal, onProgress: progress, grids: sweepGrids(uri) }),
       (job) => (jobId = job.id),
       (fraction, message) => panel.post({ type: 'progress', jobId, fraction, message }),
     );
@@ -218,6 +219,7 @@ export class Studio {
               (await this.engine.analyze({
                 checkpoint: ckpt,
                 dataFiles,
+                split: dataSplit(),
                 maxSamples: maxSamples(),
                 workers: workerCount(),
                 signal: job.controller.signal,

@@ -70,6 +70,7 @@ export const Contexts = {
 export const Settings = {
   dataFiles: 'dynapruner.data.files',
   maxSamples: 'dynapruner.data.maxSamples',
+  dataSplit: 'dynapruner.data.split',
   noiseSigmas: 'dynapruner.sweep.noiseSigmas',
   failureRates: 'dynapruner.sweep.failureRates',
   baselines: 'dynapruner.sweep.baselines',

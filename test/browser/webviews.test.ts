@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { decodeF32 } from '../../src/core/engine/encoding';
+import { rasterizeMap, type Colorscale } from '../../src/core/figures/raster';
 import type { PanelKind } from '../../src/shared/ids';
 import type { CompareModel } from '../../src/shared/models';
 import type { ToWebview } from '../../src/shared/protocol';
@@ -106,16 +107,23 @@ describe('webview panels in Chromium', { skip }, () => {
       await send({ type: 'analysis', jobId: 'job1', analysis: a });
       await send({ type: 'jobEnd', jobId: 'job1', outcome: 'done' });
       await allRendered(page);
-      // The importance heatmap holds sample 0's S from the run.
-      const z = await page.evaluate(() => ((document.querySelector('[data-plot="masks-importance"]') as unknown as { data: { z: number[][] }[] }).data[0].z));
+      // The importance map holds sample 0's S from the run, painted by the shared renderer (the report's pixels).
+      type MapState = { zmin: number; zmax: number; colorscale: Colorscale; values: number[][] };
+      const state0 = await page.evaluate(() => (document.querySelector('[data-plot="masks-importance"]') as unknown as { mapState(): unknown }).mapState()) as MapState;
       const [H, W] = a.model.grid;
-      assert.equal(z.length, H);
-      assert.equal(z[0].length, W);
+      assert.equal(state0.values.length, H);
+      assert.equal(state0.values[0].length, W);
       const s0 = decodeF32(a.samples[0].importance!);
-      assert.ok(Math.abs(z[H - 1][W - 1] - s0[H * W - 1]) < 1e-6 && Math.abs(z[0][0] - s0[0]) < 1e-6, 'importance map = S of sample 0');
+      assert.ok(Math.abs(state0.values[H - 1][W - 1] - s0[H * W - 1]) < 1e-6 && Math.abs(state0.values[0][0] - s0[0]) < 1e-6, 'importance map = S of sample 0');
+      const painted = await page.evaluate(() => {
+        const c = document.querySelector('[data-plot="masks-importance"]') as HTMLCanvasElement;
+        return [...c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data];
+      });
+      const expected = rasterizeMap(s0, H, W, 0, { zmin: state0.zmin, zmax: state0.zmax, colorscale: state0.colorscale });
+      assert.deepEqual(painted, [...expected], 'canvas pixels = the shared renderer of S');
       const bars = await page.evaluate(() => ((document.querySelector('[data-plot="masks-flops"]') as unknown as { data: { y: number[] }[] }).data[0].y));
       assert.equal(bars.length, a.samples.length);
-      assert.ok(Math.abs(bars[0] - (a.samples[0].macs.total - a.samples[0].macs.overhead) / 1e6) < 1e-9, 'FLOPs chart = effective MACs of the run');
+      assert.ok(Math.abs(bars[0] - a.samples[0].macs.total / 1e9) < 1e-12, 'per-sample figure = effective MACs of the run');
       // Scrubbing: the stats follow the slider.
       await page.locator('[data-control="sample"]').fill('3');
       await page.waitForFunction(() => document.body.dataset.renderedSample === '3');
@@ -157,7 +165,7 @@ describe('webview panels in Chromium', { skip }, () => {
       await send({ type: 'sweep', jobId: null, sweep: data.sweep! });
       assert.equal(await allRendered(page), 3);
       const names = await page.evaluate(() => ((document.querySelector('[data-plot="robustness-noise"]') as unknown as { data: { name?: string }[] }).data.map((t) => t.name).filter(Boolean)));
-      assert.ok(names.includes('Dyna-Pruner') && names.includes('dense'), `methods plotted: ${names.join(', ')}`);
+      assert.ok(names.includes('Dyna-Pruner') && names.includes('Dense'), `methods plotted: ${names.join(', ')}`);
       assert.equal(await page.locator('[data-table="table2-robustness"] tbody tr').count(), data.sweep!.tables.table2.rows.length);
       await finish(page, problems, `robustness-${theme}`);
     });

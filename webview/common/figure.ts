@@ -1,7 +1,8 @@
 /**
- * A figure box: title, a Plotly plot, and PNG / SVG export buttons that send
- * the rendered image to the host to save. `update` uses `Plotly.react`, which
- * diffs and only redraws what changed (cheap enough for slider scrubbing).
+ * A Plotly figure box: a figure spec from the engine's builders
+ * (src/core/figures), drawn with `Plotly.react` (which diffs against the
+ * previous spec), and PNG / SVG export buttons that send the rendered image to
+ * the host to save.
  */
 import { post, reportError } from './api';
 import { h } from './dom';
@@ -9,9 +10,16 @@ import type { FigureSpec } from './plotly';
 import { plotly } from './plotly';
 
 /** Default Plotly config: no mode bar (exports go through the host), responsive. */
-const CONFIG = { displayModeBar: false, responsive: true, staticPlot: false };
+const CONFIG = { displayModeBar: false, responsive: true };
 
-/** One exportable figure in a panel. */
+/** The two export buttons of a figure box. */
+export function exportButtons(label: string, run: (format: 'png' | 'svg') => void): HTMLElement {
+  const button = (format: 'png' | 'svg', icon: string) =>
+    h('vscode-toolbar-button', { icon, title: `Export ${format.toUpperCase()}`, label: `Export ${label} as ${format.toUpperCase()}`, 'data-export': format, onclick: () => run(format) });
+  return h('div', { class: 'fig-actions' }, button('png', 'file-media'), button('svg', 'symbol-misc'));
+}
+
+/** One exportable Plotly figure in a panel (the title is part of the figure spec). */
 export class Figure {
   readonly element: HTMLElement;
   readonly plot: HTMLElement;
@@ -20,19 +28,17 @@ export class Figure {
   constructor(
     /** Export file-name stem and `data-figure` attribute (tests look for it). */
     readonly name: string,
-    title: string,
-    height = 260,
+    label: string,
+    height = 280,
   ) {
-    this.plot = h('div', { class: 'plot', 'data-plot': name });
+    this.plot = h('div', { class: 'plot', 'data-plot': name, role: 'img', 'aria-label': label });
     this.plot.style.height = `${height}px`;
-    const button = (format: 'png' | 'svg', icon: string) =>
-      h('vscode-toolbar-button', { icon, title: `Export ${format.toUpperCase()}`, label: `Export ${title} as ${format.toUpperCase()}`, 'data-export': format, onclick: () => void this.export(format) });
-    this.element = h('section', { class: 'figure', 'data-figure': name, 'data-rendered': 'false' }, h('div', { class: 'fig-title' }, title), h('div', { class: 'fig-actions' }, button('png', 'file-media'), button('svg', 'symbol-misc')), this.plot);
+    this.element = h('section', { class: 'figure', 'data-figure': name, 'data-rendered': 'false' }, exportButtons(label, (f) => void this.export(f)), this.plot);
   }
 
   /** Renders or updates the figure. */
   async update(spec: FigureSpec): Promise<void> {
-    await plotly().react(this.plot, spec.data, spec.layout, { ...CONFIG, ...spec.config });
+    await plotly().react(this.plot, spec.data, spec.layout, CONFIG);
     if (!this.rendered) {
       this.rendered = true;
       this.element.dataset.rendered = 'true';

@@ -29,6 +29,14 @@ h2 { font-size: 1.1em; font-weight: 600; margin: 18px 0 6px; }
 .figure .fig-actions { position: absolute; top: 2px; right: 4px; display: flex; gap: 2px; z-index: 2; opacity: .55; }
 .figure:hover .fig-actions { opacity: 1; }
 .figure .plot { width: 100%; }
+.map-figure .fig-title { padding-right: 56px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.map-figure .map-body { display: grid; grid-template-columns: minmax(0, 1fr) 40px; gap: 6px; align-items: start; padding: 4px 8px 8px; }
+.map-figure canvas.map { display: block; width: 100%; height: auto; image-rendering: pixelated; }
+.map-figure .scale { position: relative; align-self: stretch; font-size: .85em; color: var(--vscode-descriptionForeground); font-variant-numeric: tabular-nums; }
+.map-figure .scale .tick { position: absolute; left: 0; right: 0; text-align: center; line-height: 14px; }
+.map-figure .scale .hi { top: 0; }
+.map-figure .scale .lo { bottom: 0; }
+.map-figure canvas.colorbar { position: absolute; top: 16px; bottom: 16px; left: 15px; width: 10px; height: calc(100% - 32px); image-rendering: pixelated; border: 1px solid var(--vscode-editorWidget-border, #444); box-sizing: border-box; }
 table.data { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 table.data th, table.data td { text-align: right; padding: 3px 8px; border-bottom: 1px solid var(--vscode-editorWidget-border, #444); }
 table.data th:first-child, table.data td:first-child { text-align: left; }

@@ -3,6 +3,7 @@
  * by side in the paper's Table I / Table IV layout (MSE, MAE, dense and
  * effective GMACs, change vs dense), with cost and accuracy charts.
  */
+import { compareAccuracyFigure, compareCostFigure } from '../../src/core/figures/compare';
 import type { CompareEntry, CompareModel } from '../../src/shared/models';
 import type { ToWebview } from '../../src/shared/protocol';
 import { h } from '../common/dom';
@@ -11,7 +12,7 @@ import { formatNumber, formatPercent } from '../common/format';
 import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
 import { SortableTable } from '../common/table';
-import { baseLayout, themeColors } from '../common/theme';
+import { figureTheme } from '../common/theme';
 
 class ComparePanel implements PanelApp {
   private model: CompareModel | null = null;
@@ -67,16 +68,10 @@ class ComparePanel implements PanelApp {
     this.body.hidden = false;
     this.dataLine.textContent = `Evaluated on: ${m.data.join(', ')}`;
     this.table.update(m.entries);
-    const c = themeColors();
+    const theme = figureTheme();
     const ok = m.entries.filter((e) => e.error === null);
-    void this.cost.update({
-      data: ok.map((e, i) => ({ type: 'box', name: e.name, y: e.perSampleMacs.map((v) => v / 1e6), marker: { color: c.series[i % c.series.length] }, boxmean: true, hovertemplate: '%{y:.2f} MMACs<extra></extra>' })),
-      layout: baseLayout(c, { yaxis: { title: { text: 'MMACs per sample' }, color: c.foreground, gridcolor: c.grid, rangemode: 'tozero' }, xaxis: { color: c.foreground }, showlegend: false }),
-    });
-    void this.accuracy.update({
-      data: [{ type: 'scatter', mode: 'text+markers', x: ok.map((e) => (e.meanEffectiveMacs ?? 0) / 1e9), y: ok.map((e) => e.mse), text: ok.map((e) => e.variant ?? e.name), textposition: 'top center', marker: { size: 10, color: ok.map((_, i) => c.series[i % c.series.length]) }, hovertemplate: '%{text}: %{x:.4f} GMACs, MSE %{y:.4f}<extra></extra>' }],
-      layout: baseLayout(c, { xaxis: { title: { text: 'mean effective GMACs' }, color: c.foreground, gridcolor: c.grid }, yaxis: { title: { text: 'MSE' }, color: c.foreground, gridcolor: c.grid } }),
-    });
+    void this.cost.update(compareCostFigure(ok, theme));
+    void this.accuracy.update(compareAccuracyFigure(ok, theme));
   }
 }
 

@@ -3,22 +3,22 @@
  * samples (optionally sorted by frequency), and for a chosen unit the
  * per-sample raster of active filters.
  */
+import { filterFrequencyFigure, unitRasterFigure } from '../../src/core/figures/filters';
 import type { ToWebview } from '../../src/shared/protocol';
 import { AnalysisStore } from '../common/analysisStore';
 import { clear, h } from '../common/dom';
 import { Figure } from '../common/figure';
-import { formatPercent } from '../common/format';
 import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
-import { baseLayout, themeColors } from '../common/theme';
+import { figureTheme } from '../common/theme';
 
 class FiltersPanel implements PanelApp {
   private ctx!: PanelContext;
   private readonly store = new AnalysisStore();
   private sorted = false;
   private unit = 0;
-  private readonly frequency = new Figure('filters-frequency', 'Activation frequency (units × filters)', 320);
-  private readonly raster = new Figure('filters-raster', 'Active filters per sample', 300);
+  private readonly frequency = new Figure('filters-frequency', 'Activation frequency (units × filters)', 340);
+  private readonly raster = new Figure('filters-raster', 'Active filters per sample', 340);
   private unitSelect!: HTMLSelectElement;
   private body!: HTMLElement;
   private empty!: HTMLElement;
@@ -81,36 +81,12 @@ class FiltersPanel implements PanelApp {
       this.ctx.notice('info', 'This checkpoint has no gated units (no filter gates to show).');
       return;
     }
-    const c = themeColors();
-    const freqs = this.frequencies();
-    const width = Math.max(...freqs.map((f) => f.frequency.length));
-    const z = freqs.map((f) => {
-      const row = this.sorted ? [...f.frequency].sort((a, b) => b - a) : [...f.frequency];
-      while (row.length < width) row.push(NaN);
-      return row;
-    });
-    const names = freqs.map((f) => v.units.find((u) => u.id === f.unit)?.name ?? String(f.unit));
-    void this.frequency.update({
-      data: [{ type: 'heatmap', z, y: names, zmin: 0, zmax: 1, colorscale: c.sequential, colorbar: { thickness: 8, title: { text: 'freq' } }, hovertemplate: '%{y} filter %{x}: active in %{z:.0%} of samples<extra></extra>' }],
-      layout: baseLayout(c, { xaxis: { title: { text: this.sorted ? 'filters (sorted by frequency)' : 'filter index' }, color: c.foreground }, yaxis: { automargin: true, color: c.foreground }, margin: { l: 90, r: 16, t: 10, b: 40 } }),
-    });
-    const unit = v.units.find((u) => u.id === this.unit) ?? v.units[0];
-    const f = freqs.find((x) => x.unit === unit.id)?.frequency ?? [];
-    const order = this.sorted ? f.map((_, i) => i).sort((a, b) => f[b] - f[a]) : f.map((_, i) => i);
-    const raster = v.samples.map((s) => {
-      const mask = s.gates.find((g) => g.unit === unit.id)?.mask ?? [];
-      return order.map((i) => mask[i] ?? NaN);
-    });
-    const meanActive = v.samples.reduce((a, s) => a + (s.gates.find((g) => g.unit === unit.id)?.active ?? 0), 0) / v.samples.length;
-    void this.raster.update({
-      data: [{ type: 'heatmap', z: raster, y: v.samples.map((s) => s.index), zmin: 0, zmax: 1, showscale: false, colorscale: [[0, c.background], [1, c.series[0]]], hovertemplate: 'sample %{y}, filter %{x}: %{z}<extra></extra>', xgap: 1, ygap: 1 }],
-      layout: baseLayout(c, {
-        title: { text: `${unit.name}: ${meanActive.toFixed(1)} of ${unit.channels} filters active on average (${formatPercent(meanActive / unit.channels)})`, font: { size: 11 } },
-        xaxis: { title: { text: this.sorted ? 'filters (sorted by frequency)' : 'filter index' }, color: c.foreground },
-        yaxis: { title: { text: 'sample' }, color: c.foreground },
-        margin: { l: 52, r: 16, t: 30, b: 40 },
-      }),
-    });
+    // The engine's figures; while samples stream, frequencies are over the samples so far.
+    const source = { units: v.units, samples: v.samples, aggregates: { filterFrequency: this.frequencies() } };
+    const theme = figureTheme();
+    const unitIndex = Math.max(0, v.units.findIndex((u) => u.id === this.unit));
+    void this.frequency.update(filterFrequencyFigure(source, theme, this.sorted));
+    void this.raster.update(unitRasterFigure(source, unitIndex, theme, { sortByFrequency: this.sorted }));
   }
 }
 

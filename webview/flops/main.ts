@@ -5,6 +5,7 @@
  * 2 x MACs), and a sortable table with CSV export.
  */
 import type { LayerInfo } from '../../src/core/engine/results';
+import { costDistributionFigure, layerBreakdownFigure } from '../../src/core/figures/flops';
 import type { ToWebview } from '../../src/shared/protocol';
 import { AnalysisStore } from '../common/analysisStore';
 import { h } from '../common/dom';
@@ -13,7 +14,7 @@ import { formatMacs, formatPercent } from '../common/format';
 import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
 import { SortableTable } from '../common/table';
-import { baseLayout, themeColors } from '../common/theme';
+import { figureTheme } from '../common/theme';
 
 interface Row {
   layer: LayerInfo;
@@ -26,8 +27,8 @@ class FlopsPanel implements PanelApp {
   private ctx!: PanelContext;
   private readonly store = new AnalysisStore();
   private unit: 'MACs' | 'FLOPs' = 'MACs';
-  private readonly perLayer = new Figure('flops-per-layer', 'Dense vs effective per layer (mean over samples)', 340);
-  private readonly distribution = new Figure('flops-distribution', 'Effective cost over samples', 240);
+  private readonly perLayer = new Figure('flops-per-layer', 'Dense vs effective per layer (mean over samples)', 380);
+  private readonly distribution = new Figure('flops-distribution', 'Effective cost over samples', 300);
   private readonly table: SortableTable<Row>;
   private body!: HTMLElement;
   private empty!: HTMLElement;
@@ -91,13 +92,7 @@ class FlopsPanel implements PanelApp {
     if (!v || v.samples.length === 0) return;
     this.empty.hidden = true;
     this.body.hidden = false;
-    const c = themeColors();
-    const k = this.unit === 'FLOPs' ? 2 : 1;
-    const scale = 1e6 / k;
-    const u = `M${this.unit}`;
-    const rows = this.rows().filter((r) => r.layer.denseMacs > 0);
-    const backbone = rows.filter((r) => !r.layer.overhead);
-    const overhead = rows.filter((r) => r.layer.overhead);
+    const rows = this.rows();
     const totals = v.samples.map((s) => s.macs.total);
     const mean = totals.reduce((a, b) => a + b, 0) / totals.length;
     const meanOverhead = v.samples.reduce((a, s) => a + s.macs.overhead, 0) / v.samples.length;
@@ -107,26 +102,12 @@ class FlopsPanel implements PanelApp {
       h('div', { class: 'stat', 'data-stat': 'reduction' }, h('div', { class: 'v' }, formatPercent(1 - mean / v.denseMacs)), h('div', { class: 'k' }, 'reduction vs dense')),
       h('div', { class: 'stat', 'data-stat': 'overhead' }, h('div', { class: 'v' }, formatMacs(meanOverhead, this.unit)), h('div', { class: 'k' }, 'overhead (counted)')),
     );
-    const names = (rs: Row[]) => rs.map((r) => r.layer.node);
-    void this.perLayer.update({
-      data: [
-        { type: 'bar', name: 'effective', x: names(backbone), y: backbone.map((r) => r.effective / scale), marker: { color: c.series[0] }, hovertemplate: `%{x}<br>effective %{y:.3f} ${u}<extra></extra>` },
-        { type: 'bar', name: 'skipped (dense − effective)', x: names(backbone), y: backbone.map((r) => (r.layer.denseMacs - r.effective) / scale), marker: { color: c.grid }, hovertemplate: `%{x}<br>skipped %{y:.3f} ${u}<extra></extra>` },
-        { type: 'bar', name: 'overhead (mask generator, gate heads)', x: names(overhead), y: overhead.map((r) => r.effective / scale), marker: { color: c.series[2] }, hovertemplate: `%{x}<br>overhead %{y:.3f} ${u}<extra></extra>` },
-      ],
-      layout: baseLayout(c, { barmode: 'stack', xaxis: { showticklabels: rows.length <= 24, tickangle: -45, tickfont: { size: 9 }, color: c.foreground }, yaxis: { title: { text: u }, color: c.foreground, gridcolor: c.grid }, legend: { orientation: 'h', y: 1.12 }, margin: { l: 52, r: 12, t: 36, b: 90 } }),
-    });
-    void this.distribution.update({
-      data: [
-        { type: 'histogram', x: totals.map((t) => t / scale), name: 'effective total', marker: { color: c.series[0] }, nbinsx: 20, hovertemplate: `%{x} ${u}: %{y} samples<extra></extra>` },
-      ],
-      layout: baseLayout(c, {
-        xaxis: { title: { text: `effective ${u} per sample (dense ${(v.denseMacs / scale).toFixed(2)})` }, color: c.foreground, gridcolor: c.grid },
-        yaxis: { title: { text: 'samples' }, color: c.foreground, gridcolor: c.grid },
-        shapes: [{ type: 'line', x0: mean / scale, x1: mean / scale, yref: 'paper', y0: 0, y1: 1, line: { color: c.series[5], dash: 'dot' } }],
-      }),
-    });
-    this.table.update(this.rows());
+    // The engine's figures; while samples stream, per-layer means are over the samples so far.
+    const source = { layers: v.layers, samples: v.samples, denseMacs: v.denseMacs, aggregates: { perLayer: rows.map((r) => ({ mean: r.effective })) } };
+    const theme = figureTheme();
+    void this.perLayer.update(layerBreakdownFigure(source, theme, this.unit));
+    void this.distribution.update(costDistributionFigure(source, theme, this.unit));
+    this.table.update(rows);
   }
 }
 

@@ -1,10 +1,19 @@
 /**
  * Masks panel: where the model looks and what it skips, per sample.
- * Sample and time-step sliders; input frame, importance S, data mask,
- * |Delta| (future change), prediction and error side by side with shared
- * colour scales; data-mask overlay; per-sample active fraction, effective
- * MACs, errors and the importance alignment (AUC, Spearman); per-sample MACs chart.
+ * Sample and lead-time sliders, channel; input frame, importance S, data
+ * mask, |Delta| (future change), prediction, target and error side by side
+ * with shared colour scales (the engine's `sampleMapLayers`, drawn by the
+ * shared map renderer on canvases); data-mask overlay; per-sample active
+ * fraction, effective MACs, errors and the importance alignment (AUC,
+ * Spearman); the engine's per-sample cost figure.
+ *
+ * Scrubbing: slider events are coalesced to one paint per animation frame;
+ * each sample's maps are decoded once (cached); a frame repaints the map
+ * canvases and the stats only. The per-sample figure (Plotly) marks the
+ * selected sample once scrubbing pauses, not on every frame.
  */
+import type { MapLayer } from '../../src/core/figures/maps';
+import { perSampleFigure, sampleMapLayers } from '../../src/core/figures/maps';
 import type { SampleAnalysis } from '../../src/core/engine/results';
 import type { ToWebview } from '../../src/shared/protocol';
 import { post } from '../common/api';
@@ -12,11 +21,24 @@ import { AnalysisStore } from '../common/analysisStore';
 import { clear, h } from '../common/dom';
 import { Figure } from '../common/figure';
 import { formatMacs, formatNumber, formatPercent } from '../common/format';
-import { extent, mapSpec } from '../common/heatmap';
-import type { FigureSpec } from '../common/plotly';
+import { MapFigure } from '../common/mapFigure';
 import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
-import { baseLayout, themeColors } from '../common/theme';
+import { figureTheme } from '../common/theme';
+import type { FigureTheme } from '../../src/core/figures/types';
+
+/** How long the slider must rest before the per-sample figure moves its marker. */
+const SETTLE_MS = 120;
+
+const MAP_FIGURES: { key: MapLayer['key']; name: string; label: string; missing: string }[] = [
+  { key: 'input', name: 'masks-input', label: 'Input (last frame)', missing: '' },
+  { key: 'importance', name: 'masks-importance', label: 'Importance S', missing: 'This variant has no importance map' },
+  { key: 'dataMask', name: 'masks-data-mask', label: 'Data mask', missing: 'This variant has no data mask' },
+  { key: 'absDelta', name: 'masks-abs-delta', label: '|Δ| future change', missing: 'No targets in the data' },
+  { key: 'prediction', name: 'masks-prediction', label: 'Prediction', missing: '' },
+  { key: 'target', name: 'masks-target', label: 'Target', missing: 'No targets in the data' },
+  { key: 'error', name: 'masks-error', label: '|Error|', missing: 'No targets in the data' },
+];
 
 class MasksPanel implements PanelApp {
   private ctx!: PanelContext;
@@ -25,15 +47,9 @@ class MasksPanel implements PanelApp {
   private step = 0;
   private channel = 0;
   private overlay = false;
-  private readonly maps = {
-    input: new Figure('masks-input', 'Input (last frame)', 230),
-    importance: new Figure('masks-importance', 'Importance S', 230),
-    dataMask: new Figure('masks-data-mask', 'Data mask', 230),
-    delta: new Figure('masks-abs-delta', '|Δ| future change', 230),
-    prediction: new Figure('masks-prediction', 'Prediction', 230),
-    error: new Figure('masks-error', '|Error|', 230),
-  };
-  private readonly macsChart = new Figure('masks-flops', 'Effective MACs per sample', 240);
+  private theme: FigureTheme | null = null;
+  private readonly maps = new Map<MapLayer['key'], MapFigure>(MAP_FIGURES.map((f) => [f.key, new MapFigure(f.name, f.label)]));
+  private readonly perSample = new Figure('masks-flops', 'Effective MACs, active pixels and alignment AUC per sample', 280);
   private sampleSlider!: HTMLInputElement;
   private stepSlider!: HTMLInputElement;
   private channelSelect!: HTMLSelectElement;
@@ -42,6 +58,9 @@ class MasksPanel implements PanelApp {
   private body!: HTMLElement;
   private empty!: HTMLElement;
   private pending = false;
+  /** The per-sample figure needs redrawing (new samples, theme, or a new selection once settled). */
+  private chartDirty = true;
+  private settle: ReturnType<typeof setTimeout> | null = null;
 
   mount(ctx: PanelContext): void {
     this.ctx = ctx;
@@ -50,7 +69,7 @@ class MasksPanel implements PanelApp {
     this.channel = Number(ctx.ui.channel ?? 0);
     this.overlay = ctx.ui.overlay === true;
     this.sampleSlider = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': 'Sample', 'data-control': 'sample' });
-    this.stepSlider = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': 'Time step', 'data-control': 'step' });
+    this.stepSlider = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': 'Lead time', 'data-control': 'step' });
     this.channelSelect = h('select', { 'aria-label': 'Channel', 'data-control': 'channel' });
     this.sampleLabel = h('span', { class: 'muted', 'data-label': 'sample' });
     const overlayBox = h('input', { type: 'checkbox', 'data-control': 'overlay' });
@@ -75,18 +94,14 @@ class MasksPanel implements PanelApp {
       h('label', {}, 'Sample', this.sampleSlider, this.sampleLabel),
       h('label', {}, 'Lead time', this.stepSlider),
       h('label', {}, 'Channel', this.channelSelect),
-      h('label', {}, overlayBox, 'Overlay data mask'),
-      h('vscode-button', { secondary: true, icon: 'export', onclick: () => this.exportReport() }, 'Export HTML report'),
+      h('label', {}, overlayBox, 'Overlay data mask (grey: skipped)'),
+      h('vscode-button', { secondary: true, icon: 'export', 'data-action': 'export-report', onclick: () => post({ type: 'exportReport' }) }, 'Export HTML report'),
     );
     this.stats = h('div', { class: 'stats', 'data-stats': 'sample' });
-    const grid = h('div', { class: 'grid' }, ...Object.values(this.maps).map((f) => f.element));
-    this.body = h('div', { hidden: true }, toolbar, this.stats, grid, h('h2', {}, 'Cost'), this.macsChart.element);
+    const grid = h('div', { class: 'grid' }, ...[...this.maps.values()].map((f) => f.element));
+    this.body = h('div', { hidden: true }, toolbar, this.stats, grid, h('h2', {}, 'Cost'), this.perSample.element);
     this.empty = h('div', { class: 'empty' }, 'Waiting for the analysis…');
     ctx.root.append(this.empty, this.body);
-  }
-
-  private exportReport(): void {
-    post({ type: 'exportReport' });
   }
 
   onMessage(m: ToWebview): void {
@@ -109,10 +124,13 @@ class MasksPanel implements PanelApp {
     this.sampleSlider.max = String(Math.max(0, v.samples.length - 1));
     this.sample = Math.min(this.sample, Math.max(0, v.samples.length - 1));
     this.sampleSlider.value = String(this.sample);
+    this.chartDirty = true;
     this.schedule();
   }
 
   onThemeChange(): void {
+    this.theme = null;
+    this.chartDirty = true;
     this.schedule();
   }
 
@@ -120,73 +138,44 @@ class MasksPanel implements PanelApp {
   setSample(i: number): void {
     this.sample = i;
     this.ctx.persist('sample', i);
+    if (this.settle) clearTimeout(this.settle);
+    this.settle = setTimeout(() => {
+      this.settle = null;
+      this.chartDirty = true;
+      this.schedule();
+    }, SETTLE_MS);
     this.schedule();
   }
 
-  /** Coalesces updates into one render per animation frame. */
+  /** Coalesces updates into one paint per animation frame. */
   private schedule(): void {
     if (this.pending) return;
     this.pending = true;
     requestAnimationFrame(() => {
       this.pending = false;
-      void this.render();
+      this.render();
     });
   }
 
-  private async render(): Promise<void> {
+  private render(): void {
     const v = this.store.view;
     const s = v?.samples[this.sample];
     if (!v || !s) return;
-    const c = themeColors();
-    const [H, W] = v.model.grid;
-    const n = H * W;
-    const C = v.model.channels.length;
+    this.theme ??= figureTheme();
     this.sampleLabel.textContent = `${this.sample + 1} / ${v.samples.length}${v.total > v.samples.length ? ` (of ${v.total})` : ''}${s.windowStart !== null ? ` · t₀ = ${s.windowStart}` : ''}`;
     this.renderStats(s, v.denseMacs);
-
-    const input = this.store.values(s.inputLast);
-    const pred = this.store.values(s.prediction);
-    const inOff = this.channel * n;
-    const predOff = (this.step * C + this.channel) * n;
-    const mask = s.dataMask ? this.store.values(s.dataMask) : null;
-    const overlay = this.overlay && mask ? { values: mask } : null;
-    // Shared colour scale for input and prediction of the channel.
-    const [lo, hi] = extent([{ values: input, offset: inOff, length: n }, { values: pred, offset: predOff, length: n }]);
-    const valueScale = { zmin: lo, zmax: hi, colorscale: c.diverging };
-    let err: Float32Array | null = null;
-    if (s.target) {
-      const target = this.store.values(s.target);
-      const valid = s.valid ? this.store.values(s.valid) : null;
-      err = new Float32Array(n);
-      for (let i = 0; i < n; i++) err[i] = valid && valid[predOff + i] === 0 ? NaN : Math.abs(pred[predOff + i] - target[predOff + i]);
-    }
-    const delta = s.absDelta ? this.store.values(s.absDelta) : null;
-    // Shared scale for |Delta| and |error| (both are absolute changes in normalised units).
-    const [, changeHi] = extent([...(delta ? [{ values: delta, offset: 0, length: n }] : []), ...(err ? [{ values: err, offset: 0, length: n }] : [])]);
-    const changeScale = { zmin: 0, zmax: changeHi, colorscale: c.sequential };
-    const channelName = v.model.channels[this.channel];
-    const jobs: Promise<void>[] = [
-      this.maps.input.update(mapSpec(input, H, W, inOff, { ...valueScale, label: channelName, overlay }, c)),
-      this.maps.prediction.update(mapSpec(pred, H, W, predOff, { ...valueScale, label: `${channelName} t+${this.step + 1}`, overlay }, c)),
-    ];
-    jobs.push(s.importance ? this.maps.importance.update(mapSpec(this.store.values(s.importance), H, W, 0, { zmin: 0, zmax: 1, colorscale: c.sequential, label: 'S', overlay }, c)) : this.placeholder(this.maps.importance, 'This variant has no importance map'));
-    jobs.push(mask ? this.maps.dataMask.update(mapSpec(mask, H, W, 0, { zmin: 0, zmax: 1, colorscale: [[0, c.background], [1, c.series[0]]], label: 'active', colorbar: false }, c)) : this.placeholder(this.maps.dataMask, 'This variant has no data mask'));
-    jobs.push(delta ? this.maps.delta.update(mapSpec(delta, H, W, 0, { ...changeScale, label: '|Δ|', overlay }, c)) : this.placeholder(this.maps.delta, 'No targets in the data'));
-    jobs.push(err ? this.maps.error.update(mapSpec(err, H, W, 0, { ...changeScale, label: '|error|', overlay }, c)) : this.placeholder(this.maps.error, 'No targets in the data'));
-    jobs.push(this.macsChart.update(this.macsSpec()));
-    await Promise.all(jobs);
+    const layers = sampleMapLayers(v, { sample: this.sample, t: this.step, channel: this.channel }, this.theme, { decode: (a) => this.store.values(a), overlay: this.overlay });
+    for (const f of MAP_FIGURES) this.maps.get(f.key)!.update(layers.find((l) => l.key === f.key) ?? null, f.missing);
     document.body.dataset.renderedSample = String(this.sample);
-  }
-
-  private placeholder(f: Figure, text: string): Promise<void> {
-    const c = themeColors();
-    return f.update({ data: [], layout: baseLayout(c, { xaxis: { visible: false }, yaxis: { visible: false }, annotations: [{ text, showarrow: false, font: { color: c.muted } }] }) });
+    if (this.chartDirty && !this.settle) {
+      this.chartDirty = false;
+      void this.perSample.update(perSampleFigure(v, this.theme, { selected: this.sample }));
+    }
   }
 
   private renderStats(s: SampleAnalysis, dense: number): void {
-    clear(this.stats);
     const stat = (k: string, v: string, key: string) => h('div', { class: 'stat', 'data-stat': key }, h('div', { class: 'v' }, v), h('div', { class: 'k' }, k));
-    this.stats.append(
+    this.stats.replaceChildren(
       stat('active pixels', formatPercent(s.activeFraction), 'active-fraction'),
       stat(`effective MACs (${formatPercent(s.macs.total / dense)} of dense)`, formatMacs(s.macs.total), 'effective-macs'),
       stat('overhead MACs', formatMacs(s.macs.overhead), 'overhead-macs'),
@@ -195,23 +184,6 @@ class MasksPanel implements PanelApp {
       stat('alignment AUC', formatNumber(s.alignment?.auc, 3), 'auc'),
       stat('Spearman ρ', formatNumber(s.alignment?.spearman, 3), 'spearman'),
     );
-  }
-
-  private macsSpec(): FigureSpec {
-    const v = this.store.view!;
-    const c = themeColors();
-    const x = v.samples.map((s) => s.index);
-    const backbone = v.samples.map((s) => (s.macs.total - s.macs.overhead) / 1e6);
-    const overhead = v.samples.map((s) => s.macs.overhead / 1e6);
-    const selected = v.samples[this.sample]?.index;
-    return {
-      data: [
-        { type: 'bar', name: 'backbone (effective)', x, y: backbone, marker: { color: x.map((i) => (i === selected ? c.series[5] : c.series[0])) }, hovertemplate: 'sample %{x}: %{y:.2f} MMACs<extra></extra>' },
-        { type: 'bar', name: 'overhead (mask generator, gates)', x, y: overhead, marker: { color: c.series[2] }, hovertemplate: 'overhead %{y:.2f} MMACs<extra></extra>' },
-        { type: 'scatter', mode: 'lines', name: 'dense', x: [x[0] - 0.5, x[x.length - 1] + 0.5], y: [v.denseMacs / 1e6, v.denseMacs / 1e6], line: { color: c.series[1], dash: 'dash' }, hoverinfo: 'skip' },
-      ],
-      layout: baseLayout(c, { barmode: 'stack', xaxis: { title: { text: 'sample' }, color: c.foreground, gridcolor: c.grid }, yaxis: { title: { text: 'MMACs' }, color: c.foreground, gridcolor: c.grid, rangemode: 'tozero' }, legend: { orientation: 'h', y: 1.15 }, margin: { l: 52, r: 12, t: 30, b: 40 } }),
-    };
   }
 }
 

@@ -3,6 +3,7 @@
  * units, dense params / MACs, variant, training metrics, per-layer table.
  * Inspection only: it works in untrusted workspaces.
  */
+import { layerMacsFigure } from '../../src/core/figures/overview';
 import type { OverviewModel } from '../../src/shared/models';
 import type { PanelAction, ToWebview } from '../../src/shared/protocol';
 import { post } from '../common/api';
@@ -12,7 +13,7 @@ import { formatCount, formatMacs } from '../common/format';
 import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
 import { SortableTable } from '../common/table';
-import { baseLayout, themeColors } from '../common/theme';
+import { figureTheme } from '../common/theme';
 
 class OverviewPanel implements PanelApp {
   private ctx!: PanelContext;
@@ -83,12 +84,7 @@ class OverviewPanel implements PanelApp {
   }
 
   private layersSpec(o: OverviewModel) {
-    const c = themeColors();
-    const layers = o.layers.filter((l) => l.macs > 0);
-    return {
-      data: [{ type: 'bar', x: layers.map((l) => l.name), y: layers.map((l) => l.macs / 1e6), marker: { color: c.series[0] }, hovertemplate: '%{x}<br>%{y:.2f} MMACs<extra></extra>' }],
-      layout: baseLayout(c, { xaxis: { showticklabels: false, color: c.foreground, title: { text: 'layers (graph order)' } }, yaxis: { title: { text: 'MMACs' }, color: c.foreground, gridcolor: c.grid } }),
-    };
+    return layerMacsFigure(o.layers, figureTheme());
   }
 }
 

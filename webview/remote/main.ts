@@ -1,10 +1,12 @@
 /**
- * Remote profiling panel: device card, live tegrastats plot, latency
- * histograms and percentiles (dense vs Dyna-Pruner and any other variant),
- * energy table, run history with re-run and compare. Plotly comes from the
- * shared vendor bundle; colours from the --vscode-* theme variables.
+ * Remote profiling panel: device card, per-host live progress and tegrastats
+ * plot, latency histograms and percentiles (dense mode vs Dyna-Pruner vs
+ * static L1 and any compared model), mask-aware MACs next to the measured
+ * latency, energy table, run history with re-run and compare. Plotly comes
+ * from the shared vendor bundle; colours from the --vscode-* theme variables.
+ * Figures carry `data-figure` / `data-rendered` like the other panels.
  */
-import type { FromRemoteWebview, PanelRun, ToRemoteWebview } from './protocol';
+import { isToRemoteWebview, type FromRemoteWebview, type PanelProgress, type PanelRun } from './protocol';
 
 interface VsCodeApi {
   postMessage(message: FromRemoteWebview): void;
@@ -13,15 +15,20 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 type Plotly = { react(el: HTMLElement, data: unknown[], layout: unknown, config?: unknown): Promise<unknown> };
+type LivePoint = { t: number; totalMw: number | null; gpuLoadPercent: number | null };
 
 const vscode = acquireVsCodeApi();
 const plotly = () => (globalThis as unknown as { Plotly: Plotly }).Plotly;
 const css = (name: string, fallback: string) => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 const palette = () => [css('--vscode-charts-blue', '#3794ff'), css('--vscode-charts-orange', '#d18616'), css('--vscode-charts-green', '#89d185'), css('--vscode-charts-purple', '#b180d7'), css('--vscode-charts-red', '#f14c4c')];
+const CONFIG = { displaylogo: false, displayModeBar: false, responsive: true };
+const DENSE_RUNTIME_NOTE =
+  'MACs are mask-aware (counting spec); latency is what the runtime measured. onnxruntime and TensorRT without sparsity execute masked filters and positions anyway, so the MAC saving becomes a latency saving only with a sparse executor.';
 
 let runs: PanelRun[] = [];
 let selected: string[] = [];
-const live = new Map<string, Array<{ t: number; totalMw: number | null; gpuLoadPercent: number | null }>>();
+const live = new Map<string, LivePoint[]>();
+const progress = new Map<string, PanelProgress>();
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -31,34 +38,77 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 }
 const fmt = (v: number | null | undefined, d = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
 
-function layout(title: string, x: string, y: string): Record<string, unknown> {
+function layout(x: string, y: string): Record<string, unknown> {
   const fg = css('--vscode-foreground', '#ccc');
   return {
-    title: { text: title, font: { color: fg, size: 13 } },
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
     font: { color: fg, family: css('--vscode-font-family', 'sans-serif') },
     xaxis: { title: { text: x }, gridcolor: css('--vscode-editorWidget-border', '#444') },
     yaxis: { title: { text: y }, gridcolor: css('--vscode-editorWidget-border', '#444') },
-    margin: { l: 50, r: 10, t: 30, b: 40 },
+    legend: { orientation: 'h', y: -0.25 },
+    margin: { l: 50, r: 50, t: 10, b: 40 },
     barmode: 'overlay',
-    height: 260,
+    height: 280,
   };
 }
 
-function table(head: string[], rows: string[][]): HTMLTableElement {
-  return el('table', { class: 'grid' }, el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))), el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))));
+/** A figure box the tests can find: `data-figure=name`, `data-rendered` once Plotly drew it. */
+function figure(name: string, title: string): { box: HTMLElement; plot: HTMLElement } {
+  const plot = el('div', { class: 'plot', 'data-plot': name });
+  const box = el('section', { class: 'figure', 'data-figure': name, 'data-rendered': 'false' }, el('h3', {}, title), plot);
+  return { box, plot };
+}
+function draw(f: { box: HTMLElement; plot: HTMLElement }, data: unknown[], lay: Record<string, unknown>): void {
+  void plotly()
+    .react(f.plot, data, lay, CONFIG)
+    .then(() => (f.box.dataset.rendered = 'true'));
+}
+
+function table(name: string, head: string[], rows: string[][]): HTMLTableElement {
+  return el('table', { class: 'grid', 'data-table': name }, el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))), el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))));
 }
 
 function deviceCard(r: PanelRun): HTMLElement {
   const d = r.device;
   return el(
     'section',
-    { class: 'card' },
+    { class: 'card', 'data-device': r.host.alias },
     el('h3', {}, `${r.host.alias} — ${d.model ?? 'unknown board'}`),
     el('div', {}, `${r.host.target} · L4T ${d.l4t ?? '?'} (JetPack ${d.jetpack ?? '?'}) · power mode ${d.powerMode?.name ?? 'unknown'} · ${d.cpuCount ?? '?'} CPUs · ${d.memTotalMB ?? '?'} MB · ${d.kernel}`),
+    el('div', { class: 'muted' }, `${r.checkpoint.name} · backend ${r.backend} · ${r.createdAt.replace('T', ' ').slice(0, 19)}`),
     ...d.missing.map((m) => el('div', { class: 'missing' }, `missing ${m.what}: ${m.install}`)),
   );
+}
+
+/** The reference of a run's ratios: dense mode when profiled, else the first variant. */
+function referenceOf(r: PanelRun): PanelRun['variants'][number] {
+  return r.variants.find((v) => v.id === 'dense') ?? r.variants[0];
+}
+
+const liveFigure = figure('live', 'tegrastats: total module power and GPU load, per host');
+const progressBox = el('section', { class: 'progress', 'data-progress': '' });
+
+function drawLive(current: PanelRun[]): void {
+  const colors = palette();
+  const traces: unknown[] = [];
+  const series = live.size ? [...live.entries()] : current.map((r) => [r.host.alias, r.tegrastats] as const);
+  series.forEach(([alias, pts], i) => {
+    traces.push({ x: pts.map((p) => p.t / 1000), y: pts.map((p) => (p.totalMw ?? NaN) / 1000), name: `${alias} W`, mode: 'lines', line: { color: colors[i % colors.length] } });
+    traces.push({ x: pts.map((p) => p.t / 1000), y: pts.map((p) => p.gpuLoadPercent), name: `${alias} GPU %`, mode: 'lines', yaxis: 'y2', line: { dash: 'dot', color: colors[i % colors.length] } });
+  });
+  draw(liveFigure, traces, { ...layout('s', 'W'), yaxis2: { overlaying: 'y', side: 'right', title: { text: 'GPU %' }, range: [0, 100] } });
+}
+
+function drawProgress(): void {
+  progressBox.replaceChildren();
+  if (progress.size === 0) return;
+  progressBox.append(el('h3', {}, 'Devices running'));
+  for (const p of progress.values()) {
+    const bar = el('progress', { max: '1', 'aria-label': `${p.alias} progress` });
+    if (p.fraction !== null) bar.value = p.fraction;
+    progressBox.append(el('div', { class: `host-progress ${p.state}`, 'data-host': p.alias }, el('span', { class: 'alias' }, p.alias), bar, el('span', {}, p.text)));
+  }
 }
 
 function render(): void {
@@ -67,35 +117,59 @@ function render(): void {
   app.replaceChildren();
   const shown = runs.filter((r) => selected.includes(r.id));
   const current = shown.length ? shown : runs.slice(0, 1);
-  if (current.length === 0) {
+  if (current.length === 0 && progress.size === 0) {
     app.append(el('p', {}, 'No profile runs yet. Run "Dyna-Pruner: Profile on Remote Device" on a checkpoint.'));
   }
+  drawProgress();
+  app.append(progressBox);
   for (const r of current) app.append(deviceCard(r));
-
-  const livePlot = el('div', { id: 'live' });
-  app.append(el('h3', {}, 'tegrastats (total module power, GPU load)'), livePlot);
+  app.append(liveFigure.box);
+  drawLive(current);
+  if (current.length === 0) return;
   const colors = palette();
-  const traces: unknown[] = [];
-  const series = live.size ? [...live.entries()] : current.map((r) => [r.host.alias, r.tegrastats] as const);
-  series.forEach(([alias, pts], i) => {
-    traces.push({ x: pts.map((p) => p.t / 1000), y: pts.map((p) => (p.totalMw ?? NaN) / 1000), name: `${alias} W`, mode: 'lines', line: { color: colors[i % colors.length] } });
-    traces.push({ x: pts.map((p) => p.t / 1000), y: pts.map((p) => p.gpuLoadPercent), name: `${alias} GPU %`, mode: 'lines', yaxis: 'y2', line: { dash: 'dot', color: colors[i % colors.length] } });
-  });
-  void plotly().react(livePlot, traces, { ...layout('', 's', 'W'), yaxis2: { overlaying: 'y', side: 'right', title: { text: 'GPU %' }, range: [0, 100] } }, { displaylogo: false, responsive: true });
 
-  const hist = el('div', { id: 'hist' });
-  app.append(el('h3', {}, 'Latency'), hist);
-  const hTraces = current.flatMap((r, i) => r.variants.map((v, j) => ({ type: 'histogram', x: v.latenciesMs, name: `${r.host.alias} · ${v.label}`, opacity: 0.6, marker: { color: colors[(i * 3 + j) % colors.length] } })));
-  void plotly().react(hist, hTraces, layout('', 'ms', 'count'), { displaylogo: false, responsive: true });
-  const rows = current.flatMap((r) =>
-    r.variants.map((v) => [r.host.alias, v.label, fmt(v.latencyMs.mean, 3), fmt(v.latencyMs.p50, 3), fmt(v.latencyMs.p90, 3), fmt(v.latencyMs.p99, 3), fmt(v.throughputQps, 1), `${(r.variants[0].latencyMs.mean / v.latencyMs.mean).toFixed(2)}x`]),
+  const hist = figure('latency', 'Latency per inference');
+  app.append(hist.box);
+  draw(
+    hist,
+    current.flatMap((r, i) => r.variants.map((v, j) => ({ type: 'histogram', x: v.latenciesMs, name: `${r.host.alias} · ${v.label}`, opacity: 0.6, marker: { color: colors[(i * 3 + j) % colors.length] } }))),
+    layout('ms', 'count'),
   );
-  app.append(table(['host', 'variant', 'mean ms', 'p50', 'p90', 'p99', 'qps', 'speed vs first'], rows));
+  app.append(el('h3', {}, 'Percentiles'));
+  app.append(
+    table(
+      'percentiles',
+      ['host', 'variant', 'n', 'mean ms', 'p50', 'p90', 'p99', 'qps'],
+      current.flatMap((r) => r.variants.map((v) => [r.host.alias, v.label, String(v.latencyMs.n), fmt(v.latencyMs.mean, 3), fmt(v.latencyMs.p50, 3), fmt(v.latencyMs.p90, 3), fmt(v.latencyMs.p99, 3), fmt(v.throughputQps, 1)])),
+    ),
+  );
+
+  app.append(el('h3', {}, 'MACs vs measured latency'));
+  app.append(
+    table(
+      'macs',
+      ['host', 'variant', 'GMACs / sample', 'MACs vs ref', 'latency vs ref', 'reference', 'built as'],
+      current.flatMap((r) => {
+        const ref = referenceOf(r);
+        return r.variants.map((v) => [
+          r.host.alias,
+          v.label,
+          fmt(v.effectiveMacs != null ? v.effectiveMacs / 1e9 : null, 4),
+          v.effectiveMacs != null && ref.effectiveMacs ? `${(v.effectiveMacs / ref.effectiveMacs).toFixed(2)}x` : '–',
+          `${(v.latencyMs.mean / ref.latencyMs.mean).toFixed(2)}x`,
+          ref.id,
+          v.description ?? '',
+        ]);
+      }),
+    ),
+  );
+  app.append(el('p', { class: 'note' }, DENSE_RUNTIME_NOTE));
 
   app.append(el('h3', {}, 'Energy'));
   app.append(
     table(
-      ['host', 'variant', 'power W', 'GPU %', 'mJ / inference', 'samples', 'outputs vs local'],
+      'energy',
+      ['host', 'variant', 'power W', 'GPU %', 'mJ / inference', 'tegrastats samples', 'outputs vs local'],
       current.flatMap((r) =>
         r.variants.map((v) => [
           r.host.alias,
@@ -104,7 +178,7 @@ function render(): void {
           fmt(v.power?.gpuLoadPercent ?? null, 0),
           fmt(v.power?.energyPerInferenceMj ?? null),
           String(v.power?.samples ?? 0),
-          v.outputsCheck ? `max |Δ| ${v.outputsCheck.maxAbsDiff.toExponential(1)} (${v.outputsCheck.samples})` : '–',
+          v.outputsCheck ? `max |Δ| ${v.outputsCheck.maxAbsDiff.toExponential(1)} (${v.outputsCheck.samples}, ${v.outputsCheck.reference === 'engine' ? 'engine' : 'same model'})` : '–',
         ]),
       ),
     ),
@@ -132,28 +206,43 @@ function render(): void {
 }
 
 const style = document.createElement('style');
-style.textContent = `body{color:var(--vscode-foreground);font-family:var(--vscode-font-family)}
+style.textContent = `body{color:var(--vscode-foreground);font-family:var(--vscode-font-family);background:var(--vscode-editor-background)}
 .card{border:1px solid var(--vscode-editorWidget-border);padding:6px 10px;margin:6px 0;background:var(--vscode-editorWidget-background)}
-.missing{color:var(--vscode-editorWarning-foreground)}
+.missing{color:var(--vscode-editorWarning-foreground)}.muted,.note{color:var(--vscode-descriptionForeground)}
 table.grid{border-collapse:collapse;margin:4px 0}table.grid td,table.grid th{border:1px solid var(--vscode-editorWidget-border);padding:2px 6px;text-align:right}
+table.grid td:nth-child(-n+2),table.grid th:nth-child(-n+2),table.grid td:last-child{text-align:left}
+.host-progress{display:flex;gap:8px;align-items:center;margin:2px 0}.host-progress .alias{min-width:8em;font-weight:600}
+.host-progress.failed{color:var(--vscode-errorForeground)}
 button{color:var(--vscode-button-foreground);background:var(--vscode-button-background);border:none;padding:2px 8px;margin:2px}
 button:hover{background:var(--vscode-button-hoverBackground)}`;
 document.head.append(style);
 
 selected = ((vscode.getState() as { selected?: string[] } | undefined)?.selected ?? []).filter((s) => typeof s === 'string');
+let pendingLive = false;
 window.addEventListener('message', (event: MessageEvent) => {
-  const m = event.data as ToRemoteWebview;
-  if (!m || typeof m !== 'object') return;
-  if (m.type === 'runs' && Array.isArray(m.runs)) {
+  const m: unknown = event.data;
+  if (!isToRemoteWebview(m)) return;
+  if (m.type === 'runs') {
     runs = m.runs;
-    if (Array.isArray(m.selected) && m.selected.length) selected = m.selected;
+    if (m.selected.length) selected = m.selected;
     live.clear();
+    for (const [alias, p] of progress) if (p.state !== 'running') progress.delete(alias);
     render();
-  } else if (m.type === 'live' && typeof m.alias === 'string') {
+  } else if (m.type === 'live') {
     const pts = live.get(m.alias) ?? [];
     pts.push(m.point);
     live.set(m.alias, pts);
-    if (pts.length % 5 === 1) render();
+    if (!pendingLive) {
+      pendingLive = true;
+      requestAnimationFrame(() => {
+        pendingLive = false;
+        drawLive([]);
+      });
+    }
+  } else if (m.type === 'progress') {
+    progress.set(m.progress.alias, m.progress);
+    if (!progressBox.isConnected) render();
+    else drawProgress();
   }
 });
 vscode.postMessage({ type: 'ready' });

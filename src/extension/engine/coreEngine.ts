@@ -1,136 +1,145 @@
 /**
- * {@link EngineClient} over the core engine: checkpoints are opened once per
- * file version, inference runs in the engine's worker-thread pool (sessions
- * reused), and an analysis is computed in chunks so samples stream into the
- * panel while the rest is still running. The extension host only decodes the
- * model and aggregates; onnxruntime never runs on its thread.
+ * {@link EngineClient} over the engine worker thread (./engineWorker.ts): the
+ * extension host only posts requests and receives progress, streamed samples
+ * and results, so decoding a large checkpoint never blocks it. The worker is
+ * started on first use (or by {@link CoreEngine.warmUp} at activation) and
+ * keeps opened checkpoints and onnxruntime sessions between calls.
  */
-import { stat } from 'node:fs/promises';
-import { aggregate, analyze, dataRef } from '../../core/engine/analyze';
-import { openCheckpoint, type Checkpoint } from '../../core/engine/checkpoint';
-import { InferencePool } from '../../core/engine/inferencePool';
-import { ModelRunner } from '../../core/engine/modelRunner';
-import { DEFAULT_SWEEP, sweep } from '../../core/engine/sweep';
-import type { Analysis, SampleAnalysis, SweepResult } from '../../core/engine/results';
-import { loadSamples } from '../../core/samples/load';
-import { takeSamples } from '../../core/samples/sampleSet';
-import type { Log } from '../log';
-import type { AnalysisStart, EngineCall, EngineClient, SweepGrids } from './engineClient';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Analysis, SweepResult } from '../../core/engine/results';
+import type { InspectReport } from '../../core/inspect/inspect';
+import type { AnalyzeCall, EngineClient, SweepCall } from './engineClient';
+import type { FromEngineWorker, ToEngineWorker } from './engineProtocol';
 
-/** Samples per streamed chunk (one worker round trip each). */
-const CHUNK = 8;
-
-interface Opened {
-  key: string;
-  ck: Promise<Checkpoint>;
+/** Where the engine worker script is: dist/engineWorker.js beside the bundle, or the .ts source under tsx. */
+export function defaultEngineWorkerPath(): string {
+  const here = path.dirname(__filename);
+  const candidates = [path.join(here, 'engineWorker.js'), path.join(here, 'engineWorker.ts'), path.join(here, '..', '..', '..', 'dist', 'engineWorker.js')];
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`engine worker script not found (looked for ${candidates.join(', ')}); run 'npm run build'`);
+  return found;
 }
 
-/** The engine, in process (inference in worker threads). */
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  on?: (m: FromEngineWorker) => void;
+}
+
+/** Options of {@link CoreEngine}. */
+export interface CoreEngineOptions {
+  /** Path of the worker script (default: {@link defaultEngineWorkerPath}). */
+  workerPath?: string;
+}
+
+/** The engine, in a worker thread. */
 export class CoreEngine implements EngineClient {
-  private pool: InferencePool | null = null;
-  private poolSize = 0;
-  private readonly opened = new Map<string, Opened>();
-  private readonly runners = new Map<string, ModelRunner>();
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
 
-  constructor(private readonly log: Log) {}
+  constructor(
+    private readonly log: { info(text: string): void; error(text: string): void },
+    private readonly options: CoreEngineOptions = {},
+  ) {}
 
-  private getPool(workers: number): InferencePool {
-    if (!this.pool || this.poolSize !== workers) {
-      void this.pool?.close();
-      this.runners.clear();
-      this.pool = new InferencePool({ size: workers });
-      this.poolSize = workers;
-      this.log.info(`inference pool: ${workers} worker thread(s), ${this.pool.intraOpThreads} onnxruntime thread(s) each`);
-    }
-    return this.pool;
+  /** Starts the worker now (activation), so the first command does not wait for it. */
+  warmUp(): void {
+    this.getWorker();
   }
 
-  private async checkpoint(file: string, signal: AbortSignal): Promise<Checkpoint> {
-    const s = await stat(file);
-    const key = `${s.mtimeMs}:${s.size}`;
-    const hit = this.opened.get(file);
-    if (hit && hit.key === key) return hit.ck;
-    const ck = openCheckpoint(file, signal);
-    this.opened.set(file, { key, ck });
-    ck.catch(() => this.opened.delete(file));
-    return ck;
-  }
-
-  private runner(ck: Checkpoint, workers: number): ModelRunner {
-    const pool = this.getPool(workers);
-    let r = this.runners.get(ck.ref.sha256);
-    if (!r) {
-      r = new ModelRunner(ck, pool);
-      this.runners.set(ck.ref.sha256, r);
-    }
-    return r;
-  }
-
-  async analyze(call: EngineCall & { onStart: (s: AnalysisStart) => void; onSamples: (s: SampleAnalysis[]) => void }): Promise<Analysis> {
-    const { signal } = call;
-    call.onProgress(0, 'opening checkpoint');
-    const ck = await this.checkpoint(call.checkpoint, signal);
-    call.onProgress(0.02, 'loading samples');
-    const all = await loadSamples(call.dataFiles, ck.spec);
-    signal.throwIfAborted();
-    const n = Math.min(all.count, call.maxSamples);
-    const samples = n < all.count ? takeSamples(all, Array.from({ length: n }, (_, i) => i)) : all;
-    const runner = this.runner(ck, call.workers);
-    let first: Analysis | null = null;
-    const out: SampleAnalysis[] = [];
-    for (let start = 0; start < n; start += CHUNK) {
-      signal.throwIfAborted();
-      const idx = Array.from({ length: Math.min(CHUNK, n - start) }, (_, i) => start + i);
-      const part = await analyze(ck, takeSamples(samples, idx), runner, { signal, batchSize: CHUNK });
-      const batch = part.samples.map((s, j) => ({ ...s, index: idx[j] }));
-      if (!first) {
-        first = part;
-        call.onStart({ model: part.model, data: part.data, layers: part.layers, units: part.units, denseMacs: part.denseMacs, total: n });
+  private getWorker(): Worker {
+    if (this.worker) return this.worker;
+    const file = this.options.workerPath ?? defaultEngineWorkerPath();
+    // Under tsx (tests, dev) the worker source is TypeScript: load it through tsx's require hook.
+    const w = file.endsWith('.ts') ? new Worker(`require('tsx/cjs');require(${JSON.stringify(file)});`, { eval: true }) : new Worker(file);
+    w.unref();
+    w.on('message', (m: FromEngineWorker) => {
+      if (m.type === 'log') {
+        this.log.info(m.text);
+        return;
       }
-      out.push(...batch);
-      call.onSamples(batch);
-      call.onProgress(0.05 + (0.95 * (start + idx.length)) / n, `sample ${start + idx.length}/${n}`);
-    }
-    if (!first) throw new Error(`${call.dataFiles.join(', ')}: no sample windows for this checkpoint`);
-    return {
-      ...first,
-      createdAt: new Date().toISOString(),
-      data: dataRef(samples),
-      samples: out,
-      aggregates: aggregate(ck, out),
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      if (m.type === 'done') {
+        this.pending.delete(m.id);
+        p.resolve(m.value);
+      } else if (m.type === 'error') {
+        this.pending.delete(m.id);
+        const e = new Error(m.message);
+        e.name = m.name;
+        if (m.stack) e.stack = `${m.stack}\n    (in the engine worker thread)`;
+        p.reject(e);
+      } else p.on?.(m);
+    });
+    const fail = (e: Error) => {
+      if (this.worker !== w) return; // disposed
+      this.log.error(`engine worker: ${e.message}`);
+      this.worker = null;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
     };
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`engine worker exited (code ${code})`)));
+    this.worker = w;
+    return w;
   }
 
-  async sweep(call: EngineCall & { grids: SweepGrids }): Promise<SweepResult> {
-    const { signal } = call;
-    call.onProgress(0, 'opening checkpoint');
-    const ck = await this.checkpoint(call.checkpoint, signal);
-    call.onProgress(0.01, 'loading samples');
-    const all = await loadSamples(call.dataFiles, ck.spec);
-    signal.throwIfAborted();
-    const n = Math.min(all.count, call.maxSamples);
-    const samples = n < all.count ? takeSamples(all, Array.from({ length: n }, (_, i) => i)) : all;
-    const g = call.grids;
-    return sweep(ck, samples, this.runner(ck, call.workers), {
-      ...DEFAULT_SWEEP,
-      noise: g.noise,
-      failure: g.failure,
-      baselines: g.baselines,
-      seeds: g.seeds.length,
-      dataThresholds: g.dataThresholds,
-      tauOffsets: g.tauOffsets,
-      signal,
-      onProgress: (f, m) => call.onProgress(0.02 + 0.98 * f, m),
+  private request<T>(make: (id: number) => ToEngineWorker, signal?: AbortSignal, on?: (m: FromEngineWorker) => void): Promise<T> {
+    signal?.throwIfAborted();
+    const id = this.nextId++;
+    const worker = this.getWorker();
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => worker.postMessage({ type: 'cancel', id } satisfies ToEngineWorker);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(id, {
+        resolve: (v) => {
+          done();
+          resolve(v as T);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
+        on,
+      });
+      worker.ref();
+      worker.postMessage(make(id));
+    }).finally(() => {
+      if (this.pending.size === 0) this.worker?.unref();
     });
   }
 
-  async writeReport(_analysis: Analysis, _sweep: SweepResult | null, _out: string): Promise<void> {
-    throw new Error('the HTML report writer is not in this build of the engine yet (src/core/report)');
+  inspect(file: string, signal?: AbortSignal): Promise<InspectReport> {
+    return this.request((id) => ({ type: 'inspect', id, file }), signal);
+  }
+
+  analyze(call: AnalyzeCall): Promise<Analysis> {
+    const { signal, onProgress, onStart, onSamples, ...wire } = call;
+    return this.request((id) => ({ type: 'analyze', id, call: wire }), signal, (m) => {
+      if (m.type === 'progress') onProgress(m.fraction, m.message);
+      else if (m.type === 'start') onStart(m.start);
+      else if (m.type === 'samples') onSamples(m.samples);
+    });
+  }
+
+  sweep(call: SweepCall): Promise<SweepResult> {
+    const { signal, onProgress, ...wire } = call;
+    return this.request((id) => ({ type: 'sweep', id, call: wire }), signal, (m) => {
+      if (m.type === 'progress') onProgress(m.fraction, m.message);
+    });
+  }
+
+  writeReport(analysis: Analysis, sweep: SweepResult | null, out: string): Promise<void> {
+    return this.request((id) => ({ type: 'writeReport', id, analysis, sweep, out }));
   }
 
   dispose(): void {
-    void this.pool?.close();
-    this.pool = null;
-    this.runners.clear();
+    const w = this.worker;
+    this.worker = null;
+    void w?.terminate();
   }
 }

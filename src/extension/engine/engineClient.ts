@@ -1,9 +1,12 @@
 /**
  * What the extension needs from the analysis engine. The extension host only
- * orchestrates: the implementation (`engine/coreEngine.ts`) drives the engine's
- * worker-thread sessions, so inference never runs on the host's thread.
+ * orchestrates: the implementation (`engine/coreEngine.ts`) runs the engine in
+ * a worker thread (`engine/engineWorker.ts`), which opens checkpoints, loads
+ * samples, aggregates and writes reports there and drives the engine's
+ * inference worker pool, so nothing heavy runs on the host's thread.
  */
 import type { Analysis, DataRef, LayerInfo, ModelRef, SampleAnalysis, SweepResult, UnitInfo } from '../../core/engine/results';
+import type { InspectReport } from '../../core/inspect/inspect';
 
 /** Static facts known before the first sample. */
 export interface AnalysisStart {
@@ -19,10 +22,18 @@ export interface AnalysisStart {
 export interface EngineCall {
   checkpoint: string;
   dataFiles: string[];
+  /** Data split of NetCDF data (`train`, `val`, `test` or `all`; default `test`). */
+  split?: string;
   maxSamples: number;
   workers: number;
   signal: AbortSignal;
   onProgress: (fraction: number, message: string) => void;
+}
+
+/** Options of {@link EngineClient.analyze}. */
+export interface AnalyzeCall extends EngineCall {
+  onStart: (s: AnalysisStart) => void;
+  onSamples: (s: SampleAnalysis[]) => void;
 }
 
 /** Sweep grids (settings). */
@@ -35,13 +46,20 @@ export interface SweepGrids {
   tauOffsets: number[];
 }
 
+/** Options of {@link EngineClient.sweep}. */
+export interface SweepCall extends EngineCall {
+  grids: SweepGrids;
+}
+
 /** The engine, as the extension uses it. */
 export interface EngineClient {
-  /** Per-sample analysis; samples are streamed through `onSamples` as they finish. */
-  analyze(call: EngineCall & { onStart: (s: AnalysisStart) => void; onSamples: (s: SampleAnalysis[]) => void }): Promise<Analysis>;
+  /** Inspection report of a checkpoint (structure, counts, contract). */
+  inspect(file: string, signal?: AbortSignal): Promise<InspectReport>;
+  /** Per-sample analysis; samples are streamed through `onSamples` as they finish (the first one alone). */
+  analyze(call: AnalyzeCall): Promise<Analysis>;
   /** Robustness and sensitivity sweep. */
-  sweep(call: EngineCall & { grids: SweepGrids }): Promise<SweepResult>;
-  /** Writes the standalone HTML report of an analysis (and optionally a sweep). */
+  sweep(call: SweepCall): Promise<SweepResult>;
+  /** Writes the engine's standalone HTML report of an analysis (and optionally a sweep) to `out` (atomically). */
   writeReport(analysis: Analysis, sweep: SweepResult | null, out: string): Promise<void>;
   /** Releases worker threads. */
   dispose(): void;

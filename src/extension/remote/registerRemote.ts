@@ -6,12 +6,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { SshConnectionPool } from '../../core/remote/connectionPool';
+import { openCheckpoint } from '../../core/engine/checkpoint';
+import { planProfile } from '../../core/remote/profilePlan';
+import { profileSamples } from '../../core/remote/profileSamples';
 import { profileOnDevices } from '../../core/remote/profileRun';
 import type { ProfileBackend, ProfileResult } from '../../core/remote/profileResult';
 import { defaultKnownHostsFiles, knownAliases, resolveAlias, shippedRunner, validateHostSettings } from '../../core/remote/remoteEnvironment';
 import { listProfileRuns, saveProfileRun } from '../../core/remote/runStore';
 import type { HostSettings } from '../../core/remote/hostConfig';
 import { DevicesProvider } from './devicesView';
+import { progressOf } from './panelModel';
 import { RemotePanel } from './remotePanel';
 import { vscodeConnectCallbacks } from './secretPrompts';
 
@@ -36,7 +41,8 @@ function settings(): { hosts: HostSettings[]; connectTimeoutMs: number; workDir:
 /** A profile request as the panel's re-run needs it. */
 interface LastRequest {
   checkpoint: string;
-  samples: string;
+  /** Explicit inputs; absent: <checkpoint>.inputs.npy or the contract's data set. */
+  samples?: string;
   aliases: string[];
   backend: ProfileBackend;
   iterations: number;
@@ -55,6 +61,8 @@ export function registerRemote(context: vscode.ExtensionContext, log: RemoteLog)
   const devices = new DevicesProvider(hostsSafe);
   const workspaceRoot = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const requests = new Map<string, LastRequest>();
+  // Connections stay open between runs; one that dropped is re-opened by the next run.
+  const pool = new SshConnectionPool();
 
   const openPanel = async (selected: string[] = []) => {
     const root = workspaceRoot();
@@ -74,9 +82,8 @@ export function registerRemote(context: vscode.ExtensionContext, log: RemoteLog)
 
   const fromSaved = (r: ProfileResult | undefined): LastRequest | undefined => {
     if (!r) return undefined;
-    const samples = r.checkpoint.path.replace(/\.onnx$/, '') + '.inputs.npy';
-    if (!existsSync(r.checkpoint.path) || !existsSync(samples)) return undefined;
-    return { checkpoint: r.checkpoint.path, samples, aliases: [r.host.alias], backend: r.backend, iterations: r.settings.iterations };
+    if (!existsSync(r.checkpoint.path)) return undefined;
+    return { checkpoint: r.checkpoint.path, aliases: [r.host.alias], backend: r.backend, iterations: r.settings.iterations };
   };
 
   const run = async (req: LastRequest) => {
@@ -88,24 +95,45 @@ export function registerRemote(context: vscode.ExtensionContext, log: RemoteLog)
     }));
     const panel = await openPanel();
     for (const a of req.aliases) devices.setState(a, { text: 'profiling…', busy: true });
+    const perSample = 8;
     const results = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Profiling ${path.basename(req.checkpoint)} on ${req.aliases.join(', ')}`, cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
+        progress.report({ message: 'building variants (dense mode, static L1) and counting MACs' });
+        const plan = await planProfile(req.checkpoint, { samples: req.samples, perSample, signal: controller.signal });
+        for (const s of plan.skipped) log.info(`remote: ${s.kind} not profiled: ${s.reason}`);
+        const fractions = new Map<string, number>();
+        let reported = 0;
         return profileOnDevices(hosts, {
           connection: { knownHostsFiles: defaultKnownHostsFiles(), connectTimeoutMs: cfg.connectTimeoutMs, ...vscodeConnectCallbacks(context.secrets, (l) => log.info(`remote: ${l}`)) },
           checkpoint: req.checkpoint,
-          variants: [{ id: 'dynapruner', label: path.basename(req.checkpoint), file: req.checkpoint }],
-          samples: req.samples,
+          variants: plan.variants,
+          samples: { bytes: plan.samples.bytes, name: plan.samples.name },
           backend: req.backend,
           warmup: 10,
           iterations: req.iterations,
+          perSample,
           runnerScript: shippedRunner(req.backend, context.asAbsolutePath('dist')),
+          reference: plan.reference,
+          pool,
           signal: controller.signal,
-          onEvent: (e) => {
-            if (e.kind === 'stage') progress.report({ message: e.message });
-            if (e.kind === 'tegrastats') panel.post({ type: 'live', alias: req.aliases.length === 1 ? req.aliases[0] : 'devices', point: e.point });
+          onEvent: (e, alias) => {
+            const row = progressOf(alias, e);
+            if (row) {
+              panel.post({ type: 'progress', progress: row });
+              devices.setState(alias, { text: row.text, busy: true });
+            }
+            if (e.kind === 'progress') {
+              fractions.set(alias, e.progress.fraction);
+              const mean = [...fractions.values()].reduce((a, b) => a + b, 0) / req.aliases.length;
+              progress.report({ message: `[${alias}] ${row!.text}`, increment: Math.max(0, mean * 100 - reported) });
+              reported = Math.max(reported, mean * 100);
+            } else if (e.kind === 'stage') {
+              progress.report({ message: `[${alias}] ${e.message}` });
+            }
+            if (e.kind === 'tegrastats') panel.post({ type: 'live', alias, point: e.point });
           },
         });
       },
@@ -113,12 +141,14 @@ export function registerRemote(context: vscode.ExtensionContext, log: RemoteLog)
     const root = workspaceRoot();
     for (const s of results) {
       if (s.error) {
+        panel.post({ type: 'progress', progress: { alias: s.alias, text: s.error.message.slice(0, 200), fraction: null, state: 'failed' } });
         devices.setState(s.alias, { text: s.error.message.slice(0, 80), error: true });
         log.error(`remote ${s.alias}: ${s.error.message}`);
         if (!/cancel/i.test(s.error.message)) void vscode.window.showErrorMessage(`Dyna-Pruner (${s.alias}): ${s.error.message}`);
         continue;
       }
       const r = s.result!;
+      panel.post({ type: 'progress', progress: { alias: s.alias, text: 'done', fraction: 1, state: 'done' } });
       devices.setState(s.alias, { text: `${r.device.model ?? 'device'} · ${r.variants[0].latencyMs.p50.toFixed(2)} ms p50` });
       requests.set(r.id, req);
       if (root) log.info(`remote: saved ${await saveProfileRun(root, r, ['profile', req.checkpoint])}`);
@@ -143,8 +173,11 @@ export function registerRemote(context: vscode.ExtensionContext, log: RemoteLog)
       if (!backend) return;
       const iterText = await vscode.window.showInputBox({ title: 'Timed iterations', value: '100', validateInput: (v) => (/^[1-9]\d*$/.test(v) ? undefined : 'a positive integer') });
       if (!iterText) return;
-      let samples = checkpoint.replace(/\.onnx$/, '') + '.inputs.npy';
-      if (!existsSync(samples)) {
+      // Samples: <checkpoint>.inputs.npy, else the contract's data set; else ask.
+      let samples: string | undefined;
+      try {
+        await profileSamples(checkpoint, await openCheckpoint(checkpoint).catch(() => null), { maxSamples: 1 });
+      } catch {
         const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { NumPy: ['npy'] }, title: 'Float32 inputs [S, T_in, C, H, W]' });
         if (!chosen?.[0]) return;
         samples = chosen[0].fsPath;
@@ -158,5 +191,5 @@ export function registerRemote(context: vscode.ExtensionContext, log: RemoteLog)
   const tree = vscode.window.createTreeView(VIEW, { treeDataProvider: devices });
   const configWatch = vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('dynapruner.remote') && devices.refresh());
   log.info('remote profiling: registered');
-  return vscode.Disposable.from(command, tree, configWatch);
+  return vscode.Disposable.from(command, tree, configWatch, { dispose: () => pool.dispose() });
 }

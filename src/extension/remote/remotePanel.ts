@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { contentSecurityPolicy, webviewPage } from '../webview/htmlTemplate';
 import { createNonce, webviewOptions } from '../webview/html';
 import type { ProfileResult } from '../../core/remote/profileResult';
-import { isFromRemoteWebview, type FromRemoteWebview, type PanelRun, type ToRemoteWebview } from '../../../webview/remote/protocol';
+import { isFromRemoteWebview, type FromRemoteWebview, type ToRemoteWebview } from '../../../webview/remote/protocol';
+import { toPanelRun } from './panelModel';
 
 /** One panel, reused. */
 export class RemotePanel {
@@ -52,18 +53,4 @@ export class RemotePanel {
   showRuns(results: ProfileResult[], selected: string[] = []): void {
     this.post({ type: 'runs', runs: results.map(toPanelRun), selected });
   }
-}
-
-/** Trims a ProfileResult to what the panel draws. */
-export function toPanelRun(r: ProfileResult): PanelRun {
-  return {
-    id: r.id,
-    createdAt: r.createdAt,
-    host: r.host,
-    device: { model: r.device.model, l4t: r.device.l4t, jetpack: r.device.jetpack, powerMode: r.device.powerMode, kernel: r.device.kernel, cpuCount: r.device.cpuCount, memTotalMB: r.device.memTotalMB, missing: r.device.missing },
-    checkpoint: { name: r.checkpoint.name, path: r.checkpoint.path },
-    backend: r.backend,
-    variants: r.variants.map((v) => ({ id: v.id, label: v.label, latencyMs: v.latencyMs, latenciesMs: v.latenciesMs, throughputQps: v.throughputQps, power: v.power, outputsCheck: v.outputsCheck })),
-    tegrastats: r.tegrastats.map((p) => ({ t: p.t, totalMw: p.totalMw, gpuLoadPercent: p.gpuLoadPercent })),
-  };
 }

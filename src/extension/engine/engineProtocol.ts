@@ -1,0 +1,24 @@
+/** Messages between {@link CoreEngine} (extension host) and the engine worker thread (`engineWorker.ts`). */
+import type { Analysis, SampleAnalysis, SweepResult } from '../../core/engine/results';
+import type { AnalysisStart, AnalyzeCall, SweepCall } from './engineClient';
+
+/** An engine call without its callbacks and signal (those stay on the host side). */
+export type WireCall<T> = Omit<T, 'signal' | 'onProgress' | 'onStart' | 'onSamples'>;
+
+/** Host -> worker. */
+export type ToEngineWorker =
+  | { type: 'inspect'; id: number; file: string }
+  | { type: 'analyze'; id: number; call: WireCall<AnalyzeCall> }
+  | { type: 'sweep'; id: number; call: WireCall<SweepCall> }
+  | { type: 'writeReport'; id: number; analysis: Analysis; sweep: SweepResult | null; out: string }
+  /** Abort request `id` (the worker answers it with an `error` named AbortError). */
+  | { type: 'cancel'; id: number };
+
+/** Worker -> host. */
+export type FromEngineWorker =
+  | { type: 'progress'; id: number; fraction: number; message: string }
+  | { type: 'start'; id: number; start: AnalysisStart }
+  | { type: 'samples'; id: number; samples: SampleAnalysis[] }
+  | { type: 'done'; id: number; value: unknown }
+  | { type: 'error'; id: number; name: string; message: string; stack?: string }
+  | { type: 'log'; text: string };

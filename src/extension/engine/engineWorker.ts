@@ -1,0 +1,47 @@
+/**
+ * The engine's worker thread (bundled as dist/engineWorker.js): runs the
+ * {@link InProcessEngine} (checkpoint decoding, shape inference, sample
+ * loading, analysis, sweeps, reports) off the extension host's thread and
+ * answers {@link CoreEngine}'s requests; streams progress and samples back.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { FromEngineWorker, ToEngineWorker } from './engineProtocol';
+import { InProcessEngine } from './inProcessEngine';
+
+const port = parentPort;
+if (!port) throw new Error('engineWorker must run in a worker thread');
+const send = (m: FromEngineWorker) => port.postMessage(m);
+const engine = new InProcessEngine({ info: (text) => send({ type: 'log', text }) });
+const running = new Map<number, AbortController>();
+
+async function handle(m: Exclude<ToEngineWorker, { type: 'cancel' }>, signal: AbortSignal): Promise<unknown> {
+  const progress = (fraction: number, message: string) => send({ type: 'progress', id: m.id, fraction, message });
+  switch (m.type) {
+    case 'inspect':
+      return engine.inspect(m.file, signal);
+    case 'analyze':
+      return engine.analyze({ ...m.call, signal, onProgress: progress, onStart: (start) => send({ type: 'start', id: m.id, start }), onSamples: (samples) => send({ type: 'samples', id: m.id, samples }) });
+    case 'sweep':
+      return engine.sweep({ ...m.call, signal, onProgress: progress });
+    case 'writeReport':
+      return engine.writeReport(m.analysis, m.sweep, m.out);
+  }
+}
+
+port.on('message', (m: ToEngineWorker) => {
+  if (m.type === 'cancel') {
+    running.get(m.id)?.abort(new DOMException('cancelled', 'AbortError'));
+    return;
+  }
+  const controller = new AbortController();
+  running.set(m.id, controller);
+  handle(m, controller.signal).then(
+    (value) => send({ type: 'done', id: m.id, value }),
+    (e: unknown) => {
+      const err = e instanceof Error ? e : new Error(String(e));
+      send({ type: 'error', id: m.id, name: controller.signal.aborted ? 'AbortError' : err.name, message: err.message, stack: err.stack });
+    },
+  ).finally(() => running.delete(m.id));
+});
+
+process.on('exit', () => engine.dispose());

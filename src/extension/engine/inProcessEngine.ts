@@ -1,0 +1,153 @@
+/**
+ * The engine in the calling thread (what the engine worker runs; see
+ * ./engineWorker.ts): checkpoints are opened once per file version, inference
+ * runs in the engine's worker-thread pool (sessions reused), and an analysis
+ * is computed in chunks so samples stream out while the rest still runs: the
+ * first chunk holds one sample, so the first maps appear as early as possible.
+ * No `vscode` import.
+ */
+import { stat } from 'node:fs/promises';
+import { aggregate, analyze, dataRef } from '../../core/engine/analyze';
+import { writeFileAtomic } from '../../core/engine/atomicWrite';
+import { openCheckpoint, type Checkpoint } from '../../core/engine/checkpoint';
+import { InferencePool } from '../../core/engine/inferencePool';
+import { ModelRunner } from '../../core/engine/modelRunner';
+import { DEFAULT_SWEEP, sweep } from '../../core/engine/sweep';
+import type { Analysis, SampleAnalysis, SweepResult } from '../../core/engine/results';
+import { inspectLoaded, type InspectReport } from '../../core/inspect/inspect';
+import { buildReportHtml } from '../../core/report/html';
+import { loadPlotlySource } from '../../core/report/plotlySource';
+import { loadSamples } from '../../core/samples/load';
+import { takeSamples, type SampleSet } from '../../core/samples/sampleSet';
+import type { AnalyzeCall, EngineClient, SweepCall } from './engineClient';
+
+/** Samples per streamed chunk after the first (one worker round trip each). */
+const CHUNK = 8;
+
+/** Where the engine logs (the extension's output channel, through the worker). */
+export interface EngineLog {
+  info(text: string): void;
+}
+
+interface Cached<T> {
+  key: string;
+  value: Promise<T>;
+}
+
+/** The engine, in this thread (inference in worker threads). */
+export class InProcessEngine implements EngineClient {
+  private pool: InferencePool | null = null;
+  private poolSize = 0;
+  private readonly opened = new Map<string, Cached<Checkpoint>>();
+  private readonly inspected = new Map<string, Cached<InspectReport>>();
+  private readonly runners = new Map<string, ModelRunner>();
+
+  constructor(private readonly log: EngineLog) {}
+
+  private getPool(workers: number): InferencePool {
+    if (!this.pool || this.poolSize !== workers) {
+      void this.pool?.close();
+      this.runners.clear();
+      this.pool = new InferencePool({ size: workers });
+      this.poolSize = workers;
+      this.log.info(`inference pool: ${workers} worker thread(s), ${this.pool.intraOpThreads} onnxruntime thread(s) each`);
+    }
+    return this.pool;
+  }
+
+  /** Cached per path and file version (mtime, size). */
+  private async cached<T>(map: Map<string, Cached<T>>, file: string, make: () => Promise<T>): Promise<T> {
+    const s = await stat(file);
+    const key = `${s.mtimeMs}:${s.size}`;
+    const hit = map.get(file);
+    if (hit && hit.key === key) return hit.value;
+    const value = make();
+    map.set(file, { key, value });
+    value.catch(() => map.delete(file));
+    return value;
+  }
+
+  private checkpoint(file: string, signal?: AbortSignal): Promise<Checkpoint> {
+    return this.cached(this.opened, file, () => openCheckpoint(file, signal));
+  }
+
+  /** Inspection report (reuses the opened checkpoint's decoded model). */
+  inspect(file: string, signal?: AbortSignal): Promise<InspectReport> {
+    return this.cached(this.inspected, file, async () => inspectLoaded((await this.checkpoint(file, signal)).model, { signal }));
+  }
+
+  private runner(ck: Checkpoint, workers: number): ModelRunner {
+    const pool = this.getPool(workers);
+    let r = this.runners.get(ck.ref.sha256);
+    if (!r) {
+      r = new ModelRunner(ck, pool);
+      this.runners.set(ck.ref.sha256, r);
+    }
+    return r;
+  }
+
+  private async samples(ck: Checkpoint, call: AnalyzeCall | SweepCall): Promise<SampleSet> {
+    const all = await loadSamples(call.dataFiles, ck.spec, call.split ? { split: call.split } : {});
+    call.signal.throwIfAborted();
+    const n = Math.min(all.count, call.maxSamples);
+    return n < all.count ? takeSamples(all, Array.from({ length: n }, (_, i) => i)) : all;
+  }
+
+  async analyze(call: AnalyzeCall): Promise<Analysis> {
+    const { signal } = call;
+    call.onProgress(0, 'opening checkpoint');
+    const ck = await this.checkpoint(call.checkpoint, signal);
+    call.onProgress(0.02, 'loading samples');
+    const samples = await this.samples(ck, call);
+    const n = samples.count;
+    if (n === 0) throw new Error(`${call.dataFiles.join(', ')}: no sample windows for this checkpoint`);
+    const runner = this.runner(ck, call.workers);
+    call.onStart({ model: ck.ref, data: dataRef(samples), layers: ck.layers, units: ck.units, denseMacs: ck.denseMacs, total: n });
+    let first: Analysis | null = null;
+    const out: SampleAnalysis[] = [];
+    for (let start = 0; start < n; ) {
+      signal.throwIfAborted();
+      const size = start === 0 ? 1 : CHUNK;
+      const idx = Array.from({ length: Math.min(size, n - start) }, (_, i) => start + i);
+      const part = await analyze(ck, takeSamples(samples, idx), runner, { signal, batchSize: size });
+      const batch = part.samples.map((s, j) => ({ ...s, index: idx[j] }));
+      first ??= part;
+      out.push(...batch);
+      call.onSamples(batch);
+      start += idx.length;
+      call.onProgress(0.05 + (0.95 * start) / n, `sample ${start}/${n}`);
+    }
+    return { ...first!, createdAt: new Date().toISOString(), data: dataRef(samples), samples: out, aggregates: aggregate(ck, out) };
+  }
+
+  async sweep(call: SweepCall): Promise<SweepResult> {
+    const { signal } = call;
+    call.onProgress(0, 'opening checkpoint');
+    const ck = await this.checkpoint(call.checkpoint, signal);
+    call.onProgress(0.01, 'loading samples');
+    const samples = await this.samples(ck, call);
+    const g = call.grids;
+    return sweep(ck, samples, this.runner(ck, call.workers), {
+      ...DEFAULT_SWEEP,
+      noise: g.noise,
+      failure: g.failure,
+      baselines: g.baselines,
+      seeds: g.seeds.length,
+      dataThresholds: g.dataThresholds,
+      tauOffsets: g.tauOffsets,
+      signal,
+      onProgress: (f, m) => call.onProgress(0.02 + 0.98 * f, m),
+    });
+  }
+
+  /** The engine's standalone report (figures from src/core/figures), written atomically. */
+  async writeReport(analysis: Analysis, sweepResult: SweepResult | null, out: string): Promise<void> {
+    await writeFileAtomic(out, buildReportHtml({ analysis, sweep: sweepResult, plotly: loadPlotlySource() }));
+  }
+
+  dispose(): void {
+    void this.pool?.close();
+    this.pool = null;
+    this.runners.clear();
+  }
+}
