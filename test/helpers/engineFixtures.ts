@@ -1,4 +1,8 @@
-/** Paths of the bundled checkpoints and storm data the engine tests run on. */
+/**
+ * Paths of the bundled checkpoints and storm data the engine tests run on.
+ * The tests use demo/checkpoints/* as shipped (no environment override) and
+ * fail, not skip, when a bundled file is missing.
+ */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -8,10 +12,11 @@ export const ROOT = process.env.DYNAPRUNER_ROOT ?? path.resolve(__dirname, '..',
 export const CHECKPOINTS = path.join(ROOT, 'demo', 'checkpoints');
 /** The six NCL storm files in channel order (p, t, u, v, u500, v500). */
 export const STORM_FILES = ['P', 'T', 'U', 'V', 'U500', 'V500'].map((c) => path.join(ROOT, 'demo', 'data', 'ncl', `${c}storm.cdf`));
+/** The trainer's storm test windows beside the checkpoints (inputs of every `<name>.outputs.npy`). */
+export const STORM_TEST_INPUTS = path.join(CHECKPOINTS, 'storm_test.inputs.npy');
 
-/** Path of a bundled checkpoint (`simvp_dynapruner`); DYNAPRUNER_TEST_CKPT overrides the main one during development. */
+/** Path of a bundled checkpoint, e.g. `simvp_dynapruner` -> demo/checkpoints/simvp_dynapruner.onnx. */
 export function checkpoint(name: string): string {
-  if (name === 'simvp_dynapruner' && process.env.DYNAPRUNER_TEST_CKPT) return process.env.DYNAPRUNER_TEST_CKPT;
   return path.join(CHECKPOINTS, `${name}.onnx`);
 }
 
@@ -23,4 +28,14 @@ export const ALL_CHECKPOINTS = ['simvp_dense', 'simvp_mp_l1', ...MASKED_CHECKPOI
 /** The bundled checkpoints present in this checkout. */
 export function present(names: string[]): string[] {
   return names.filter((n) => existsSync(checkpoint(n)));
+}
+
+/** Files of the bundled set that are missing (checkpoints, their PyTorch outputs, the storm data). */
+export function missingBundledFiles(): string[] {
+  const wanted = [
+    ...ALL_CHECKPOINTS.flatMap((n) => [checkpoint(n), checkpoint(n).replace(/\.onnx$/, '.outputs.npy')]),
+    STORM_TEST_INPUTS,
+    ...STORM_FILES,
+  ];
+  return wanted.filter((f) => !existsSync(f)).map((f) => path.relative(ROOT, f));
 }

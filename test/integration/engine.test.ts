@@ -1,82 +1,187 @@
 /**
- * The engine on the bundled real checkpoints and storm windows:
+ * The engine on every bundled checkpoint (demo/checkpoints, as shipped) and
+ * the storm test windows; a missing bundled file fails the suite:
  * - injecting a checkpoint's own masks reproduces its output (max abs diff <= 1e-6);
- * - dense mode's effective MACs equal inspect's dense total;
+ * - dense mode's effective MACs equal inspect's dense total, and the sweep's
+ *   fast MAC counter equals the counting spec's per-sample formula;
+ * - exact tau offsets: feeding each unit's tau as a graph input reproduces the
+ *   checkpoint at offset 0 and equals a model whose tau constants were
+ *   rewritten at a non-zero offset (the gate cascade is recomputed in the graph);
  * - sparse-equivalence on the real graph: each bound layer's masked output is
  *   exactly zero at spatially inactive positions and in pruned filters, and no
  *   non-overhead node reads an unmasked intermediate;
  * - parity: onnxruntime-node matches the PyTorch outputs shipped beside each checkpoint (1e-4).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { spatialMaskAt } from '../../src/core/counting/spatialMask';
 import { sampleMacs } from '../../src/core/engine/analyze';
-import { openCheckpoint, DATA_MASK, INPUT } from '../../src/core/engine/checkpoint';
+import { openCheckpoint, DATA_MASK, INPUT, PREDICTION, type Checkpoint } from '../../src/core/engine/checkpoint';
 import { InferencePool } from '../../src/core/engine/inferencePool';
+import { macCounter } from '../../src/core/engine/macCounter';
+import { randomMask } from '../../src/core/engine/maskOps';
 import { ModelRunner } from '../../src/core/engine/modelRunner';
+import { rng } from '../../src/core/engine/random';
 import { traceMaskedChains } from '../../src/core/engine/sparseEquivalence';
-import { addOutputs, keepOutputs } from '../../src/core/engine/surgery';
+import { addOutputs, cutAtTensors, keepOutputs } from '../../src/core/engine/surgery';
+import { sweep } from '../../src/core/engine/sweep';
 import { inspectModel } from '../../src/core/inspect/inspect';
-import { encodeModelProto } from '../../src/core/onnx/proto';
+import { DataType, encodeModelProto, type ModelProto } from '../../src/core/onnx/proto';
 import { loadSamples } from '../../src/core/samples/load';
 import { parseNpy } from '../../src/core/samples/npy';
-import { inputSize, takeSamples } from '../../src/core/samples/sampleSet';
-import { ALL_CHECKPOINTS, checkpoint, MASKED_CHECKPOINTS, present, STORM_FILES } from '../helpers/engineFixtures';
+import type { SampleSet } from '../../src/core/samples/sampleSet';
+import { ALL_CHECKPOINTS, checkpoint, MASKED_CHECKPOINTS, missingBundledFiles, STORM_FILES, STORM_TEST_INPUTS } from '../helpers/engineFixtures';
 
-const pool = new InferencePool({ size: 1 });
+const pool = new InferencePool({ size: 1, intraOpThreads: 1 });
 after(() => pool.close());
 
-const masked = present(MASKED_CHECKPOINTS);
-const all = present(ALL_CHECKPOINTS);
+/** Each checkpoint opened once (reading, shape inference and counting are the slow part). */
+const opened = new Map<string, Promise<{ ck: Checkpoint; runner: ModelRunner; samples: SampleSet }>>();
+function open(name: string) {
+  let p = opened.get(name);
+  if (!p) {
+    p = (async () => {
+      const ck = await openCheckpoint(checkpoint(name));
+      return { ck, runner: new ModelRunner(ck, pool), samples: await loadSamples(STORM_FILES, ck.spec) };
+    })();
+    opened.set(name, p);
+  }
+  return p;
+}
 
-test('the bundled Dyna-Pruner checkpoints are present', () => {
-  assert.ok(masked.length > 0, 'no Dyna-Pruner checkpoint found under demo/checkpoints');
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length, 'same length');
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+test('every bundled checkpoint, its PyTorch outputs and the storm data are present', () => {
+  assert.deepEqual(missingBundledFiles(), [], 'bundled files missing from demo/');
 });
 
-for (const name of masked) {
+for (const name of MASKED_CHECKPOINTS) {
   describe(name, () => {
-    test('own masks injected reproduce the output; dense-mode MACs equal inspect total', async () => {
-      const ck = await openCheckpoint(checkpoint(name));
-      const samples = takeSamples(await loadSamples(STORM_FILES, ck.spec), [0, 1, 2, 3]);
-      const runner = new ModelRunner(ck, pool);
-      const full = await runner.full(samples.inputs, samples.count);
-      const injected = await runner.injected(samples.inputs, samples.count, { dataMask: full.dataMask, gates: full.gates });
-      let diff = 0;
-      for (let i = 0; i < injected.length; i++) diff = Math.max(diff, Math.abs(injected[i] - full.prediction[i]));
+    test('own masks injected reproduce the output; dense-mode MACs equal inspect total; fast MAC counter equals the counting formula', async () => {
+      const { ck, runner, samples } = await open(name);
+      const n = samples.count;
+      assert.equal(n, 9, 'nine storm test windows');
+      const full = await runner.full(samples.inputs, n);
+      const injected = await runner.injected(samples.inputs, n, { dataMask: full.dataMask, gates: full.gates });
+      const diff = maxAbsDiff(injected, full.prediction);
       assert.ok(diff <= 1e-6, `max abs diff ${diff}`);
       // Dense mode really differs when masks are active (the injection is not a no-op).
-      const dense = await runner.injected(samples.inputs, samples.count, { dataMask: null, gates: ck.gateTensors.map(() => null) });
-      let d2 = 0;
-      for (let i = 0; i < dense.length; i++) d2 = Math.max(d2, Math.abs(dense[i] - full.prediction[i]));
-      assert.ok(d2 > 1e-6, 'dense mode changes the output');
+      const dense = await runner.injected(samples.inputs, n, { dataMask: null, gates: ck.gateTensors.map(() => null) });
+      assert.ok(maxAbsDiff(dense, full.prediction) > 1e-6, 'dense mode changes the output');
       const report = await inspectModel(checkpoint(name));
       const denseMacs = sampleMacs(ck, null, ck.gateTensors.map(() => null));
       assert.equal(denseMacs.total, report.totals.macs);
       assert.equal(ck.denseMacs, report.totals.macs);
-      const own = sampleMacs(ck, full.dataMask!.subarray(0, ck.spec.grid[0] * ck.spec.grid[1]), ck.gateTensors.map((g, i) => full.gates[i].subarray(0, g.channels)));
-      assert.ok(own.total < denseMacs.total, 'own masks cut MACs');
+      const [H, W] = ck.spec.grid;
+      const plane = H * W;
+      const count = macCounter(ck);
+      assert.equal(count(null, ck.gateTensors.map(() => null)), report.totals.macs);
+      const next = rng(7);
+      for (let j = 0; j < n; j++) {
+        const dm = full.dataMask?.subarray(j * plane, (j + 1) * plane) ?? null;
+        const gates = ck.gateTensors.map((g, i) => full.gates[i].subarray(j * g.channels, (j + 1) * g.channels));
+        const own = sampleMacs(ck, dm, gates);
+        assert.ok(own.total < denseMacs.total, `sample ${j}: own masks cut MACs`);
+        assert.equal(count(dm, gates), own.total, `sample ${j}: own masks`);
+        const rdm = ck.hasDataMask ? randomMask(1, plane, plane * 0.3, next) : null;
+        const rg = ck.gateTensors.map((g) => randomMask(1, g.channels, g.channels / 2, next));
+        assert.equal(count(rdm, rg), sampleMacs(ck, rdm, rg).total, `sample ${j}: random masks`);
+      }
+    });
+
+    test('tau offsets are exact: offset 0 reproduces the checkpoint; fed thresholds equal rewritten tau constants', async () => {
+      const { ck, runner, samples } = await open(name);
+      if (ck.gateTensors.length === 0) {
+        assert.equal(ck.variants.tauCut ?? null, null, 'no gates: no threshold variant');
+        assert.deepEqual(ck.gateThresholds ?? [], []);
+        return;
+      }
+      assert.ok(ck.variants.tauCut, `threshold variant built (${ck.tauCutError})`);
+      const thresholds = ck.gateThresholds!;
+      assert.equal(thresholds.length, ck.gateTensors.length);
+      ck.contract.units.forEach((u) => {
+        const t = thresholds.find((x) => x.unit === u.id);
+        if (t) assert.ok(Math.abs(t.tau - u.tau) < 1e-6, `unit ${u.id}: graph tau ${t.tau} = contract tau ${u.tau}`);
+      });
+      const n = samples.count;
+      const [H, W] = ck.spec.grid;
+      const full = await runner.full(samples.inputs, n);
+      const feeds = (offset: number) => {
+        const f: Record<string, { data: Float32Array; dims: number[] }> = {
+          [INPUT]: { data: samples.inputs.slice(), dims: [n, ck.spec.tIn, ck.spec.channels.length, H, W] },
+        };
+        if (ck.hasDataMask) f[DATA_MASK] = { data: full.dataMask!.slice(), dims: [n, 1, H, W] };
+        for (const t of thresholds) f[t.input] = { data: new Float32Array(n).fill(t.tau + offset), dims: [n, 1] };
+        return f;
+      };
+      const at0 = await runner.runVariant('tauCut', feeds(0));
+      assert.ok(maxAbsDiff(at0[PREDICTION].data, full.prediction) <= 1e-6, 'offset 0: prediction reproduced');
+      ck.gateTensors.forEach((g, i) => assert.deepEqual(Array.from(at0[g.mask].data), Array.from(full.gates[i]), `offset 0: ${g.mask} reproduced`));
+
+      // Reference: the same model with every tau constant rewritten to tau + offset (one pass per offset).
+      for (const offset of [-0.05, 0.05]) {
+        const proto = ck.model.proto;
+        const constants = new Map(thresholds.map((t) => [t.constant, t.tau + offset]));
+        const graph = proto.graph!;
+        for (const c of constants.keys()) assert.ok((graph.initializer ?? []).some((t) => t.name === c), `tau '${c}' is an initializer`);
+        const rewritten: ModelProto = {
+          ...proto,
+          graph: { ...graph, initializer: (graph.initializer ?? []).map((t) => (constants.has(t.name ?? '') ? { name: t.name, dims: [], data_type: DataType.FLOAT, float_data: [constants.get(t.name ?? '')!] } : t)) },
+        };
+        const outs = [PREDICTION, ...ck.gateTensors.map((g) => g.mask)];
+        const withOuts = addOutputs(rewritten, outs);
+        const ref = keepOutputs(ck.hasDataMask ? cutAtTensors(withOuts, [DATA_MASK]) : withOuts, outs);
+        const key = `${name}:tau${offset}`;
+        pool.register(key, encodeModelProto(ref));
+        const { [INPUT]: x, [DATA_MASK]: dm } = feeds(offset);
+        const expected = await pool.run(key, dm ? { [INPUT]: x, [DATA_MASK]: dm } : { [INPUT]: x }, outs);
+        const got = await runner.runVariant('tauCut', feeds(offset));
+        assert.ok(maxAbsDiff(got[PREDICTION].data, expected[PREDICTION].data) <= 1e-6, `offset ${offset}: prediction equals the rewritten model`);
+        ck.gateTensors.forEach((g) => assert.deepEqual(Array.from(got[g.mask].data), Array.from(expected[g.mask].data), `offset ${offset}: ${g.mask}`));
+      }
+
+      // Through the sweep: the sensitivity point at the contract's threshold and offset 0 is the checkpoint itself.
+      const res = await sweep(ck, samples, runner, {
+        noise: [0], failure: [], baselines: [], seeds: 1, dataThresholds: [ck.contract.data_threshold ?? 0.5], tauOffsets: [0], gateFailure: false, ablation: false,
+      });
+      const own = res.noise[0];
+      const point = res.sensitivity.points[0];
+      assert.equal(point.config.tauOffset, 0);
+      assert.ok(Math.abs(point.mse.mean - own.mse.mean) <= 1e-9 * own.mse.mean, `sweep offset 0: MSE ${point.mse.mean} = own ${own.mse.mean}`);
+      assert.equal(point.effectiveMacs.mean, own.effectiveMacs.mean, 'sweep offset 0: same effective MACs');
     });
 
     test('sparse-equivalence holds on the real graph', async () => {
-      const ck = await openCheckpoint(checkpoint(name));
+      const { ck, samples } = await open(name);
       const chains = traceMaskedChains(ck.model.proto.graph!, ck.contract);
       assert.ok(chains.length > 0, 'bound layers found');
       for (const c of chains) {
         assert.deepEqual(c.leaks, [], `${c.node}: unmasked output read outside the mask chain`);
         assert.ok(c.maskedOutput, `${c.node}: no tensor carries all its masks`);
       }
+      // The check is not vacuous: rewire the consumers of one masked output to read the raw conv output instead.
+      const probe = chains.find((c) => c.maskedOutput && c.chain.length > 0)!;
+      const graph = ck.model.proto.graph!;
+      const rewired = {
+        ...graph,
+        node: (graph.node ?? []).map((nd) => ((nd.input ?? []).includes(probe.maskedOutput!) ? { ...nd, input: nd.input!.map((x) => (x === probe.maskedOutput ? probe.convOutput : x)) } : nd)),
+      };
+      const broken = traceMaskedChains(rewired, ck.contract).find((c) => c.node === probe.node)!;
+      assert.ok(broken.leaks.length > 0, `${probe.node}: reading the unmasked '${probe.convOutput}' downstream is reported`);
       const names = [...new Set(chains.map((c) => c.maskedOutput!))];
       const maskOutputs = ck.fullOutputs.filter((o) => o === DATA_MASK || ck.gateTensors.some((g) => g.mask === o));
       const model = keepOutputs(addOutputs(ck.model.proto, [...maskOutputs, ...names]), [...maskOutputs, ...names]);
       const key = `${name}:sparse`;
       pool.register(key, encodeModelProto(model));
-      const samples = takeSamples(await loadSamples(STORM_FILES, ck.spec), [0, 4, 8].filter((i) => i < 9));
       const n = samples.count;
       const s = ck.spec;
-      const out = await pool.run(key, { [INPUT]: { data: samples.inputs.slice(0, n * inputSize(samples)), dims: [n, s.tIn, s.channels.length, ...s.grid] } }, [...maskOutputs, ...names]);
+      const out = await pool.run(key, { [INPUT]: { data: samples.inputs.slice(), dims: [n, s.tIn, s.channels.length, ...s.grid] } }, [...maskOutputs, ...names]);
       const [H, W] = s.grid;
       let checkedZeros = 0;
       for (const c of chains) {
@@ -104,20 +209,15 @@ for (const name of masked) {
   });
 }
 
-for (const name of all) {
+for (const name of ALL_CHECKPOINTS) {
   test(`${name}: onnxruntime-node matches the PyTorch outputs (1e-4)`, async () => {
-    const base = checkpoint(name).replace(/\.onnx$/, '');
-    // Per-checkpoint inputs, or the trainer's shared storm test windows beside the checkpoints.
-    const inputsFile = existsSync(`${base}.inputs.npy`) ? `${base}.inputs.npy` : path.join(path.dirname(base), 'storm_test.inputs.npy');
-    assert.ok(existsSync(inputsFile) && existsSync(`${base}.outputs.npy`), `${inputsFile} / ${base}.outputs.npy shipped`);
-    const x = parseNpy(await readFile(inputsFile), inputsFile);
-    const y = parseNpy(await readFile(`${base}.outputs.npy`), `${base}.outputs.npy`);
+    const outputsFile = checkpoint(name).replace(/\.onnx$/, '.outputs.npy');
+    const x = parseNpy(await readFile(STORM_TEST_INPUTS), STORM_TEST_INPUTS);
+    const y = parseNpy(await readFile(outputsFile), outputsFile);
     const ck = await openCheckpoint(checkpoint(name));
     const runner = new ModelRunner(ck, pool);
     const pred = (await runner.full(x.data, x.shape[0])).prediction;
-    assert.equal(pred.length, y.data.length);
-    let diff = 0;
-    for (let i = 0; i < pred.length; i++) diff = Math.max(diff, Math.abs(pred[i] - y.data[i]));
+    const diff = maxAbsDiff(pred, y.data);
     assert.ok(diff <= 1e-4, `max abs diff ${diff}`);
   });
 }

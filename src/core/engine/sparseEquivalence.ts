@@ -6,13 +6,18 @@
  * chain (other than overhead nodes) that reads an unmasked intermediate.
  */
 import type { DynaPrunerContract } from '../contract/contract';
-import type { GraphProto, NodeProto } from '../onnx/proto';
+import type { GraphProto } from '../onnx/proto';
 import { DATA_MASK } from './checkpoint';
 
 /** Ops that keep positions and channels aligned (elementwise or channel slicing). */
 const POSITIONWISE = new Set([
   'Relu', 'LeakyRelu', 'Gelu', 'Sigmoid', 'Tanh', 'Erf', 'Div', 'Add', 'Mul', 'Sub', 'Pow', 'Sqrt', 'Identity', 'Cast',
   'HardSigmoid', 'HardSwish', 'Clip', 'Elu', 'Selu', 'Softplus', 'PRelu', 'Neg', 'Abs', 'Exp', 'Log', 'Split', 'Slice',
+]);
+
+/** Positionwise ops that map 0 to 0 (a masked input stays masked). Div keeps the numerator's zeros. */
+const ZERO_PRESERVING = new Set([
+  'Relu', 'LeakyRelu', 'Gelu', 'Tanh', 'Erf', 'Sqrt', 'Identity', 'Cast', 'HardSwish', 'Elu', 'Selu', 'PRelu', 'Neg', 'Abs', 'Split', 'Slice',
 ]);
 
 /** Result for one bound layer. */
@@ -47,65 +52,81 @@ export function derivedFrom(graph: GraphProto, sources: string[]): Set<string> {
   return derived;
 }
 
-/** Traces every bound layer of the contract (layers with spatial_mask or out_unit). */
+/**
+ * Traces every bound layer of the contract (layers with spatial_mask or
+ * out_unit) through the whole graph in topological order: which masks each
+ * tensor derived from the conv output carries (Mul by a mask-derived tensor
+ * adds it; Add/Sub keep only what every operand carries; zero-preserving ops
+ * keep it; other positionwise ops drop it). Every non-positionwise,
+ * non-overhead node that reads a tensor of the chain lacking a required mask is
+ * a leak; tracking stops at tensors that carry every required mask.
+ */
 export function traceMaskedChains(graph: GraphProto, contract: DynaPrunerContract): MaskedChain[] {
   const nodes = graph.node ?? [];
-  const byName = new Map(nodes.map((n) => [n.name ?? '', n]));
-  const consumers = new Map<string, NodeProto[]>();
-  for (const n of nodes) for (const i of n.input ?? []) (consumers.get(i) ?? consumers.set(i, []).get(i)!).push(n);
+  const index = new Map(nodes.map((n, i) => [n.name ?? '', i]));
   const overhead = new Set(contract.overhead_nodes);
   const dataDerived = derivedFrom(graph, [DATA_MASK]);
   const gateDerived = new Map(contract.units.map((u) => [u.id, derivedFrom(graph, [u.mask])]));
   const out: MaskedChain[] = [];
   for (const layer of contract.layers) {
     if (!layer.spatial_mask && layer.out_unit === null) continue;
-    const conv = byName.get(layer.node);
-    if (!conv) continue;
+    const at = index.get(layer.node);
+    if (at === undefined) continue;
+    const conv = nodes[at];
     const convOutput = conv.output?.[0] ?? '';
     const needGate = layer.out_unit !== null ? gateDerived.get(layer.out_unit) ?? null : null;
-    // Per tensor: which masks it already carries.
-    const state = new Map<string, { sp: boolean; gate: boolean }>([[convOutput, { sp: !layer.spatial_mask, gate: needGate === null }]]);
+    type Carried = { sp: boolean; gate: boolean };
+    const full = (c: Carried) => c.sp && c.gate;
+    // Per chain tensor: which masks it already carries.
+    const state = new Map<string, Carried>([[convOutput, { sp: !layer.spatial_mask, gate: needGate === null }]]);
     const chain: string[] = [];
     const leaks: string[] = [];
     let maskedOutput: string | null = null;
-    const queue = [convOutput];
-    const seen = new Set<string>();
-    while (queue.length > 0 && maskedOutput === null) {
-      const t = queue.shift()!;
-      for (const c of consumers.get(t) ?? []) {
-        const cname = c.name ?? '';
-        if (seen.has(cname)) continue;
-        if (overhead.has(cname)) continue;
-        if (!POSITIONWISE.has(c.op_type ?? '')) {
-          leaks.push(`${cname} (${c.op_type}) reads unmasked '${t}'`);
-          continue;
-        }
-        seen.add(cname);
-        chain.push(cname);
-        const s = { sp: false, gate: false };
-        let fromChain = 0;
-        for (const i of c.input ?? []) {
-          const st = state.get(i);
+    for (let i = at + 1; i < nodes.length; i++) {
+      const c = nodes[i];
+      const cname = c.name ?? '';
+      const ins = c.input ?? [];
+      const carried = ins.map((x) => state.get(x));
+      if (!carried.some((x) => x !== undefined)) continue;
+      if (carried.every((x) => x === undefined || full(x))) continue; // reads masked tensors only
+      if (overhead.has(cname)) continue;
+      const op = c.op_type ?? '';
+      if (!POSITIONWISE.has(op)) {
+        ins.forEach((x, k) => {
+          const st = carried[k];
+          if (st && !full(st)) leaks.push(`${cname} (${op}) reads unmasked '${x}'`);
+        });
+        continue;
+      }
+      chain.push(cname);
+      let result: Carried;
+      if (op === 'Mul') {
+        result = { sp: false, gate: false };
+        ins.forEach((x, k) => {
+          const st = carried[k];
           if (st) {
-            s.sp ||= st.sp;
-            s.gate ||= st.gate;
-            fromChain++;
+            result.sp ||= st.sp;
+            result.gate ||= st.gate;
           }
-          if (c.op_type === 'Mul') {
-            if (dataDerived.has(i)) s.sp = true;
-            if (needGate?.has(i)) s.gate = true;
-          }
+          if (dataDerived.has(x)) result.sp = true;
+          if (needGate?.has(x)) result.gate = true;
+        });
+      } else if (op === 'Add' || op === 'Sub') {
+        result = { sp: true, gate: true };
+        for (const st of carried) {
+          result.sp &&= st?.sp ?? false;
+          result.gate &&= st?.gate ?? false;
         }
-        if (fromChain === 0) continue;
-        for (const o of c.output ?? []) {
-          state.set(o, s);
-          if (s.sp && s.gate) {
-            maskedOutput = o;
-            break;
-          }
-          queue.push(o);
-        }
-        if (maskedOutput !== null) break;
+      } else if (ZERO_PRESERVING.has(op) || (op === 'Div' && carried[0] !== undefined)) {
+        const st = carried[0] ?? carried.find((x) => x !== undefined)!;
+        result = { ...st };
+      } else {
+        result = { sp: !layer.spatial_mask, gate: needGate === null };
+      }
+      for (const o of c.output ?? []) {
+        if (o === '') continue;
+        state.set(o, result);
+        if (full(result) && maskedOutput === null) maskedOutput = o;
       }
     }
     out.push({ node: layer.node, convOutput, maskedOutput, chain, leaks, outUnit: layer.out_unit, spatial: layer.spatial_mask });
