@@ -131,9 +131,10 @@ def train(a) -> dict:
         tot = {"loss": 0.0, "mse": 0.0, "b_d": 0.0, "b_w": 0.0}
         nb = 0
         for i in range(0, len(perm), per_rank * world):
-            idx = perm[i:i + per_rank * world][rank::world]
-            if len(idx) == 0:
-                continue
+            chunk = perm[i:i + per_rank * world]
+            if len(chunk) < world:
+                continue  # every rank must run the same number of steps (DDP collectives)
+            idx = chunk[rank::world]
             x, y, v = x_tr[idx].to(device), y_tr[idx].to(device), v_tr[idx].to(device)
             out = net(x)
             ls = total_loss(out, y, v, a.s_d, a.s_w, a.lambda_d * ramp, a.lambda_w * ramp)

@@ -29,7 +29,9 @@ def test_same_seed_same_metrics(tmp_path):
 def test_torchrun_two_process_smoke(tmp_path):
     out = tmp_path / "ddp.onnx"
     env = dict(os.environ, PYTHONPATH=ROOT, OMP_NUM_THREADS="1")
+    # `--redirects 1 --tee 1`: works around torch 1.13 + Python 3.11 (see dynapruner_trainer/torchrun.py)
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+           "--redirects", "1", "--tee", "1",
            "-m", "dynapruner_trainer.train", "--backbone", "simvp", "--variant", "dynapruner",
            "--epochs", "1", "--out", str(out), "--quiet"]
     p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
