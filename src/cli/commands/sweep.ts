@@ -34,8 +34,12 @@ dp_gate_mask_<i>) become graph inputs and the sweep feeds its own masks.
   random      random data mask / filters at the checkpoint's mean active counts
   l1          static L1 filter pruning at the sparsity matching its effective MACs
   sensitivity data threshold x tau offset -> MSE vs effective MACs, Pareto front
+              (tau offsets are applied inside the graph: each unit's tau is fed as
+              an input, so later gates react to earlier masked activations)
   ablation    DP only (own data mask, gates on), MP only (own gates, data mask on)
 Each point: mean and 95% CI over samples x seeds. Needs a checkpoint with masks.
+Every (sample x configuration x seed) is one row; rows are run in batches of
+--batch rows (default ${DEFAULT_SWEEP.batchSize}) per graph variant.
 MACs are multiply-accumulates (FLOPs = 2 x MACs).
 
 Options:
@@ -70,7 +74,7 @@ ${COMMON_HELP}
     const bar = progressBar(io, 'sweep');
     try {
       requireMasks(s.ck, 'sweep');
-      const result = await sweep(s.ck, s.samples, s.runner, { ...opts, batchSize: s.batch, signal, onProgress: (f, m) => bar.update(f, m) });
+      const result = await sweep(s.ck, s.samples, s.runner, { ...opts, batchSize: p.flags.has('batch') ? s.batch : DEFAULT_SWEEP.batchSize, signal, onProgress: (f, m) => bar.update(f, m) });
       bar.done();
       const json = JSON.stringify(result, null, 1);
       const out = single(p, 'json');
