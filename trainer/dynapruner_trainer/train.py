@@ -32,7 +32,7 @@ from . import dist as DI
 from .evaluate import evaluate_model, format_report
 from .losses import total_loss
 from .mask_pretrain import pretrain_mask_generator
-from .variants import DynaModel, apply_l1_static_pruning, bake_static_pruning
+from .variants import DynaModel, apply_l1_static_pruning, bake_static_pruning, init_gates_from_l1
 
 
 def set_seed(seed: int) -> None:
@@ -63,6 +63,8 @@ def parse(argv=None):
     ap.add_argument("--mask-pretrain", type=int, default=40,
                     help="epochs of g_mask warm start on busy pixels (see mask_pretrain.py); 0 = off")
     ap.add_argument("--tau-lr-mult", type=float, default=3.0, help="learning-rate multiplier for tau")
+    ap.add_argument("--gate-init", default="l1", choices=["l1", "uniform"],
+                    help="dynamic gate head bias at warm start: ranked by filter L1 norm, or uniform +2")
     ap.add_argument("--theta-d", type=float, default=0.5)
     ap.add_argument("--init-from", default=None, help="dense .pt to warm-start from")
     ap.add_argument("--last", action="store_true", help="keep the last epoch instead of the best validation epoch")
@@ -88,6 +90,8 @@ def train(a) -> dict:
         missing, unexpected = model.load_state_dict(blob["state"], strict=False)
         if unexpected:
             raise ValueError(f"--init-from has unexpected keys {unexpected[:5]}")
+    if a.init_from and model.flags["gates"] == "dynamic" and a.gate_init == "l1":
+        init_gates_from_l1(model)
     if a.variant == "mp_l1":
         if not a.init_from:
             raise ValueError("mp_l1 prunes a trained dense model: pass --init-from dense.pt")
@@ -182,7 +186,7 @@ def train(a) -> dict:
             "seed": a.seed, "epochs": a.epochs, "lambda_d": a.lambda_d, "lambda_w": a.lambda_w,
             "lr": lr, "weight_decay": a.wd, "batch": a.batch, "soft_frac": a.soft_frac, "ramp_frac": a.ramp_frac,
             "mask_pretrain_epochs": a.mask_pretrain if model.mask_gen is not None else 0,
-            "tau_lr_mult": a.tau_lr_mult,
+            "tau_lr_mult": a.tau_lr_mult, "gate_init": a.gate_init if model.flags["gates"] == "dynamic" else None,
             "world_size": world, "init_from": os.path.basename(a.init_from) if a.init_from else None,
             "test_mse": r["mse"], "test_mae": r["mae"], "persistence_test_mse": r["persistence_mse"],
             "test_effective_macs_mean": r["macs"]["effective"]["mean"], "test_dense_macs": r["macs"]["dense"],

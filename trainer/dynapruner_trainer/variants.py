@@ -146,3 +146,22 @@ def bake_static_pruning(model: DynaModel) -> None:
                 m.conv.weight.mul_(keep[:, None, None, None])
                 if m.conv.bias is not None:
                     m.conv.bias.mul_(keep)
+
+
+def init_gates_from_l1(model: DynaModel, spread: float = 2.0) -> None:
+    """Warm start of the dynamic gates from the (dense-initialised) weights:
+    head bias b_k = 2 + spread * (r_k - 0.5), r_k in [0, 1] the rank of
+    filter k's weight L1 norm within its unit (the mp_l1 criterion). All gates
+    start on (I from sigmoid(1) = 0.73 to sigmoid(3) = 0.95 > tau = 0.5); as
+    tau rises under the budget, low-norm filters switch off first instead of
+    an arbitrary set (with a uniform bias the first filters to go were random,
+    and important ones were often lost for good)."""
+    convs_by_unit: Dict[int, list] = {}
+    for m in model.backbone.modules():
+        if hasattr(m, "unit") and isinstance(getattr(m, "conv", None), nn.Conv2d) and m.unit:
+            convs_by_unit.setdefault(m.unit[0].uid, []).append(m.conv)
+    with torch.no_grad():
+        for u in model.backbone.units:
+            norms = sum(c.weight.detach().abs().flatten(1).sum(1) for c in convs_by_unit[u.uid])
+            ranks = torch.argsort(torch.argsort(norms)).float() / max(1, u.channels - 1)
+            u.head.bias.copy_(2.0 + spread * (ranks - 0.5))
