@@ -46,7 +46,7 @@ test('dynapruner profile on two hosts at once', async () => {
   );
   assert.equal(code, 0, io.text.err);
   assert.match(io.text.out, /host\s+variant\s+mean ms.*GMACs\s+MACs x\s+latency x/);
-  const ids = model.bundled ? ['ckpt', 'dense', 'l1'] : ['ckpt'];
+  const ids = ['ckpt', 'dense', 'l1'];
   for (const host of ['orin-1', 'orin-2']) {
     for (const id of ids) {
       assert.match(io.text.out, new RegExp(`^${host}\\s+${id}\\s`, 'm'), `${host}/${id} row`);
@@ -62,13 +62,11 @@ test('dynapruner profile on two hosts at once', async () => {
     assert.deepEqual(r.variants.map((v) => v.id), ids);
     for (const v of r.variants) {
       assert.ok(v.outputsCheck.maxAbsDiff <= 1e-4, `${r.host.alias}/${v.id}: max |diff| ${v.outputsCheck.maxAbsDiff}`);
-      if (model.bundled) assert.equal(v.outputsCheck.reference, 'engine');
+      assert.equal(v.outputsCheck.reference, 'engine');
     }
-    if (model.bundled) {
-      const [ck, dense] = r.variants;
-      assert.ok(ck.effectiveMacs!.mean < dense.effectiveMacs!.mean, 'the checkpoint counts fewer effective MACs than its dense mode');
-      assert.match(io.text.out, /sparse executor/);
-    }
+    const [ck, dense] = r.variants;
+    assert.ok(ck.effectiveMacs!.mean < dense.effectiveMacs!.mean, 'the checkpoint counts fewer effective MACs than its dense mode');
+    assert.match(io.text.out, /sparse executor/);
   }
   const runs = readdirSync(path.join(dir, '.dynapruner', 'runs'));
   assert.equal(runs.length, 2);

@@ -1,6 +1,7 @@
 // The variants a profile compares, built from the bundled Dyna-Pruner
-// checkpoint with the engine's surgery (dense mode, static L1) and a separate
-// model (--compare-with simvp_dense.onnx), run for real over a loopback
+// checkpoint (else the small contract model the helper exports) with the
+// engine's surgery (dense mode, static L1) and a separate model
+// (--compare-with simvp_dense.onnx), run for real over a loopback
 // OpenSSH sshd: each variant's device outputs match the engine's own run of
 // that variant on the same samples, and their mask-aware MACs are reported.
 import assert from 'node:assert/strict';
@@ -17,17 +18,19 @@ import { planProfile } from '../../src/core/remote/profilePlan';
 import { profileOnDevice } from '../../src/core/remote/profileRun';
 import { buildCheckpointVariants } from '../../src/core/remote/variants';
 import { fixtureDeviceRoot, repoRoot, startSshd, type SshdTestEnv } from './helpers/sshdTestEnv';
-import { buildNodeRunner, bundledCheckpoint } from './helpers/testModel';
+import { buildNodeRunner, testModel, type TestModel } from './helpers/testModel';
 
-const checkpoint = bundledCheckpoint();
 const denseModel = path.join(repoRoot, 'demo', 'checkpoints', 'simvp_dense.onnx');
-const skip = checkpoint ? false : 'demo/checkpoints/simvp_dynapruner.onnx is absent (the trainer writes it; CI has it)';
 
-describe('variants built from the checkpoint, profiled over a real sshd', { skip }, () => {
+describe('variants built from the checkpoint, profiled over a real sshd', () => {
   let env: SshdTestEnv;
   let runner: string;
   let scratch: string;
+  let model: TestModel;
+  let checkpoint: string;
   before(async () => {
+    model = await testModel();
+    checkpoint = model.onnx;
     env = await startSshd();
     runner = await buildNodeRunner();
     scratch = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-variants-'));
@@ -44,8 +47,8 @@ describe('variants built from the checkpoint, profiled over a real sshd', { skip
     });
 
   test('dense and static-L1 variants are single-input graphs without the mask generator', async () => {
-    const ck = await openCheckpoint(checkpoint!);
-    const built = await buildCheckpointVariants(checkpoint!);
+    const ck = await openCheckpoint(checkpoint);
+    const built = await buildCheckpointVariants(checkpoint);
     assert.deepEqual(built.variants.map((v) => v.id), ['ckpt', 'dense', 'l1']);
     for (const v of built.variants.filter((x) => x.bytes)) {
       const g = decodeModelProto(v.bytes!).graph!;
@@ -62,12 +65,13 @@ describe('variants built from the checkpoint, profiled over a real sshd', { skip
       assert.deepEqual(producedByExpand.sort(), masks.sort(), `${v.id}: every mask is a constant`);
     }
     // Same checkpoint, same bytes: the content-addressed upload can skip them.
-    const again = await buildCheckpointVariants(checkpoint!, { kinds: ['dense'] });
+    const again = await buildCheckpointVariants(checkpoint, { kinds: ['dense'] });
     assert.deepEqual(again.variants[0].bytes, built.variants[1].bytes);
   });
 
   test('each variant on the device matches the engine run of the same variant on the same samples', async () => {
-    const plan = await planProfile(checkpoint!, { perSample: 4, compareWith: existsSync(denseModel) ? [denseModel] : [] });
+    const compare = model.bundled && existsSync(denseModel);
+    const plan = await planProfile(checkpoint, { perSample: 4, samples: model.bundled ? undefined : model.inputs, compareWith: compare ? [denseModel] : [] });
     const ids = plan.variants.map((v) => v.id);
     assert.deepEqual(ids.slice(0, 3), ['ckpt', 'dense', 'l1']);
     // The check is not vacuous: the variants compute different forecasts.
@@ -79,7 +83,7 @@ describe('variants built from the checkpoint, profiled over a real sshd', { skip
     const result = await profileOnDevice({
       host: host(),
       connection: { knownHostsFiles: [env.knownHostsFile], connectTimeoutMs: 5000, agentSocket: '' },
-      checkpoint: checkpoint!,
+      checkpoint: checkpoint,
       variants: plan.variants,
       samples: { bytes: plan.samples.bytes, name: plan.samples.name },
       backend: 'node',
@@ -106,7 +110,7 @@ describe('variants built from the checkpoint, profiled over a real sshd', { skip
     const rows = macsVersusLatency([result]);
     assert.ok(rows.every((r) => r.reference === 'dense' && r.macsRatio !== null && r.latencyRatio > 0));
     assert.equal(rows.find((r) => r.variant === 'dense')!.macsRatio, 1);
-    if (existsSync(denseModel)) {
+    if (compare) {
       const cmp = result.variants.at(-1)!;
       assert.equal(cmp.id, 'cmp-simvp_dense');
       assert.ok(cmp.effectiveMacs && cmp.effectiveMacs.mean > 0);

@@ -80,6 +80,8 @@ function ask(io: CliIO, question: string, hidden: boolean): Promise<string | und
 /** Live progress per host: a rewritten status line on a terminal, one line per finished phase otherwise. */
 class HostProgress {
   private readonly state = new Map<string, string>();
+  /** Last line printed per host (non-terminal output), so a phase end is printed once. */
+  private readonly printed = new Map<string, string>();
   private lastLine = 0;
 
   constructor(private readonly io: CliIO, aliases: string[]) {
@@ -102,7 +104,8 @@ class HostProgress {
       this.lastLine = now;
       const all = [...this.state].map(([a, t]) => `[${a}] ${t}`).join('  |  ');
       this.io.err(`\r\x1b[K${all.slice(0, (process.stderr.columns || 160) - 1)}`);
-    } else if (p.done >= p.total) {
+    } else if (p.done >= p.total && this.printed.get(alias) !== text) {
+      this.printed.set(alias, text);
       this.io.err(`[${alias}] ${text}\n`);
     }
   }

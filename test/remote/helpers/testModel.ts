@@ -2,8 +2,9 @@
  * The model the remote tests profile: the bundled SimVP checkpoint
  * (demo/checkpoints/simvp_dynapruner.onnx, with its .inputs.npy or else the
  * first test windows of the bundled storm data) when the trainer's
- * checkpoints are present, else a small convolutional model in the contract's
- * input/output layout exported by Debian's PyTorch (built once per machine).
+ * checkpoints are present, else a small two-conv model that follows the
+ * contract (data mask, one gated unit, contract metadata) exported by
+ * Debian's PyTorch (built once per machine).
  * Also builds the Node runner bundle the extension ships (dist/remoteRunner.js).
  */
 import { execFileSync } from 'node:child_process';
@@ -18,33 +19,63 @@ import { repoRoot } from './sshdTestEnv';
 export interface TestModel {
   onnx: string;
   inputs: string;
-  /** True when this is the trainer's bundled checkpoint. */
+  /** True when this is the trainer's bundled checkpoint (false: the small fallback model). */
   bundled: boolean;
 }
 
+/** A two-conv model with a data mask and one gated unit, following the checkpoint contract (fallback only). */
 const EXPORT_SCRIPT = `
-import sys, numpy as np, torch
+import sys, json, numpy as np, torch, onnx
 out, inputs = sys.argv[1], sys.argv[2]
 torch.manual_seed(0)
+H, W, T, C = 33, 36, 4, 6
 class Net(torch.nn.Module):
     def __init__(self):
         super().__init__()
-        self.a = torch.nn.Conv2d(24, 16, 3, padding=1)
-        self.b = torch.nn.Conv2d(16, 24, 3, padding=1)
+        self.mask_gen = torch.nn.Conv2d(T * C, 1, 3, padding=1)
+        self.gate0 = torch.nn.Linear(T * C, 16)
+        self.a = torch.nn.Conv2d(T * C, 16, 3, padding=1)
+        self.b = torch.nn.Conv2d(16, T * C, 3, padding=1)
     def forward(self, x):
         n = x.shape[0]
-        y = self.b(torch.relu(self.a(x.reshape(n, 24, 33, 36))))
-        return x + y.reshape(n, 4, 6, 33, 36)
-x = torch.randn(6, 4, 6, 33, 36)
-torch.onnx.export(Net().eval(), x[:1], out, input_names=['x'], output_names=['prediction'],
-                  dynamic_axes={'x': {0: 'N'}, 'prediction': {0: 'N'}}, opset_version=13)
+        z = x.reshape(n, T * C, H, W)
+        s = torch.sigmoid(self.mask_gen(z))
+        m = (s >= 0.5).float()
+        score = torch.sigmoid(self.gate0(z.mean(dim=(2, 3))))
+        g = (score >= 0.5).float()
+        y = torch.relu(self.a(z)) * m * g[:, :, None, None]
+        y = self.b(y) * m
+        return x + y.reshape(n, T, C, H, W), s, m, score, g
+x = torch.randn(8, T, C, H, W)
+names = ['prediction', 'dp_importance', 'dp_data_mask', 'dp_gate_score_0', 'dp_gate_mask_0']
+torch.onnx.export(Net().eval(), x[:1], out, input_names=['x'], output_names=names,
+                  dynamic_axes={k: {0: 'N'} for k in ['x'] + names}, opset_version=13)
+m = onnx.load(out)
+convs = {n.name: n for n in m.graph.node if n.op_type in ('Conv', 'Gemm', 'MatMul')}
+node = lambda prefix: next(k for k in convs if k.startswith(prefix))
+contract = {
+    'contract': 1, 'backbone': 'tiny', 'variant': 'dynapruner', 't_in': T, 't_out': T,
+    'channels': ['p', 't', 'u', 'v', 'u500', 'v500'], 'grid': [H, W],
+    'normalization': {'mean': [0] * C, 'std': [1] * C}, 'data_threshold': 0.5,
+    'targets': {'s_d': 0.5, 's_w': 0.5},
+    'units': [{'id': 0, 'name': 'a', 'node': node('/a/'), 'channels': 16, 'tau': 0.5, 'score': 'dp_gate_score_0', 'mask': 'dp_gate_mask_0'}],
+    'layers': [{'node': node('/a/'), 'spatial_mask': True, 'out_unit': 0, 'in_unit': None},
+               {'node': node('/b/'), 'spatial_mask': True, 'out_unit': None, 'in_unit': 0}],
+    'overhead_nodes': [node('/mask_gen/'), node('/gate0/')],
+    'dataset': None, 'training': None,
+}
+m.metadata_props.add(key='dynapruner', value=json.dumps(contract))
+onnx.save(m, out)
 np.save(inputs, x.numpy().astype(np.float32))
 `;
 
-/** The bundled Dyna-Pruner checkpoint, or null when the trainer's checkpoints are absent. */
+/**
+ * The bundled Dyna-Pruner checkpoint, or null when the trainer's checkpoints
+ * are absent (or DYNAPRUNER_REMOTE_TEST_FALLBACK=1 asks for the fallback model).
+ */
 export function bundledCheckpoint(): string | null {
   const onnx = path.join(repoRoot, 'demo', 'checkpoints', 'simvp_dynapruner.onnx');
-  return existsSync(onnx) ? onnx : null;
+  return existsSync(onnx) && process.env.DYNAPRUNER_REMOTE_TEST_FALLBACK !== '1' ? onnx : null;
 }
 
 /**
@@ -63,9 +94,9 @@ export async function testModel(): Promise<TestModel> {
     writeFileSync(inputs, samples.bytes);
     return { onnx, inputs, bundled: true };
   }
-  const dir = path.join(os.tmpdir(), 'dynapruner-remote-test-model-v1');
-  const model = path.join(dir, 'tiny_conv.onnx');
-  const npy = path.join(dir, 'tiny_conv.inputs.npy');
+  const dir = path.join(os.tmpdir(), 'dynapruner-remote-test-model-v2');
+  const model = path.join(dir, 'tiny_dynapruner.onnx');
+  const npy = path.join(dir, 'tiny_dynapruner.inputs.npy');
   if (!existsSync(model) || !existsSync(npy)) {
     mkdirSync(dir, { recursive: true });
     execFileSync('/usr/bin/python3', ['-c', EXPORT_SCRIPT, model, npy], { stdio: 'pipe' });
