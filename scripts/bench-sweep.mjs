@@ -5,8 +5,10 @@
 // configuration packed into batches) against the same sweep in the trainer's
 // PyTorch model (scripts/bench_sweep_torch.py, Debian torch): same checkpoint, data,
 // rows, batch size and thread count, measured in the same run, interleaved
-// (engine, torch, engine, torch, ...) so both see the same machine load.
-// Prints both rates (median of the repetitions), the ratio and peak RSS of each side.
+// (engine, torch, engine, torch, ...) so both see the same machine load. Two PyTorch
+// schedules: 'loop' (the eval loop: per sigma and seed, the windows in batches) and
+// 'rows' (the engine's own schedule, so that ratio isolates the runtime).
+// Prints the rates (median of the repetitions), wall-clock and CPU-time ratios and peak RSS.
 //   node scripts/bench-sweep.mjs [--ckpt demo/checkpoints/simvp_dynapruner.onnx] [--threads 1] [--seeds 2] [--batch 16] [--repeat 5]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -46,9 +48,9 @@ const options = { noise: sigmas, failure: [], baselines: [], seeds, dataThreshol
 const grid = samples.count * sigmas.length * seeds;
 await sweep(ck, samples, runner, options); // warm-up: sessions created once, reused
 
-/** One repetition of the PyTorch sweep (its own timer excludes Python start-up and model loading). */
-function torchRun() {
-  const py = spawnSync('/usr/bin/python3', [path.join(root, 'scripts', 'bench_sweep_torch.py'), '--ckpt', ckpt, '--data', ...data, '--threads', String(threads), '--sigmas', sigmas.join(','), '--seeds', String(seeds), '--batch', String(batch), '--repeat', '1'], { cwd: root, encoding: 'utf8' });
+/** One repetition of the PyTorch sweep with a schedule (its own timer excludes Python start-up and model loading). */
+function torchRun(schedule) {
+  const py = spawnSync('/usr/bin/python3', [path.join(root, 'scripts', 'bench_sweep_torch.py'), '--ckpt', ckpt, '--data', ...data, '--schedule', schedule, '--threads', String(threads), '--sigmas', sigmas.join(','), '--seeds', String(seeds), '--batch', String(batch), '--repeat', '1'], { cwd: root, encoding: 'utf8' });
   if (py.status !== 0) {
     console.error(`PyTorch baseline failed:\n${py.stderr}`);
     process.exit(1);
@@ -59,37 +61,40 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const engineSeconds = [];
-const torchSeconds = [];
-const engineCpu = [];
-const torchCpu = [];
+const engine = { seconds: [], cpu: [] };
+const torch = { loop: { seconds: [], cpu: [], rss: 0, last: null }, rows: { seconds: [], cpu: [], rss: 0, last: null } };
 let result;
-let torchRes;
-let torchRss = 0;
+// Interleaved (engine, torch loop, torch rows, engine, ...) so every side sees the same machine load.
 for (let r = 0; r < repeat; r++) {
   const t0 = performance.now();
   const c0 = process.cpuUsage(); // the whole process: main thread and the inference worker thread
   result = await sweep(ck, samples, runner, options);
   const c = process.cpuUsage(c0);
-  engineSeconds.push((performance.now() - t0) / 1000);
-  engineCpu.push((c.user + c.system) / 1e6);
-  torchRes = torchRun();
-  torchSeconds.push(torchRes.seconds[0]);
-  torchCpu.push(torchRes.cpu_seconds[0]);
-  torchRss = Math.max(torchRss, torchRes.peak_rss_mb);
+  engine.seconds.push((performance.now() - t0) / 1000);
+  engine.cpu.push((c.user + c.system) / 1e6);
+  for (const schedule of ['loop', 'rows']) {
+    const res = torchRun(schedule);
+    const t = torch[schedule];
+    t.seconds.push(res.seconds[0]);
+    t.cpu.push(res.cpu_seconds[0]);
+    t.rss = Math.max(t.rss, res.peak_rss_mb);
+    t.last = res;
+  }
 }
 await pool.close();
-const engineRate = grid / median(engineSeconds);
-const torchRate = grid / median(torchSeconds);
 const engineRss = process.resourceUsage().maxRSS / 1024;
 const fmt = (xs) => xs.map((x) => x.toFixed(3)).join(' ');
+const rate = (xs) => grid / median(xs);
 
 console.log(`checkpoint        ${path.relative(root, ckpt)}`);
 console.log(`machine           ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-console.log(`work              ${samples.count} windows x ${sigmas.length} sigmas x ${seeds} seeds = ${grid} samples x configs (${torchRes.rows} inference rows: sigma 0 is deterministic and runs once on both sides), batch ${batch}, ${threads} thread(s)`);
-console.log(`engine (ORT)      ${engineRate.toFixed(1)} samples x configs / s (median of ${repeat}; seconds ${fmt(engineSeconds)}), peak RSS ${engineRss.toFixed(0)} MB`);
-console.log(`PyTorch           ${torchRate.toFixed(1)} samples x configs / s (median of ${repeat}; seconds ${fmt(torchSeconds)}), peak RSS ${torchRss.toFixed(0)} MB (torch ${torchRes.torch})`);
-console.log(`ratio             ${(engineRate / torchRate).toFixed(2)}x wall-clock (target >= 2x)`);
-console.log(`CPU time / rep    engine ${fmt(engineCpu)} s, torch ${fmt(torchCpu)} s: ratio ${(median(torchCpu) / median(engineCpu)).toFixed(2)}x (CPU seconds per sweep, torch / engine)`);
+console.log(`work              ${samples.count} windows x ${sigmas.length} sigmas x ${seeds} seeds = ${grid} samples x configs, batch ${batch}, ${threads} thread(s), median of ${repeat}`);
+console.log(`engine (ORT)      ${rate(engine.seconds).toFixed(1)} samples x configs / s (${torch.rows.last.rows} inference rows; s: ${fmt(engine.seconds)}; CPU s: ${fmt(engine.cpu)}), peak RSS ${engineRss.toFixed(0)} MB`);
+for (const [schedule, label] of [['loop', 'PyTorch eval loop'], ['rows', 'PyTorch, rows   ']]) {
+  const t = torch[schedule];
+  console.log(`${label}  ${rate(t.seconds).toFixed(1)} samples x configs / s (${t.last.rows} inference rows; s: ${fmt(t.seconds)}; CPU s: ${fmt(t.cpu)}), peak RSS ${t.rss.toFixed(0)} MB (torch ${t.last.torch})`);
+}
+console.log(`ratio vs loop     ${(median(torch.loop.seconds) / median(engine.seconds)).toFixed(2)}x wall-clock, ${(median(torch.loop.cpu) / median(engine.cpu)).toFixed(2)}x CPU time (target >= 2x)`);
+console.log(`ratio vs rows     ${(median(torch.rows.seconds) / median(engine.seconds)).toFixed(2)}x wall-clock, ${(median(torch.rows.cpu) / median(engine.cpu)).toFixed(2)}x CPU time (same schedule: runtime alone)`);
 console.log(`MSE per sigma     engine ${result.noise.map((p) => p.mse.mean.toFixed(4)).join(' ')}`);
-console.log(`                  torch  ${sigmas.map((s) => torchRes.per_sigma[String(s)] ?? torchRes.per_sigma[s.toFixed(1)]).map((v) => (v === undefined ? '-' : v.toFixed(4))).join(' ')}`);
+console.log(`                  torch  ${sigmas.map((s) => torch.loop.last.per_sigma[String(s)] ?? torch.loop.last.per_sigma[s.toFixed(1)]).map((v) => (v === undefined ? '-' : v.toFixed(4))).join(' ')}`);

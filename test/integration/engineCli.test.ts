@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { Analysis } from '../../src/core/engine/results';
+import type { Analysis, SweepResult } from '../../src/core/engine/results';
 import { encodeNpyF32 } from '../../src/core/samples/npy';
 import { checkpoint, ROOT, STORM_FILES } from '../helpers/engineFixtures';
 
@@ -39,6 +39,49 @@ test('run --json: per-sample effective MACs vary between storm windows', () => {
   assert.ok(Math.max(...macs) < a.denseMacs, 'every sample is cheaper than dense');
   assert.ok(a.samples.every((s) => s.activeFraction > 0 && s.activeFraction < 1));
   assert.match(r.stdout, /MAC reduction vs dense/);
+});
+
+test('sweep --json --csv: agrees with run, rows independent of --batch, exact tau offset 0, Tables I-IV written', () => {
+  const analysisFile = path.join(dir, 'sweep-analysis.json');
+  const a = runCli(['run', checkpoint('simvp_dynapruner'), '--data', ...STORM_FILES, '--json', analysisFile]);
+  assert.equal(a.status, 0, a.stderr);
+  const analysis = JSON.parse(readFileSync(analysisFile, 'utf8')) as Analysis;
+  const sweepArgs = ['--data', ...STORM_FILES, '--seeds', '2', '--noise', '0,0.05', '--failure', '0,0.1', '--thresholds', String(analysis.model.dataThreshold), '--tau-offsets', '0,0.1'];
+  const out16 = path.join(dir, 'sweep16.json');
+  const csv = path.join(dir, 'sweep-csv');
+  const r = runCli(['sweep', checkpoint('simvp_dynapruner'), ...sweepArgs, '--json', out16, '--csv', csv]);
+  assert.equal(r.status, 0, r.stderr);
+  const sw = JSON.parse(readFileSync(out16, 'utf8')) as SweepResult;
+  assert.equal(sw.schemaVersion, 1);
+  assert.deepEqual(readdirSync(csv).sort(), ['table1.csv', 'table2.csv', 'table3.csv', 'table4.csv']);
+  const point = (id: string) => {
+    const p = [...sw.noise, ...sw.failure, ...sw.sensitivity.points, ...sw.ablation].find((x) => x.id === id);
+    assert.ok(p, `point ${id} in the sweep`);
+    return p;
+  };
+  // The sweep's own-mask and dense points are the analysis' figures (two code paths, same numbers).
+  const close = (x: number, y: number, what: string) => assert.ok(Math.abs(x - y) <= 1e-9 * Math.abs(y), `${what}: ${x} vs ${y}`);
+  close(point('dynapruner').mse.mean, analysis.aggregates.mse!.mean, 'Dyna-Pruner MSE');
+  close(point('dense').mse.mean, analysis.aggregates.denseMse!.mean, 'dense-mode MSE');
+  close(point('dynapruner').effectiveMacs.mean, analysis.aggregates.effectiveMacs.mean, 'effective MACs');
+  // Offset 0 at the contract's threshold is the checkpoint itself; a positive offset prunes more filters.
+  const thr = `thr=${analysis.model.dataThreshold}`;
+  close(point(`dynapruner:${thr}`).mse.mean, analysis.aggregates.mse!.mean, 'sensitivity offset 0');
+  assert.ok(point(`dynapruner:${thr}:tau+0.1`).filterFraction.mean < point(`dynapruner:${thr}`).filterFraction.mean, 'tau +0.1 keeps fewer filters');
+  assert.equal(point('dynapruner:noise=0.05').seeds.length, 2);
+  assert.equal(point('dynapruner').seeds.length, 1, 'deterministic points run once');
+  // Rows are seeded per (seed, sigma, sample): the batch size does not change the results.
+  const out5 = path.join(dir, 'sweep5.json');
+  const r5 = runCli(['sweep', checkpoint('simvp_dynapruner'), ...sweepArgs, '--batch', '5', '--json', out5]);
+  assert.equal(r5.status, 0, r5.stderr);
+  const sw5 = JSON.parse(readFileSync(out5, 'utf8')) as SweepResult;
+  const all = (x: SweepResult) => [...x.noise, ...x.failure, ...x.sensitivity.points, ...x.ablation];
+  assert.deepEqual(all(sw5).map((p) => p.id), all(sw).map((p) => p.id));
+  all(sw5).forEach((p, i) => {
+    const q = all(sw)[i];
+    assert.ok(Math.abs(p.mse.mean - q.mse.mean) <= 1e-6 * q.mse.mean, `${p.id}: MSE ${p.mse.mean} (batch 5) vs ${q.mse.mean} (batch 16)`);
+    assert.equal(p.effectiveMacs.mean, q.effectiveMacs.mean, `${p.id}: effective MACs`);
+  });
 });
 
 function assertCleanFailure(r: ReturnType<typeof runCli>, pattern: RegExp, leftovers: string[]) {

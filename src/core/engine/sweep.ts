@@ -135,17 +135,18 @@ export async function sweep(ck: Checkpoint, samples: SampleSet, runner: ModelRun
   ownMacs /= count;
 
   // Static L1 at matched effective MACs: the sparsity whose (data mask all ones) MACs are closest to ours.
-  const norms = ck.gateTensors.map((g) => filterL1Norms(ck, g.unit));
+  const wantL1 = opts.baselines.includes('l1');
+  const norms = wantL1 ? ck.gateTensors.map((g) => filterL1Norms(ck, g.unit)) : [];
   let l1Sparsity = 0;
   let best = Infinity;
-  for (let s = 0; s <= 0.99 + 1e-9; s += 0.01) {
+  for (let s = 0; wantL1 && s <= 0.99 + 1e-9; s += 0.01) {
     const macs = macsOf(null, norms.map((nm) => l1Gate(nm, s)));
     if (Math.abs(macs - ownMacs) < best) {
       best = Math.abs(macs - ownMacs);
       l1Sparsity = Math.round(s * 100) / 100;
     }
   }
-  const l1Gates = norms.map((nm) => l1Gate(nm, l1Sparsity));
+  const l1Gates = wantL1 ? norms.map((nm) => l1Gate(nm, l1Sparsity)) : [];
 
   const configs: { group: 'noise' | 'failure' | 'sensitivity' | 'ablation'; c: SweepConfig }[] = [];
   const methods: MaskMethod[] = ['dynapruner', ...opts.baselines.filter((b) => b !== 'dynapruner')];
