@@ -243,7 +243,11 @@ export interface SweepConfig {
   gateFailure: boolean;
   /** Data threshold used to recompute the data mask from S (null: checkpoint's own). */
   dataThreshold: number | null;
-  /** Offset added to every unit's tau when recomputing gates from scores (0: own). */
+  /**
+   * Offset added to every unit's tau (0: own). Applied inside the graph (each
+   * tau is fed as an input), so later units' gates react to earlier masked
+   * activations: the exact cascade, not a re-threshold of one pass's scores.
+   */
   tauOffset: number;
   /** For `l1`: fraction of filters pruned per unit. */
   l1Sparsity: number | null;
