@@ -46,7 +46,7 @@ test('sweep --json --csv: agrees with run, rows independent of --batch, exact ta
   const a = runCli(['run', checkpoint('simvp_dynapruner'), '--data', ...STORM_FILES, '--json', analysisFile]);
   assert.equal(a.status, 0, a.stderr);
   const analysis = JSON.parse(readFileSync(analysisFile, 'utf8')) as Analysis;
-  const sweepArgs = ['--data', ...STORM_FILES, '--seeds', '2', '--noise', '0,0.05', '--failure', '0,0.1', '--thresholds', String(analysis.model.dataThreshold), '--tau-offsets', '0,0.1'];
+  const sweepArgs = ['--data', ...STORM_FILES, '--seeds', '2', '--noise', '0,0.05', '--failure', '0,0.1', '--thresholds', String(analysis.model.dataThreshold), '--tau-offsets', '0,1,-1'];
   const out16 = path.join(dir, 'sweep16.json');
   const csv = path.join(dir, 'sweep-csv');
   const r = runCli(['sweep', checkpoint('simvp_dynapruner'), ...sweepArgs, '--json', out16, '--csv', csv]);
@@ -64,10 +64,14 @@ test('sweep --json --csv: agrees with run, rows independent of --batch, exact ta
   close(point('dynapruner').mse.mean, analysis.aggregates.mse!.mean, 'Dyna-Pruner MSE');
   close(point('dense').mse.mean, analysis.aggregates.denseMse!.mean, 'dense-mode MSE');
   close(point('dynapruner').effectiveMacs.mean, analysis.aggregates.effectiveMacs.mean, 'effective MACs');
-  // Offset 0 at the contract's threshold is the checkpoint itself; a positive offset prunes more filters.
+  // Offset 0 at the contract's threshold is the checkpoint itself. Scores are sigmoids in (0, 1):
+  // at tau + 1 every unit keeps only its arg-max filter (the gate rule), at tau - 1 every filter.
   const thr = `thr=${analysis.model.dataThreshold}`;
   close(point(`dynapruner:${thr}`).mse.mean, analysis.aggregates.mse!.mean, 'sensitivity offset 0');
-  assert.ok(point(`dynapruner:${thr}:tau+0.1`).filterFraction.mean < point(`dynapruner:${thr}`).filterFraction.mean, 'tau +0.1 keeps fewer filters');
+  close(point(`dynapruner:${thr}`).effectiveMacs.mean, analysis.aggregates.effectiveMacs.mean, 'sensitivity offset 0 MACs');
+  const oneEach = analysis.units.reduce((a, u) => a + 1 / u.channels, 0) / analysis.units.length;
+  close(point(`dynapruner:${thr}:tau+1`).filterFraction.mean, oneEach, 'tau + 1: one filter per unit');
+  assert.equal(point(`dynapruner:${thr}:tau-1`).filterFraction.mean, 1, 'tau - 1: every filter');
   assert.equal(point('dynapruner:noise=0.05').seeds.length, 2);
   assert.equal(point('dynapruner').seeds.length, 1, 'deterministic points run once');
   // Rows are seeded per (seed, sigma, sample): the batch size does not change the results.
