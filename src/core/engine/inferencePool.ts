@@ -104,6 +104,12 @@ export class InferencePool {
   }
 
   /** Terminates every worker. */
+  /** Starts every worker thread now (each loads onnxruntime), so the first run does not wait for them. */
+  warm(): void {
+    if (this.closed) return;
+    for (let i = 0; i < this.size; i++) this.slot(i);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.slots.map((s, i) => (s ? this.kill(i, new CancelledError('inference pool closed')) : undefined)));
