@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { Contexts, Views } from '../shared/ids';
 import { registerCommands } from './commands/registerCommands';
+import { workerCount } from './config';
 import { CheckpointEditorProvider } from './editor/checkpointEditor';
 import { CoreEngine } from './engine/coreEngine';
 import { Inspections } from './inspections';
@@ -32,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   const jobs = new JobRunner(log);
   const engine = new CoreEngine({ info: (t) => log.info(t), error: (t) => log.error(t) });
   // Start the engine worker now, so the first command does not wait for the thread and its modules.
-  engine.warmUp();
+  engine.warmUp(workerCount());
   const inspections = new Inspections((file, signal) => engine.inspect(file, signal));
   const studio = new Studio(() => panels, engine, jobs, inspections, log);
   const host: PanelHost = {

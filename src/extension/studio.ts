@@ -120,6 +120,8 @@ export class Studio {
     if (!this.requireTrust('Analysing samples')) return null;
     const ckpt = panel.source.checkpoints[0];
     const uri = vscode.Uri.file(ckpt);
+    // Open the checkpoint in the engine worker while the data files are resolved and the webview loads.
+    this.engine.prepare(ckpt, workerCount(uri));
     const dataFiles = await resolveDataFiles(uri);
     if (!dataFiles) return null;
     const viewers = () => this.panels().all.filter((p) => ANALYSIS_KINDS.includes(p.kind) && p.source.checkpoints[0] === ckpt);

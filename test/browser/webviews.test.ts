@@ -16,23 +16,24 @@ import type { PanelKind } from '../../src/shared/ids';
 import type { CompareModel } from '../../src/shared/models';
 import type { ToWebview } from '../../src/shared/protocol';
 import { launchChromium, watchProblems, type PageProblems } from './harness/browser';
-import { checkpoints, dynaprunerCheckpoint, realResults, ROOT, stormFiles, type RealResults } from './harness/realResults';
+import { checkpoints, realResults, requireDynaprunerCheckpoint, ROOT, stormFiles, type RealResults } from './harness/realResults';
 import { startHarness, type Harness } from './harness/server';
 import type { ThemeName } from './harness/themes';
 
-const ckpt = dynaprunerCheckpoint();
-const built = existsSync(path.join(ROOT, 'dist', 'webview', 'vendor.js'));
-const skip = !ckpt ? 'no Dyna-Pruner checkpoint in demo/checkpoints (set DYNAPRUNER_CHECKPOINTS)' : !built ? 'run `npm run build` first' : false;
 const SHOTS = [path.join(ROOT, 'test-results', 'webviews'), path.join(ROOT, 'media', 'screenshots')];
 
-describe('webview panels in Chromium', { skip }, () => {
+describe('webview panels in Chromium', () => {
+  let ckpt: string;
   let harness: Harness;
   let browser: Browser;
   let data: RealResults;
   let compare: CompareModel;
 
   before(async () => {
-    data = await realResults(ckpt!, { maxSamples: 16, sweep: true });
+    // The bundled checkpoint and the built bundles are required: missing ones fail the suite (no skipping in CI).
+    ckpt = requireDynaprunerCheckpoint();
+    if (!existsSync(path.join(ROOT, 'dist', 'webview', 'plotly.js'))) throw new Error('dist/webview/plotly.js is missing: run `npm run build` first');
+    data = await realResults(ckpt, { maxSamples: 16, sweep: true });
     const others = checkpoints().filter((c) => c !== ckpt).slice(0, 2);
     const entries = [data.analysis];
     for (const o of others) entries.push((await realResults(o, { maxSamples: 16, sweep: false })).analysis);
@@ -61,7 +62,7 @@ describe('webview panels in Chromium', { skip }, () => {
     await page.goto(harness.url(kind, theme));
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
     const send = (m: ToWebview) => page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>);
-    await send({ type: 'init', panel: kind, trusted, title: `${kind}: ${path.basename(ckpt!)}`, source: { checkpoints: [ckpt!], runDir: null } });
+    await send({ type: 'init', panel: kind, trusted, title: `${kind}: ${path.basename(ckpt)}`, source: { checkpoints: [ckpt], runDir: null } });
     return { page, problems, send };
   }
 

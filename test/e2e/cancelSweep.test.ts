@@ -11,11 +11,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { CoreEngine } from '../../src/extension/engine/coreEngine';
 import { saveRun } from '../../src/extension/runStore';
-import { dynaprunerCheckpoint, stormFiles } from '../browser/harness/realResults';
+import { requireDynaprunerCheckpoint, stormFiles } from '../browser/harness/realResults';
 
-const ckpt = dynaprunerCheckpoint();
-
-test('cancelling a running sweep stops the worker within 1 s and saves nothing', { skip: ckpt ? false : 'no Dyna-Pruner checkpoint in demo/checkpoints' }, async () => {
+test('cancelling a running sweep stops the worker within 1 s and saves nothing', async () => {
+  const ckpt = requireDynaprunerCheckpoint();
   const runs = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-runs-'));
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined, show: () => undefined };
   const engine = new CoreEngine(log);
@@ -24,7 +23,7 @@ test('cancelling a running sweep stops the worker within 1 s and saves nothing',
   let progressAfterAbort = 0;
   try {
     const started = engine.sweep({
-      checkpoint: ckpt!, dataFiles: stormFiles(), maxSamples: 64, workers: 1, signal: controller.signal,
+      checkpoint: ckpt, dataFiles: stormFiles(), maxSamples: 64, workers: 1, signal: controller.signal,
       grids: { noise: [0, 0.01, 0.02, 0.05, 0.1], failure: [0, 0.05, 0.1, 0.2], baselines: ['dense', 'random', 'l1'], seeds: [0, 1, 2], dataThresholds: [0.3, 0.4, 0.5, 0.6, 0.7], tauOffsets: [-0.1, 0, 0.1] },
       onProgress: (f) => {
         if (abortedAt) progressAfterAbort++;

@@ -16,9 +16,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../browser/harness/browser';
-import { checkpointsDir, dynaprunerCheckpoint, ROOT } from '../browser/harness/realResults';
+import { checkpointsDir, requireDynaprunerCheckpoint, ROOT } from '../browser/harness/realResults';
 
-const ckpt = dynaprunerCheckpoint();
 const SHOTS = [path.join(ROOT, 'test-results', 'e2e'), path.join(ROOT, 'media', 'screenshots')];
 
 async function freePort(): Promise<number> {
@@ -50,7 +49,8 @@ async function webviewFrame(page: Page, kind: string, timeout = 90_000): Promise
   throw new Error(`no ${kind} webview frame within ${timeout} ms`);
 }
 
-describe('extension in code-server', { skip: ckpt ? false : 'no Dyna-Pruner checkpoint in demo/checkpoints', timeout: 900_000 }, () => {
+describe('extension in code-server', { timeout: 900_000 }, () => {
+  let ckpt: string;
   let server: ChildProcess | null = null;
   let browser: Browser;
   let page: Page;
@@ -58,6 +58,7 @@ describe('extension in code-server', { skip: ckpt ? false : 'no Dyna-Pruner chec
   let log = '';
 
   before(async () => {
+    ckpt = requireDynaprunerCheckpoint();
     const entry = execFileSync('bash', [path.join(ROOT, 'scripts', 'setup-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-e2e-'));
     const vsix = path.join(tmp, 'dynapruner.vsix');
@@ -93,7 +94,7 @@ describe('extension in code-server', { skip: ckpt ? false : 'no Dyna-Pruner chec
   });
 
   it('explorer > Analyze Checkpoint opens the Masks webview with the run\'s data', async () => {
-    const name = path.basename(ckpt!);
+    const name = path.basename(ckpt);
     // Expand checkpoints/ in the explorer and right-click the checkpoint.
     const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'checkpoints' }).first();
     await folder.waitFor({ timeout: 60_000 });
@@ -108,7 +109,7 @@ describe('extension in code-server', { skip: ckpt ? false : 'no Dyna-Pruner chec
     await page.keyboard.press('Enter');
     const frame = await webviewFrame(page, 'masks');
     await frame.waitForFunction(() => document.querySelector('[data-figure="masks-importance"]')?.getAttribute('data-rendered') === 'true' && document.querySelector('[data-figure="masks-flops"]')?.getAttribute('data-rendered') === 'true', undefined, { timeout: 240_000 });
-    const importance = await frame.evaluate(() => (document.querySelector('[data-plot="masks-importance"]') as unknown as { data: { z: number[][] }[] }).data[0].z);
+    const importance = await frame.evaluate(() => (document.querySelector('[data-plot="masks-importance"]') as unknown as { mapState(): { values: number[][] } }).mapState().values);
     assert.ok(importance.length > 1 && importance[0].length > 1, 'importance map has a grid');
     assert.ok(importance.flat().every((v) => v >= 0 && v <= 1), 'S values lie in [0, 1]');
     const bars = await frame.evaluate(() => (document.querySelector('[data-plot="masks-flops"]') as unknown as { data: { y: number[] }[] }).data[0].y);
@@ -122,7 +123,7 @@ describe('extension in code-server', { skip: ckpt ? false : 'no Dyna-Pruner chec
   });
 
   it('opens the checkpoint in the custom editor (Overview)', async () => {
-    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: path.basename(ckpt!) }).first();
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: path.basename(ckpt) }).first();
     await row.dblclick();
     const frame = await webviewFrame(page, 'overview');
     await frame.locator('[data-stat="params"] .v').waitFor({ timeout: 60_000 });

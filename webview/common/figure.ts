@@ -1,13 +1,13 @@
 /**
  * A Plotly figure box: a figure spec from the engine's builders
  * (src/core/figures), drawn with `Plotly.react` (which diffs against the
- * previous spec), and PNG / SVG export buttons that send the rendered image to
+ * previous spec; Plotly is loaded on first use), and PNG / SVG export buttons that send the rendered image to
  * the host to save.
  */
 import { post, reportError } from './api';
 import { h } from './dom';
 import type { FigureSpec } from './plotly';
-import { plotly } from './plotly';
+import { loadPlotly } from './plotly';
 
 /** Default Plotly config: no mode bar (exports go through the host), responsive. */
 const CONFIG = { displayModeBar: false, responsive: true };
@@ -38,7 +38,8 @@ export class Figure {
 
   /** Renders or updates the figure. */
   async update(spec: FigureSpec): Promise<void> {
-    await plotly().react(this.plot, spec.data, spec.layout, CONFIG);
+    const plotly = await loadPlotly();
+    await plotly.react(this.plot, spec.data, spec.layout, CONFIG);
     if (!this.rendered) {
       this.rendered = true;
       this.element.dataset.rendered = 'true';
@@ -48,7 +49,7 @@ export class Figure {
   /** Renders the figure to an image and asks the host to save it. */
   async export(format: 'png' | 'svg'): Promise<void> {
     try {
-      const dataUrl = await plotly().toImage(this.plot, { format, scale: format === 'png' ? 2 : 1 });
+      const dataUrl = await (await loadPlotly()).toImage(this.plot, { format, scale: format === 'png' ? 2 : 1 });
       post({ type: 'exportFigure', name: this.name, format, dataUrl });
     } catch (e) {
       reportError(e);

@@ -1,6 +1,7 @@
 /**
- * Shared vendor bundle of every webview (`dist/webview/vendor.js`), loaded
- * before the panel's own bundle: Plotly's strict build (no `eval` / `new
+ * Vendor bundle of the remote profiling panel (`dist/webview/vendor.js`),
+ * loaded before its own bundle (the Dyna-Pruner panels load
+ * `elements.js` and, on demand, `plotly.js` instead): Plotly's strict build (no `eval` / `new
  * Function`, so it runs under a nonce-only CSP) as `window.Plotly`, and the
  * `@vscode-elements/elements` web components.
  */

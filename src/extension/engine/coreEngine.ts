@@ -45,9 +45,13 @@ export class CoreEngine implements EngineClient {
     private readonly options: CoreEngineOptions = {},
   ) {}
 
-  /** Starts the worker now (activation), so the first command does not wait for it. */
-  warmUp(): void {
-    this.getWorker();
+  /** Starts the worker and its inference threads now (activation), so the first command does not wait for them. */
+  warmUp(workers = 1): void {
+    this.getWorker().postMessage({ type: 'prepare', workers, file: null } satisfies ToEngineWorker);
+  }
+
+  prepare(file: string, workers: number): void {
+    this.getWorker().postMessage({ type: 'prepare', workers, file } satisfies ToEngineWorker);
   }
 
   private getWorker(): Worker {
@@ -137,9 +141,30 @@ export class CoreEngine implements EngineClient {
     return this.request((id) => ({ type: 'writeReport', id, analysis, sweep, out }));
   }
 
-  dispose(): void {
+  /**
+   * Shuts the worker down: running calls are cancelled and the inference pool
+   * closes once its native calls return (terminating a thread inside
+   * onnxruntime aborts the process), then the thread exits. Resolves on exit.
+   */
+  close(): Promise<void> {
     const w = this.worker;
     this.worker = null;
-    void w?.terminate();
+    if (!w) return Promise.resolve();
+    for (const p of this.pending.values()) p.reject(Object.assign(new Error('engine closed'), { name: 'AbortError' }));
+    this.pending.clear();
+    return new Promise<void>((resolve) => {
+      // Keep the process alive until the thread has exited; force it after 10 s.
+      const force = setTimeout(() => void w.terminate(), 10_000);
+      w.once('exit', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      w.ref();
+      w.postMessage({ type: 'shutdown' } satisfies ToEngineWorker);
+    });
+  }
+
+  dispose(): void {
+    void this.close();
   }
 }

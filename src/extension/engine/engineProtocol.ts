@@ -12,7 +12,11 @@ export type ToEngineWorker =
   | { type: 'sweep'; id: number; call: WireCall<SweepCall> }
   | { type: 'writeReport'; id: number; analysis: Analysis; sweep: SweepResult | null; out: string }
   /** Abort request `id` (the worker answers it with an `error` named AbortError). */
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  /** Start the inference threads and, when given, open a checkpoint ahead of a call (no reply). */
+  | { type: 'prepare'; workers: number; file: string | null }
+  /** Cancel everything, close the inference pool once its native calls return, and exit. */
+  | { type: 'shutdown' };
 
 /** Worker -> host. */
 export type FromEngineWorker =

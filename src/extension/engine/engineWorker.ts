@@ -14,7 +14,7 @@ const send = (m: FromEngineWorker) => port.postMessage(m);
 const engine = new InProcessEngine({ info: (text) => send({ type: 'log', text }) });
 const running = new Map<number, AbortController>();
 
-async function handle(m: Exclude<ToEngineWorker, { type: 'cancel' }>, signal: AbortSignal): Promise<unknown> {
+async function handle(m: Exclude<ToEngineWorker, { type: 'cancel' } | { type: 'shutdown' } | { type: 'prepare' }>, signal: AbortSignal): Promise<unknown> {
   const progress = (fraction: number, message: string) => send({ type: 'progress', id: m.id, fraction, message });
   switch (m.type) {
     case 'inspect':
@@ -33,6 +33,16 @@ port.on('message', (m: ToEngineWorker) => {
     running.get(m.id)?.abort(new DOMException('cancelled', 'AbortError'));
     return;
   }
+  if (m.type === 'prepare') {
+    if (m.file) engine.prepare(m.file, m.workers);
+    else engine.warm(m.workers);
+    return;
+  }
+  if (m.type === 'shutdown') {
+    for (const c of running.values()) c.abort(new DOMException('engine shut down', 'AbortError'));
+    void engine.close().finally(() => port.close());
+    return;
+  }
   const controller = new AbortController();
   running.set(m.id, controller);
   handle(m, controller.signal).then(
@@ -43,5 +53,3 @@ port.on('message', (m: ToEngineWorker) => {
     },
   ).finally(() => running.delete(m.id));
 });
-
-process.on('exit', () => engine.dispose());

@@ -27,8 +27,10 @@ export interface PageParts {
   title: string;
   panel: string;
   codiconCss: string;
-  /** Scripts in load order (the vendor bundle, then the panel's bundle). */
+  /** Scripts in load order (the components bundle, then the panel's bundle). */
   scripts: string[];
+  /** The Plotly bundle, loaded by the panel on first use (`<body data-plotly-src>`). */
+  plotlySrc?: string;
   /** Extra nonce'd scripts loaded first (the test harness's VS Code API shim). */
   preScripts?: string[];
 }
@@ -45,7 +47,7 @@ export function webviewPage(p: PageParts): string {
 <link rel="stylesheet" href="${escapeHtml(p.codiconCss)}" id="vscode-codicon-stylesheet">
 <title>${escapeHtml(p.title)}</title>
 </head>
-<body data-panel="${escapeHtml(p.panel)}">
+<body data-panel="${escapeHtml(p.panel)}"${p.plotlySrc ? ` data-plotly-src="${escapeHtml(p.plotlySrc)}"` : ''}>
 <div id="app" aria-busy="true"></div>
 ${[...(p.preScripts ?? []), ...p.scripts].map(script).join('\n')}
 </body>

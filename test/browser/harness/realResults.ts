@@ -14,7 +14,7 @@ import type { OverviewModel } from '../../../src/shared/models';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 
-/** Folder of the checkpoints: `DYNAPRUNER_CHECKPOINTS` or demo/checkpoints. */
+/** Folder of the checkpoints: the bundled demo/checkpoints (`DYNAPRUNER_CHECKPOINTS` overrides it during development). */
 export function checkpointsDir(): string {
   return process.env.DYNAPRUNER_CHECKPOINTS ?? path.join(ROOT, 'demo', 'checkpoints');
 }
@@ -30,6 +30,16 @@ export function checkpoints(): string[] {
 export function dynaprunerCheckpoint(): string | null {
   const all = checkpoints();
   return all.find((f) => /simvp.*dynapruner\.onnx$/.test(path.basename(f))) ?? all.find((f) => /dynapruner\.onnx$/.test(f)) ?? null;
+}
+
+/**
+ * The bundled Dyna-Pruner SimVP checkpoint; throws (the tests fail, they do
+ * not skip) when it is missing, naming the file that was expected.
+ */
+export function requireDynaprunerCheckpoint(): string {
+  const found = dynaprunerCheckpoint();
+  if (!found) throw new Error(`no Dyna-Pruner checkpoint: expected ${path.join(checkpointsDir(), 'simvp_dynapruner.onnx')} (the bundled checkpoint; DYNAPRUNER_CHECKPOINTS overrides the folder)`);
+  return found;
 }
 
 /** The bundled storm data files. */
