@@ -70,7 +70,12 @@ export function registerRemote(context: vscode.ExtensionContext, log: RemoteLog)
     const panel = RemotePanel.show(context.extensionUri, (m) => {
       if (m.type === 'rerun') {
         const req = requests.get(m.runId) ?? fromSaved(runs.find((r) => r.id === m.runId));
-        if (req) void run(req);
+        if (req) {
+          run(req).catch((error: Error) => {
+            log.error(error);
+            void vscode.window.showErrorMessage(`Dyna-Pruner: ${error.message}`);
+          });
+        }
         else void vscode.window.showWarningMessage('Dyna-Pruner: that run cannot be re-run (its checkpoint or samples moved).');
       } else if (m.type === 'compare') {
         panel.showRuns(runs, m.runIds);
