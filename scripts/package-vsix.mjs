@@ -23,13 +23,16 @@ const out = path.resolve(opt('--out', path.join(root, `${pkg.name}-${pkg.version
 
 /** Runtime packages the bundles load with require() (kept external by scripts/build.mjs). */
 const RUNTIME = ['onnxruntime-node', 'onnxruntime-common', 'ssh2', 'asn1', 'bcrypt-pbkdf', 'safer-buffer', 'tweetnacl'];
+/** Single files the engine reads at run time: the plotly bundle the HTML report inlines (src/core/report/plotlySource.ts). */
+const RUNTIME_FILES = ['plotly.js-strict-dist-min/plotly-strict.min.js', 'plotly.js-strict-dist-min/package.json', 'plotly.js-strict-dist-min/LICENSE'];
 
 if (!args.includes('--no-build')) execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
 
 const stage = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-vsix-'));
 try {
   for (const f of ['package.json', 'README.md', 'LICENSE', 'LICENSE.md', '.vscodeignore']) if (existsSync(path.join(root, f))) cpSync(path.join(root, f), path.join(stage, f));
-  cpSync(path.join(root, 'dist'), path.join(stage, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') });
+  // Bundles only: no source maps, no @vscode/test-cli suite (dist/test).
+  cpSync(path.join(root, 'dist'), path.join(stage, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') && !src.startsWith(path.join(root, 'dist', 'test')) });
   cpSync(path.join(root, 'media'), path.join(stage, 'media'), { recursive: true, filter: (src) => !src.includes(`${path.sep}screenshots`) });
   if (!existsSync(path.join(stage, 'LICENSE')) && !existsSync(path.join(stage, 'LICENSE.md'))) writeFileSync(path.join(stage, 'LICENSE'), `${pkg.license} licence; see the project repository.\n`);
   const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -68,6 +71,16 @@ for (const name of RUNTIME) {
     const ext = path.extname(entry).toLowerCase();
     if (ext) types.add(ext);
   }
+}
+for (const rel of RUNTIME_FILES) {
+  const file = path.join(root, 'node_modules', rel);
+  if (!existsSync(file)) {
+    if (rel.endsWith('LICENSE')) continue;
+    throw new Error(`node_modules/${rel} is missing: run npm ci`);
+  }
+  zip[`extension/node_modules/${rel}`] = [readFileSync(file), { level: 9 }];
+  const ext = path.extname(rel).toLowerCase();
+  if (ext) types.add(ext);
 }
 // Register the new extensions' content types (the OPC manifest vsce writes).
 const ctPath = '[Content_Types].xml';
