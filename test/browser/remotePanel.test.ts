@@ -30,11 +30,11 @@ import { launchChromium, watchProblems, type PageProblems } from './harness/brow
 import { startHarness, type Harness } from './harness/server';
 import type { ThemeName } from './harness/themes';
 
-const vendorBuilt = existsSync(path.join(repoRoot, 'dist', 'webview', 'vendor.js'));
+const plotlyBuilt = existsSync(path.join(repoRoot, 'dist', 'webview', 'plotly.js'));
 const SHOTS = [path.join(repoRoot, 'test-results', 'remote-panel'), path.join(repoRoot, 'media', 'screenshots')];
 const HOSTS = ['orin-left', 'orin-right'];
 
-describe('Orin profiling panel in Chromium with a real loopback-sshd profile', { skip: vendorBuilt ? false : 'run `npm run build` first (dist/webview/vendor.js)' }, () => {
+describe('Orin profiling panel in Chromium with a real loopback-sshd profile', { skip: plotlyBuilt ? false : 'run `npm run build` first (dist/webview/plotly.js)' }, () => {
   let env: SshdTestEnv;
   let harness: Harness;
   let browser: Browser;

@@ -2,10 +2,12 @@
  * Remote profiling panel: device card, per-host live progress and tegrastats
  * plot, latency histograms and percentiles (dense mode vs Dyna-Pruner vs
  * static L1 and any compared model), mask-aware MACs next to the measured
- * latency, energy table, run history with re-run and compare. Plotly comes
- * from the shared vendor bundle; colours from the --vscode-* theme variables.
+ * latency, energy table, run history with re-run and compare. Plotly is
+ * loaded on first use (`<body data-plotly-src>`, webview/common/plotly.ts);
+ * colours from the --vscode-* theme variables.
  * Figures carry `data-figure` / `data-rendered` like the other panels.
  */
+import { loadPlotly, type FigureSpec } from '../common/plotly';
 import { isToRemoteWebview, type FromRemoteWebview, type PanelProgress, type PanelRun } from './protocol';
 
 interface VsCodeApi {
@@ -14,11 +16,9 @@ interface VsCodeApi {
   setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
-type Plotly = { react(el: HTMLElement, data: unknown[], layout: unknown, config?: unknown): Promise<unknown> };
 type LivePoint = { t: number; totalMw: number | null; gpuLoadPercent: number | null };
 
 const vscode = acquireVsCodeApi();
-const plotly = () => (globalThis as unknown as { Plotly: Plotly }).Plotly;
 const css = (name: string, fallback: string) => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 const palette = () => [css('--vscode-charts-blue', '#3794ff'), css('--vscode-charts-orange', '#d18616'), css('--vscode-charts-green', '#89d185'), css('--vscode-charts-purple', '#b180d7'), css('--vscode-charts-red', '#f14c4c')];
 const CONFIG = { displaylogo: false, displayModeBar: false, responsive: true };
@@ -60,9 +60,10 @@ function figure(name: string, title: string): { box: HTMLElement; plot: HTMLElem
   return { box, plot };
 }
 function draw(f: { box: HTMLElement; plot: HTMLElement }, data: unknown[], lay: Record<string, unknown>): void {
-  void plotly()
-    .react(f.plot, data, lay, CONFIG)
-    .then(() => (f.box.dataset.rendered = 'true'));
+  loadPlotly()
+    .then((p) => p.react(f.plot, data as FigureSpec['data'], lay as FigureSpec['layout'], CONFIG))
+    .then(() => (f.box.dataset.rendered = 'true'))
+    .catch((e: unknown) => console.error(`figure ${f.box.dataset.figure}: ${e instanceof Error ? e.message : String(e)}`));
 }
 
 function table(name: string, head: string[], rows: string[][]): HTMLTableElement {

@@ -23,7 +23,8 @@ export class RemotePanel {
       title: 'Orin Profiling',
       panel: 'remote',
       codiconCss: asset('media', 'vendor', 'codicons', 'codicon.css'),
-      scripts: [asset('dist', 'webview', 'vendor.js'), asset('dist', 'webview', 'remote.js')],
+      scripts: [asset('dist', 'webview', 'remote.js')],
+      plotlySrc: asset('dist', 'webview', 'plotly.js'),
     });
     this.panel.webview.onDidReceiveMessage((m: unknown) => {
       if (!isFromRemoteWebview(m)) return; // validated: nothing else is trusted
