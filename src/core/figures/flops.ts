@@ -23,9 +23,10 @@ export function layerBreakdownFigure(analysis: CostSource, theme: FigureTheme, u
     ],
     layout: baseLayout(theme, `Per layer: dense vs effective M${unit} (mean over samples)`, {
       barmode: 'stack',
-      // Legend above the plot: the rotated layer names below need the room.
-      legend: { orientation: 'h', x: 0, y: 1, yanchor: 'bottom' },
-      margin: { l: 56, r: 16, t: 64, b: 44 },
+      // Legend between the title and the plot (it wraps in narrow panels): the rotated layer names below need the room.
+      title: { text: `Per layer: dense vs effective M${unit} (mean over samples)`, font: { size: 13 }, y: 0.99, yref: 'container', yanchor: 'top' },
+      legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom' },
+      margin: { l: 56, r: 16, t: 100, b: 44 },
       xaxis: { tickangle: -45, automargin: true, gridcolor: theme.grid },
       yaxis: { title: { text: `M${unit}` }, gridcolor: theme.grid },
     }),
