@@ -17,6 +17,8 @@ const SPLIT = 'all';
 const MAX_SAMPLES = 64;
 /** Frames scrubbed (sample i % n for i < FRAMES). */
 const FRAMES = 64;
+/** Time between activation (engine warm-up) and the command in the warm scenario. */
+const ACTIVATION_TO_COMMAND_MS = 3000;
 
 const quiet = { info: () => undefined, error: () => undefined };
 
@@ -29,6 +31,8 @@ interface FirstFigure {
   done: number;
   /** Command -> the webview page loaded and answered `ready` (ms). */
   readyAt: number;
+  /** Command -> the engine delivered the first analysed sample to the host (ms). */
+  engineFirst: number;
   analysis: Analysis;
 }
 
@@ -38,6 +42,7 @@ async function commandToFirstFigure(browser: Browser, harness: Harness, ckpt: st
   const post = (m: ToWebview) => page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>);
   const t0 = performance.now();
   let readyAt = 0;
+  let engineFirst = 0;
   const pageReady = (async () => {
     await page.goto(harness.url('masks', 'dark'));
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
@@ -52,7 +57,10 @@ async function commandToFirstFigure(browser: Browser, harness: Harness, ckpt: st
   const analysis = engine.analyze({
     checkpoint: ckpt, dataFiles: stormFiles(), split: SPLIT, maxSamples: MAX_SAMPLES, workers: 1, signal: new AbortController().signal, onProgress: () => undefined,
     onStart: (s) => send({ type: 'analysisStart', jobId: 'bench', ...s }),
-    onSamples: (samples) => send({ type: 'analysisSamples', jobId: 'bench', samples }),
+    onSamples: (samples) => {
+      engineFirst ||= performance.now() - t0;
+      send({ type: 'analysisSamples', jobId: 'bench', samples });
+    },
   });
   await pageReady;
   let first = 0;
@@ -64,7 +72,7 @@ async function commandToFirstFigure(browser: Browser, harness: Harness, ckpt: st
   await chain;
   const done = performance.now() - t0;
   if (!keepPage) await page.close();
-  return { result: { first, maps, done, readyAt, analysis: full } satisfies FirstFigure, page };
+  return { result: { first, maps, done, readyAt, engineFirst, analysis: full } satisfies FirstFigure, page };
 }
 
 async function main(): Promise<void> {
@@ -89,6 +97,8 @@ async function main(): Promise<void> {
     engines.push(warm);
     warm.warmUp();
     await warm.inspect(path.join(ROOT, 'demo', 'checkpoints', 'simvp_dense.onnx')).catch(() => undefined); // the worker's modules are loaded, as after activation
+    // The command comes a few seconds after activation: let the inference threads finish loading onnxruntime.
+    await new Promise((r) => setTimeout(r, ACTIVATION_TO_COMMAND_MS));
     const { result: w, page } = await commandToFirstFigure(browser, harness, ckpt, warm, true);
     await page.evaluate((msg) => window.postMessage(msg, '*'), { type: 'analysis', jobId: 'bench', analysis: w.analysis } as unknown as Record<string, unknown>);
     const n = w.analysis.samples.length;
@@ -153,11 +163,11 @@ async function main(): Promise<void> {
     const heap = metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value;
     const ms = (v: number) => `${v.toFixed(0)} ms`;
     console.log(`checkpoint: ${path.relative(ROOT, ckpt)}; data: storm series, split '${SPLIT}' (${n} windows: train + val + test)`);
-    console.log('command -> first rendered figure (Masks panel; first sample maps; webview page ready; whole analysis streamed):');
-    const row = (label: string, r: FirstFigure) => console.log(`  ${label} ${ms(r.first)}; maps ${ms(r.maps)}; page ready ${ms(r.readyAt)}; all ${ms(r.done)}`);
+    console.log('command -> first rendered figure (Masks panel), with: first sample maps painted; webview page ready; engine delivered sample 1; whole analysis streamed:');
+    const row = (label: string, r: FirstFigure) => console.log(`  ${label} ${ms(r.first)}; maps ${ms(r.maps)}; page ready ${ms(r.readyAt)}; engine ${ms(r.engineFirst)}; all ${ms(r.done)}`);
     row('before (checkpoint opened on the calling thread, first chunk of 8):', b);
     row('engine worker started by the command (cold):                   ', c);
-    row('engine worker started at activation (warm, as the extension):   ', w);
+    row(`engine worker started at activation, ${ACTIVATION_TO_COMMAND_MS / 1000} s before the command:`, w);
     console.log('  target: first figure < 1500 ms');
     console.log(`  ratio before / warm: ${(b.first / w.first).toFixed(2)}x`);
     console.log(`scrub, ${FRAMES} frames over ${n} samples x 7 maps: ${frame.mean.toFixed(1)} ms/frame mean, p95 ${frame.p95.toFixed(1)} ms (target < 33 ms; includes waiting for the next animation frame)`);

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../browser/harness/browser';
+import { assertReportRenders } from '../browser/harness/reportChecks';
 import { checkpointsDir, requireDynaprunerCheckpoint, ROOT } from '../browser/harness/realResults';
 
 const SHOTS = [path.join(ROOT, 'test-results', 'e2e'), path.join(ROOT, 'media', 'screenshots')];
@@ -145,5 +146,33 @@ describe('extension in code-server', { timeout: 900_000 }, () => {
     const rows = await frame.locator('[data-table="flops-layers"] tbody tr').count();
     assert.ok(rows > 0);
     await shot(page, 'e2e-flops');
+  });
+
+  it('Export Report from the palette writes the engine report (quick pick, save dialog)', async () => {
+    const target = path.join(workspace, `${path.basename(ckpt, '.onnx')}-report.html`);
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('>Dyna-Pruner: Export Report');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Export Report' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    // The active editor is a webview panel, not a checkpoint: the command asks which checkpoint.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(ckpt) }).first().waitFor({ timeout: 30_000 });
+    await input.fill(path.basename(ckpt));
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Enter');
+    // VS Code's save dialog (the simple dialog in the browser) proposes <workspace>/<name>-report.html.
+    await page.waitForFunction((name) => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.endsWith(name) ?? false, path.basename(target), { timeout: 30_000 });
+    await shot(page, 'e2e-export-dialog');
+    await page.keyboard.press('Enter');
+    const end = Date.now() + 120_000;
+    while (!existsSync(target)) {
+      if (Date.now() > end) throw new Error(`no report at ${target}`);
+      await page.waitForTimeout(500);
+    }
+    await page.locator('.notification-toast', { hasText: 'Report written' }).first().waitFor({ timeout: 30_000 });
+    await shot(page, 'e2e-export-report');
+    const figures = await assertReportRenders(browser, target);
+    assert.ok(figures >= 10, `${figures} figures in the report`);
   });
 });

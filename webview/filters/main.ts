@@ -7,6 +7,7 @@ import { filterFrequencyFigure, unitRasterFigure } from '../../src/core/figures/
 import type { ToWebview } from '../../src/shared/protocol';
 import { AnalysisStore } from '../common/analysisStore';
 import { clear, h } from '../common/dom';
+import { reportButton } from '../common/reportButton';
 import { Figure } from '../common/figure';
 import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
@@ -41,7 +42,7 @@ class FiltersPanel implements PanelApp {
       this.render();
     });
     this.empty = h('div', { class: 'empty' }, 'Waiting for the analysis…');
-    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, h('label', {}, sortBox, 'Sort filters by frequency'), h('label', {}, 'Unit', this.unitSelect)), this.frequency.element, this.raster.element);
+    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, h('label', {}, sortBox, 'Sort filters by frequency'), h('label', {}, 'Unit', this.unitSelect), reportButton()), this.frequency.element, this.raster.element);
     ctx.root.append(this.empty, this.body);
   }
 

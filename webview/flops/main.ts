@@ -9,6 +9,7 @@ import { costDistributionFigure, layerBreakdownFigure } from '../../src/core/fig
 import type { ToWebview } from '../../src/shared/protocol';
 import { AnalysisStore } from '../common/analysisStore';
 import { h } from '../common/dom';
+import { reportButton } from '../common/reportButton';
 import { Figure } from '../common/figure';
 import { formatMacs, formatPercent } from '../common/format';
 import type { PanelApp, PanelContext } from '../common/shell';
@@ -64,7 +65,7 @@ class FlopsPanel implements PanelApp {
     });
     this.summary = h('div', { class: 'stats', 'data-stats': 'flops' });
     this.empty = h('div', { class: 'empty' }, 'Waiting for the analysis…');
-    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, h('label', {}, 'Count', toggle)), this.summary, h('div', { class: 'grid wide' }, this.perLayer.element, this.distribution.element), h('h2', {}, 'Layers'), this.table.element);
+    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, h('label', {}, 'Count', toggle), reportButton()), this.summary, h('div', { class: 'grid wide' }, this.perLayer.element, this.distribution.element), h('h2', {}, 'Layers'), this.table.element);
     ctx.root.append(this.empty, this.body);
   }
 

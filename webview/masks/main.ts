@@ -16,12 +16,12 @@ import type { MapLayer } from '../../src/core/figures/maps';
 import { perSampleFigure, sampleMapLayers } from '../../src/core/figures/maps';
 import type { SampleAnalysis } from '../../src/core/engine/results';
 import type { ToWebview } from '../../src/shared/protocol';
-import { post } from '../common/api';
 import { AnalysisStore } from '../common/analysisStore';
 import { clear, h } from '../common/dom';
 import { Figure } from '../common/figure';
 import { formatMacs, formatNumber, formatPercent } from '../common/format';
 import { MapFigure } from '../common/mapFigure';
+import { reportButton } from '../common/reportButton';
 import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
 import { figureTheme } from '../common/theme';
@@ -95,7 +95,7 @@ class MasksPanel implements PanelApp {
       h('label', {}, 'Lead time', this.stepSlider),
       h('label', {}, 'Channel', this.channelSelect),
       h('label', {}, overlayBox, 'Overlay data mask (grey: skipped)'),
-      h('vscode-button', { secondary: true, icon: 'export', 'data-action': 'export-report', onclick: () => post({ type: 'exportReport' }) }, 'Export HTML report'),
+      reportButton(),
     );
     this.stats = h('div', { class: 'stats', 'data-stats': 'sample' });
     const grid = h('div', { class: 'grid' }, ...[...this.maps.values()].map((f) => f.element));

@@ -10,6 +10,7 @@ import type { ToWebview } from '../../src/shared/protocol';
 import { h } from '../common/dom';
 import { Figure } from '../common/figure';
 import { paperTable } from '../common/paperTable';
+import { reportButton } from '../common/reportButton';
 import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
 import { figureTheme } from '../common/theme';
@@ -28,7 +29,7 @@ class RobustnessPanel implements PanelApp {
     this.ctx = ctx;
     this.tables = h('div', { class: 'cards' });
     this.empty = h('div', { class: 'empty' }, 'Waiting for the sweep…');
-    this.body = h('div', { hidden: true }, h('div', { class: 'grid wide' }, this.noise.element, this.failure.element), this.pareto.element, h('h2', {}, 'Tables'), this.tables);
+    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, reportButton()), h('div', { class: 'grid wide' }, this.noise.element, this.failure.element), this.pareto.element, h('h2', {}, 'Tables'), this.tables);
     ctx.root.append(this.empty, this.body);
   }
 

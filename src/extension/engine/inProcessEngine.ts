@@ -86,11 +86,18 @@ export class InProcessEngine implements EngineClient {
     this.checkpoint(file).catch(() => undefined);
   }
 
-  /** Inspection report (reuses the opened checkpoint's decoded model; plain ONNX models without the contract are read directly). */
+  /**
+   * Inspection report: reuses the decoded model when the checkpoint is already
+   * open for analysis, otherwise reads the model only (no graph variants, nothing
+   * kept: the Checkpoints tree inspects every checkpoint of the workspace).
+   */
   inspect(file: string, signal?: AbortSignal): Promise<InspectReport> {
     return this.cached(this.inspected, file, async () => {
-      const opened = await this.checkpoint(file, signal).then((ck) => ck.model, () => null);
-      return opened ? inspectLoaded(opened, { signal }) : inspectModel(file, { signal });
+      const s = await stat(file);
+      const hit = this.opened.get(file);
+      const open = hit && hit.key === `${s.mtimeMs}:${s.size}` ? hit.value : undefined;
+      const model = open ? await open.then((ck) => ck.model, () => null) : null;
+      return model ? inspectLoaded(model, { signal }) : inspectModel(file, { signal });
     });
   }
 

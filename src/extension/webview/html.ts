@@ -23,7 +23,11 @@ export function createNonce(): string {
   return randomBytes(16).toString('base64');
 }
 
-/** Builds the page for a panel kind: the components bundle, then the panel's bundle; Plotly is loaded by the panel on first use. */
+/**
+ * Builds the page for a panel kind: the panel's bundle first (it answers
+ * `ready` at once; components upgrade when their bundle has run), then the
+ * components bundle; Plotly is loaded by the panel on first use.
+ */
 export function buildWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: PanelKind, title: string): string {
   const nonce = createNonce();
   const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
@@ -33,7 +37,7 @@ export function buildWebviewHtml(webview: vscode.Webview, extensionUri: vscode.U
     title,
     panel: kind,
     codiconCss: asset('media', 'vendor', 'codicons', 'codicon.css'),
-    scripts: [asset('dist', 'webview', 'elements.js'), asset('dist', 'webview', `${kind}.js`)],
+    scripts: [asset('dist', 'webview', `${kind}.js`), asset('dist', 'webview', 'elements.js')],
     plotlySrc: asset('dist', 'webview', 'plotly.js'),
   });
 }

@@ -27,7 +27,7 @@ export interface PageParts {
   title: string;
   panel: string;
   codiconCss: string;
-  /** Scripts in load order (the components bundle, then the panel's bundle). */
+  /** Scripts in load order (the panel's bundle, then the components bundle). */
   scripts: string[];
   /** The Plotly bundle, loaded by the panel on first use (`<body data-plotly-src>`). */
   plotlySrc?: string;

@@ -64,7 +64,7 @@ export async function startHarness(): Promise<Harness> {
             panel: m[1],
             codiconCss: `${origin}/media/vendor/codicons/codicon.css`,
             preScripts: [`${origin}/harness/vscode-api.js`, `${origin}/harness/theme-${theme}.js`],
-            scripts: [`${origin}/dist/webview/elements.js`, `${origin}/dist/webview/${m[1]}.js`],
+            scripts: [`${origin}/dist/webview/${m[1]}.js`, `${origin}/dist/webview/elements.js`],
             plotlySrc: `${origin}/dist/webview/plotly.js`,
           });
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
