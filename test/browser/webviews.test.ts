@@ -122,6 +122,8 @@ describe('webview panels in Chromium', () => {
       });
       const expected = rasterizeMap(s0, H, W, 0, { zmin: state0.zmin, zmax: state0.zmax, colorscale: state0.colorscale });
       assert.deepEqual(painted, [...expected], 'canvas pixels = the shared renderer of S');
+      // The per-sample figure catches up with the last streamed batch on its next draw.
+      await page.waitForFunction((n) => (document.querySelector('[data-plot="masks-flops"]') as unknown as { data?: { y: number[] }[] }).data?.[0].y.length === n, a.samples.length);
       const bars = await page.evaluate(() => ((document.querySelector('[data-plot="masks-flops"]') as unknown as { data: { y: number[] }[] }).data[0].y));
       assert.equal(bars.length, a.samples.length);
       assert.ok(Math.abs(bars[0] - a.samples[0].macs.total / 1e9) < 1e-12, 'per-sample figure = effective MACs of the run');
@@ -134,6 +136,20 @@ describe('webview panels in Chromium', () => {
       assert.equal(state.ui.sample, 3, 'slider position persisted');
       await page.locator('[data-control="sample"]').fill('0');
       await page.waitForFunction(() => document.body.dataset.renderedSample === '0');
+      // Overlay: the pixels the data mask skips are blended towards grey on S (the shared renderer's overlay).
+      const mask0 = a.samples[0].dataMask ? decodeF32(a.samples[0].dataMask) : null;
+      if (mask0) {
+        await page.locator('[data-control="overlay"]').check();
+        await page.waitForFunction(() => (window as unknown as { __state: { ui: Record<string, unknown> } }).__state.ui.overlay === true);
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        const overlaid = await page.evaluate(() => {
+          const c = document.querySelector('[data-plot="masks-importance"]') as HTMLCanvasElement;
+          return [...c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data];
+        });
+        assert.deepEqual(overlaid, [...rasterizeMap(s0, H, W, 0, { zmin: state0.zmin, zmax: state0.zmax, colorscale: state0.colorscale, overlay: mask0 })], 'overlay = renderer with the data mask');
+        if (mask0.some((v) => v === 0)) assert.notDeepEqual(overlaid, painted, 'skipped pixels changed');
+        await page.locator('[data-control="overlay"]').uncheck();
+      }
       await finish(page, problems, `masks-${theme}`);
     });
 
