@@ -14,13 +14,6 @@ REQUIRED = ["contract", "backbone", "variant", "t_in", "t_out", "channels", "gri
 CONV_LIKE = ("Conv", "ConvTranspose", "Gemm", "MatMul")
 
 
-def _export(tmp_path, storm, bb, variant):
-    torch.manual_seed(0)
-    m = DynaModel(bb, variant)
-    path = str(tmp_path / f"{bb}_{variant}.onnx")
-    export_checkpoint(m, path, storm, {"seed": 0, "epochs": 0, "lambda_d": 0, "lambda_w": 0,
-                                       "test_mse": 0, "test_mae": 0}, {"s_d": 0.7, "s_w": 0.7})
-    return m, path
 
 
 def _maps(g):
@@ -35,8 +28,8 @@ def _maps(g):
 
 @pytest.mark.parametrize("bb,variant", [("simvp", "dynapruner"), ("simvp", "dense"), ("simvp", "dp_only"),
                                         ("simvp", "mp_only"), ("convlstm", "dynapruner"), ("tau", "dynapruner")])
-def test_contract(tmp_path, storm, bb, variant):
-    m, path = _export(tmp_path, storm, bb, variant)
+def test_contract(exported, bb, variant):
+    m, path = exported(bb, variant)
     model = onnx.load(path)
     onnx.checker.check_model(model)
     assert any(o.version >= 13 for o in model.opset_import if o.domain in ("", "ai.onnx"))
@@ -72,8 +65,8 @@ def test_contract(tmp_path, storm, bb, variant):
 
 
 @pytest.mark.parametrize("bb", ["simvp", "convlstm", "tau"])
-def test_masked_outputs_and_spatial_masks_come_from_named_tensors(tmp_path, storm, bb):
-    m, path = _export(tmp_path, storm, bb, "dynapruner")
+def test_masked_outputs_and_spatial_masks_come_from_named_tensors(exported, bb):
+    m, path = exported(bb, "dynapruner")
     g = onnx.load(path).graph
     prod, cons = _maps(g)
     meta = read_metadata(path)
