@@ -104,6 +104,25 @@ export class InferencePool {
   }
 
   /** Terminates every worker. */
+  /**
+   * Creates session `key` now in an idle worker (the one the next run will
+   * most likely get; with one worker, the only one), so that run skips session creation.
+   */
+  async preload(key: string, signal?: AbortSignal): Promise<void> {
+    const model = this.models.get(key);
+    if (!model) throw new Error(`no model registered as '${key}'`);
+    const index = await this.acquire(signal);
+    const slot = this.slot(index);
+    try {
+      if (!slot.loaded.has(key)) {
+        await this.call(index, { type: 'load', id: this.nextId++, key, model, intraOpThreads: this.intraOpThreads }, [], signal);
+        slot.loaded.add(key);
+      }
+    } finally {
+      this.release(index);
+    }
+  }
+
   /** Starts every worker thread now (each loads onnxruntime), so the first run does not wait for them. */
   warm(): void {
     if (this.closed) return;

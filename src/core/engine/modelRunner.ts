@@ -43,6 +43,11 @@ export class ModelRunner {
     if (ck.variants.tauCut) pool.register(`${this.prefix}:tauCut`, ck.variants.tauCut);
   }
 
+  /** Creates the sessions of these variants ahead of their first run (variants the checkpoint lacks are skipped). */
+  async preload(variants: VariantName[], signal?: AbortSignal): Promise<void> {
+    for (const v of variants) if (this.has(v)) await this.pool.preload(`${this.prefix}:${v}`, signal);
+  }
+
   /** True when the checkpoint has this variant. */
   has(variant: VariantName): boolean {
     return Boolean(this.ck.variants[variant]);
