@@ -98,6 +98,11 @@ export class Studio {
     }
   }
 
+  /** Opens a checkpoint and its first sessions in the engine worker ahead of a command (trusted workspaces only). */
+  prepare(ckpt: string): void {
+    if (vscode.workspace.isTrusted) this.engine.prepare(ckpt, workerCount(vscode.Uri.file(ckpt)));
+  }
+
   /** Opens a panel kind for a checkpoint and loads it. */
   show(kind: PanelKind, checkpoints: string[], runDir: string | null = null): StudioPanel | undefined {
     if (kind !== 'overview' && !this.requireTrust('Running a checkpoint')) return undefined;
@@ -120,7 +125,7 @@ export class Studio {
     if (!this.requireTrust('Analysing samples')) return null;
     const ckpt = panel.source.checkpoints[0];
     const uri = vscode.Uri.file(ckpt);
-    // Open the checkpoint in the engine worker while the data files are resolved and the webview loads.
+    // Open the checkpoint and its sessions in the engine worker while the data files are resolved and the webview loads.
     this.engine.prepare(ckpt, workerCount(uri));
     const dataFiles = await resolveDataFiles(uri);
     if (!dataFiles) return null;

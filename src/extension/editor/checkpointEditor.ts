@@ -43,5 +43,7 @@ export class CheckpointEditorProvider implements vscode.CustomReadonlyEditorProv
       void vscode.commands.executeCommand(command, ckpt);
     });
     void this.studio.loadOverview(panel, document.uri.fsPath);
+    // The Overview's usual next step is "Analyze samples": open the checkpoint and its sessions in the engine worker now.
+    if (vscode.workspace.isTrusted) this.studio.prepare(document.uri.fsPath);
   }
 }

@@ -53,7 +53,7 @@ export interface SweepCall extends EngineCall {
 
 /** The engine, as the extension uses it. */
 export interface EngineClient {
-  /** Starts the inference threads and opens a checkpoint ahead of a call (cached; errors surface in the call). */
+  /** Starts the inference threads, opens a checkpoint and creates its first sessions ahead of a call (cached; errors surface in the call). */
   prepare(file: string, workers: number): void;
   /** Inspection report of a checkpoint (structure, counts, contract). */
   inspect(file: string, signal?: AbortSignal): Promise<InspectReport>;

@@ -80,10 +80,16 @@ export class InProcessEngine implements EngineClient {
     this.getPool(workers).warm();
   }
 
-  /** Opens a checkpoint ahead of a call (cached per file version); errors surface in the call itself. */
-  prepare(file: string, workers?: number): void {
-    if (workers) this.warm(workers);
-    this.checkpoint(file).catch(() => undefined);
+  /**
+   * Opens a checkpoint ahead of a call (cached per file version) and creates
+   * the sessions an analysis runs first (the exported graph and the dense-mode
+   * graph); errors surface in the call itself.
+   */
+  prepare(file: string, workers = 1): void {
+    this.warm(workers);
+    void this.checkpoint(file)
+      .then((ck) => this.runner(ck, workers).preload(['full', 'allCut']))
+      .catch(() => undefined);
   }
 
   /**
