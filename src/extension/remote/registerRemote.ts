@@ -4,6 +4,7 @@
  * profiling panel. Call it from activate().
  */
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { SshConnectionPool } from '../../core/remote/connectionPool';
@@ -29,13 +30,20 @@ export interface RemoteLog {
 const COMMAND = 'dynapruner.profileOnRemoteDevice';
 const VIEW = 'dynapruner.devices';
 
-function settings(): { hosts: HostSettings[]; connectTimeoutMs: number; workDir: string | undefined } {
+function settings(): { hosts: HostSettings[]; connectTimeoutMs: number; workDir: string | undefined; knownHostsFiles: string[] } {
   const c = vscode.workspace.getConfiguration('dynapruner.remote');
+  const knownHostsFile = c.get<string>('knownHostsFile');
   return {
     hosts: validateHostSettings(c.get('hosts')),
     connectTimeoutMs: c.get<number>('connectTimeoutMs') ?? 10000,
     workDir: c.get<string>('workDir') || undefined,
+    // An explicit file is the only one read and written; empty: ~/.ssh/known_hosts and the system file.
+    knownHostsFiles: knownHostsFile ? [expandHome(knownHostsFile)] : defaultKnownHostsFiles(),
   };
+}
+
+function expandHome(file: string): string {
+  return file === '~' || file.startsWith('~/') ? path.join(os.homedir(), file.slice(1)) : file;
 }
 
 /** A profile request as the panel's re-run needs it. */
@@ -112,7 +120,7 @@ export function registerRemote(context: vscode.ExtensionContext, log: RemoteLog)
         const fractions = new Map<string, number>();
         let reported = 0;
         return profileOnDevices(hosts, {
-          connection: { knownHostsFiles: defaultKnownHostsFiles(), connectTimeoutMs: cfg.connectTimeoutMs, ...vscodeConnectCallbacks(context.secrets, (l) => log.info(`remote: ${l}`)) },
+          connection: { knownHostsFiles: cfg.knownHostsFiles, connectTimeoutMs: cfg.connectTimeoutMs, ...vscodeConnectCallbacks(context.secrets, (l) => log.info(`remote: ${l}`)) },
           checkpoint: req.checkpoint,
           variants: plan.variants,
           samples: { bytes: plan.samples.bytes, name: plan.samples.name },
