@@ -8,14 +8,15 @@ import { humanBytes, humanCount, renderTable, shapeText } from '../format/table'
 import { toCsv } from '../format/csv';
 import { toJson } from '../format/json';
 
-const help = `Usage: dynapruner inspect <model.onnx> [--json | --csv] [--input-shape NAME=D1,D2,...] [--conv-transpose input|onnx-tool] [--no-fallback]
+const help = `Usage: dynapruner inspect <model.onnx> [--json | --csv] [--all-nodes] [--input-shape NAME=D1,D2,...] [--conv-transpose input|onnx-tool] [--no-fallback]
 
 Prints the model's header, contract (if it carries Dyna-Pruner metadata), totals
 and a per-layer table of shapes, params, MACs and other ops.
 
 Options:
   --json                 one JSON object (model, contract, totals, layers, units, inputs, outputs, shapeSources, convention)
-  --csv                  the per-layer table as CSV
+  --csv                  the per-layer table as CSV (every node)
+  --all-nodes            readable table: every node, not only those with params, MACs or other ops
   --input-shape N=D,...  concrete shape for input N (repeatable); symbolic dims default to 1
   --conv-transpose MODE  'input' (default, fvcore) or 'onnx-tool' (output-based)
   --no-fallback          do not run onnxruntime for shapes static inference cannot resolve
@@ -25,8 +26,12 @@ Counting convention:
 ${COUNTING_CONVENTION}
 `;
 
-/** The readable summary (header, totals, per-layer table, units). */
-export function renderInspect(r: InspectReport): string {
+/**
+ * The readable summary (header, totals, per-layer table, units). The table
+ * lists the nodes that hold parameters or do arithmetic unless `allNodes`:
+ * shape plumbing (Constant, Shape, Gather, ...) would bury the layers.
+ */
+export function renderInspect(r: InspectReport, allNodes = false): string {
   const out: string[] = [];
   const m = r.model;
   out.push(`Model      ${m.path} (${humanBytes(m.sizeBytes)})`);
@@ -49,8 +54,11 @@ export function renderInspect(r: InspectReport): string {
   out.push(`Shapes     ${s.static} inferred statically, ${s.graph} declared in the graph, ${s.runtime} from one onnxruntime run${s.unresolved.length ? `, ${s.unresolved.length} unresolved` : ''}`);
   if (s.runtime > 0) out.push(`           (runtime: ${s.runtimeTensors.slice(0, 8).join(', ')}${s.runtime > 8 ? ', ...' : ''}; marked * below)`);
   out.push('');
-  const rows = r.layers.map((l) => [
-    l.name, l.op, l.inputShapes.filter((x) => x.length).map(shapeText).join(' '),
+  const overhead = new Set(r.contract?.overhead_nodes ?? []);
+  const shown = allNodes ? r.layers : r.layers.filter((l) => l.params > 0 || l.macs > 0 || l.otherOps > 0);
+  if (shown.length < r.layers.length) out.push(`Layers     ${shown.length} of ${r.layers.length} nodes (those with params, MACs or other ops; --all-nodes for every node)${overhead.size ? '; + marks mask-generator / gate-head overhead' : ''}`);
+  const rows = shown.map((l) => [
+    l.name + (overhead.has(l.name) ? ' +' : ''), l.op, l.inputShapes.filter((x) => x.length).map(shapeText).join(' '),
     shapeText(l.outputShape) + (l.shapeSource === 'runtime' ? '*' : ''), String(l.params), String(l.macs), String(l.otherOps),
   ]);
   out.push(renderTable([
@@ -76,7 +84,7 @@ export const inspectCommand: CliCommand = {
   summary: 'structure, shapes, params, MACs/FLOPs and prunable units of an ONNX model',
   help,
   async run(args, io, signal) {
-    const { positional, options } = splitArgs(args, ['--input-shape', '--conv-transpose'], ['--json', '--csv', '--no-fallback']);
+    const { positional, options } = splitArgs(args, ['--input-shape', '--conv-transpose'], ['--json', '--csv', '--no-fallback', '--all-nodes']);
     if (positional.length !== 1) throw new CliError(`expected one model file, got ${positional.length ? positional.join(' ') : 'none'} (see --help)`, 2);
     if (options.has('--json') && options.has('--csv')) throw new CliError('--json and --csv are exclusive', 2);
     const ct = options.get('--conv-transpose')?.[0] ?? 'input';
@@ -95,7 +103,7 @@ export const inspectCommand: CliCommand = {
     }
     if (options.has('--json')) io.out(toJson(report));
     else if (options.has('--csv')) io.out(inspectCsv(report));
-    else io.out(renderInspect(report));
+    else io.out(renderInspect(report, options.has('--all-nodes')));
     return 0;
   },
 };

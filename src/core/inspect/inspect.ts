@@ -92,7 +92,10 @@ export async function inspectLoaded(model: LoadedModel, opts: InspectOptions = {
   opts.onProgress?.('counting', 0.8);
   const counts = countModel(model, shapes, { convTranspose: opts.convTranspose });
   const graph = model.proto.graph ?? {};
-  const unitByNode = new Map((contract?.units ?? []).map((u) => [u.node, u.id]));
+  // A conv gated by a unit: its `layers` binding names the unit (`out_unit`);
+  // every frame / step of a shared-weight conv is bound, not only `units[].node`.
+  const unitByNode = new Map<string, number>((contract?.units ?? []).map((u) => [u.node, u.id]));
+  for (const l of contract?.layers ?? []) if (l.out_unit !== null && l.out_unit !== undefined) unitByNode.set(l.node, l.out_unit);
   const nodes = graph.node ?? [];
   const layers: InspectLayer[] = counts.layers.map((l, i) => {
     const out = (nodes[i].output ?? [])[0] ?? '';

@@ -23,6 +23,20 @@ describe('inspect command (in process)', () => {
     assert.match(io.stdout, /Prunable units \(2\): \/enc\.1\/Conv \[4\] \(unit 0\)/);
   });
 
+  it('on a bundled checkpoint the table skips shape plumbing unless --all-nodes, and every frame of a gated conv names its unit', async () => {
+    const ckpt = 'demo/checkpoints/simvp_dynapruner.onnx';
+    const signal = new AbortController().signal;
+    const short = capture();
+    await inspectCommand.run([ckpt], short, signal);
+    const all = capture();
+    await inspectCommand.run([ckpt, '--all-nodes'], all, signal);
+    assert.doesNotMatch(short.stdout, /\/m\/mask_gen\/Shape( \+)?\s+Shape/);
+    assert.match(all.stdout, /\/m\/mask_gen\/Shape( \+)?\s+Shape/);
+    assert.match(short.stdout, /Layers\s+\d+ of \d+ nodes/);
+    assert.match(short.stdout, /\/m\/mask_gen\/net\/net\.0\/Conv \+\s+Conv/, 'overhead nodes are marked');
+    assert.match(short.stdout, /\/m\/backbone\/enc0\/conv_1\/Conv \[16\] \(unit 0\)/);
+  });
+
   it('--csv prints the per-layer table with one row per node', async () => {
     const io = capture();
     await inspectCommand.run([file, '--csv'], io, new AbortController().signal);
