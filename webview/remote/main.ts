@@ -108,6 +108,7 @@ function drawProgress(): void {
   for (const p of progress.values()) {
     const bar = el('progress', { max: '1', 'aria-label': `${p.alias} progress` });
     if (p.fraction !== null) bar.value = p.fraction;
+    else if (p.state === 'failed') bar.value = 0; // not an indeterminate (still running) bar
     progressBox.append(el('div', { class: `host-progress ${p.state}`, 'data-host': p.alias }, el('span', { class: 'alias' }, p.alias), bar, el('span', {}, p.text)));
   }
 }
@@ -227,7 +228,8 @@ window.addEventListener('message', (event: MessageEvent) => {
     runs = m.runs;
     if (m.selected.length) selected = m.selected;
     live.clear();
-    for (const [alias, p] of progress) if (p.state !== 'running') progress.delete(alias);
+    // Finished hosts leave the progress box; a failed one stays (with its error) until it runs again.
+    for (const [alias, p] of progress) if (p.state === 'done') progress.delete(alias);
     render();
   } else if (m.type === 'live') {
     const pts = live.get(m.alias) ?? [];

@@ -120,7 +120,7 @@ export function registerRemote(context: vscode.ExtensionContext, log: RemoteLog)
         const fractions = new Map<string, number>();
         let reported = 0;
         return profileOnDevices(hosts, {
-          connection: { knownHostsFiles: cfg.knownHostsFiles, connectTimeoutMs: cfg.connectTimeoutMs, ...vscodeConnectCallbacks(context.secrets, (l) => log.info(`remote: ${l}`)) },
+          connection: { knownHostsFiles: cfg.knownHostsFiles, connectTimeoutMs: cfg.connectTimeoutMs, ...vscodeConnectCallbacks(context.secrets, (l) => log.info(`remote: ${l}`), cfg.knownHostsFiles[0]) },
           checkpoint: req.checkpoint,
           variants: plan.variants,
           samples: { bytes: plan.samples.bytes, name: plan.samples.name },

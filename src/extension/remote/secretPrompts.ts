@@ -8,14 +8,14 @@ import type { ConnectCallbacks } from '../../core/remote/sshConnection';
 
 const key = (kind: string, id: string) => `dynapruner.remote.${kind}:${id}`;
 
-/** Callbacks for connectSsh; `log` receives no secrets. */
-export function vscodeConnectCallbacks(secrets: vscode.SecretStorage, log: (line: string) => void): ConnectCallbacks {
+/** Callbacks for connectSsh; `log` receives no secrets; `knownHostsFile` is where a trusted key is recorded. */
+export function vscodeConnectCallbacks(secrets: vscode.SecretStorage, log: (line: string) => void, knownHostsFile = 'known_hosts'): ConnectCallbacks {
   return {
     confirmHostKey: async (p) => {
       const trust = 'Trust and Connect';
       const answer = await vscode.window.showWarningMessage(
         `The authenticity of host '${p.host}' can't be established.`,
-        { modal: true, detail: `${p.keyType} key fingerprint is ${p.fingerprint}.\nCompare it with the device's (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub) before trusting it. It will be recorded in known_hosts.` },
+        { modal: true, detail: `${p.keyType} key fingerprint is ${p.fingerprint}.\nCompare it with the device's (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub) before trusting it. It will be recorded in ${knownHostsFile}.` },
         trust,
       );
       return answer === trust;

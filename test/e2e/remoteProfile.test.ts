@@ -1,0 +1,264 @@
+/**
+ * Remote profiling from a real VS Code (code-server 4.100.3, the packaged
+ * .vsix) against a real loopback OpenSSH sshd (test/remote/helpers/sshdTestEnv.ts)
+ * standing in for a Jetson: the host is configured in the workspace settings
+ * (`dynapruner.remote.hosts`, an isolated `dynapruner.remote.knownHostsFile`,
+ * the test user key); the Devices view lists it; explorer > "Profile on Remote
+ * Device" on demo/checkpoints/simvp_dynapruner.onnx asks for the device,
+ * backend and iterations, shows the SHA256 host-key trust prompt, records the
+ * trusted key, and the Orin panel shows live progress, the device card and the
+ * latency of the checkpoint and its dense-mode variant; the run is saved under
+ * .dynapruner/runs/. Second case: a changed host key is refused with a visible
+ * error and nothing is authenticated, run or saved.
+ * Screenshots: test-results/e2e/remote-*.png and media/screenshots/remote-vscode.png.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { launchChromium } from '../browser/harness/browser';
+import { checkpointsDir, ROOT } from '../browser/harness/realResults';
+import { fixtureDeviceRoot, freePort, startSshd, type SshdTestEnv } from '../remote/helpers/sshdTestEnv';
+
+const ALIAS = 'orin-loopback';
+const ITERATIONS = 12;
+const CHECKPOINT = 'simvp_dynapruner.onnx';
+const RESULTS = path.join(ROOT, 'test-results', 'e2e');
+
+async function shot(page: Page, name: string, alsoReadme = false): Promise<void> {
+  await page.screenshot({ path: path.join(RESULTS, `${name}.png`) });
+  if (alsoReadme) await page.screenshot({ path: path.join(ROOT, 'media', 'screenshots', 'remote-vscode.png') });
+}
+
+/** The frame of a webview whose body has data-panel=kind (VS Code nests it in two iframes). */
+async function webviewFrame(page: Page, kind: string, timeout = 120_000): Promise<Frame> {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      try {
+        if (await f.evaluate((k) => document.body?.dataset.panel === k, kind)) return f;
+      } catch {
+        // frame navigated away
+      }
+    }
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`no ${kind} webview frame within ${timeout} ms`);
+}
+
+/** Saved runs (folder names) under <workspace>/.dynapruner/runs. */
+function savedRuns(workspace: string): string[] {
+  const dir = path.join(workspace, '.dynapruner', 'runs');
+  return existsSync(dir) ? readdirSync(dir).filter((d) => !d.startsWith('.')) : [];
+}
+
+describe('remote profiling in code-server over a loopback sshd', { timeout: 900_000 }, () => {
+  let env: SshdTestEnv;
+  let server: ChildProcess | null = null;
+  let browser: Browser;
+  let page: Page;
+  let tmp: string;
+  let workspace: string;
+  let knownHosts: string;
+  let log = '';
+
+  before(async () => {
+    env = await startSshd();
+    const entry = execFileSync('bash', [path.join(ROOT, 'scripts', 'setup-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-e2e-remote-'));
+    const vsix = path.join(tmp, 'dynapruner.vsix');
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'package-vsix.mjs'), '--out', vsix], { cwd: ROOT, stdio: 'inherit' });
+    const extDir = path.join(tmp, 'extensions');
+    const userDir = path.join(tmp, 'user');
+    execFileSync(process.execPath, [entry, '--extensions-dir', extDir, '--user-data-dir', userDir, '--install-extension', vsix], { stdio: 'inherit' });
+    // A copy of the demo workspace (the run is saved into it), configured for the loopback "device".
+    workspace = path.join(tmp, 'demo');
+    cpSync(path.join(ROOT, 'demo'), workspace, { recursive: true, filter: (s) => !s.includes(`${path.sep}.dynapruner`) });
+    if (checkpointsDir() !== path.join(ROOT, 'demo', 'checkpoints')) cpSync(checkpointsDir(), path.join(workspace, 'checkpoints'), { recursive: true });
+    knownHosts = path.join(tmp, 'known_hosts'); // empty: the host key is unknown at first
+    writeFileSync(knownHosts, '');
+    mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(
+      path.join(workspace, '.vscode', 'settings.json'),
+      JSON.stringify(
+        {
+          'dynapruner.remote.hosts': [
+            {
+              alias: ALIAS,
+              hostName: '127.0.0.1',
+              port: env.port,
+              user: env.user,
+              identityFiles: [env.userKey],
+              deviceRoot: fixtureDeviceRoot,
+              workDir: path.join(tmp, 'device-work'),
+              ortModulePath: path.join(ROOT, 'node_modules', 'onnxruntime-node'),
+              tegrastatsIntervalMs: 50,
+            },
+          ],
+          'dynapruner.remote.knownHostsFile': knownHosts,
+          'dynapruner.remote.connectTimeoutMs': 10000,
+        },
+        null,
+        2,
+      ),
+    );
+    const port = await freePort();
+    server = spawn(process.execPath, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--extensions-dir', extDir, '--user-data-dir', userDir, workspace], { stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout!.on('data', (d) => (log += d));
+    server.stderr!.on('data', (d) => (log += d));
+    const end = Date.now() + 60_000;
+    while (!log.includes('HTTP server listening')) {
+      if (Date.now() > end) throw new Error(`code-server did not start:\n${log}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    mkdirSync(RESULTS, { recursive: true });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    await page.waitForTimeout(6000); // contributions register after the workbench appears
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.kill('SIGTERM');
+    await env?.stop();
+    if (process.env.DYNAPRUNER_KEEP_E2E !== '1' && tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function palette(command: string, rowText: string): Promise<void> {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${command}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Enter');
+  }
+
+  /** Explorer > right-click the checkpoint > Profile on Remote Device, then device, backend, iterations. */
+  async function startProfile(): Promise<void> {
+    await palette('View: Show Explorer', 'Show Explorer');
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: CHECKPOINT }).first();
+    if (!(await row.isVisible())) {
+      const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'checkpoints' }).first();
+      await folder.waitFor({ timeout: 60_000 });
+      await folder.click();
+    }
+    await row.waitFor();
+    await row.click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-item', { hasText: 'Profile on Remote Device' }).first();
+    await item.waitFor({ timeout: 20_000 });
+    await item.hover();
+    await page.keyboard.press('Enter');
+    // Devices (multi-select): check the loopback device, then OK.
+    const widget = page.locator('.quick-input-widget');
+    await widget.locator('.quick-input-title', { hasText: 'Devices to profile' }).waitFor({ timeout: 60_000 });
+    const deviceRow = widget.locator('.quick-input-list .monaco-list-row', { hasText: ALIAS }).first();
+    await deviceRow.waitFor();
+    await deviceRow.click();
+    await page.waitForFunction((alias) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent?.includes(alias) && (r.getAttribute('aria-checked') === 'true' || (r.querySelector('input[type=checkbox]') as HTMLInputElement | null)?.checked)), ALIAS, { timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await widget.locator('.quick-input-title', { hasText: 'Backend' }).waitFor({ timeout: 20_000 });
+    await widget.locator('input').first().fill('node');
+    await widget.locator('.quick-input-list .monaco-list-row', { hasText: 'node' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await widget.locator('.quick-input-title', { hasText: 'Timed iterations' }).waitFor({ timeout: 20_000 });
+    await widget.locator('input').first().fill(String(ITERATIONS));
+    await page.keyboard.press('Enter');
+  }
+
+  it('the Devices view lists the configured host', async () => {
+    await palette('Focus on Devices View', 'Devices');
+    const item = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Devices' }) }).locator('.monaco-list-row', { hasText: ALIAS }).first();
+    await item.waitFor({ timeout: 30_000 });
+    assert.match((await item.textContent()) ?? '', /configured/);
+    await shot(page, 'remote-devices-view');
+  });
+
+  it('Profile on Remote Device: SHA256 trust prompt, key recorded, panel shows progress and latencies, run saved', async () => {
+    const fingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(env.dir, 'ssh_host_ed25519_key.pub')], { encoding: 'utf8' }).split(/\s+/)[1];
+    assert.match(fingerprint, /^SHA256:/);
+    const before = savedRuns(workspace);
+    await startProfile();
+    // The trust prompt (a modal dialog) shows the host key's SHA256 fingerprint.
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 180_000 }); // variants are built and counted before connecting
+    const text = (await dialog.textContent()) ?? '';
+    assert.ok(text.includes(fingerprint), `the trust prompt shows ${fingerprint}: ${text}`);
+    assert.ok(text.includes(`[127.0.0.1]:${env.port}`) && text.includes(knownHosts), `names the host and where the key is recorded: ${text}`);
+    await shot(page, 'remote-trust-prompt');
+    const trust = dialog.locator('.monaco-button', { hasText: 'Trust and Connect' }).first();
+    await trust.hover();
+    await trust.click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+
+    // The Orin panel: live progress for the host while it runs.
+    const frame = await webviewFrame(page, 'remote');
+    await frame.locator(`.host-progress[data-host="${ALIAS}"]`).waitFor({ timeout: 120_000 });
+    const seen = new Set<string>();
+    const end = Date.now() + 300_000;
+    while (savedRuns(workspace).length === before.length) {
+      if (Date.now() > end) throw new Error(`no run saved; code-server log:\n${log.slice(-3000)}`);
+      const row = await frame.locator(`.host-progress[data-host="${ALIAS}"]`).first().textContent().catch(() => null);
+      if (row) {
+        if (seen.size === 0) await shot(page, 'remote-live');
+        seen.add(row);
+      }
+      await page.waitForTimeout(200);
+    }
+    assert.ok([...seen].some((t) => /timed|warm|upload|probe|connect/i.test(t)), `live progress rows: ${[...seen].join(' | ')}`);
+
+    // The trusted key was recorded (hashed) in the configured known_hosts.
+    execFileSync('ssh-keygen', ['-F', `[127.0.0.1]:${env.port}`, '-f', knownHosts]); // exits non-zero when absent
+    assert.match(readFileSync(knownHosts, 'utf8'), /^\|1\|/m, 'recorded hashed');
+
+    // Results: the device card and one percentile row per variant with the timed count.
+    const panel = await webviewFrame(page, 'remote');
+    await panel.locator(`[data-device="${ALIAS}"]`).waitFor({ timeout: 60_000 });
+    const card = (await panel.locator(`[data-device="${ALIAS}"]`).textContent()) ?? '';
+    const model = readFileSync(path.join(fixtureDeviceRoot, 'proc', 'device-tree', 'model'), 'utf8').replace(/\0/g, '').trim();
+    assert.ok(card.includes(model), `device card names ${model}: ${card}`);
+    await panel.waitForFunction(() => document.querySelector('[data-figure="latency"]')?.getAttribute('data-rendered') === 'true', undefined, { timeout: 60_000 });
+    const rows = await panel.evaluate(() => [...document.querySelectorAll('[data-table="percentiles"] tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const labelOf = (id: string) => rows.find((r) => r[0] === ALIAS && r[1].includes(id === 'ckpt' ? '(as exported)' : 'dense mode'));
+    for (const id of ['ckpt', 'dense']) {
+      const r = labelOf(id);
+      assert.ok(r, `a percentile row for ${id}: ${JSON.stringify(rows)}`);
+      assert.equal(r[2], String(ITERATIONS), `${id}: every timed inference counted`);
+      const [mean, p50, p90, p99] = r.slice(3, 7).map(Number);
+      assert.ok(mean > 0 && p50 > 0 && p50 <= p90 && p90 <= p99, `${id}: latencies ${r.join(' ')}`);
+    }
+    // The saved run agrees with what the panel shows.
+    const added = savedRuns(workspace).filter((d) => !before.includes(d));
+    assert.equal(added.length, 1);
+    const saved = JSON.parse(readFileSync(path.join(workspace, '.dynapruner', 'runs', added[0], 'profile.json'), 'utf8')) as { host: { alias: string }; variants: { id: string; latencyMs: { n: number; p50: number } }[] };
+    assert.equal(saved.host.alias, ALIAS);
+    const dense = saved.variants.find((v) => v.id === 'dense')!;
+    assert.equal(labelOf('dense')![4], dense.latencyMs.p50.toFixed(3));
+    await page.waitForTimeout(500);
+    await shot(page, 'remote-results', true);
+  });
+
+  it('a changed host key is refused with a visible error; nothing is authenticated, run or saved', async () => {
+    // Drop the pooled connection (sshd restarts) and swap the recorded key for another one.
+    await env.restart();
+    const other = readFileSync(env.wrongKey + '.pub', 'utf8').trim().split(/\s+/);
+    writeFileSync(knownHosts, `[127.0.0.1]:${env.port} ${other[0]} ${other[1]}\n`);
+    const before = savedRuns(workspace);
+    await startProfile();
+    const toast = page.locator('.notification-toast', { hasText: 'CHANGED' }).first();
+    await toast.waitFor({ timeout: 180_000 });
+    const text = (await toast.textContent()) ?? '';
+    assert.ok(text.includes(ALIAS) && text.includes(knownHosts), `the error names the host and the file: ${text}`);
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no trust prompt for a changed key');
+    const frame = await webviewFrame(page, 'remote');
+    await frame.locator(`.host-progress.failed[data-host="${ALIAS}"]`).waitFor({ timeout: 30_000 });
+    await shot(page, 'remote-changed-key');
+    assert.deepEqual(savedRuns(workspace), before, 'nothing saved');
+    assert.doesNotMatch(env.log(), /Accepted publickey|session opened|Starting session/i, 'no authentication after the key mismatch');
+    assert.equal(readFileSync(knownHosts, 'utf8').trim().split('\n').length, 1, 'known_hosts left as it was');
+  });
+});
