@@ -130,6 +130,9 @@ describe('Orin profiling panel in Chromium with a real loopback-sshd profile', {
       assert.ok(points > 0, 'the run streamed tegrastats');
       await rendered(page, 'live');
       await page.waitForFunction((n) => ((document.querySelector('[data-plot="live"]') as unknown as { data?: unknown[] }).data?.length ?? 0) === n, HOSTS.length * 2);
+      // The panel coalesces live redraws: wait until the last streamed point is drawn.
+      const streamed = 2 * events.filter((e) => e.event.kind === 'tegrastats').length;
+      await page.waitForFunction((n) => ((document.querySelector('[data-plot="live"]') as unknown as { data?: { y: number[] }[] }).data ?? []).reduce((a, t) => a + t.y.length, 0) === n, streamed, { timeout: 10_000 }).catch(() => undefined);
       const traces = await page.evaluate(() => (document.querySelector('[data-plot="live"]') as unknown as { data: { name: string; y: number[] }[] }).data.map((t) => ({ name: t.name, n: t.y.length })));
       assert.deepEqual(traces.map((t) => t.name).sort(), HOSTS.flatMap((h) => [`${h} GPU %`, `${h} W`]).sort());
       const perHost = new Map(HOSTS.map((h) => [h, events.filter((e) => e.alias === h && e.event.kind === 'tegrastats').length]));
