@@ -36,7 +36,7 @@ try {
   cpSync(path.join(root, 'media'), path.join(stage, 'media'), { recursive: true, filter: (src) => !src.includes(`${path.sep}screenshots`) });
   if (!existsSync(path.join(stage, 'LICENSE')) && !existsSync(path.join(stage, 'LICENSE.md'))) writeFileSync(path.join(stage, 'LICENSE'), `${pkg.license} licence; see the project repository.\n`);
   const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--target', target, '--out', out, '--allow-missing-repository', '--skip-license'], { cwd: stage, stdio: 'inherit' });
+  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--target', target, '--out', out, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links'], { cwd: stage, stdio: 'inherit' });
 } finally {
   rmSync(stage, { recursive: true, force: true });
 }
