@@ -101,7 +101,9 @@ ${sweep ? `<h2>Robustness and sensitivity</h2>${div('noise')}${div('failure')}${
 (function(){
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var config = {displaylogo:false, responsive:true};
-  function draw(el, fig){ return Plotly.react(el, fig.data, fig.layout, config).then(function(){ el.setAttribute('data-rendered','1'); }); }
+  // Map figures are rendered images: no zoom bar over their titles.
+  var mapConfig = {displaylogo:false, responsive:true, displayModeBar:false};
+  function draw(el, fig){ var isMap = fig.data.some(function(t){ return t.type === 'image'; }); return Plotly.react(el, fig.data, fig.layout, isMap ? mapConfig : config).then(function(){ el.setAttribute('data-rendered','1'); }); }
   Object.keys(data.figures).forEach(function(id){ var el=document.getElementById('fig-'+id); if(el) draw(el, data.figures[id]); });
   function showSample(i){ data.samples[i].maps.forEach(function(m){ var el=document.getElementById('map-'+m.key); if(el) draw(el, m.figure); }); }
   document.getElementById('sample').addEventListener('change', function(e){ showSample(Number(e.target.value)); });
