@@ -9,11 +9,12 @@
  * trusted key, and the Orin panel shows live progress, the device card and the
  * latency of the checkpoint and its dense-mode variant; the run is saved under
  * .dynapruner/runs/. Second case: a changed host key is refused with a visible
- * error and nothing is authenticated, run or saved.
+ * error and nothing is authenticated, run or saved. Also: a passphrase-protected
+ * key is asked for once (password box) and then taken from SecretStorage.
  * Screenshots: test-results/e2e/remote-*.png and media/screenshots/remote-vscode.png.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +25,8 @@ import { checkpointsDir, ROOT } from '../browser/harness/realResults';
 import { fixtureDeviceRoot, freePort, startSshd, type SshdTestEnv } from '../remote/helpers/sshdTestEnv';
 
 const ALIAS = 'orin-loopback';
+/** The same sshd, authenticated with the passphrase-protected key. */
+const ENCRYPTED_ALIAS = 'orin-encrypted';
 const ITERATIONS = 12;
 const CHECKPOINT = 'simvp_dynapruner.onnx';
 const RESULTS = path.join(ROOT, 'test-results', 'e2e');
@@ -63,6 +66,7 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
   let tmp: string;
   let workspace: string;
   let knownHosts: string;
+  let userDir: string;
   let log = '';
 
   before(async () => {
@@ -72,7 +76,7 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
     const vsix = path.join(tmp, 'dynapruner.vsix');
     execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'package-vsix.mjs'), '--out', vsix], { cwd: ROOT, stdio: 'inherit' });
     const extDir = path.join(tmp, 'extensions');
-    const userDir = path.join(tmp, 'user');
+    userDir = path.join(tmp, 'user');
     execFileSync(process.execPath, [entry, '--extensions-dir', extDir, '--user-data-dir', userDir, '--install-extension', vsix], { stdio: 'inherit' });
     // A copy of the demo workspace (the run is saved into it), configured for the loopback "device".
     workspace = path.join(tmp, 'demo');
@@ -92,6 +96,17 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
               port: env.port,
               user: env.user,
               identityFiles: [env.userKey],
+              deviceRoot: fixtureDeviceRoot,
+              workDir: path.join(tmp, 'device-work'),
+              ortModulePath: path.join(ROOT, 'node_modules', 'onnxruntime-node'),
+              tegrastatsIntervalMs: 50,
+            },
+            {
+              alias: ENCRYPTED_ALIAS,
+              hostName: '127.0.0.1',
+              port: env.port,
+              user: env.user,
+              identityFiles: [env.encryptedKey],
               deviceRoot: fixtureDeviceRoot,
               workDir: path.join(tmp, 'device-work'),
               ortModulePath: path.join(ROOT, 'node_modules', 'onnxruntime-node'),
@@ -139,7 +154,7 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
   }
 
   /** Explorer > right-click the checkpoint > Profile on Remote Device, then device, backend, iterations. */
-  async function startProfile(): Promise<void> {
+  async function startProfile(alias = ALIAS): Promise<void> {
     await palette('View: Show Explorer', 'Show Explorer');
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: CHECKPOINT }).first();
     if (!(await row.isVisible())) {
@@ -156,10 +171,10 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
     // Devices (multi-select): check the loopback device, then OK.
     const widget = page.locator('.quick-input-widget');
     await widget.locator('.quick-input-title', { hasText: 'Devices to profile' }).waitFor({ timeout: 60_000 });
-    const deviceRow = widget.locator('.quick-input-list .monaco-list-row', { hasText: ALIAS }).first();
+    const deviceRow = widget.locator('.quick-input-list .monaco-list-row', { hasText: alias }).first();
     await deviceRow.waitFor();
     await deviceRow.click();
-    await page.waitForFunction((alias) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent?.includes(alias) && (r.getAttribute('aria-checked') === 'true' || (r.querySelector('input[type=checkbox]') as HTMLInputElement | null)?.checked)), ALIAS, { timeout: 10_000 });
+    await page.waitForFunction((alias) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent?.includes(alias) && (r.getAttribute('aria-checked') === 'true' || (r.querySelector('input[type=checkbox]') as HTMLInputElement | null)?.checked)), alias, { timeout: 10_000 });
     await page.keyboard.press('Enter');
     await widget.locator('.quick-input-title', { hasText: 'Backend' }).waitFor({ timeout: 20_000 });
     await widget.locator('input').first().fill('node');
@@ -240,6 +255,38 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
     assert.equal(labelOf('dense')![4], dense.latencyMs.p50.toFixed(3));
     await page.waitForTimeout(500);
     await shot(page, 'remote-results', true);
+  });
+
+  it('an encrypted key asks for its passphrase once; the next connection takes it from SecretStorage', async () => {
+    /** Waits for one more saved run; returns the rows the passphrase box showed meanwhile. */
+    const runOnce = async (expectPrompt: boolean) => {
+      await env.restart(); // the pooled connection drops: the next run must authenticate again
+      const before = savedRuns(workspace).length;
+      await startProfile(ENCRYPTED_ALIAS);
+      const widget = page.locator('.quick-input-widget');
+      const title = widget.locator('.quick-input-title', { hasText: `Passphrase for ${env.encryptedKey}` });
+      let prompted = false;
+      const end = Date.now() + 300_000;
+      while (savedRuns(workspace).length === before) {
+        if (Date.now() > end) throw new Error(`no run saved; code-server log:\n${log.slice(-3000)}`);
+        if (await title.isVisible()) {
+          assert.ok(expectPrompt, 'asked for the passphrase although SecretStorage holds it');
+          prompted = true;
+          assert.equal(await widget.locator('input').first().getAttribute('type'), 'password', 'the passphrase box hides what is typed');
+          await shot(page, 'remote-passphrase');
+          await widget.locator('input').first().fill(env.passphrase);
+          await page.keyboard.press('Enter');
+        }
+        await page.waitForTimeout(200);
+      }
+      assert.equal(prompted, expectPrompt, expectPrompt ? 'asked for the passphrase' : 'not asked again');
+    };
+    await runOnce(true);
+    assert.match(env.log(), new RegExp(`Accepted publickey for ${env.user}`), 'authenticated with the key');
+    await runOnce(false);
+    // The passphrase is in no log the extension or VS Code wrote, nor in the settings.
+    const grep = spawnSync('grep', ['-rlF', env.passphrase, path.join(userDir, 'logs'), path.join(workspace, '.vscode')], { encoding: 'utf8' });
+    assert.equal(grep.status, 1, `passphrase found in logs or settings: ${grep.stdout}${grep.stderr}`);
   });
 
   it('a changed host key is refused with a visible error; nothing is authenticated, run or saved', async () => {
