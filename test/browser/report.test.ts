@@ -3,8 +3,7 @@
  * playwright-core) with no console errors, no network requests, and every
  * figure rendered by plotly.
  */
-import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -19,6 +18,7 @@ import { loadPlotlySource } from '../../src/core/report/plotlySource';
 import { loadSamples } from '../../src/core/samples/load';
 import { takeSamples } from '../../src/core/samples/sampleSet';
 import { checkpoint, STORM_FILES } from '../helpers/engineFixtures';
+import { assertReportRenders } from './harness/reportChecks';
 
 let browser: Browser;
 let dir: string;
@@ -52,31 +52,6 @@ after(async () => {
 });
 
 test('report renders every figure with no console errors and no network', async () => {
-  const page = await browser.newPage();
-  const problems: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => {
-    if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) requests.push(r.url());
-  });
-  await page.goto('file://' + reportFile);
-  const count = await page.locator('.figure').count();
-  assert.ok(count >= 10, `expected at least 10 figures, found ${count}`);
-  await page.waitForFunction(() => [...document.querySelectorAll('.figure')].every((el) => el.getAttribute('data-rendered') === '1'), null, { timeout: 60_000 });
-  const svgs = await page.locator('.figure .main-svg').count();
-  assert.ok(svgs >= count, `every figure has a plotly svg (${svgs} svgs for ${count} figures)`);
-  // Switching the sample redraws the map figures.
-  await page.selectOption('#sample', '2');
-  await page.waitForFunction(() => [...document.querySelectorAll('.map')].every((el) => el.getAttribute('data-rendered') === '1'));
-  // CSP is strict: a script without the nonce must not run.
-  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-  assert.match(csp ?? '', /default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]+'/);
-  assert.deepEqual(problems, []);
-  assert.deepEqual(requests, []);
-  const html = readFileSync(reportFile, 'utf8');
-  assert.ok(!/<script[^>]+src=/.test(html), 'no external scripts');
-  await page.close();
+  // Console, network, figure count (>= 10), plotly svgs, sample switch redraws the maps, nonce-only CSP, no external scripts.
+  await assertReportRenders(browser, reportFile);
 });
