@@ -8,47 +8,24 @@
  * test-results/e2e/ and media/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../browser/harness/browser';
 import { assertReportRenders } from '../browser/harness/reportChecks';
-import { checkpointsDir, requireDynaprunerCheckpoint, ROOT } from '../browser/harness/realResults';
+import { requireDynaprunerCheckpoint, ROOT } from '../browser/harness/realResults';
+import { chooseMenuItem, explorerContextMenu, openWorkbench, palette, prepareCodeServer, startCodeServer, webviewFrame } from './helpers/codeServer';
 
 const SHOTS = [path.join(ROOT, 'test-results', 'e2e'), path.join(ROOT, 'media', 'screenshots')];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   for (const d of SHOTS) await page.screenshot({ path: path.join(d, `${name}.png`) });
 }
 
-/** The frame of a webview whose body has data-panel=kind (VS Code nests it in two iframes). */
-async function webviewFrame(page: Page, kind: string, timeout = 90_000): Promise<Frame> {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    for (const f of page.frames()) {
-      try {
-        if (await f.evaluate((k) => document.body?.dataset.panel === k, kind)) return f;
-      } catch {
-        // frame navigated away
-      }
-    }
-    await page.waitForTimeout(500);
-  }
-  throw new Error(`no ${kind} webview frame within ${timeout} ms`);
-}
+/** The frame of a webview whose body has data-panel=kind. */
+const frameOf = (page: Page, kind: string) => webviewFrame(page, kind, 90_000, 500);
 
 describe('extension in code-server', { timeout: 900_000 }, () => {
   let ckpt: string;
@@ -56,36 +33,16 @@ describe('extension in code-server', { timeout: 900_000 }, () => {
   let browser: Browser;
   let page: Page;
   let workspace: string;
-  let log = '';
 
   before(async () => {
     ckpt = requireDynaprunerCheckpoint();
-    const entry = execFileSync('bash', [path.join(ROOT, 'scripts', 'setup-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-e2e-'));
-    const vsix = path.join(tmp, 'dynapruner.vsix');
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'package-vsix.mjs'), '--out', vsix], { cwd: ROOT, stdio: 'inherit' });
-    const extDir = path.join(tmp, 'extensions');
-    const userDir = path.join(tmp, 'user');
-    execFileSync(process.execPath, [entry, '--extensions-dir', extDir, '--user-data-dir', userDir, '--install-extension', vsix], { stdio: 'inherit' });
-    // A copy of the demo workspace (runs are written into it).
-    workspace = path.join(tmp, 'demo');
-    cpSync(path.join(ROOT, 'demo'), workspace, { recursive: true, filter: (s) => !s.includes(`${path.sep}.dynapruner`) });
-    if (checkpointsDir() !== path.join(ROOT, 'demo', 'checkpoints')) cpSync(checkpointsDir(), path.join(workspace, 'checkpoints'), { recursive: true });
-    const port = await freePort();
-    server = spawn(process.execPath, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--extensions-dir', extDir, '--user-data-dir', userDir, workspace], { stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout!.on('data', (d) => (log += d));
-    server.stderr!.on('data', (d) => (log += d));
-    const end = Date.now() + 60_000;
-    while (!log.includes('HTTP server listening')) {
-      if (Date.now() > end) throw new Error(`code-server did not start:\n${log}`);
-      await new Promise((r) => setTimeout(r, 300));
-    }
+    const setup = prepareCodeServer('dynapruner-e2e-');
+    workspace = setup.workspace;
+    const cs = await startCodeServer(setup);
+    server = cs.server;
     for (const d of SHOTS) mkdirSync(d, { recursive: true });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
-    await page.waitForTimeout(6000); // contributions register after the workbench appears
+    page = await openWorkbench(browser, cs.port, workspace);
   });
 
   after(async () => {
@@ -97,18 +54,10 @@ describe('extension in code-server', { timeout: 900_000 }, () => {
   it('explorer > Analyze Checkpoint opens the Masks webview with the run\'s data', async () => {
     const name = path.basename(ckpt);
     // Expand checkpoints/ in the explorer and right-click the checkpoint.
-    const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'checkpoints' }).first();
-    await folder.waitFor({ timeout: 60_000 });
-    await folder.click();
-    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
-    await row.waitFor();
-    await row.click({ button: 'right' });
-    const item = page.locator('.monaco-menu .action-item', { hasText: 'Analyze Checkpoint' }).first();
-    await item.waitFor({ timeout: 20_000 });
+    const item = await explorerContextMenu(page, 'checkpoints', name, 'Analyze Checkpoint');
     await shot(page, 'e2e-explorer-menu');
-    await item.hover();
-    await page.keyboard.press('Enter');
-    const frame = await webviewFrame(page, 'masks');
+    await chooseMenuItem(page, item);
+    const frame = await frameOf(page, 'masks');
     await frame.waitForFunction(() => document.querySelector('[data-figure="masks-importance"]')?.getAttribute('data-rendered') === 'true' && document.querySelector('[data-figure="masks-flops"]')?.getAttribute('data-rendered') === 'true', undefined, { timeout: 240_000 });
     const importance = await frame.evaluate(() => (document.querySelector('[data-plot="masks-importance"]') as unknown as { mapState(): { values: number[][] } }).mapState().values);
     assert.ok(importance.length > 1 && importance[0].length > 1, 'importance map has a grid');
@@ -126,7 +75,7 @@ describe('extension in code-server', { timeout: 900_000 }, () => {
   it('opens the checkpoint in the custom editor (Overview)', async () => {
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: path.basename(ckpt) }).first();
     await row.dblclick();
-    const frame = await webviewFrame(page, 'overview');
+    const frame = await frameOf(page, 'overview');
     await frame.locator('[data-stat="params"] .v').waitFor({ timeout: 60_000 });
     const params = await frame.locator('[data-stat="params"] .v').textContent();
     assert.match(params ?? '', /^[\d,]+$/);
@@ -134,14 +83,9 @@ describe('extension in code-server', { timeout: 900_000 }, () => {
   });
 
   it('runs a palette command (Dyna-Pruner: Show FLOPs Breakdown)', async () => {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill('>Dyna-Pruner: Show FLOPs Breakdown');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show FLOPs Breakdown' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await palette(page, 'Dyna-Pruner: Show FLOPs Breakdown', 'Show FLOPs Breakdown');
     // The active editor is the checkpoint's overview: the command uses it.
-    const frame = await webviewFrame(page, 'flops');
+    const frame = await frameOf(page, 'flops');
     await frame.waitForFunction(() => document.querySelector('[data-figure="flops-per-layer"]')?.getAttribute('data-rendered') === 'true', undefined, { timeout: 120_000 });
     const rows = await frame.locator('[data-table="flops-layers"] tbody tr').count();
     assert.ok(rows > 0);
@@ -150,12 +94,8 @@ describe('extension in code-server', { timeout: 900_000 }, () => {
 
   it('Export Report from the palette writes the engine report (quick pick, save dialog)', async () => {
     const target = path.join(workspace, `${path.basename(ckpt, '.onnx')}-report.html`);
-    await page.keyboard.press('F1');
+    await palette(page, 'Dyna-Pruner: Export Report', 'Export Report');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill('>Dyna-Pruner: Export Report');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Export Report' }).first().waitFor();
-    await page.keyboard.press('Enter');
     // The active editor is a webview panel, not a checkpoint: the command asks which checkpoint.
     await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(ckpt) }).first().waitFor({ timeout: 30_000 });
     await input.fill(path.basename(ckpt));

@@ -14,15 +14,15 @@
  * Screenshots: test-results/e2e/remote-*.png and media/screenshots/remote-vscode.png.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../browser/harness/browser';
-import { checkpointsDir, ROOT } from '../browser/harness/realResults';
-import { fixtureDeviceRoot, freePort, startSshd, type SshdTestEnv } from '../remote/helpers/sshdTestEnv';
+import { ROOT } from '../browser/harness/realResults';
+import { fixtureDeviceRoot, startSshd, type SshdTestEnv } from '../remote/helpers/sshdTestEnv';
+import { chooseMenuItem, explorerContextMenu, openWorkbench, palette as paletteCommand, prepareCodeServer, startCodeServer, webviewFrame } from './helpers/codeServer';
 
 const ALIAS = 'orin-loopback';
 /** The same sshd, authenticated with the passphrase-protected key. */
@@ -36,21 +36,8 @@ async function shot(page: Page, name: string, alsoReadme = false): Promise<void>
   if (alsoReadme) await page.screenshot({ path: path.join(ROOT, 'media', 'screenshots', 'remote-vscode.png') });
 }
 
-/** The frame of a webview whose body has data-panel=kind (VS Code nests it in two iframes). */
-async function webviewFrame(page: Page, kind: string, timeout = 120_000): Promise<Frame> {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    for (const f of page.frames()) {
-      try {
-        if (await f.evaluate((k) => document.body?.dataset.panel === k, kind)) return f;
-      } catch {
-        // frame navigated away
-      }
-    }
-    await page.waitForTimeout(300);
-  }
-  throw new Error(`no ${kind} webview frame within ${timeout} ms`);
-}
+/** The frame of a webview whose body has data-panel=kind. */
+const frameOf = (page: Page, kind: string) => webviewFrame(page, kind, 120_000, 300);
 
 /** Saved runs (folder names) under <workspace>/.dynapruner/runs. */
 function savedRuns(workspace: string): string[] {
@@ -67,21 +54,14 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
   let workspace: string;
   let knownHosts: string;
   let userDir: string;
-  let log = '';
+  /** code-server's output so far. */
+  let log: () => string = () => '';
 
   before(async () => {
     env = await startSshd();
-    const entry = execFileSync('bash', [path.join(ROOT, 'scripts', 'setup-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-e2e-remote-'));
-    const vsix = path.join(tmp, 'dynapruner.vsix');
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'package-vsix.mjs'), '--out', vsix], { cwd: ROOT, stdio: 'inherit' });
-    const extDir = path.join(tmp, 'extensions');
-    userDir = path.join(tmp, 'user');
-    execFileSync(process.execPath, [entry, '--extensions-dir', extDir, '--user-data-dir', userDir, '--install-extension', vsix], { stdio: 'inherit' });
-    // A copy of the demo workspace (the run is saved into it), configured for the loopback "device".
-    workspace = path.join(tmp, 'demo');
-    cpSync(path.join(ROOT, 'demo'), workspace, { recursive: true, filter: (s) => !s.includes(`${path.sep}.dynapruner`) });
-    if (checkpointsDir() !== path.join(ROOT, 'demo', 'checkpoints')) cpSync(checkpointsDir(), path.join(workspace, 'checkpoints'), { recursive: true });
+    const setup = prepareCodeServer('dynapruner-e2e-remote-');
+    ({ tmp, userDir, workspace } = setup);
+    // The copy of the demo workspace (the run is saved into it), configured for the loopback "device".
     knownHosts = path.join(tmp, 'known_hosts'); // empty: the host key is unknown at first
     writeFileSync(knownHosts, '');
     mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
@@ -120,21 +100,12 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
         2,
       ),
     );
-    const port = await freePort();
-    server = spawn(process.execPath, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--extensions-dir', extDir, '--user-data-dir', userDir, workspace], { stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout!.on('data', (d) => (log += d));
-    server.stderr!.on('data', (d) => (log += d));
-    const end = Date.now() + 60_000;
-    while (!log.includes('HTTP server listening')) {
-      if (Date.now() > end) throw new Error(`code-server did not start:\n${log}`);
-      await new Promise((r) => setTimeout(r, 300));
-    }
+    const cs = await startCodeServer(setup);
+    server = cs.server;
+    log = cs.log;
     mkdirSync(RESULTS, { recursive: true });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
-    await page.waitForTimeout(6000); // contributions register after the workbench appears
+    page = await openWorkbench(browser, cs.port, workspace);
   });
 
   after(async () => {
@@ -144,30 +115,12 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
     if (process.env.DYNAPRUNER_KEEP_E2E !== '1' && tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function palette(command: string, rowText: string): Promise<void> {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${command}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor({ timeout: 20_000 });
-    await page.keyboard.press('Enter');
-  }
+  const palette = (command: string, rowText: string) => paletteCommand(page, command, rowText, 20_000);
 
   /** Explorer > right-click the checkpoint > Profile on Remote Device, then device, backend, iterations. */
   async function startProfile(alias = ALIAS): Promise<void> {
     await palette('View: Show Explorer', 'Show Explorer');
-    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: CHECKPOINT }).first();
-    if (!(await row.isVisible())) {
-      const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'checkpoints' }).first();
-      await folder.waitFor({ timeout: 60_000 });
-      await folder.click();
-    }
-    await row.waitFor();
-    await row.click({ button: 'right' });
-    const item = page.locator('.monaco-menu .action-item', { hasText: 'Profile on Remote Device' }).first();
-    await item.waitFor({ timeout: 20_000 });
-    await item.hover();
-    await page.keyboard.press('Enter');
+    await chooseMenuItem(page, await explorerContextMenu(page, 'checkpoints', CHECKPOINT, 'Profile on Remote Device'));
     // Devices (multi-select): check the loopback device, then OK.
     const widget = page.locator('.quick-input-widget');
     await widget.locator('.quick-input-title', { hasText: 'Devices to profile' }).waitFor({ timeout: 60_000 });
@@ -211,12 +164,12 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
     await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
 
     // The Orin panel: live progress for the host while it runs.
-    const frame = await webviewFrame(page, 'remote');
+    const frame = await frameOf(page, 'remote');
     await frame.locator(`.host-progress[data-host="${ALIAS}"]`).waitFor({ timeout: 120_000 });
     const seen = new Set<string>();
     const end = Date.now() + 300_000;
     while (savedRuns(workspace).length === before.length) {
-      if (Date.now() > end) throw new Error(`no run saved; code-server log:\n${log.slice(-3000)}`);
+      if (Date.now() > end) throw new Error(`no run saved; code-server log:\n${log().slice(-3000)}`);
       const row = await frame.locator(`.host-progress[data-host="${ALIAS}"]`).first().textContent().catch(() => null);
       if (row) {
         if (seen.size === 0) await shot(page, 'remote-live');
@@ -231,7 +184,7 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
     assert.match(readFileSync(knownHosts, 'utf8'), /^\|1\|/m, 'recorded hashed');
 
     // Results: the device card and one percentile row per variant with the timed count.
-    const panel = await webviewFrame(page, 'remote');
+    const panel = await frameOf(page, 'remote');
     await panel.locator(`[data-device="${ALIAS}"]`).waitFor({ timeout: 60_000 });
     const card = (await panel.locator(`[data-device="${ALIAS}"]`).textContent()) ?? '';
     const model = readFileSync(path.join(fixtureDeviceRoot, 'proc', 'device-tree', 'model'), 'utf8').replace(/\0/g, '').trim();
@@ -268,7 +221,7 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
       let prompted = false;
       const end = Date.now() + 300_000;
       while (savedRuns(workspace).length === before) {
-        if (Date.now() > end) throw new Error(`no run saved; code-server log:\n${log.slice(-3000)}`);
+        if (Date.now() > end) throw new Error(`no run saved; code-server log:\n${log().slice(-3000)}`);
         if (await title.isVisible()) {
           assert.ok(expectPrompt, 'asked for the passphrase although SecretStorage holds it');
           prompted = true;
@@ -301,7 +254,7 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
     const text = (await toast.textContent()) ?? '';
     assert.ok(text.includes(ALIAS) && text.includes(knownHosts), `the error names the host and the file: ${text}`);
     assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no trust prompt for a changed key');
-    const frame = await webviewFrame(page, 'remote');
+    const frame = await frameOf(page, 'remote');
     await frame.locator(`.host-progress.failed[data-host="${ALIAS}"]`).waitFor({ timeout: 30_000 });
     await shot(page, 'remote-changed-key');
     assert.deepEqual(savedRuns(workspace), before, 'nothing saved');
