@@ -2,20 +2,14 @@
  * Messages between the extension host (src/extension/remote/remotePanel.ts)
  * and the remote-profiling webview. Types only. The run shape mirrors the
  * fields of src/core/remote/profileResult.ts that the panel shows (the
- * webview layer may not import core modules that reach Node types).
+ * webview layer may not import core modules that reach Node types; the
+ * latency summary comes from src/core/remote/latencyStats.ts, which is pure
+ * and listed in webview/tsconfig.json).
  */
+import type { LatencyStats } from '../../src/core/remote/latencyStats';
 
 /** Latency summary (ms). */
-export interface PanelLatency {
-  n: number;
-  mean: number;
-  std: number;
-  min: number;
-  max: number;
-  p50: number;
-  p90: number;
-  p99: number;
-}
+export type PanelLatency = LatencyStats;
 
 /** One variant of a run. */
 export interface PanelVariant {
