@@ -45,10 +45,8 @@ export interface OverviewMessage {
   overview: OverviewModel;
 }
 
-/** An analysis starts: static facts before any sample arrives. */
-export interface AnalysisStartMessage {
-  type: 'analysisStart';
-  jobId: string;
+/** Static facts of an analysis, known before the first sample (engine `start` event, `analysisStart` message, webview store). */
+export interface AnalysisStart {
   model: ModelRef;
   data: DataRef | null;
   layers: LayerInfo[];
@@ -56,6 +54,12 @@ export interface AnalysisStartMessage {
   denseMacs: number;
   /** Number of samples that will be streamed. */
   total: number;
+}
+
+/** An analysis starts: static facts before any sample arrives. */
+export interface AnalysisStartMessage extends AnalysisStart {
+  type: 'analysisStart';
+  jobId: string;
 }
 
 /** Samples analysed so far (streamed while the job runs). */

@@ -4,18 +4,11 @@
  * (cached) so scrubbing a slider does not re-decode base64.
  */
 import { decodeF32 } from '../../src/core/engine/encoding';
-import type { Analysis, DataRef, EncodedArray, LayerInfo, ModelRef, SampleAnalysis, UnitInfo, DatasetAggregates } from '../../src/core/engine/results';
-import type { ToWebview } from '../../src/shared/protocol';
+import type { Analysis, EncodedArray, SampleAnalysis, DatasetAggregates } from '../../src/core/engine/results';
+import type { AnalysisStart, ToWebview } from '../../src/shared/protocol';
 
-/** The analysis so far. */
-export interface AnalysisView {
-  model: ModelRef;
-  data: DataRef | null;
-  layers: LayerInfo[];
-  units: UnitInfo[];
-  denseMacs: number;
-  /** Samples expected in total. */
-  total: number;
+/** The analysis so far (`total`: samples expected in total). */
+export interface AnalysisView extends AnalysisStart {
   samples: SampleAnalysis[];
   /** Present once the job finished (or a saved run was opened). */
   aggregates: DatasetAggregates | null;

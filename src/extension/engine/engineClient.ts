@@ -5,18 +5,9 @@
  * samples, aggregates and writes reports there and drives the engine's
  * inference worker pool, so nothing heavy runs on the host's thread.
  */
-import type { Analysis, DataRef, LayerInfo, ModelRef, SampleAnalysis, SweepResult, UnitInfo } from '../../core/engine/results';
+import type { Analysis, SampleAnalysis, SweepResult } from '../../core/engine/results';
 import type { InspectReport } from '../../core/inspect/inspect';
-
-/** Static facts known before the first sample. */
-export interface AnalysisStart {
-  model: ModelRef;
-  data: DataRef | null;
-  layers: LayerInfo[];
-  units: UnitInfo[];
-  denseMacs: number;
-  total: number;
-}
+import type { AnalysisStart } from '../../shared/protocol';
 
 /** Common options of long engine calls. */
 export interface EngineCall {

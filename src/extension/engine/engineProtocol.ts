@@ -1,6 +1,7 @@
 /** Messages between {@link CoreEngine} (extension host) and the engine worker thread (`engineWorker.ts`). */
 import type { Analysis, SampleAnalysis, SweepResult } from '../../core/engine/results';
-import type { AnalysisStart, AnalyzeCall, SweepCall } from './engineClient';
+import type { AnalysisStart } from '../../shared/protocol';
+import type { AnalyzeCall, SweepCall } from './engineClient';
 
 /** An engine call without its callbacks and signal (those stay on the host side). */
 export type WireCall<T> = Omit<T, 'signal' | 'onProgress' | 'onStart' | 'onSamples'>;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { inspectModel } from '../../../src/core/inspect/inspect';
 import type { Analysis, SampleAnalysis, SweepResult } from '../../../src/core/engine/results';
 import { CoreEngine } from '../../../src/extension/engine/coreEngine';
-import type { AnalysisStart } from '../../../src/extension/engine/engineClient';
+import type { AnalysisStart } from '../../../src/shared/protocol';
 import { overviewModel } from '../../../src/extension/overviewModel';
 import type { OverviewModel } from '../../../src/shared/models';
 
