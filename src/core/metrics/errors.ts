@@ -14,17 +14,7 @@ export function maskedErrors(
   length = a.length - offset,
   validOffset = offset,
 ): ErrorMetrics {
-  let se = 0;
-  let ae = 0;
-  let n = 0;
-  for (let i = 0; i < length; i++) {
-    if (valid && !valid[validOffset + i]) continue;
-    const d = a[offset + i] - b[offset + i];
-    se += d * d;
-    ae += Math.abs(d);
-    n++;
-  }
-  return n === 0 ? { mse: NaN, mae: NaN } : { mse: se / n, mae: ae / n };
+  return maskedErrorsAt(a, offset, b, offset, valid, validOffset, length);
 }
 
 /**
