@@ -10,7 +10,7 @@ import { readContract } from '../contract/readContract';
 import type { DynaPrunerContract } from '../contract/contract';
 import { inferShapes } from '../shapes/infer';
 import type { ShapeSource } from '../shapes/types';
-import { countModel, units, type ConvTransposeConvention, type ModelCounts } from '../counting/count';
+import { countModel, units, type ConvTransposeConvention, type LayerCount, type ModelCounts } from '../counting/count';
 import { COUNTING_CONVENTION } from '../counting/convention';
 
 /** Options of inspectModel. */
@@ -25,15 +25,8 @@ export interface InspectOptions {
   onProgress?: (phase: string, fraction: number) => void;
 }
 
-/** One row of the per-layer table. */
-export interface InspectLayer {
-  name: string;
-  op: string;
-  inputShapes: number[][];
-  outputShape: number[];
-  params: number;
-  macs: number;
-  otherOps: number;
+/** One row of the per-layer table: the layer's counts (the fields listed) plus where its shape came from. */
+export interface InspectLayer extends Pick<LayerCount, 'name' | 'op' | 'inputShapes' | 'outputShape' | 'params' | 'macs' | 'otherOps'> {
   /** Where the output shape came from. */
   shapeSource: ShapeSource | 'unknown';
 }
