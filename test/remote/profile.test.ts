@@ -188,10 +188,12 @@ describe('remote profiling over a real sshd', () => {
     try {
       let leftovers = '';
       for (;;) {
-        const ps = await c.exec('ps -eo pid,pgid,args');
+        // A zombie (state Z) has exited: only its exit status waits for its parent.
+        const ps = await c.exec('ps -eo pid,pgid,stat,args');
         leftovers = ps.stdout
           .split('\n')
           .filter((l) => /remoteRunner|tegrastats|job\.json/.test(l) && !/ps -eo/.test(l))
+          .filter((l) => !/^\s*\d+\s+\d+\s+Z/.test(l))
           .join('\n');
         if (!leftovers || Date.now() - abortedAt > 2000) break;
         await new Promise((r) => setTimeout(r, 100));

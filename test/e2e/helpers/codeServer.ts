@@ -93,9 +93,21 @@ export async function webviewFrame(page: Page, kind: string, timeout: number, po
 
 /** F1, types `>command`, waits for a row with `rowText` (`timeout`: Playwright's default when left out) and runs it. */
 export async function palette(page: Page, command: string, rowText: string, timeout?: number): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press(attempt % 2 === 0 ? 'F1' : 'Control+Shift+P');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      // The key went nowhere (focus inside a webview frame, or a closing widget):
+      // give the workbench focus through a harmless target and press again.
+      await page.keyboard.press('Escape');
+      const title = page.locator('.part.sidebar .composite.title').first();
+      if (await title.isVisible()) await title.click();
+    }
+  }
   await input.fill(`>${command}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor({ timeout });
   await page.keyboard.press('Enter');
