@@ -13,7 +13,7 @@ import { CliError, type CliCommand, type CliIO } from '../command';
 import type { ConnectOptions } from '../../core/remote/sshConnection';
 import { profileOnDevices, type ProfileEvent, type ProfileProgress, type ProfileVariantInput } from '../../core/remote/profileRun';
 import { planProfile } from '../../core/remote/profilePlan';
-import { VARIANT_KINDS, type VariantKind } from '../../core/remote/variants';
+import { SELECTABLE_VARIANT_KINDS, VARIANT_KINDS, type VariantKind } from '../../core/remote/variants';
 import type { ProfileBackend, ProfileResult } from '../../core/remote/profileResult';
 import { saveProfileRun } from '../../core/remote/runStore';
 import { DENSE_RUNTIME_NOTE, macsVersusLatency } from '../../core/remote/macsVersusLatency';
@@ -45,7 +45,8 @@ Options:
                           first 16 test windows of the contract's data set, e.g. demo/data/ncl)
   --per-sample <N>        samples run one by one and checked against the engine (default 8)
   --variants <list>       which variants to build and time: ckpt,dense,l1 (default: all that apply; plain
-                          ONNX models without the contract's mask tensors only have ckpt)
+                          ONNX models without the contract's mask tensors only have ckpt); l1c (static L1
+                          with the pruned filters removed) only when listed
   --compare-with <file>   also profile a separate model, e.g. simvp_dense.onnx (repeatable)
   --variant <id=file>     also profile another ONNX file under your own id (repeatable)
   --providers <list>      execution providers for node/ort runners, e.g. tensorrt,cuda,cpu (default cpu)
@@ -204,8 +205,8 @@ export const profileCommand: CliCommand = {
     let kinds: VariantKind[] | undefined;
     if (values.variants !== undefined) {
       kinds = values.variants.split(',').map((k) => k.trim()).filter(Boolean) as VariantKind[];
-      const bad = kinds.find((k) => !VARIANT_KINDS.includes(k));
-      if (bad || kinds.length === 0) throw new CliError(`--variants: expected a comma-separated subset of ${VARIANT_KINDS.join(',')}, found '${values.variants}'`, 2);
+      const bad = kinds.find((k) => !SELECTABLE_VARIANT_KINDS.includes(k));
+      if (bad || kinds.length === 0) throw new CliError(`--variants: expected a comma-separated subset of ${VARIANT_KINDS.join(',')}, found '${values.variants}' (also accepted: ${SELECTABLE_VARIANT_KINDS.filter((k) => !VARIANT_KINDS.includes(k)).join(',')})`, 2);
     }
     for (const other of values['compare-with'] ?? []) if (!existsSync(other)) throw new CliError(`--compare-with ${other}: no such file`, 2);
     const extra: ProfileVariantInput[] = [];

@@ -14,14 +14,23 @@ import { ContractRequiredError, DATA_MASK, hasMasks, INPUT, openCheckpoint, PRED
 import { InferencePool } from '../engine/inferencePool';
 import { filterL1Norms, l1Gate, repeatRows } from '../engine/maskOps';
 import { ModelRunner } from '../engine/modelRunner';
+import { compactedLayerMacs, compactStaticGates } from '../engine/compact';
 import { cutAtTensors, keepOutputs } from '../engine/surgery';
 import { DataType, encodeModelProto, type ModelProto, type NodeProto, type TensorProto } from '../onnx/proto';
 import { parseNpy } from '../samples/npy';
 
-/** Variants the profiler can build from a checkpoint (`--variants ckpt,dense,l1`). */
-export type VariantKind = 'ckpt' | 'dense' | 'l1';
-/** Every kind, in display order. */
+/** Variants the profiler can build from a checkpoint (`--variants ckpt,dense,l1,l1c`). */
+export type VariantKind = 'ckpt' | 'dense' | 'l1' | 'l1c';
+/** The kinds built by default, in display order. */
 export const VARIANT_KINDS: readonly VariantKind[] = ['ckpt', 'dense', 'l1'];
+/** Every kind `--variants` accepts: the defaults plus `l1c` (static L1 compacted: pruned filters removed), built only on request. */
+export const SELECTABLE_VARIANT_KINDS: readonly VariantKind[] = [...VARIANT_KINDS, 'l1c'];
+
+/**
+ * `l1c`: the filter counts of units gated by a depthwise conv are rounded up to a multiple of
+ * 8 with zeroed filters, so onnxruntime's blocked depthwise kernel applies (measured in docs/remote.md).
+ */
+export const L1C_OPTIONS = { align: 8, alignGroupedOnly: true } as const;
 
 /** A mask fed as a constant: `row` (one sample's mask) broadcast over the batch. */
 export interface ConstantMask {
@@ -56,7 +65,7 @@ export interface BuiltVariant {
   /** What it is, for the result and the docs. */
   description: string;
   kind: VariantKind | 'compare';
-  /** Only for the L1 variant: the filter sparsity used. */
+  /** Only for the L1 variants (`l1`, `l1c`): the filter sparsity used. */
   l1Sparsity?: number;
 }
 
@@ -180,9 +189,17 @@ export async function buildCheckpointVariants(
     } else {
       const s = ck.contract.targets.s_w;
       if (ck.gateTensors.length === 0 || s === null) {
-        const reason = ck.gateTensors.length === 0 ? `the 'l1' variant needs gated units (dp_gate_mask_<i>); ${file} has none` : `the 'l1' variant needs the contract's targets.s_w; ${file} has none`;
+        const reason = ck.gateTensors.length === 0 ? `the '${kind}' variant needs gated units (dp_gate_mask_<i>); ${file} has none` : `the '${kind}' variant needs the contract's targets.s_w; ${file} has none`;
         if (explicit) throw new ContractRequiredError(file, reason);
         skipped.push({ kind, reason });
+        continue;
+      }
+      if (kind === 'l1c') {
+        const gates = new Map(ck.gateTensors.map((g) => [g.unit, l1Gate(filterL1Norms(ck, g.unit), s)]));
+        variants.push({
+          id: 'l1c', label: `${base} static L1 compacted (s_w ${s})`, kind, l1Sparsity: s, bytes: encodeModelProto(compactStaticGates(ck, gates, L1C_OPTIONS).model),
+          description: `the l1 variant with its pruned filters physically removed (filter counts of depthwise-gated units rounded up to multiples of ${L1C_OPTIONS.align} with zeroed filters; see docs/remote.md "Compacted static L1"), data mask all ones`,
+        });
         continue;
       }
       variants.push({
@@ -245,6 +262,14 @@ export async function engineReference(
           sum += sampleMacs(ck, dm, gates).total;
         }
         macs.set(v.id, { mean: sum / n, dense: denseBackbone, samples: n, basis: "checkpoint's own masks per sample, mask generator and gate heads included" });
+      } else if (v.kind === 'l1c') {
+        // Same function as l1 (test/integration/compact.test.ts checks the compacted graph against the injected one);
+        // its MACs are the compacted graph's dense MACs (compactedLayerMacs: l1's mask-aware count, adjusted per layer).
+        const rows = ck.gateTensors.map((g) => l1Gate(filterL1Norms(ck, g.unit), v.l1Sparsity!));
+        predictions.set(v.id, await runner.injected(x, n, { dataMask: null, gates: rows.map((r) => repeatRows(r, n)) }, signal));
+        const { report } = compactStaticGates(ck, new Map(ck.gateTensors.map((g, i) => [g.unit, rows[i]])), L1C_OPTIONS);
+        const mean = compactedLayerMacs(ck, report, sampleMacs(ck, null, rows).perLayer).reduce((a, b) => a + b, 0);
+        macs.set(v.id, { mean, dense: denseBackbone, samples: n, basis: `dense MACs of the compacted graph (static L1 at s_w ${v.l1Sparsity}, pruned filters removed, depthwise-gated units rounded up to multiples of ${L1C_OPTIONS.align}; data mask ones)` });
       } else if (v.kind === 'dense' || v.kind === 'l1') {
         const gates = v.kind === 'dense' ? ck.gateTensors.map(() => null) : ck.gateTensors.map((g) => repeatRows(l1Gate(filterL1Norms(ck, g.unit), v.l1Sparsity!), n));
         predictions.set(v.id, await runner.injected(x, n, { dataMask: null, gates }, signal));
