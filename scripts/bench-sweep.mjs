@@ -9,7 +9,7 @@
 // schedules: 'loop' (the eval loop: per sigma and seed, the windows in batches) and
 // 'rows' (the engine's own schedule, so that ratio isolates the runtime).
 // Prints the rates (median of the repetitions), wall-clock and CPU-time ratios and peak RSS.
-//   node scripts/bench-sweep.mjs [--ckpt demo/checkpoints/simvp_dynapruner.onnx] [--threads 1] [--seeds 2] [--batch 16] [--repeat 5]
+//   node scripts/bench-sweep.mjs [--ckpt demo/checkpoints/simvp_dynapruner.onnx] [--threads 1] [--workers 1] [--seeds 2] [--batch 16] [--repeat 5]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -23,6 +23,13 @@ const arg = (name, fallback) => {
 };
 const ckpt = path.resolve(arg('ckpt', path.join(root, 'demo', 'checkpoints', 'simvp_dynapruner.onnx')));
 const threads = Number(arg('threads', '1'));
+// The engine may split its threads over several inference workers (each with
+// threads / workers intra-op threads); the PyTorch loop gets all `threads`.
+const workers = Number(arg('workers', '1'));
+if (!(workers >= 1 && threads % workers === 0)) {
+  console.error(`bench:sweep: --workers ${workers} must divide --threads ${threads}`);
+  process.exit(2);
+}
 const seeds = Number(arg('seeds', '2'));
 const batch = Number(arg('batch', '16'));
 const repeat = Number(arg('repeat', '5'));
@@ -42,7 +49,7 @@ if (!existsSync(ckpt)) {
 }
 const ck = await openCheckpoint(ckpt);
 const samples = await loadSamples(data, ck.spec);
-const pool = new InferencePool({ size: 1, intraOpThreads: threads });
+const pool = new InferencePool({ size: workers, intraOpThreads: threads / workers });
 const runner = new ModelRunner(ck, pool);
 const options = { noise: sigmas, failure: [], baselines: [], seeds, dataThresholds: [], tauOffsets: [], gateFailure: false, ablation: false, batchSize: batch };
 const grid = samples.count * sigmas.length * seeds;
@@ -88,7 +95,7 @@ const rate = (xs) => grid / median(xs);
 
 console.log(`checkpoint        ${path.relative(root, ckpt)}`);
 console.log(`machine           ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-console.log(`work              ${samples.count} windows x ${sigmas.length} sigmas x ${seeds} seeds = ${grid} samples x configs, batch ${batch}, ${threads} thread(s), median of ${repeat}`);
+console.log(`work              ${samples.count} windows x ${sigmas.length} sigmas x ${seeds} seeds = ${grid} samples x configs, batch ${batch}, ${threads} thread(s) each side (engine: ${workers} worker(s) x ${threads / workers}), median of ${repeat}`);
 console.log(`engine (ORT)      ${rate(engine.seconds).toFixed(1)} samples x configs / s (${torch.rows.last.rows} inference rows; s: ${fmt(engine.seconds)}; CPU s: ${fmt(engine.cpu)}), peak RSS ${engineRss.toFixed(0)} MB`);
 for (const [schedule, label] of [['loop', 'PyTorch eval loop'], ['rows', 'PyTorch, rows   ']]) {
   const t = torch[schedule];
