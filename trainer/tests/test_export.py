@@ -6,24 +6,12 @@ import onnx
 import pytest
 import torch
 
-from dynapruner_trainer.export import export_checkpoint, read_metadata
+from dynapruner_trainer.export import _graph_maps, export_checkpoint, read_metadata
 from dynapruner_trainer.variants import DynaModel
 
 REQUIRED = ["contract", "backbone", "variant", "t_in", "t_out", "channels", "grid", "normalization",
             "data_threshold", "targets", "units", "layers", "overhead_nodes", "dataset", "training"]
 CONV_LIKE = ("Conv", "ConvTranspose", "Gemm", "MatMul")
-
-
-
-
-def _maps(g):
-    prod, cons = {}, {}
-    for n in g.node:
-        for o in n.output:
-            prod[o] = n
-        for i in n.input:
-            cons.setdefault(i, []).append(n)
-    return prod, cons
 
 
 @pytest.mark.parametrize("bb,variant", [("simvp", "dynapruner"), ("simvp", "dense"), ("simvp", "dp_only"),
@@ -68,7 +56,7 @@ def test_contract(exported, bb, variant):
 def test_masked_outputs_and_spatial_masks_come_from_named_tensors(exported, bb):
     m, path = exported(bb, "dynapruner")
     g = onnx.load(path).graph
-    prod, cons = _maps(g)
+    prod, cons = _graph_maps(g)
     meta = read_metadata(path)
     assert "dp_data_mask" in cons, "nothing consumes dp_data_mask"
     plumbing = ("Unsqueeze", "Pad", "MaxPool")
