@@ -2,7 +2,7 @@
 // bundled checkpoint given (default simvp_dynapruner, tau_dynapruner) builds the
 // profiler's variants `dense` (dense mode), `l1` (static L1 gates injected as
 // constant masks: every filter still computed) and `l1c` (the same gates with
-// the pruned filters physically removed, src/core/engine/compact.ts, as the
+// the pruned filters physically removed, src/core/graph/compact.ts, as the
 // profiler builds it: units gated by a depthwise conv rounded up to multiples
 // of 8 filters with zeroed filters) plus `l1c-a1` (no rounding: exactly the
 // kept filters) and `l1c-a8` (every unit rounded to 8) and times
@@ -19,10 +19,10 @@ import * as ort from 'onnxruntime-node';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.env.DYNAPRUNER_ROOT ??= root;
-const { buildCheckpointVariants, engineReference } = await import('../src/core/remote/variants.ts');
-const { compactStaticGates, compactedLayerMacs } = await import('../src/core/engine/compact.ts');
-const { sampleMacs } = await import('../src/core/engine/analyze.ts');
-const { filterL1Norms, l1Gate } = await import('../src/core/engine/maskOps.ts');
+const { buildCheckpointVariants, engineReference } = await import('../src/core/remote/profile/variants.ts');
+const { compactStaticGates, compactedLayerMacs } = await import('../src/core/graph/compact.ts');
+const { sampleMacs } = await import('../src/core/experiments/analyze.ts');
+const { filterL1Norms, l1Gate } = await import('../src/core/experiments/maskOps.ts');
 const { encodeModelProto } = await import('../src/core/onnx/proto.ts');
 const { parseNpy } = await import('../src/core/samples/npy.ts');
 

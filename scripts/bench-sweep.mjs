@@ -1,7 +1,7 @@
 // `npm run bench:sweep`: samples x configurations per second of a noise-robustness
 // sweep (method spec section 8: every test window x sigma x seed, per-sample MSE on
 // valid pixels and mask-aware effective MACs) in the engine (`sweep()` of
-// src/core/engine/sweep.ts: onnxruntime-node in a worker thread, rows of every
+// src/core/experiments/sweep.ts: onnxruntime-node in a worker thread, rows of every
 // configuration packed into batches) against the same sweep in the trainer's
 // PyTorch model (scripts/bench_sweep_torch.py, Debian torch): same checkpoint, data,
 // rows, batch size and thread count, measured in the same run, interleaved
@@ -37,10 +37,10 @@ const sigmas = [0, 0.01, 0.02, 0.05, 0.1];
 const data = ['P', 'T', 'U', 'V', 'U500', 'V500'].map((c) => path.join(root, 'demo', 'data', 'ncl', `${c}storm.cdf`));
 
 const mod = (p) => tsImport(path.join(root, p), import.meta.url);
-const { openCheckpoint } = await mod('src/core/engine/checkpoint.ts');
-const { InferencePool } = await mod('src/core/engine/inferencePool.ts');
-const { ModelRunner } = await mod('src/core/engine/modelRunner.ts');
-const { sweep } = await mod('src/core/engine/sweep.ts');
+const { openCheckpoint } = await mod('src/core/checkpoint/checkpoint.ts');
+const { InferencePool } = await mod('src/core/runtime/inferencePool.ts');
+const { ModelRunner } = await mod('src/core/runtime/modelRunner.ts');
+const { sweep } = await mod('src/core/experiments/sweep.ts');
 const { loadSamples } = await mod('src/core/samples/load.ts');
 
 if (!existsSync(ckpt)) {

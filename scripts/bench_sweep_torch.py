@@ -1,5 +1,5 @@
 """PyTorch side of `npm run bench:sweep`: the noise-robustness sweep of the
-engine (src/core/engine/sweep.ts) in the trainer's model, timed, with one of
+engine (src/core/experiments/sweep.ts) in the trainer's model, timed, with one of
 two schedules:
 
     /usr/bin/python3 scripts/bench_sweep_torch.py --ckpt demo/checkpoints/simvp_dynapruner.onnx \

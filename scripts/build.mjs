@@ -12,9 +12,9 @@ const root = path.resolve(import.meta.dirname, '..');
 const nodeEntries = {
   extension: 'src/extension/extension.ts',
   cli: 'src/cli/main.ts',
-  inferenceWorker: 'src/core/engine/inferenceWorker.ts',
+  inferenceWorker: 'src/core/runtime/inferenceWorker.ts',
   engineWorker: 'src/extension/engine/engineWorker.ts',
-  remoteRunner: 'src/core/remote/runner/nodeRunner.ts',
+  remoteRunner: 'src/core/remote/profile/runner/nodeRunner.ts',
 };
 /** Browser bundles: one per webview app (webview/<name>/main.ts). */
 const webviewDir = path.join(root, 'webview');
@@ -50,7 +50,7 @@ const configs = [
 
 /** Files shipped as they are: the Python onnxruntime runner for remote devices. */
 mkdirSync(path.join(root, 'dist'), { recursive: true });
-copyFileSync(path.join(root, 'src/core/remote/runner/ort_runner.py'), path.join(root, 'dist/ort_runner.py'));
+copyFileSync(path.join(root, 'src/core/remote/profile/runner/ort_runner.py'), path.join(root, 'dist/ort_runner.py'));
 
 if (watch) {
   for (const c of configs) (await esbuild.context(c)).watch();

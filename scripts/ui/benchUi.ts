@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Browser } from 'playwright-core';
-import type { Analysis } from '../../src/core/engine/results';
+import type { Analysis } from '../../src/core/schema/results';
 import { CoreEngine } from '../../src/extension/engine/coreEngine';
 import type { EngineClient } from '../../src/extension/engine/engineClient';
 import { InProcessEngine } from '../../src/extension/engine/inProcessEngine';

@@ -6,8 +6,8 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Analysis, RunRecord, SweepResult } from '../core/engine/results';
-import { RESULTS_SCHEMA_VERSION } from '../core/engine/results';
+import type { Analysis, RunRecord, SweepResult } from '../core/schema/results';
+import { RESULTS_SCHEMA_VERSION } from '../core/schema/results';
 
 /** A run as listed in the Runs tree. */
 export interface SavedRun {

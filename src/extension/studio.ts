@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Analysis, SweepResult } from '../core/engine/results';
+import type { Analysis, SweepResult } from '../core/schema/results';
 import type { PanelKind } from '../shared/ids';
 import type { CompareEntry } from '../shared/models';
 import type { PanelSource } from '../shared/protocol';

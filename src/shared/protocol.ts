@@ -12,7 +12,7 @@
  * panel has a `jobId`; progress, streamed samples and the end of the job carry
  * it, and {@link CancelMessage} names it.
  */
-import type { Analysis, SampleAnalysis, SweepResult, LayerInfo, UnitInfo, ModelRef, DataRef, PaperTables } from '../core/engine/results';
+import type { Analysis, SampleAnalysis, SweepResult, LayerInfo, UnitInfo, ModelRef, DataRef, PaperTables } from '../core/schema/results';
 import type { PanelKind } from './ids';
 import type { OverviewModel, CompareModel } from './models';
 

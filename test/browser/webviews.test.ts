@@ -10,7 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { decodeF32 } from '../../src/core/engine/encoding';
+import { decodeF32 } from '../../src/core/schema/encoding';
 import { rasterizeMap, type Colorscale } from '../../src/core/figures/raster';
 import type { PanelKind } from '../../src/shared/ids';
 import type { CompareModel } from '../../src/shared/models';

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { bytesToBase64 } from '../../src/core/engine/encoding';
+import { bytesToBase64 } from '../../src/core/schema/encoding';
 import { sampleMapLayers, mapPixels } from '../../src/core/figures/maps';
 import { encodePng } from '../../src/core/figures/raster';
 import { LIGHT_THEME } from '../../src/core/figures/types';

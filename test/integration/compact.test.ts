@@ -1,5 +1,5 @@
 /**
- * Compaction of static L1 gates (`src/core/engine/compact.ts`) on the bundled
+ * Compaction of static L1 gates (`src/core/graph/compact.ts`) on the bundled
  * SimVP and TAU Dyna-Pruner checkpoints and the storm test windows:
  * - the compacted model's `prediction` equals the `l1` variant's (the engine's
  *   mask-cut graph with the static L1 gates injected, data mask ones) within 1e-4;
@@ -19,15 +19,16 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { sampleMacs } from '../../src/core/engine/analyze';
-import { openCheckpoint, PREDICTION } from '../../src/core/engine/checkpoint';
-import { compactedLayerMacs, compactStaticGates } from '../../src/core/engine/compact';
-import { InferencePool } from '../../src/core/engine/inferencePool';
-import { filterL1Norms, l1Gate, repeatRows } from '../../src/core/engine/maskOps';
-import { ModelRunner } from '../../src/core/engine/modelRunner';
+import { sampleMacs } from '../../src/core/experiments/analyze';
+import { openCheckpoint, PREDICTION } from '../../src/core/checkpoint/checkpoint';
+import { compactedLayerMacs, compactStaticGates } from '../../src/core/graph/compact';
+import { InferencePool } from '../../src/core/runtime/inferencePool';
+import { filterL1Norms, l1Gate, repeatRows } from '../../src/core/experiments/maskOps';
+import { ModelRunner } from '../../src/core/runtime/modelRunner';
 import { inspectModel } from '../../src/core/inspect/inspect';
 import { encodeModelProto } from '../../src/core/onnx/proto';
-import { buildCheckpointVariants, constantMasksFor, engineReference, materializeConstantMasks } from '../../src/core/remote/variants';
+import { buildCheckpointVariants, constantMasksFor, engineReference } from '../../src/core/remote/profile/variants';
+import { materializeConstantMasks } from '../../src/core/graph/constantMasks';
 import { parseNpy } from '../../src/core/samples/npy';
 import { checkpoint, STORM_TEST_INPUTS } from '../helpers/engineFixtures';
 

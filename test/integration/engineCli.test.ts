@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import type { Analysis, SweepResult } from '../../src/core/engine/results';
+import type { Analysis, SweepResult } from '../../src/core/schema/results';
 import { encodeNpyF32 } from '../../src/core/samples/npy';
 import { checkpoint, ROOT, STORM_FILES } from '../helpers/engineFixtures';
 

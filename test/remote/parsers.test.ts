@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { parseTegrastatsLine, totalPowerMw } from '../../src/core/remote/tegrastats';
-import { parseTrtexecOutput } from '../../src/core/remote/trtexec';
+import { parseTegrastatsLine, totalPowerMw } from '../../src/core/remote/device/tegrastats';
+import { parseTrtexecOutput } from '../../src/core/remote/profile/trtexec';
 import { repoRoot } from './helpers/sshdTestEnv';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'orin');

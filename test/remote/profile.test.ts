@@ -8,12 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import SSHConfig from 'ssh-config';
-import { resolveHost, type HostSettings, type ResolvedHost } from '../../src/core/remote/hostConfig';
-import { connectSsh, type ConnectOptions } from '../../src/core/remote/sshConnection';
-import { probeDevice } from '../../src/core/remote/deviceProbe';
-import { profileOnDevice, profileOnDevices, type ProfileRequest } from '../../src/core/remote/profileRun';
-import { compareProfiles, listProfileRuns, saveProfileRun } from '../../src/core/remote/runStore';
-import { joinCommand } from '../../src/core/remote/shellQuote';
+import { resolveHost, type HostSettings, type ResolvedHost } from '../../src/core/remote/ssh/hostConfig';
+import { connectSsh, type ConnectOptions } from '../../src/core/remote/ssh/sshConnection';
+import { probeDevice } from '../../src/core/remote/device/deviceProbe';
+import { profileOnDevice, profileOnDevices, type ProfileRequest } from '../../src/core/remote/profile/profileRun';
+import { compareProfiles, listProfileRuns, saveProfileRun } from '../../src/core/runs/profileRunStore';
+import { joinCommand } from '../../src/core/remote/ssh/shellQuote';
 import { fixtureBin, fixtureDeviceRoot, repoRoot, startSshd, type SshdTestEnv } from './helpers/sshdTestEnv';
 import { buildNodeRunner, testModel, type TestModel } from './helpers/testModel';
 

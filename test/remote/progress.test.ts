@@ -3,8 +3,8 @@
 // fraction never goes back and ends at 1.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runnerProgress } from '../../src/core/remote/profileRun';
-import { parseRunnerLine, type RunnerMessage } from '../../src/core/remote/runnerProtocol';
+import { runnerProgress } from '../../src/core/remote/profile/profileRun';
+import { parseRunnerLine, type RunnerMessage } from '../../src/core/remote/profile/runnerProtocol';
 
 test('progress fractions over two variants are monotonic and end at 1', () => {
   const ids = ['ckpt', 'dense'];

@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import SSHConfig from 'ssh-config';
-import { SshConnectionPool } from '../../src/core/remote/connectionPool';
-import { resolveHost } from '../../src/core/remote/hostConfig';
-import { profileOnDevice, type ProfileRequest } from '../../src/core/remote/profileRun';
+import { SshConnectionPool } from '../../src/core/remote/ssh/connectionPool';
+import { resolveHost } from '../../src/core/remote/ssh/hostConfig';
+import { profileOnDevice, type ProfileRequest } from '../../src/core/remote/profile/profileRun';
 import { fixtureDeviceRoot, repoRoot, startSshd, type SshdTestEnv } from './helpers/sshdTestEnv';
 import { buildNodeRunner, testModel, type TestModel } from './helpers/testModel';
 

@@ -6,15 +6,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { connectSsh, type ConnectOptions } from '../../src/core/remote/sshConnection';
-import type { SshTarget } from '../../src/core/remote/hostConfig';
+import { connectSsh, type ConnectOptions } from '../../src/core/remote/ssh/sshConnection';
+import type { SshTarget } from '../../src/core/remote/ssh/hostConfig';
 import {
   AuthenticationError,
   ConnectTimeoutError,
   HostKeyChangedError,
   HostKeyUnknownError,
 } from '../../src/core/remote/errors';
-import { fingerprintSha256, parseKnownHosts, verifyHostKey } from '../../src/core/remote/knownHosts';
+import { fingerprintSha256, parseKnownHosts, verifyHostKey } from '../../src/core/remote/ssh/knownHosts';
 import { startSilentListener, startSshd, type SshdTestEnv } from './helpers/sshdTestEnv';
 
 let env: SshdTestEnv;

@@ -3,8 +3,8 @@
  * `analysisSamples`, then the full `analysis`), and decodes sample maps once
  * (cached) so scrubbing a slider does not re-decode base64.
  */
-import { decodeF32 } from '../../src/core/engine/encoding';
-import type { Analysis, EncodedArray, SampleAnalysis, DatasetAggregates } from '../../src/core/engine/results';
+import { decodeF32 } from '../../src/core/schema/encoding';
+import type { Analysis, EncodedArray, SampleAnalysis, DatasetAggregates } from '../../src/core/schema/results';
 import type { AnalysisStart, ToWebview } from '../../src/shared/protocol';
 
 /** The analysis so far (`total`: samples expected in total). */

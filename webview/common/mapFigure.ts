@@ -5,7 +5,7 @@
  * range, and PNG / SVG export. Repainting is a `putImageData` of
  * `H x W` pixels, so scrubbing the sample slider stays well inside a frame.
  */
-import { bytesToBase64 } from '../../src/core/engine/encoding';
+import { bytesToBase64 } from '../../src/core/schema/encoding';
 import { mapPixels, type MapLayer } from '../../src/core/figures/maps';
 import { colorLut, encodePng } from '../../src/core/figures/raster';
 import { post, reportError } from './api';

@@ -1,5 +1,5 @@
 /** Renders one of the engine's paper-layout tables (Tables I-IV) as an HTML table with CSV export. */
-import type { Table } from '../../src/core/engine/results';
+import type { Table } from '../../src/core/schema/results';
 import { post } from './api';
 import { h } from './dom';
 import { toCsv } from './format';

@@ -4,7 +4,7 @@
  * distribution of effective MACs over samples, MAC / FLOP toggle (FLOPs =
  * 2 x MACs), and a sortable table with CSV export.
  */
-import type { LayerInfo } from '../../src/core/engine/results';
+import type { LayerInfo } from '../../src/core/schema/results';
 import { costDistributionFigure, layerBreakdownFigure } from '../../src/core/figures/flops';
 import type { ToWebview } from '../../src/shared/protocol';
 import { AnalysisStore } from '../common/analysisStore';

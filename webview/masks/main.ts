@@ -14,7 +14,7 @@
  */
 import type { MapLayer } from '../../src/core/figures/maps';
 import { perSampleFigure, sampleMapLayers } from '../../src/core/figures/maps';
-import type { SampleAnalysis } from '../../src/core/engine/results';
+import type { SampleAnalysis } from '../../src/core/schema/results';
 import type { ToWebview } from '../../src/shared/protocol';
 import { AnalysisStore } from '../common/analysisStore';
 import { clear, h } from '../common/dom';

@@ -8,7 +8,7 @@
  * Figures carry `data-figure` / `data-rendered` like the other panels.
  */
 import { loadPlotly, type FigureSpec } from '../common/plotly';
-import { isToRemoteWebview, type FromRemoteWebview, type PanelProgress, type PanelRun } from './protocol';
+import { isToRemoteWebview, type FromRemoteWebview, type PanelProgress, type PanelRun } from '../../src/shared/remoteProtocol';
 
 interface VsCodeApi {
   postMessage(message: FromRemoteWebview): void;

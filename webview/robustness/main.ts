@@ -4,7 +4,7 @@
  * baselines; the paper's Table II layout; the accuracy-vs-effective-MACs
  * Pareto plot of the sensitivity sweep.
  */
-import type { SweepResult } from '../../src/core/engine/results';
+import type { SweepResult } from '../../src/core/schema/results';
 import { paretoFigure, robustnessFigure } from '../../src/core/figures/robustness';
 import type { ToWebview } from '../../src/shared/protocol';
 import { h } from '../common/dom';

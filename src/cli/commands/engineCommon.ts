@@ -1,9 +1,9 @@
 /** Shared options and setup of the engine commands (run, sweep, report). */
 import { CliError } from '../command';
-import { openCheckpoint, type Checkpoint } from '../../core/engine/checkpoint';
-import { defaultDataFiles } from '../../core/engine/defaultData';
-import { InferencePool } from '../../core/engine/inferencePool';
-import { ModelRunner } from '../../core/engine/modelRunner';
+import { openCheckpoint, type Checkpoint } from '../../core/checkpoint/checkpoint';
+import { defaultDataFiles } from '../../core/checkpoint/defaultData';
+import { InferencePool } from '../../core/runtime/inferencePool';
+import { ModelRunner } from '../../core/runtime/modelRunner';
 import { loadSamples } from '../../core/samples/load';
 import { takeSamples, type SampleSet } from '../../core/samples/sampleSet';
 

@@ -10,14 +10,14 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { CliError, type CliCommand, type CliIO } from '../command';
-import type { ConnectOptions } from '../../core/remote/sshConnection';
-import { profileOnDevices, type ProfileEvent, type ProfileProgress, type ProfileVariantInput } from '../../core/remote/profileRun';
-import { planProfile } from '../../core/remote/profilePlan';
-import { SELECTABLE_VARIANT_KINDS, VARIANT_KINDS, type VariantKind } from '../../core/remote/variants';
-import type { ProfileBackend, ProfileResult } from '../../core/remote/profileResult';
-import { saveProfileRun } from '../../core/remote/runStore';
-import { DENSE_RUNTIME_NOTE, macsVersusLatency } from '../../core/remote/macsVersusLatency';
-import { defaultKnownHostsFiles, resolveAlias, shippedRunner, validateHostSettings } from '../../core/remote/remoteEnvironment';
+import type { ConnectOptions } from '../../core/remote/ssh/sshConnection';
+import { profileOnDevices, type ProfileEvent, type ProfileProgress, type ProfileVariantInput } from '../../core/remote/profile/profileRun';
+import { planProfile } from '../../core/remote/profile/profilePlan';
+import { SELECTABLE_VARIANT_KINDS, VARIANT_KINDS, type VariantKind } from '../../core/remote/profile/variants';
+import type { ProfileBackend, ProfileResult } from '../../core/schema/profileResult';
+import { saveProfileRun } from '../../core/runs/profileRunStore';
+import { DENSE_RUNTIME_NOTE, macsVersusLatency } from '../../core/remote/profile/macsVersusLatency';
+import { defaultKnownHostsFiles, resolveAlias, shippedRunner, validateHostSettings } from '../../core/remote/device/remoteEnvironment';
 
 const HELP = `Usage: dynapruner profile <checkpoint.onnx> --host <alias> [options]
 

@@ -2,12 +2,12 @@
 import type { CliCommand } from '../command';
 import { CliError } from '../command';
 import { progressBar } from '../progress';
-import { analyze } from '../../core/engine/analyze';
-import { writeFileAtomic } from '../../core/engine/atomicWrite';
-import { hasMasks } from '../../core/engine/checkpoint';
-import type { SweepResult } from '../../core/engine/results';
-import { saveRun } from '../../core/engine/runStore';
-import { DEFAULT_SWEEP, sweep } from '../../core/engine/sweep';
+import { analyze } from '../../core/experiments/analyze';
+import { writeFileAtomic } from '../../core/runs/atomicWrite';
+import { hasMasks } from '../../core/checkpoint/checkpoint';
+import type { SweepResult } from '../../core/schema/results';
+import { saveRun } from '../../core/runs/runStore';
+import { DEFAULT_SWEEP, sweep } from '../../core/experiments/sweep';
 import { buildReportHtml, summaryRows } from '../../core/report/html';
 import { loadPlotlySource } from '../../core/report/plotlySource';
 import { COMMON_FLAGS, COMMON_HELP, intFlag, parseArgs, setup, single } from './engineCommon';

@@ -1,9 +1,9 @@
 /** `dynapruner run`: per-sample Dyna-Pruner analysis of a checkpoint on data. */
 import type { CliCommand } from '../command';
 import { progressBar } from '../progress';
-import { analyze } from '../../core/engine/analyze';
-import { writeFileAtomic } from '../../core/engine/atomicWrite';
-import { saveRun } from '../../core/engine/runStore';
+import { analyze } from '../../core/experiments/analyze';
+import { writeFileAtomic } from '../../core/runs/atomicWrite';
+import { saveRun } from '../../core/runs/runStore';
 import { summaryRows } from '../../core/report/html';
 import { COMMON_FLAGS, COMMON_HELP, parseArgs, setup, single } from './engineCommon';
 
@@ -18,7 +18,7 @@ data mask and active fraction, gate scores/masks per unit, effective MACs per
 layer (mask-aware, overhead apart), prediction, MSE/MAE vs target, dense mode
 and persistence on valid pixels, |Delta| and the importance alignment (ROC AUC,
 Spearman). Prints a summary; --json writes the full analysis (schemaVersion 1,
-src/core/engine/results.ts; '-' for stdout).
+src/core/schema/results.ts; '-' for stdout).
 
 MACs are multiply-accumulates (FLOPs = 2 x MACs), counted as in 'inspect'.
 

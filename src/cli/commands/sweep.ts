@@ -3,12 +3,12 @@ import path from 'node:path';
 import type { CliCommand } from '../command';
 import { CliError } from '../command';
 import { progressBar } from '../progress';
-import { writeFileAtomic, writeFolderAtomic } from '../../core/engine/atomicWrite';
-import { requireMasks } from '../../core/engine/checkpoint';
-import type { MaskMethod } from '../../core/engine/results';
-import { saveRun } from '../../core/engine/runStore';
-import { DEFAULT_SWEEP, sweep } from '../../core/engine/sweep';
-import { tableToCsv } from '../../core/engine/tables';
+import { writeFileAtomic, writeFolderAtomic } from '../../core/runs/atomicWrite';
+import { requireMasks } from '../../core/checkpoint/checkpoint';
+import type { MaskMethod } from '../../core/schema/results';
+import { saveRun } from '../../core/runs/runStore';
+import { DEFAULT_SWEEP, sweep } from '../../core/experiments/sweep';
+import { tableToCsv } from '../../core/experiments/tables';
 import { COMMON_FLAGS, COMMON_HELP, intFlag, numberList, parseArgs, setup, single } from './engineCommon';
 
 const BASELINES: MaskMethod[] = ['dense', 'random', 'l1'];

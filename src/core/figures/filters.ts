@@ -1,5 +1,5 @@
 /** Filter activity: units x filters activation frequency, and a per-sample raster for one unit. */
-import type { Analysis, DatasetAggregates } from '../engine/results';
+import type { Analysis, DatasetAggregates } from '../schema/results';
 import { baseLayout, type FigureSpec, type FigureTheme } from './types';
 
 /** What the filter figures read (a streaming panel passes frequencies counted so far). */

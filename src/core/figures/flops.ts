@@ -1,5 +1,5 @@
 /** MAC / FLOP breakdown: per layer dense vs mean effective (overhead apart) and the distribution over samples. */
-import type { Analysis } from '../engine/results';
+import type { Analysis } from '../schema/results';
 import { baseLayout, type FigureSpec, type FigureTheme } from './types';
 
 /** What the cost figures read (a streaming panel passes per-layer means computed so far). */

@@ -5,8 +5,8 @@
  * renderer in ./raster.ts: the Masks panel paints them on canvases, the
  * report shows them as images inside Plotly frames ({@link sampleMapFigures}).
  */
-import { bytesToBase64, decodeF32, toRows } from '../engine/encoding';
-import type { Analysis, EncodedArray, SampleAnalysis } from '../engine/results';
+import { bytesToBase64, decodeF32, toRows } from '../schema/encoding';
+import type { Analysis, EncodedArray, SampleAnalysis } from '../schema/results';
 import { colorLut, encodePng, rasterizeMap, type Colorscale } from './raster';
 import { baseLayout, type FigureSpec, type FigureTheme } from './types';
 

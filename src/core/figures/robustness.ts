@@ -1,5 +1,5 @@
 /** Robustness curves with 95% CI bands (noise, mask failure) and the sensitivity Pareto plot. */
-import type { MaskMethod, SweepPoint, SweepResult } from '../engine/results';
+import type { MaskMethod, SweepPoint, SweepResult } from '../schema/results';
 import { baseLayout, type FigureSpec, type FigureTheme } from './types';
 
 const ORDER: MaskMethod[] = ['dynapruner', 'dense', 'random', 'l1', 'dp_only', 'mp_only'];

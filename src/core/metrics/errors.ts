@@ -1,5 +1,5 @@
 /** Error metrics on valid pixels only (normalised units). */
-import type { ErrorMetrics } from '../engine/results';
+import type { ErrorMetrics } from '../schema/results';
 
 /**
  * MSE and MAE of `a` against `b` over the elements where `valid` is 1 (all

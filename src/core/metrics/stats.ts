@@ -1,5 +1,5 @@
 /** Summaries over samples (and seeds): mean, spread, percentiles, 95% confidence intervals. */
-import type { Distribution, Estimate } from '../engine/results';
+import type { Distribution, Estimate } from '../schema/results';
 import { quantile } from './ranks';
 
 /** Two-sided 97.5% quantiles of Student's t for df = 1..30 (then the normal 1.96 limit is approached). */

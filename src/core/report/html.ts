@@ -9,7 +9,7 @@ import { filterFrequencyFigure, unitRasterFigure } from '../figures/filters';
 import { costDistributionFigure, layerBreakdownFigure } from '../figures/flops';
 import { paretoFigure, robustnessFigure } from '../figures/robustness';
 import { LIGHT_THEME, type FigureSpec, type FigureTheme } from '../figures/types';
-import type { Analysis, SweepResult, Table } from '../engine/results';
+import type { Analysis, SweepResult, Table } from '../schema/results';
 
 /** Inputs of {@link buildReportHtml}. */
 export interface ReportInput {

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Analysis, SweepResult } from '../../core/engine/results';
+import type { Analysis, SweepResult } from '../../core/schema/results';
 import type { InspectReport } from '../../core/inspect/inspect';
 import type { AnalyzeCall, EngineClient, SweepCall } from './engineClient';
 import type { FromEngineWorker, ToEngineWorker } from './engineProtocol';

@@ -5,7 +5,7 @@
  * samples, aggregates and writes reports there and drives the engine's
  * inference worker pool, so nothing heavy runs on the host's thread.
  */
-import type { Analysis, SampleAnalysis, SweepResult } from '../../core/engine/results';
+import type { Analysis, SampleAnalysis, SweepResult } from '../../core/schema/results';
 import type { InspectReport } from '../../core/inspect/inspect';
 import type { AnalysisStart } from '../../shared/protocol';
 

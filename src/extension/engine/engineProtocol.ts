@@ -1,5 +1,5 @@
 /** Messages between {@link CoreEngine} (extension host) and the engine worker thread (`engineWorker.ts`). */
-import type { Analysis, SampleAnalysis, SweepResult } from '../../core/engine/results';
+import type { Analysis, SampleAnalysis, SweepResult } from '../../core/schema/results';
 import type { AnalysisStart } from '../../shared/protocol';
 import type { AnalyzeCall, SweepCall } from './engineClient';
 

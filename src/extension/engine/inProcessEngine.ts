@@ -7,13 +7,13 @@
  * No `vscode` import.
  */
 import { stat } from 'node:fs/promises';
-import { aggregate, analyze, dataRef } from '../../core/engine/analyze';
-import { writeFileAtomic } from '../../core/engine/atomicWrite';
-import { openCheckpoint, type Checkpoint } from '../../core/engine/checkpoint';
-import { InferencePool } from '../../core/engine/inferencePool';
-import { ModelRunner } from '../../core/engine/modelRunner';
-import { DEFAULT_SWEEP, sweep } from '../../core/engine/sweep';
-import type { Analysis, SampleAnalysis, SweepResult } from '../../core/engine/results';
+import { aggregate, analyze, dataRef } from '../../core/experiments/analyze';
+import { writeFileAtomic } from '../../core/runs/atomicWrite';
+import { openCheckpoint, type Checkpoint } from '../../core/checkpoint/checkpoint';
+import { InferencePool } from '../../core/runtime/inferencePool';
+import { ModelRunner } from '../../core/runtime/modelRunner';
+import { DEFAULT_SWEEP, sweep } from '../../core/experiments/sweep';
+import type { Analysis, SampleAnalysis, SweepResult } from '../../core/schema/results';
 import { inspectLoaded, inspectModel, type InspectReport } from '../../core/inspect/inspect';
 import { buildReportHtml } from '../../core/report/html';
 import { loadPlotlySource } from '../../core/report/plotlySource';

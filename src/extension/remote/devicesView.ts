@@ -1,7 +1,7 @@
 /** The Devices tree view: configured hosts (settings and ~/.ssh/config) with their state. */
 import * as vscode from 'vscode';
-import { knownAliases } from '../../core/remote/remoteEnvironment';
-import type { HostSettings } from '../../core/remote/hostConfig';
+import { knownAliases } from '../../core/remote/device/remoteEnvironment';
+import type { HostSettings } from '../../core/remote/ssh/hostConfig';
 
 /** What the view shows next to a host. */
 export interface DeviceState {

@@ -3,9 +3,9 @@
  * test builds the same messages): a saved ProfileResult trimmed to what the
  * panel draws, and a host's progress row from a run event.
  */
-import type { ProfileResult } from '../../core/remote/profileResult';
-import type { ProfileEvent } from '../../core/remote/profileRun';
-import type { PanelProgress, PanelRun } from '../../../webview/remote/protocol';
+import type { ProfileResult } from '../../core/schema/profileResult';
+import type { ProfileEvent } from '../../core/remote/profile/profileRun';
+import type { PanelProgress, PanelRun } from '../../shared/remoteProtocol';
 
 /** The panel's progress row of a host from a run event (null for events that do not change it). */
 export function progressOf(alias: string, e: ProfileEvent): PanelProgress | null {

@@ -2,8 +2,8 @@
 import * as vscode from 'vscode';
 import { contentSecurityPolicy, webviewPage } from '../webview/htmlTemplate';
 import { createNonce, webviewOptions } from '../webview/html';
-import type { ProfileResult } from '../../core/remote/profileResult';
-import { isFromRemoteWebview, type FromRemoteWebview, type ToRemoteWebview } from '../../../webview/remote/protocol';
+import type { ProfileResult } from '../../core/schema/profileResult';
+import { isFromRemoteWebview, type FromRemoteWebview, type ToRemoteWebview } from '../../shared/remoteProtocol';
 import { toPanelRun } from './panelModel';
 
 /** One panel, reused. */

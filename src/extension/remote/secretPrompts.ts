@@ -4,7 +4,7 @@
  * and kept only in SecretStorage (never in settings or the log).
  */
 import * as vscode from 'vscode';
-import type { ConnectCallbacks } from '../../core/remote/sshConnection';
+import type { ConnectCallbacks } from '../../core/remote/ssh/sshConnection';
 
 const key = (kind: string, id: string) => `dynapruner.remote.${kind}:${id}`;
 

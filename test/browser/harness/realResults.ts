@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { inspectModel } from '../../../src/core/inspect/inspect';
-import type { Analysis, SampleAnalysis, SweepResult } from '../../../src/core/engine/results';
+import type { Analysis, SampleAnalysis, SweepResult } from '../../../src/core/schema/results';
 import { CoreEngine } from '../../../src/extension/engine/coreEngine';
 import type { AnalysisStart } from '../../../src/shared/protocol';
 import { overviewModel } from '../../../src/extension/overviewModel';

@@ -12,8 +12,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { openCheckpoint } from '../../../src/core/engine/checkpoint';
-import { profileSamples } from '../../../src/core/remote/profileSamples';
+import { openCheckpoint } from '../../../src/core/checkpoint/checkpoint';
+import { profileSamples } from '../../../src/core/remote/profile/profileSamples';
 import { repoRoot } from './sshdTestEnv';
 
 export interface TestModel {
@@ -104,11 +104,11 @@ export async function testModel(): Promise<TestModel> {
   return { onnx: model, inputs: npy, bundled: false };
 }
 
-/** Bundles src/core/remote/runner/nodeRunner.ts like scripts/build.mjs does, into a temp file. */
+/** Bundles src/core/remote/profile/runner/nodeRunner.ts like scripts/build.mjs does, into a temp file. */
 export async function buildNodeRunner(): Promise<string> {
   const out = path.join(os.tmpdir(), `dynapruner-remoteRunner-${process.pid}.js`);
   await esbuild.build({
-    entryPoints: [path.join(repoRoot, 'src', 'core', 'remote', 'runner', 'nodeRunner.ts')],
+    entryPoints: [path.join(repoRoot, 'src', 'core', 'remote', 'profile', 'runner', 'nodeRunner.ts')],
     outfile: out,
     bundle: true,
     platform: 'node',

@@ -1,8 +1,8 @@
 /** Base64 map encoding agrees with Node's Buffer and round-trips float32 exactly. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { base64ToBytes, bytesToBase64, decodeF32, decodeU8, encodeF32, encodeU8 } from '../../../src/core/engine/encoding';
-import { rng } from '../../../src/core/engine/random';
+import { base64ToBytes, bytesToBase64, decodeF32, decodeU8, encodeF32, encodeU8 } from '../../../src/core/schema/encoding';
+import { rng } from '../../../src/core/experiments/random';
 
 test('bytesToBase64 / base64ToBytes match Buffer for every length mod 3', () => {
   const next = rng(1);

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { exposeGateThresholds, findGateThresholds, tauInputName } from '../../../src/core/engine/gateThresholds';
+import { exposeGateThresholds, findGateThresholds, tauInputName } from '../../../src/core/graph/gateThresholds';
 import { AttributeType, DataType, encodeModelProto, type ModelProto } from '../../../src/core/onnx/proto';
 
 const K = 5;

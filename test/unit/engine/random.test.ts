@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { addGaussianNoise, addGaussianNoiseInto } from '../../../src/core/engine/random';
+import { addGaussianNoise, addGaussianNoiseInto } from '../../../src/core/experiments/random';
 
 test('addGaussianNoise draws N(0, sigma^2): SciPy kstest does not reject, moments match', () => {
   const n = 100_000;

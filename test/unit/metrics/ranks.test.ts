@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { rocAuc, spearman, quantile } from '../../../src/core/metrics/ranks';
 import { estimate } from '../../../src/core/metrics/stats';
 import { maskedErrors } from '../../../src/core/metrics/errors';
-import { rng } from '../../../src/core/engine/random';
+import { rng } from '../../../src/core/experiments/random';
 
 const next = rng(7);
 const score = Array.from({ length: 300 }, () => Math.round(next() * 50) / 50); // with ties

@@ -1,0 +1,122 @@
+/**
+ * The Node runner shipped with the extension (bundled to dist/remoteRunner.js)
+ * and run ON THE DEVICE: `node remoteRunner.js <job.json>`. It loads each
+ * variant with onnxruntime-node, runs warm-up, N timed iterations (batch 1,
+ * cycling over the uploaded samples) and one inference per sample whose
+ * outputs it saves as .npy, printing the JSON-lines protocol of
+ * ../runnerProtocol.ts. Self-contained: only node built-ins and onnxruntime.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { encodeNpyF32, parseNpy } from '../../../samples/npy';
+import { RUNNER_PROTOCOL, type RunnerJob, type RunnerMessage } from '../runnerProtocol';
+
+type Ort = typeof import('onnxruntime-node');
+
+function emit(msg: RunnerMessage): void {
+  process.stdout.write(JSON.stringify(msg) + '\n');
+}
+
+/** Progress at most every 250 ms of the device clock (and at each phase's end). */
+let lastProgress = 0;
+function progress(variant: string, phase: 'warmup' | 'timed' | 'samples', done: number, total: number): void {
+  const now = performance.now();
+  if (done < total && now - lastProgress < 250) return;
+  lastProgress = now;
+  emit({ type: 'progress', variant, phase, done, total });
+}
+
+async function main(jobFile: string): Promise<void> {
+  const job = JSON.parse(readFileSync(jobFile, 'utf8')) as RunnerJob;
+  if (job.protocol !== RUNNER_PROTOCOL) throw new Error(`${jobFile}: protocol ${job.protocol}, runner speaks ${RUNNER_PROTOCOL}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ort = require(job.ortModule) as Ort;
+  let version = 'unknown';
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    version = (require(path.join(job.ortModule, 'package.json')) as { version: string }).version;
+  } catch {
+    // a bare package name resolves below
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      version = (require(`${job.ortModule}/package.json`) as { version: string }).version;
+    } catch {
+      /* version stays unknown */
+    }
+  }
+  const providers = job.providers.length ? job.providers : ['cpu'];
+  emit({ type: 'hello', protocol: RUNNER_PROTOCOL, runner: 'node', runtime: 'onnxruntime-node', version, providers, pid: process.pid });
+
+  const samples = parseNpy(readFileSync(job.samples), job.samples);
+  if (samples.shape.length < 2) throw new Error(`${job.samples}: expected [samples, ...input dims], found shape (${samples.shape.join(', ')})`);
+  const count = samples.shape[0];
+  const per = samples.data.length / count;
+  const dims = [1, ...samples.shape.slice(1)];
+  const tensorOf = (i: number) => new ort.Tensor('float32', samples.data.subarray(i * per, (i + 1) * per), dims);
+
+  for (const variant of job.variants) {
+    const started = performance.now();
+    const session = await ort.InferenceSession.create(variant.model, { executionProviders: providers, graphOptimizationLevel: 'all' });
+    if (session.inputNames.length !== 1) {
+      throw new Error(`${variant.model}: the runner feeds one input, the model has ${session.inputNames.length} (${session.inputNames.join(', ')})`);
+    }
+    const inputName = session.inputNames[0];
+    emit({ type: 'loaded', variant: variant.id, inputName, outputNames: [...session.outputNames], loadMs: performance.now() - started, providers });
+
+    const w0 = performance.now();
+    for (let i = 0; i < job.warmup; i++) {
+      await session.run({ [inputName]: tensorOf(i % count) });
+      progress(variant.id, 'warmup', i + 1, job.warmup);
+    }
+    emit({ type: 'warmup', variant: variant.id, iterations: job.warmup, totalMs: performance.now() - w0 });
+
+    const latencies: number[] = [];
+    const t0 = Date.now();
+    for (let i = 0; i < job.iterations; i++) {
+      const feed = { [inputName]: tensorOf(i % count) };
+      const s = performance.now();
+      await session.run(feed);
+      latencies.push(performance.now() - s);
+      progress(variant.id, 'timed', i + 1, job.iterations);
+    }
+    const t1 = Date.now();
+    emit({ type: 'timed', variant: variant.id, t0, t1, latenciesMs: latencies });
+
+    const n = Math.min(job.perSample, count);
+    const collected = new Map<string, { parts: Float32Array[]; dims: number[] }>();
+    for (let i = 0; i < n; i++) {
+      const s = performance.now();
+      const out = await session.run({ [inputName]: tensorOf(i) });
+      emit({ type: 'sample', variant: variant.id, index: i, ms: performance.now() - s });
+      for (const [name, tensor] of Object.entries(out)) {
+        if (tensor.type !== 'float32') continue;
+        const entry = collected.get(name) ?? { parts: [], dims: [...tensor.dims].slice(1) };
+        entry.parts.push(new Float32Array(tensor.data as Float32Array));
+        collected.set(name, entry);
+      }
+    }
+    const files: Record<string, string> = {};
+    const shape: Record<string, number[]> = {};
+    for (const [name, { parts, dims: d }] of collected) {
+      const all = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+      let off = 0;
+      for (const p of parts) {
+        all.set(p, off);
+        off += p.length;
+      }
+      const file = path.join(job.outputDir, `${variant.id}.${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.npy`);
+      shape[name] = [parts.length, ...d];
+      writeFileSync(file, encodeNpyF32(all, shape[name]));
+      files[name] = file;
+    }
+    emit({ type: 'outputs', variant: variant.id, files, shape });
+    await session.release();
+  }
+  emit({ type: 'done', t: Date.now() });
+}
+
+main(process.argv[2] ?? '').catch((error: unknown) => {
+  emit({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  process.exitCode = 1;
+});

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Python onnxruntime runner for Dyna-Pruner Studio remote profiling.
+
+Runs ON THE DEVICE: `python3 ort_runner.py <job.json>`. Speaks the same
+JSON-lines protocol as the Node runner (src/core/remote/profile/runnerProtocol.ts):
+hello, loaded, warmup, timed, sample, outputs, done | error. Kept thin on
+purpose: it cannot be exercised where the project is tested (no onnxruntime
+wheel there); the Node runner is the tested reference.
+Needs: numpy, onnxruntime (onnxruntime-gpu from the Jetson Zoo on Orin).
+"""
+import json
+import os
+import re
+import sys
+import time
+
+PROTOCOL = 1
+PROVIDER_NAMES = {"tensorrt": "TensorrtExecutionProvider", "cuda": "CUDAExecutionProvider", "cpu": "CPUExecutionProvider"}
+
+
+def emit(msg):
+    sys.stdout.write(json.dumps(msg) + "\n")
+    sys.stdout.flush()
+
+
+_last_progress = [0.0]
+
+
+def progress(variant, phase, done, total):
+    """Progress at most every 250 ms (and at each phase's end)."""
+    now = time.perf_counter()
+    if done < total and now - _last_progress[0] < 0.25:
+        return
+    _last_progress[0] = now
+    emit({"type": "progress", "variant": variant, "phase": phase, "done": done, "total": total})
+
+
+def main(job_file):
+    import numpy as np
+    import onnxruntime as ort
+
+    with open(job_file) as f:
+        job = json.load(f)
+    if job.get("protocol") != PROTOCOL:
+        raise RuntimeError("%s: protocol %r, runner speaks %d" % (job_file, job.get("protocol"), PROTOCOL))
+    available = ort.get_available_providers()
+    wanted = [PROVIDER_NAMES.get(p, p) for p in (job.get("providers") or ["cpu"])]
+    providers = [p for p in wanted if p in available] or ["CPUExecutionProvider"]
+    emit({"type": "hello", "protocol": PROTOCOL, "runner": "python", "runtime": "onnxruntime",
+          "version": ort.__version__, "providers": providers, "pid": os.getpid()})
+    samples = np.load(job["samples"]).astype(np.float32, copy=False)
+    count = samples.shape[0]
+    for variant in job["variants"]:
+        started = time.perf_counter()
+        session = ort.InferenceSession(variant["model"], providers=providers)
+        inputs = session.get_inputs()
+        if len(inputs) != 1:
+            raise RuntimeError("%s: the runner feeds one input, the model has %d" % (variant["model"], len(inputs)))
+        name = inputs[0].name
+        outputs = [o.name for o in session.get_outputs()]
+        emit({"type": "loaded", "variant": variant["id"], "inputName": name, "outputNames": outputs,
+              "loadMs": (time.perf_counter() - started) * 1000, "providers": session.get_providers()})
+        w0 = time.perf_counter()
+        for i in range(job["warmup"]):
+            session.run(None, {name: samples[i % count:i % count + 1]})
+            progress(variant["id"], "warmup", i + 1, job["warmup"])
+        emit({"type": "warmup", "variant": variant["id"], "iterations": job["warmup"], "totalMs": (time.perf_counter() - w0) * 1000})
+        latencies = []
+        t0 = int(time.time() * 1000)
+        for i in range(job["iterations"]):
+            feed = {name: samples[i % count:i % count + 1]}
+            s = time.perf_counter()
+            session.run(None, feed)
+            latencies.append((time.perf_counter() - s) * 1000)
+            progress(variant["id"], "timed", i + 1, job["iterations"])
+        t1 = int(time.time() * 1000)
+        emit({"type": "timed", "variant": variant["id"], "t0": t0, "t1": t1, "latenciesMs": latencies})
+        collected = {n: [] for n in outputs}
+        for i in range(min(job["perSample"], count)):
+            s = time.perf_counter()
+            result = session.run(None, {name: samples[i:i + 1]})
+            emit({"type": "sample", "variant": variant["id"], "index": i, "ms": (time.perf_counter() - s) * 1000})
+            for n, value in zip(outputs, result):
+                if value.dtype == np.float32:
+                    collected[n].append(value[0])
+        files, shapes = {}, {}
+        for n, parts in collected.items():
+            if not parts:
+                continue
+            arr = np.stack(parts).astype("<f4")
+            path = os.path.join(job["outputDir"], "%s.%s.npy" % (variant["id"], re.sub(r"[^A-Za-z0-9_.-]", "_", n)))
+            np.save(path, arr)
+            files[n], shapes[n] = path, list(arr.shape)
+        emit({"type": "outputs", "variant": variant["id"], "files": files, "shape": shapes})
+    emit({"type": "done", "t": int(time.time() * 1000)})
+
+
+if __name__ == "__main__":
+    try:
+        main(sys.argv[1] if len(sys.argv) > 1 else "")
+    except Exception as error:  # reported through the protocol, never as a traceback on stdout
+        emit({"type": "error", "message": str(error)})
+        sys.exit(1)

@@ -1,0 +1,136 @@
+/**
+ * Runs one checkpoint's graph variants on batches through an InferencePool:
+ * the model as exported (all mask outputs), and the injected variants where
+ * we choose the data mask and/or the gate masks.
+ */
+import { DATA_MASK, IMPORTANCE, INPUT, PREDICTION, type Checkpoint } from '../checkpoint/checkpoint';
+import type { InferencePool } from './inferencePool';
+import type { WireTensor } from './workerProtocol';
+
+/** Outputs of the exported model for a batch of n samples. */
+export interface FullOutputs {
+  /** [n, T_out, C, H, W] */
+  prediction: Float32Array;
+  /** [n, H*W] or null */
+  importance: Float32Array | null;
+  /** [n, H*W] or null */
+  dataMask: Float32Array | null;
+  /** Per gate tensor (ck.gateTensors order): [n, K] scores and masks. */
+  scores: Float32Array[];
+  gates: Float32Array[];
+}
+
+/** Masks to inject for a batch; null entries mean "all ones". */
+export interface InjectedMasks {
+  /** [n, H*W] */
+  dataMask: Float32Array | null;
+  /** Per gate tensor (ck.gateTensors order): [n, K]. */
+  gates: (Float32Array | null)[];
+}
+
+/** The graph variants a {@link ModelRunner} can run (see GraphVariants). */
+export type VariantName = 'full' | 'dataCut' | 'allCut' | 'tauCut';
+
+/** Runs a checkpoint's variants; sessions are created once per worker and reused. */
+export class ModelRunner {
+  private readonly prefix: string;
+
+  constructor(readonly ck: Checkpoint, readonly pool: InferencePool) {
+    this.prefix = ck.ref.sha256.slice(0, 16);
+    pool.register(`${this.prefix}:full`, ck.variants.full);
+    if (ck.variants.dataCut) pool.register(`${this.prefix}:dataCut`, ck.variants.dataCut);
+    if (ck.variants.allCut) pool.register(`${this.prefix}:allCut`, ck.variants.allCut);
+    if (ck.variants.tauCut) pool.register(`${this.prefix}:tauCut`, ck.variants.tauCut);
+  }
+
+  /** Creates the sessions of these variants ahead of their first run (variants the checkpoint lacks are skipped). */
+  async preload(variants: VariantName[], signal?: AbortSignal): Promise<void> {
+    for (const v of variants) if (this.has(v)) await this.pool.preload(`${this.prefix}:${v}`, signal);
+  }
+
+  /** True when the checkpoint has this variant. */
+  has(variant: VariantName): boolean {
+    return Boolean(this.ck.variants[variant]);
+  }
+
+  /** The outputs a variant produces, in the order the engine asks for them. */
+  outputsOf(variant: VariantName): string[] {
+    const gates = this.ck.gateTensors;
+    switch (variant) {
+      case 'full': return this.ck.fullOutputs;
+      case 'dataCut': return [PREDICTION, ...gates.flatMap((g) => [g.score, g.mask])];
+      case 'allCut': return [PREDICTION];
+      case 'tauCut': return [PREDICTION, ...gates.map((g) => g.mask)];
+    }
+  }
+
+  /**
+   * Runs a variant on ready-made feeds (their buffers are transferred to the
+   * worker: do not reuse them) and returns the requested outputs.
+   */
+  async runVariant(variant: VariantName, feeds: Record<string, WireTensor>, outputs: string[] = this.outputsOf(variant), signal?: AbortSignal): Promise<Record<string, WireTensor>> {
+    if (!this.has(variant)) {
+      const why = variant === 'tauCut' && this.ck.tauCutError ? `: ${this.ck.tauCutError}` : '';
+      throw new Error(`${this.ck.file}: the checkpoint has no '${variant}' graph variant${why}`);
+    }
+    return this.pool.run(`${this.prefix}:${variant}`, feeds, outputs, signal);
+  }
+
+  private inputTensor(x: Float32Array, n: number): WireTensor {
+    const s = this.ck.spec;
+    return { data: x.slice(), dims: [n, s.tIn, s.channels.length, s.grid[0], s.grid[1]] };
+  }
+
+  private maskTensor(m: Float32Array | null, n: number): WireTensor {
+    const [H, W] = this.ck.spec.grid;
+    return { data: m ? m.slice() : new Float32Array(n * H * W).fill(1), dims: [n, 1, H, W] };
+  }
+
+  /** The exported model: prediction, S, data mask, gate scores and masks. */
+  async full(x: Float32Array, n: number, signal?: AbortSignal): Promise<FullOutputs> {
+    const out = await this.pool.run(`${this.prefix}:full`, { [INPUT]: this.inputTensor(x, n) }, this.ck.fullOutputs, signal);
+    return {
+      prediction: out[PREDICTION].data,
+      importance: out[IMPORTANCE]?.data ?? null,
+      dataMask: out[DATA_MASK]?.data ?? null,
+      scores: this.ck.gateTensors.map((g) => out[g.score].data),
+      gates: this.ck.gateTensors.map((g) => out[g.mask].data),
+    };
+  }
+
+  /** Every mask injected (null = all ones): the prediction only. */
+  async injected(x: Float32Array, n: number, masks: InjectedMasks, signal?: AbortSignal): Promise<Float32Array> {
+    if (!this.ck.variants.allCut) throw new Error(`${this.ck.file}: no mask tensors to inject`);
+    const feeds: Record<string, WireTensor> = { [INPUT]: this.inputTensor(x, n) };
+    if (this.ck.hasDataMask) feeds[DATA_MASK] = this.maskTensor(masks.dataMask, n);
+    this.ck.gateTensors.forEach((g, i) => {
+      const m = masks.gates[i];
+      feeds[g.mask] = { data: m ? m.slice() : new Float32Array(n * g.channels).fill(1), dims: [n, g.channels] };
+    });
+    const out = await this.pool.run(`${this.prefix}:allCut`, feeds, [PREDICTION], signal);
+    return out[PREDICTION].data;
+  }
+
+  /** Data mask injected; the model computes its own gates from it (they respond to the change). */
+  async dataInjected(x: Float32Array, n: number, dataMask: Float32Array, signal?: AbortSignal): Promise<Omit<FullOutputs, 'importance' | 'dataMask'>> {
+    if (!this.ck.variants.dataCut) throw new Error(`${this.ck.file}: no ${DATA_MASK} to inject`);
+    const outputs = [PREDICTION, ...this.ck.gateTensors.flatMap((g) => [g.score, g.mask])];
+    const out = await this.pool.run(`${this.prefix}:dataCut`, { [INPUT]: this.inputTensor(x, n), [DATA_MASK]: this.maskTensor(dataMask, n) }, outputs, signal);
+    return {
+      prediction: out[PREDICTION].data,
+      scores: this.ck.gateTensors.map((g) => out[g.score].data),
+      gates: this.ck.gateTensors.map((g) => out[g.mask].data),
+    };
+  }
+}
+
+/** Progress callback: fraction in [0, 1] and a short message. */
+export type ProgressFn = (fraction: number, message: string) => void;
+
+/** Calls `fn(start, count)` for consecutive batches of `total` items; checks `signal` between batches. */
+export async function forBatches(total: number, batchSize: number, fn: (start: number, count: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  for (let start = 0; start < total; start += batchSize) {
+    signal?.throwIfAborted();
+    await fn(start, Math.min(batchSize, total - start));
+  }
+}
