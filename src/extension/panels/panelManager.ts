@@ -10,7 +10,7 @@ import { PANEL_KINDS, panelViewType, type PanelKind } from '../../shared/ids';
 import type { PanelSource } from '../../shared/protocol';
 import { readPersistedState } from '../../shared/state';
 import { Disposable } from '../dispose';
-import { webviewOptions } from '../webview/html';
+import { webviewOptions } from '../webviewHtml/html';
 import { StudioPanel, type PanelHost } from './studioPanel';
 
 /** Called to (re)load a panel's data. */

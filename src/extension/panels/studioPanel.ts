@@ -11,7 +11,7 @@ import type { FromWebview, PanelSource, ToWebview } from '../../shared/protocol'
 import { parseFromWebview } from '../../shared/validate';
 import { Disposable } from '../dispose';
 import type { Log } from '../log';
-import { buildWebviewHtml, webviewOptions } from '../webview/html';
+import { buildWebviewHtml, webviewOptions } from '../webviewHtml/html';
 import { saveCsv, saveFigure } from './exports';
 
 /** What a panel needs from the rest of the extension. */

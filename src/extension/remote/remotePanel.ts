@@ -1,7 +1,7 @@
 /** The remote-profiling webview panel (bundle dist/webview/remote.js). */
 import * as vscode from 'vscode';
-import { contentSecurityPolicy, webviewPage } from '../webview/htmlTemplate';
-import { createNonce, webviewOptions } from '../webview/html';
+import { contentSecurityPolicy, webviewPage } from '../webviewHtml/htmlTemplate';
+import { createNonce, webviewOptions } from '../webviewHtml/html';
 import type { ProfileResult } from '../../core/schema/profileResult';
 import { isFromRemoteWebview, type FromRemoteWebview, type ToRemoteWebview } from '../../shared/remoteProtocol';
 import { toPanelRun } from './panelModel';

@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { contentSecurityPolicy, webviewPage } from '../../../src/extension/webview/htmlTemplate';
+import { contentSecurityPolicy, webviewPage } from '../../../src/extension/webviewHtml/htmlTemplate';
 import { THEMES, type ThemeName } from './themes';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
