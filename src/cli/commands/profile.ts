@@ -13,6 +13,7 @@ import { CliError, type CliCommand, type CliIO } from '../command';
 import type { ConnectOptions } from '../../core/remote/ssh/sshConnection';
 import { profileOnDevices, type ProfileEvent, type ProfileProgress, type ProfileVariantInput } from '../../core/remote/profile/profileRun';
 import { planProfile } from '../../core/remote/profile/profilePlan';
+import { PROFILE_DEFAULTS } from '../../core/remote/profile/profileDefaults';
 import { SELECTABLE_VARIANT_KINDS, VARIANT_KINDS, type VariantKind } from '../../core/remote/profile/variants';
 import type { ProfileBackend, ProfileResult } from '../../core/schema/profileResult';
 import { saveProfileRun } from '../../core/runs/profileRunStore';
@@ -160,14 +161,14 @@ export const profileCommand: CliCommand = {
       allowPositionals: true,
       options: {
         host: { type: 'string', multiple: true },
-        backend: { type: 'string', default: 'node' },
-        iterations: { type: 'string', default: '100' },
-        warmup: { type: 'string', default: '10' },
+        backend: { type: 'string', default: PROFILE_DEFAULTS.backend },
+        iterations: { type: 'string', default: String(PROFILE_DEFAULTS.iterations) },
+        warmup: { type: 'string', default: String(PROFILE_DEFAULTS.warmup) },
         samples: { type: 'string' },
         variant: { type: 'string', multiple: true },
         variants: { type: 'string' },
         'compare-with': { type: 'string', multiple: true },
-        'per-sample': { type: 'string', default: '8' },
+        'per-sample': { type: 'string', default: String(PROFILE_DEFAULTS.perSample) },
         providers: { type: 'string' },
         'hosts-file': { type: 'string' },
         'known-hosts': { type: 'string' },
