@@ -60,134 +60,186 @@ def _conv(x, w, b, a):
     return out.astype(np.float32)
 
 
-def _run_node(n, ins):
-    t, a = n.op_type, _attrs(n)
-    x = ins[0] if ins else None
-    if t == "Constant":
-        return [numpy_helper.to_array(a["value"])]
-    if t == "Identity":
-        return [x]
-    binops = {"Mul": np.multiply, "Add": np.add, "Sub": np.subtract, "Max": np.maximum, "Min": np.minimum,
-              "GreaterOrEqual": np.greater_equal, "LessOrEqual": np.less_equal, "Less": np.less,
-              "Greater": np.greater, "Equal": np.equal, "Pow": np.power}
-    if t in binops:
+def _binary(f):
+    """A variadic element-wise op folded left to right (Max / Min take several inputs)."""
+    def op(ins, a, n):
         r = ins[0]
         for o in ins[1:]:
-            r = binops[t](r, o)
+            r = f(r, o)
         return [r]
-    if t == "Div":
-        if np.issubdtype(ins[0].dtype, np.integer):
-            return [ins[0] // ins[1]]
-        return [ins[0] / ins[1]]
-    if t == "Mod":
-        return [np.mod(ins[0], ins[1])]
-    if t == "Neg":
-        return [-x]
-    if t == "Not":
-        return [np.logical_not(x)]
-    if t == "Sigmoid":
-        return [(1.0 / (1.0 + np.exp(-x.astype(np.float64)))).astype(x.dtype)]
-    if t == "Tanh":
-        return [np.tanh(x)]
-    if t == "Relu":
-        return [np.maximum(x, 0)]
-    if t == "LeakyRelu":
-        al = np.float32(a.get("alpha", 0.01))
-        return [np.where(x >= 0, x, x * al)]
-    if t == "Erf":
-        from scipy.special import erf
-        return [erf(x).astype(x.dtype)]
-    if t == "Sqrt":
-        return [np.sqrt(x)]
-    if t == "Cast":
-        to = onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[a["to"]]
-        return [x.astype(to)]
-    if t == "Shape":
-        return [np.array(x.shape, dtype=np.int64)]
-    if t == "Gather":
-        return [np.take(x, ins[1], axis=a.get("axis", 0))]
-    if t == "Unsqueeze":
-        axes = [int(v) for v in ins[1]]
-        r = x
-        for ax in sorted(ax % (r.ndim + len(axes)) for ax in axes):
-            r = np.expand_dims(r, ax)
-        return [r]
-    if t == "Squeeze":
-        return [np.squeeze(x, axis=tuple(int(v) for v in ins[1])) if len(ins) > 1 else np.squeeze(x)]
-    if t == "Concat":
-        return [np.concatenate(ins, axis=a["axis"])]
-    if t == "Reshape":
-        shape = [int(v) for v in ins[1]]
-        shape = [x.shape[i] if s == 0 else s for i, s in enumerate(shape)]
-        return [x.reshape(shape)]
-    if t == "Transpose":
-        return [np.transpose(x, a.get("perm"))]
-    if t == "Expand":
-        return [x * np.ones([int(v) for v in ins[1]], dtype=x.dtype)]
-    if t == "ConstantOfShape":
-        v = numpy_helper.to_array(a["value"]) if "value" in a else np.zeros(1, np.float32)
-        return [np.full([int(s) for s in x], v.flatten()[0], dtype=v.dtype)]
-    if t == "Slice":
-        starts, ends = ins[1], ins[2]
-        axes = ins[3] if len(ins) > 3 and ins[3] is not None else np.arange(len(starts))
-        steps = ins[4] if len(ins) > 4 and ins[4] is not None else np.ones(len(starts), np.int64)
-        sl = [slice(None)] * x.ndim
-        for s, e, ax, st in zip(starts, ends, axes, steps):
-            sl[int(ax)] = slice(int(s), int(max(min(e, 2 ** 62), -2 ** 62)), int(st))
-        return [x[tuple(sl)]]
-    if t == "Split":
-        ax = a.get("axis", 0)
-        sizes = ins[1] if len(ins) > 1 and ins[1] is not None else a.get("split")
-        if sizes is None:
-            return list(np.split(x, len(n.output), axis=ax))
-        return list(np.split(x, np.cumsum([int(s) for s in sizes])[:-1], axis=ax))
-    if t in ("ReduceMean", "ReduceSum", "ReduceMax"):
+    return op
+
+
+def _unary(f):
+    return lambda ins, a, n: [f(ins[0])]
+
+
+def _div(ins, a, n):
+    if np.issubdtype(ins[0].dtype, np.integer):
+        return [ins[0] // ins[1]]
+    return [ins[0] / ins[1]]
+
+
+def _sigmoid(x):
+    return (1.0 / (1.0 + np.exp(-x.astype(np.float64)))).astype(x.dtype)
+
+
+def _leaky_relu(ins, a, n):
+    x, alpha = ins[0], np.float32(a.get("alpha", 0.01))
+    return [np.where(x >= 0, x, x * alpha)]
+
+
+def _erf(x):
+    from scipy.special import erf
+    return erf(x).astype(x.dtype)
+
+
+def _cast(ins, a, n):
+    return [ins[0].astype(onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[a["to"]])]
+
+
+def _unsqueeze(ins, a, n):
+    axes = [int(v) for v in ins[1]]
+    r = ins[0]
+    for ax in sorted(ax % (r.ndim + len(axes)) for ax in axes):
+        r = np.expand_dims(r, ax)
+    return [r]
+
+
+def _squeeze(ins, a, n):
+    if len(ins) > 1:
+        return [np.squeeze(ins[0], axis=tuple(int(v) for v in ins[1]))]
+    return [np.squeeze(ins[0])]
+
+
+def _reshape(ins, a, n):
+    x = ins[0]
+    shape = [int(v) for v in ins[1]]
+    return [x.reshape([x.shape[i] if s == 0 else s for i, s in enumerate(shape)])]
+
+
+def _constant_of_shape(ins, a, n):
+    v = numpy_helper.to_array(a["value"]) if "value" in a else np.zeros(1, np.float32)
+    return [np.full([int(s) for s in ins[0]], v.flatten()[0], dtype=v.dtype)]
+
+
+def _optional(ins, i):
+    return ins[i] if len(ins) > i and ins[i] is not None else None
+
+
+def _slice(ins, a, n):
+    x, starts, ends = ins[0], ins[1], ins[2]
+    axes = _optional(ins, 3)
+    axes = axes if axes is not None else np.arange(len(starts))
+    steps = _optional(ins, 4)
+    steps = steps if steps is not None else np.ones(len(starts), np.int64)
+    sl = [slice(None)] * x.ndim
+    for s, e, ax, st in zip(starts, ends, axes, steps):
+        sl[int(ax)] = slice(int(s), int(max(min(e, 2 ** 62), -2 ** 62)), int(st))
+    return [x[tuple(sl)]]
+
+
+def _split(ins, a, n):
+    x, ax = ins[0], a.get("axis", 0)
+    sizes = _optional(ins, 1)
+    sizes = sizes if sizes is not None else a.get("split")
+    if sizes is None:
+        return list(np.split(x, len(n.output), axis=ax))
+    return list(np.split(x, np.cumsum([int(s) for s in sizes])[:-1], axis=ax))
+
+
+def _reduce(f):
+    def op(ins, a, n):
         axes = a.get("axes")
-        if axes is None and len(ins) > 1 and ins[1] is not None:
+        if axes is None and _optional(ins, 1) is not None:
             axes = [int(v) for v in ins[1]]
-        kd = bool(a.get("keepdims", 1))
-        f = {"ReduceMean": np.mean, "ReduceSum": np.sum, "ReduceMax": np.max}[t]
-        return [f(x, axis=tuple(axes) if axes is not None else None, keepdims=kd).astype(x.dtype)]
-    if t == "Pad":
-        pads = [int(v) for v in ins[1]]
-        r = x.ndim
-        val = ins[2].item() if len(ins) > 2 and ins[2] is not None and ins[2].size else 0
-        return [np.pad(x, [(pads[i], pads[i + r]) for i in range(r)], constant_values=val)]
-    if t in ("MaxPool", "AveragePool"):
+        keep = bool(a.get("keepdims", 1))
+        return [f(ins[0], axis=tuple(axes) if axes is not None else None, keepdims=keep).astype(ins[0].dtype)]
+    return op
+
+
+def _pad(ins, a, n):
+    x, pads = ins[0], [int(v) for v in ins[1]]
+    fill = _optional(ins, 2)
+    value = fill.item() if fill is not None and fill.size else 0
+    return [np.pad(x, [(pads[i], pads[i + x.ndim]) for i in range(x.ndim)], constant_values=value)]
+
+
+def _pooling(kind):
+    def op(ins, a, n):
         if a.get("ceil_mode", 0):
             raise NotImplementedError("ceil_mode")
-        return [_pool(x, a["kernel_shape"], a.get("strides", a["kernel_shape"]), a.get("pads", [0, 0, 0, 0]),
-                      "max" if t == "MaxPool" else "avg")]
-    if t == "Resize":
-        if a.get("mode", b"nearest") not in (b"nearest", "nearest"):
-            raise NotImplementedError("Resize mode")
-        scales = ins[2] if len(ins) > 2 and ins[2] is not None and ins[2].size else None
-        if scales is None:
-            sizes = ins[3]
-            scales = np.array(sizes, np.float64) / np.array(x.shape, np.float64)
-        r = x
-        for ax, s in enumerate(scales):
-            if s != 1:
-                idx = np.floor(np.arange(int(np.floor(r.shape[ax] * s))) / s).astype(np.int64)
-                r = np.take(r, idx, axis=ax)
-        return [r]
-    if t == "Conv":
-        return [_conv(x, ins[1], ins[2] if len(ins) > 2 else None, a)]
-    if t == "Gemm":
-        A, B = ins[0], ins[1]
-        if a.get("transA", 0):
-            A = A.T
-        if a.get("transB", 0):
-            B = B.T
-        y = a.get("alpha", 1.0) * (A.astype(np.float64) @ B.astype(np.float64))
-        if len(ins) > 2 and ins[2] is not None:
-            y = y + a.get("beta", 1.0) * ins[2]
-        return [y.astype(np.float32)]
-    if t == "MatMul":
-        return [np.matmul(ins[0], ins[1])]
-    if t == "Where":
-        return [np.where(ins[0], ins[1], ins[2])]
-    raise NotImplementedError(f"op {t} ({n.name})")
+        k = a["kernel_shape"]
+        return [_pool(ins[0], k, a.get("strides", k), a.get("pads", [0, 0, 0, 0]), kind)]
+    return op
+
+
+def _resize(ins, a, n):
+    if a.get("mode", b"nearest") not in (b"nearest", "nearest"):
+        raise NotImplementedError("Resize mode")
+    x = ins[0]
+    scales = _optional(ins, 2)
+    if scales is None or not scales.size:
+        scales = np.array(ins[3], np.float64) / np.array(x.shape, np.float64)
+    r = x
+    for ax, s in enumerate(scales):
+        if s != 1:
+            idx = np.floor(np.arange(int(np.floor(r.shape[ax] * s))) / s).astype(np.int64)
+            r = np.take(r, idx, axis=ax)
+    return [r]
+
+
+def _gemm(ins, a, n):
+    A, B = ins[0], ins[1]
+    if a.get("transA", 0):
+        A = A.T
+    if a.get("transB", 0):
+        B = B.T
+    y = a.get("alpha", 1.0) * (A.astype(np.float64) @ B.astype(np.float64))
+    if _optional(ins, 2) is not None:
+        y = y + a.get("beta", 1.0) * ins[2]
+    return [y.astype(np.float32)]
+
+
+#: op type -> fn(inputs, attributes, node) -> list of outputs
+OPS = {
+    "Constant": lambda ins, a, n: [numpy_helper.to_array(a["value"])],
+    "Identity": _unary(lambda x: x),
+    "Mul": _binary(np.multiply), "Add": _binary(np.add), "Sub": _binary(np.subtract),
+    "Max": _binary(np.maximum), "Min": _binary(np.minimum), "Pow": _binary(np.power),
+    "GreaterOrEqual": _binary(np.greater_equal), "LessOrEqual": _binary(np.less_equal),
+    "Less": _binary(np.less), "Greater": _binary(np.greater), "Equal": _binary(np.equal),
+    "Div": _div,
+    "Mod": lambda ins, a, n: [np.mod(ins[0], ins[1])],
+    "Neg": _unary(np.negative), "Not": _unary(np.logical_not),
+    "Sigmoid": _unary(_sigmoid), "Tanh": _unary(np.tanh), "Relu": _unary(lambda x: np.maximum(x, 0)),
+    "LeakyRelu": _leaky_relu, "Erf": _unary(_erf), "Sqrt": _unary(np.sqrt),
+    "Cast": _cast,
+    "Shape": _unary(lambda x: np.array(x.shape, dtype=np.int64)),
+    "Gather": lambda ins, a, n: [np.take(ins[0], ins[1], axis=a.get("axis", 0))],
+    "Unsqueeze": _unsqueeze, "Squeeze": _squeeze,
+    "Concat": lambda ins, a, n: [np.concatenate(ins, axis=a["axis"])],
+    "Reshape": _reshape,
+    "Transpose": lambda ins, a, n: [np.transpose(ins[0], a.get("perm"))],
+    "Expand": lambda ins, a, n: [ins[0] * np.ones([int(v) for v in ins[1]], dtype=ins[0].dtype)],
+    "ConstantOfShape": _constant_of_shape,
+    "Slice": _slice, "Split": _split,
+    "ReduceMean": _reduce(np.mean), "ReduceSum": _reduce(np.sum), "ReduceMax": _reduce(np.max),
+    "Pad": _pad,
+    "MaxPool": _pooling("max"), "AveragePool": _pooling("avg"),
+    "Resize": _resize,
+    "Conv": lambda ins, a, n: [_conv(ins[0], ins[1], _optional(ins, 2), a)],
+    "Gemm": _gemm,
+    "MatMul": lambda ins, a, n: [np.matmul(ins[0], ins[1])],
+    "Where": lambda ins, a, n: [np.where(ins[0], ins[1], ins[2])],
+}
+
+
+def _run_node(n, ins):
+    op = OPS.get(n.op_type)
+    if op is None:
+        raise NotImplementedError(f"op {n.op_type} ({n.name})")
+    return op(ins, _attrs(n), n)
 
 
 def run(model, feeds: Dict[str, np.ndarray], outputs: Optional[Iterable[str]] = None) -> Dict[str, np.ndarray]:

@@ -18,21 +18,37 @@ gates start on (head bias +2, tau 0.5); at least one filter per unit.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
 import time
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
 
-from . import data as D
-from . import dist as DI
+from . import data
+from . import dist
 from .evaluate import evaluate_model, format_report
 from .losses import total_loss
 from .mask_pretrain import pretrain_mask_generator
 from .variants import DynaModel, apply_l1_static_pruning, bake_static_pruning, init_gates_from_l1
+
+#: default learning rates (dense models train from scratch, masked ones fine-tune)
+DENSE_LR = 2e-3
+MASKED_LR = 1e-3
+#: cosine schedule floor, as a fraction of the initial learning rate
+LR_FLOOR_FRACTION = 0.05
+#: the learnable gate thresholds tau are kept in this range
+TAU_RANGE = (0.01, 0.99)
+#: progress line every this many epochs (and at the last one)
+LOG_EVERY = 10
+#: variants trained without dynamic masks (no soft phase, no budget ramp)
+STATIC_VARIANTS = ("dense", "mp_l1")
+#: loss terms averaged over each epoch's steps
+LOSS_TERMS = ("loss", "mse", "b_d", "b_w")
+SELECTION_RULE = "lowest validation objective (val MSE + full-weight budgets) after the budget ramp"
 
 
 def set_seed(seed: int) -> None:
@@ -53,7 +69,7 @@ def parse(argv=None):
     ap.add_argument("--lambda-d", type=float, default=0.5)
     ap.add_argument("--lambda-w", type=float, default=0.5)
     ap.add_argument("--epochs", type=int, default=150)
-    ap.add_argument("--lr", type=float, default=None, help="default 2e-3 dense, 1e-3 masked")
+    ap.add_argument("--lr", type=float, default=None, help=f"default {DENSE_LR:g} dense, {MASKED_LR:g} masked")
     ap.add_argument("--wd", type=float, default=0.0, help="AdamW weight decay")
     ap.add_argument("--batch", type=int, default=8, help="global batch (split across ranks)")
     ap.add_argument("--seed", type=int, default=0)
@@ -74,138 +90,242 @@ def parse(argv=None):
     return ap.parse_args(argv)
 
 
-def train(a) -> dict:
-    rank, world, device = DI.init()
-    torch.set_num_threads(a.threads)
-    set_seed(a.seed)
-    torch.use_deterministic_algorithms(True, warn_only=True)
-    fields = D.load_storm(a.data)
-    tr = D.windows(fields, "train")
-    te = D.windows(fields, "test")
-    model = DynaModel(a.backbone, a.variant, grid=fields.values.shape[-2:],
-                      channels=fields.values.shape[1], theta_d=a.theta_d)
-    kept = None
-    if a.init_from:
-        blob = torch.load(a.init_from, map_location="cpu")
-        missing, unexpected = model.load_state_dict(blob["state"], strict=False)
+@dataclass
+class Schedule:
+    """Epoch boundaries of the soft warm-up, the budget ramp and model selection."""
+    masked: bool
+    soft_end: int
+    ramp_end: int
+
+    @classmethod
+    def from_args(cls, args) -> "Schedule":
+        masked = args.variant not in STATIC_VARIANTS
+        soft_end = int(args.soft_frac * args.epochs) if masked else 0
+        return cls(masked, soft_end, max(soft_end + 1, int(args.ramp_frac * args.epochs)))
+
+    @property
+    def select_from(self) -> int:
+        return self.ramp_end if self.masked else 0
+
+    def phase(self, epoch: int) -> str:
+        return "soft" if self.masked and epoch < self.soft_end else "hard"
+
+    def budget_weight(self, epoch: int) -> float:
+        """0 during the soft warm-up, then linear up to 1 at `ramp_end`."""
+        if not self.masked:
+            return 0.0
+        return min(1.0, max(0.0, (epoch - self.soft_end + 1) / (self.ramp_end - self.soft_end)))
+
+
+@dataclass
+class Tensors:
+    """One split's windows as tensors: inputs, targets, target validity."""
+    x: torch.Tensor
+    y: torch.Tensor
+    valid: torch.Tensor
+
+    @classmethod
+    def of(cls, windows: dict, device=None) -> "Tensors":
+        return cls(*(torch.from_numpy(windows[k]).to(device) for k in ("inputs", "targets", "valid")))
+
+
+def build_model(args, fields) -> Tuple[DynaModel, Optional[dict]]:
+    """The model, warm-started and (mp_l1) statically pruned; returns (model, kept filters)."""
+    model = DynaModel(args.backbone, args.variant, grid=fields.values.shape[-2:],
+                      channels=fields.values.shape[1], theta_d=args.theta_d)
+    if args.init_from:
+        blob = torch.load(args.init_from, map_location="cpu")
+        _, unexpected = model.load_state_dict(blob["state"], strict=False)
         if unexpected:
             raise ValueError(f"--init-from has unexpected keys {unexpected[:5]}")
-    if a.init_from and model.flags["gates"] == "dynamic" and a.gate_init == "l1":
-        init_gates_from_l1(model)
-    if a.variant == "mp_l1":
-        if not a.init_from:
+        if model.flags["gates"] == "dynamic" and args.gate_init == "l1":
+            init_gates_from_l1(model)
+    kept = None
+    if args.variant == "mp_l1":
+        if not args.init_from:
             raise ValueError("mp_l1 prunes a trained dense model: pass --init-from dense.pt")
-        kept = apply_l1_static_pruning(model, a.s_w)
-    model.to(device)
-    net = model
-    if world > 1:
-        net = torch.nn.parallel.DistributedDataParallel(model, find_unused_parameters=True)
-    masked = a.variant not in ("dense", "mp_l1")
-    lr = a.lr if a.lr is not None else (2e-3 if a.variant == "dense" else 1e-3)
+        kept = apply_l1_static_pruning(model, args.s_w)
+    return model, kept
+
+
+def base_lr(args) -> float:
+    if args.lr is not None:
+        return args.lr
+    return DENSE_LR if args.variant == "dense" else MASKED_LR
+
+
+def make_optimizer(model: DynaModel, args, lr: float):
+    """AdamW with the thresholds tau in their own group (higher lr, no decay), cosine schedule."""
     taus = [u.tau for u in model.backbone.units]
     tau_ids = {id(t) for t in taus}
     rest = [p for p in model.parameters() if id(p) not in tau_ids]
-    opt = torch.optim.AdamW([{"params": rest}, {"params": taus, "lr": lr * a.tau_lr_mult, "weight_decay": 0.0}],
-                            lr=lr, weight_decay=a.wd)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(1, a.epochs), eta_min=lr * 0.05)
-    x_tr = torch.from_numpy(tr["inputs"])
-    y_tr = torch.from_numpy(tr["targets"])
-    v_tr = torch.from_numpy(tr["valid"])
-    va = D.windows(fields, "val")
-    x_va, y_va, v_va = (torch.from_numpy(va[k]).to(device) for k in ("inputs", "targets", "valid"))
-    best = (float("inf"), None, -1)
-    soft_end = int(a.soft_frac * a.epochs) if masked else 0
-    ramp_end = max(soft_end + 1, int(a.ramp_frac * a.epochs))
-    sel_from = ramp_end if masked else 0
-    if model.mask_gen is not None and a.mask_pretrain > 0:
-        bce = pretrain_mask_generator(model.mask_gen, x_tr.to(device), y_tr.to(device), v_tr.to(device),
-                                      1.0 - a.s_d, a.mask_pretrain, seed=a.seed)
-        if rank == 0 and not a.quiet:
-            print(f"[{a.backbone}/{a.variant}] g_mask warm start: {a.mask_pretrain} epochs, BCE {bce:.4f}", flush=True)
-    gen = torch.Generator().manual_seed(a.seed)
-    per_rank = max(1, a.batch // world)
-    t0 = time.time()
-    log = []
-    for ep in range(a.epochs):
+    groups = [{"params": rest}, {"params": taus, "lr": lr * args.tau_lr_mult, "weight_decay": 0.0}]
+    opt = torch.optim.AdamW(groups, lr=lr, weight_decay=args.wd)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(1, args.epochs), eta_min=lr * LR_FLOOR_FRACTION)
+    return opt, sched
+
+
+def warm_start_mask_generator(model: DynaModel, train: Tensors, args, device, verbose: bool) -> None:
+    if model.mask_gen is None or args.mask_pretrain <= 0:
+        return
+    bce = pretrain_mask_generator(model.mask_gen, train.x.to(device), train.y.to(device), train.valid.to(device),
+                                  1.0 - args.s_d, args.mask_pretrain, seed=args.seed)
+    if verbose:
+        print(f"[{args.backbone}/{args.variant}] g_mask warm start: {args.mask_pretrain} epochs, BCE {bce:.4f}",
+              flush=True)
+
+
+def rank_batches(perm: torch.Tensor, per_rank: int, rank: int, world: int) -> List[torch.Tensor]:
+    """This rank's share of each global batch of `perm`. A last chunk smaller than
+    the world size is skipped: every rank must run the same number of steps (DDP collectives)."""
+    out = []
+    for i in range(0, len(perm), per_rank * world):
+        chunk = perm[i:i + per_rank * world]
+        if len(chunk) >= world:
+            out.append(chunk[rank::world])
+    return out
+
+
+def clamp_thresholds(model: DynaModel) -> None:
+    with torch.no_grad():
+        for u in model.backbone.units:
+            u.tau.clamp_(*TAU_RANGE)
+
+
+def train_epoch(net, model: DynaModel, opt, train: Tensors, batches, args, weight: float, device) -> Dict[str, float]:
+    """One pass over `batches` (index tensors); returns the mean of each loss term."""
+    totals = dict.fromkeys(LOSS_TERMS, 0.0)
+    for idx in batches:
+        out = net(train.x[idx].to(device))
+        losses = total_loss(out, train.y[idx].to(device), train.valid[idx].to(device), args.s_d, args.s_w,
+                            args.lambda_d * weight, args.lambda_w * weight)
+        opt.zero_grad()
+        losses["loss"].backward()
+        opt.step()
+        clamp_thresholds(model)
+        for k in totals:
+            totals[k] += float(losses[k])
+    return {k: v / max(len(batches), 1) for k, v in totals.items()}
+
+
+@torch.no_grad()
+def validation_score(model: DynaModel, val: Tensors, args) -> float:
+    """Val MSE plus the full-weight budget terms, without the L1 terms."""
+    model.eval()
+    out = model(val.x)
+    return float(total_loss(out, val.y, val.valid, args.s_d, args.s_w, args.lambda_d, args.lambda_w, 0.0, 0.0)["loss"])
+
+
+def log_epoch(args, model: DynaModel, rec: dict, started: float) -> None:
+    ep = rec["epoch"]
+    if ep % LOG_EVERY == 0 or ep == args.epochs - 1:
+        print(f"[{args.backbone}/{args.variant}] ep {ep:3d} {model.phase:4s} loss {rec['loss']:.4f} mse {rec['mse']:.4f}"
+              f" b_d {rec['b_d']:.3f} b_w {rec['b_w']:.3f} val {rec['val']:.4f} ({time.time() - started:.0f}s)",
+              flush=True)
+
+
+@dataclass
+class Best:
+    """The selected epoch: lowest validation objective at or after `Schedule.select_from`."""
+    score: float = float("inf")
+    state: Optional[dict] = None
+    epoch: int = -1
+
+    def offer(self, model: DynaModel, score: float, epoch: int) -> None:
+        if score <= self.score:
+            self.score, self.epoch = score, epoch
+            self.state = {k: t.detach().clone() for k, t in model.state_dict().items()}
+
+
+def fit(net, model: DynaModel, train: Tensors, val: Tensors, args, rank: int, world: int, device):
+    """The epoch loop; returns (Best, per-epoch log, seconds)."""
+    lr = base_lr(args)
+    opt, sched = make_optimizer(model, args, lr)
+    schedule = Schedule.from_args(args)
+    verbose = rank == 0 and not args.quiet
+    warm_start_mask_generator(model, train, args, device, verbose)
+    gen = torch.Generator().manual_seed(args.seed)
+    per_rank = max(1, args.batch // world)
+    started = time.time()
+    best, log = Best(), []
+    for ep in range(args.epochs):
         model.train()
-        model.phase = "soft" if masked and ep < soft_end else "hard"
-        # budget weight: 0 during the soft warm-up, then linear up to full at ramp_end
-        ramp = min(1.0, max(0.0, (ep - soft_end + 1) / (ramp_end - soft_end))) if masked else 0.0
-        perm = torch.randperm(len(x_tr), generator=gen)
-        tot = {"loss": 0.0, "mse": 0.0, "b_d": 0.0, "b_w": 0.0}
-        nb = 0
-        for i in range(0, len(perm), per_rank * world):
-            chunk = perm[i:i + per_rank * world]
-            if len(chunk) < world:
-                continue  # every rank must run the same number of steps (DDP collectives)
-            idx = chunk[rank::world]
-            x, y, v = x_tr[idx].to(device), y_tr[idx].to(device), v_tr[idx].to(device)
-            out = net(x)
-            ls = total_loss(out, y, v, a.s_d, a.s_w, a.lambda_d * ramp, a.lambda_w * ramp)
-            opt.zero_grad()
-            ls["loss"].backward()
-            opt.step()
-            with torch.no_grad():
-                for u in model.backbone.units:
-                    u.tau.clamp_(0.01, 0.99)
-            for k in tot:
-                tot[k] += float(ls[k])
-            nb += 1
+        model.phase = schedule.phase(ep)
+        batches = rank_batches(torch.randperm(len(train.x), generator=gen), per_rank, rank, world)
+        rec = train_epoch(net, model, opt, train, batches, args, schedule.budget_weight(ep), device)
         sched.step()
-        # model selection on the validation window(s): val MSE plus the full-weight
-        # budget terms, among epochs after the budget ramp (masked variants)
-        model.eval()
-        with torch.no_grad():
-            vo = model(x_va)
-            vl = total_loss(vo, y_va, v_va, a.s_d, a.s_w, a.lambda_d, a.lambda_w, 0.0, 0.0)
-        val_score = float(vl["loss"])
-        if ep >= sel_from and val_score <= best[0]:
-            best = (val_score, {k: t.detach().clone() for k, t in model.state_dict().items()}, ep)
-        rec = {k: v / max(nb, 1) for k, v in tot.items()}
-        rec["val"] = val_score
+        rec["val"] = validation_score(model, val, args)
         rec["epoch"] = ep
+        if ep >= schedule.select_from:
+            best.offer(model, rec["val"], ep)
         log.append(rec)
-        if rank == 0 and not a.quiet and (ep % 10 == 0 or ep == a.epochs - 1):
-            print(f"[{a.backbone}/{a.variant}] ep {ep:3d} {model.phase:4s} loss {rec['loss']:.4f} mse {rec['mse']:.4f}"
-                  f" b_d {rec['b_d']:.3f} b_w {rec['b_w']:.3f} val {val_score:.4f} ({time.time() - t0:.0f}s)", flush=True)
-    if best[1] is not None and not a.last:
-        model.load_state_dict(best[1])
+        if verbose:
+            log_epoch(args, model, rec, started)
+    return best, log, time.time() - started
+
+
+def training_record(args, model: DynaModel, best: Best, log: list, report: dict, world: int) -> dict:
+    """The `training` block of the checkpoint metadata and of `<out>.pt`."""
+    selected = best.epoch if (best.state is not None and not args.last) else args.epochs - 1
+    return {
+        "selected_epoch": selected, "selection": SELECTION_RULE,
+        "seed": args.seed, "epochs": args.epochs, "lambda_d": args.lambda_d, "lambda_w": args.lambda_w,
+        "lr": base_lr(args), "weight_decay": args.wd, "batch": args.batch,
+        "soft_frac": args.soft_frac, "ramp_frac": args.ramp_frac,
+        "mask_pretrain_epochs": args.mask_pretrain if model.mask_gen is not None else 0,
+        "tau_lr_mult": args.tau_lr_mult, "gate_init": args.gate_init if model.flags["gates"] == "dynamic" else None,
+        "world_size": world, "init_from": os.path.basename(args.init_from) if args.init_from else None,
+        "test_mse": report["mse"], "test_mae": report["mae"], "persistence_test_mse": report["persistence_mse"],
+        "test_effective_macs_mean": report["macs"]["effective"]["mean"], "test_dense_macs": report["macs"]["dense"],
+        "importance_roc_auc": report.get("importance", {}).get("roc_auc"),
+        "final_train_loss": log[-1]["loss"] if log else None,
+    }
+
+
+def save_outputs(args, model: DynaModel, fields, training: dict, kept, preds: np.ndarray) -> None:
+    """`<out>.pt`, the ONNX checkpoint (unless --no-export) and the optional predictions file."""
+    targets = {"s_d": args.s_d, "s_w": args.s_w}
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    torch.save({"cfg": model.cfg, "state": model.state_dict(), "training": training,
+                "normalization": {"mean": fields.mean, "std": fields.std}, "channels": fields.channels,
+                "targets": targets, "static_kept": kept,
+                "dataset": {"name": fields.name, "files": fields.files,
+                            **{k: list(v) for k, v in fields.split.items()}}},
+               args.out + ".pt")
+    if not args.no_export:
+        from .export import export_checkpoint
+        export_checkpoint(model, args.out, fields, training, targets, kept)
+    if args.io_prefix:
+        np.save(args.io_prefix + ".outputs.npy", preds.astype(np.float32))
+
+
+def train(args) -> dict:
+    rank, world, device = dist.init()
+    torch.set_num_threads(args.threads)
+    set_seed(args.seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    fields = data.load_storm(args.data)
+    model, kept = build_model(args, fields)
+    model.to(device)
+    net = torch.nn.parallel.DistributedDataParallel(model, find_unused_parameters=True) if world > 1 else model
+    train_set = Tensors.of(data.windows(fields, "train"))
+    val_set = Tensors.of(data.windows(fields, "val"), device)
+    best, log, seconds = fit(net, model, train_set, val_set, args, rank, world, device)
+    if best.state is not None and not args.last:
+        model.load_state_dict(best.state)
     model.cpu()
-    if a.variant == "mp_l1":
+    if args.variant == "mp_l1":
         bake_static_pruning(model)
-    result = {"train_seconds": time.time() - t0, "world_size": world}
+    result = {"train_seconds": seconds, "world_size": world}
     if rank == 0:
-        r = evaluate_model(model, te)
-        preds = r.pop("_predictions")
-        result["eval"] = r
-        if not a.quiet:
-            print(format_report(os.path.basename(a.out), r), flush=True)
-        training = {
-            "selected_epoch": best[2] if (best[1] is not None and not a.last) else a.epochs - 1,
-            "selection": "lowest validation objective (val MSE + full-weight budgets) after the budget ramp",
-            "seed": a.seed, "epochs": a.epochs, "lambda_d": a.lambda_d, "lambda_w": a.lambda_w,
-            "lr": lr, "weight_decay": a.wd, "batch": a.batch, "soft_frac": a.soft_frac, "ramp_frac": a.ramp_frac,
-            "mask_pretrain_epochs": a.mask_pretrain if model.mask_gen is not None else 0,
-            "tau_lr_mult": a.tau_lr_mult, "gate_init": a.gate_init if model.flags["gates"] == "dynamic" else None,
-            "world_size": world, "init_from": os.path.basename(a.init_from) if a.init_from else None,
-            "test_mse": r["mse"], "test_mae": r["mae"], "persistence_test_mse": r["persistence_mse"],
-            "test_effective_macs_mean": r["macs"]["effective"]["mean"], "test_dense_macs": r["macs"]["dense"],
-            "importance_roc_auc": r.get("importance", {}).get("roc_auc"),
-            "final_train_loss": log[-1]["loss"] if log else None,
-        }
-        os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-        torch.save({"cfg": model.cfg, "state": model.state_dict(), "training": training,
-                    "normalization": {"mean": fields.mean, "std": fields.std}, "channels": fields.channels,
-                    "targets": {"s_d": a.s_d, "s_w": a.s_w}, "static_kept": kept,
-                    "dataset": {"name": fields.name, "files": fields.files, **{k: list(v) for k, v in fields.split.items()}}},
-                   a.out + ".pt")
-        if not a.no_export:
-            from .export import export_checkpoint
-            export_checkpoint(model, a.out, fields, training, {"s_d": a.s_d, "s_w": a.s_w}, kept)
-        if a.io_prefix:
-            np.save(a.io_prefix + ".outputs.npy", preds.astype(np.float32))
-        result["training"] = training
-    DI.finish(world)
+        report = evaluate_model(model, data.windows(fields, "test"))
+        preds = report.pop("_predictions")
+        result["eval"] = report
+        if not args.quiet:
+            print(format_report(os.path.basename(args.out), report), flush=True)
+        result["training"] = training_record(args, model, best, log, report, world)
+        save_outputs(args, model, fields, result["training"], kept, preds)
+    dist.finish(world)
     return result
 
 
