@@ -56,8 +56,8 @@ describe('webview panels in Chromium', () => {
   });
 
   /** Opens a panel page, waits for `ready`, sends init. */
-  async function open(kind: PanelKind, theme: ThemeName, trusted = true): Promise<{ page: Page; problems: PageProblems; send: (m: ToWebview) => Promise<void> }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  async function open(kind: PanelKind, theme: ThemeName, trusted = true, width = 1280): Promise<{ page: Page; problems: PageProblems; send: (m: ToWebview) => Promise<void> }> {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
     const problems = await watchProblems(page);
     await page.goto(harness.url(kind, theme));
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
@@ -74,9 +74,10 @@ describe('webview panels in Chromium', () => {
     return page.locator('[data-figure][data-rendered="true"]').count();
   }
 
-  async function finish(page: Page, problems: PageProblems, name: string): Promise<void> {
+  /** Checks the page's problems and closes it; `readme` false keeps the screenshot out of media/screenshots. */
+  async function finish(page: Page, problems: PageProblems, name: string, readme = true): Promise<void> {
     await page.waitForTimeout(150);
-    for (const d of SHOTS) await page.screenshot({ path: path.join(d, `${name}.png`), fullPage: false });
+    for (const d of readme ? SHOTS : SHOTS.slice(0, 1)) await page.screenshot({ path: path.join(d, `${name}.png`), fullPage: false });
     assert.deepEqual(problems.cspViolations, [], 'CSP violations');
     assert.deepEqual(problems.consoleErrors, [], 'console errors');
     const posted = await page.evaluate(() => (window as unknown as { __posted: { type: string; text?: string }[] }).__posted);
@@ -193,6 +194,48 @@ describe('webview panels in Chromium', () => {
       assert.equal(await allRendered(page), 2);
       assert.equal(await page.locator('[data-table="compare-table1"] tbody tr').count(), compare.entries.length);
       await finish(page, problems, `compare-${theme}`);
+    });
+  }
+
+  for (const width of [1440, 700]) {
+    it(`robustness tables at ${width} px: no two tables overlap, no page-wide sideways scroll`, async () => {
+      const { page, problems, send } = await open('robustness', 'light', true, width);
+      await send({ type: 'sweep', jobId: null, sweep: data.sweep! });
+      await allRendered(page);
+      const layout = await page.evaluate(() => {
+        type Box = { name: string; left: number; top: number; right: number; bottom: number };
+        const boxes: Box[] = [];
+        for (const card of document.querySelectorAll<HTMLElement>('[data-table]')) {
+          // What the reader sees of a table: its box clipped by any scrolling ancestor.
+          let r = card.querySelector('table')!.getBoundingClientRect();
+          let box = { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+          for (let el = card.querySelector('table')!.parentElement; el && el !== document.body; el = el.parentElement) {
+            const style = getComputedStyle(el);
+            if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
+              r = el.getBoundingClientRect();
+              box = { left: Math.max(box.left, r.left), top: Math.max(box.top, r.top), right: Math.min(box.right, r.right), bottom: Math.min(box.bottom, r.bottom) };
+            }
+          }
+          boxes.push({ name: card.dataset.table!, ...box });
+        }
+        const overlaps: string[] = [];
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i];
+            const b = boxes[j];
+            const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const hgt = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (w > 0.5 && hgt > 0.5) overlaps.push(`${a.name} x ${b.name} (${w.toFixed(0)} x ${hgt.toFixed(0)} px)`);
+          }
+        }
+        const cards = [...document.querySelectorAll<HTMLElement>('[data-table]')].map((c) => ({ name: c.dataset.table!, outside: c.querySelector('table')!.getBoundingClientRect().right - c.getBoundingClientRect().right, scrolls: getComputedStyle(c.querySelector('table')!.parentElement!).overflowX }));
+        return { overlaps, cards, pageScroll: document.scrollingElement!.scrollWidth - window.innerWidth, count: boxes.length };
+      });
+      assert.equal(layout.count, 4, 'Tables I-IV shown');
+      assert.deepEqual(layout.overlaps, [], 'tables overlap');
+      for (const c of layout.cards) assert.ok(c.outside <= 0.5 || c.scrolls === 'auto', `${c.name} sticks out of its card by ${c.outside.toFixed(0)} px without a scroll bar`);
+      assert.ok(layout.pageScroll <= 0, `the page scrolls sideways by ${layout.pageScroll} px`);
+      await finish(page, problems, `robustness-tables-${width}`, false);
     });
   }
 

@@ -22,8 +22,9 @@ h2 { font-size: 1.1em; font-weight: 600; margin: 18px 0 6px; }
 .stat { border: 1px solid var(--vscode-editorWidget-border, #444); padding: 6px 10px; min-width: 110px; }
 .stat .v { font-size: 1.25em; font-weight: 600; font-variant-numeric: tabular-nums; }
 .stat .k { color: var(--vscode-descriptionForeground); font-size: .9em; }
-.grid { display: grid; gap: 8px; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); }
-.grid.wide { grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); }
+.grid { display: grid; gap: 8px; grid-template-columns: repeat(auto-fill, minmax(min(100%, 240px), 1fr)); }
+.grid > * { min-width: 0; }
+.grid.wide { grid-template-columns: repeat(auto-fill, minmax(min(100%, 420px), 1fr)); }
 .figure { position: relative; border: 1px solid var(--vscode-editorWidget-border, #444); min-height: 120px; }
 .figure .fig-title { padding: 4px 8px 0; font-weight: 600; }
 .figure .fig-actions { position: absolute; top: 2px; right: 4px; display: flex; gap: 2px; z-index: 2; opacity: .55; }
@@ -46,8 +47,11 @@ table.data tr.overhead td { color: var(--vscode-descriptionForeground); font-sty
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 0; }
 dl.facts dt { color: var(--vscode-descriptionForeground); }
 dl.facts dd { margin: 0; font-variant-numeric: tabular-nums; word-break: break-all; }
-.cards { display: grid; gap: 12px; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); }
-.card { border: 1px solid var(--vscode-editorWidget-border, #444); padding: 8px 12px; }
+.cards { display: grid; gap: 12px; grid-template-columns: repeat(auto-fill, minmax(min(100%, 560px), 1fr)); align-items: start; }
+.card { border: 1px solid var(--vscode-editorWidget-border, #444); padding: 8px 12px; min-width: 0; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+.table-scroll table.data th { white-space: normal; min-width: 4.5em; }
+.table-scroll table.data td { white-space: nowrap; }
 .muted { color: var(--vscode-descriptionForeground); }
 .empty { padding: 24px; color: var(--vscode-descriptionForeground); }
 `;
