@@ -1,0 +1,111 @@
+/**
+ * NetCDF-4 and plain HDF5 files read lazily with h5wasm (the HDF5 C library
+ * compiled to WebAssembly; reads through Node's file system, so only the
+ * chunks of the requested time steps are decoded). Dimension names come from
+ * the NetCDF-4 dimension scales (`DIMENSION_LIST`), coordinates from the
+ * variables those scales name.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { SampleDataError } from './errors';
+import { importEsm } from './esmPackage';
+import { cfEncoding, checkStepRange, decodeSteps, pickVariable, type GridSource } from './gridSource';
+
+type H5 = typeof import('h5wasm/node').default;
+type H5File = InstanceType<H5['File']>;
+type H5Dataset = InstanceType<H5['Dataset']>;
+
+let h5Ready: Promise<H5> | undefined;
+
+/** Loads h5wasm once per process. */
+async function h5(): Promise<H5> {
+  h5Ready ??= importEsm(() => import('h5wasm/node'), 'h5wasm', 'dist/node/hdf5_hl.js').then(async (m) => {
+    await m.default.ready;
+    return m.default;
+  });
+  return h5Ready;
+}
+
+/** True for the 8-byte HDF5 signature (NetCDF-4 files are HDF5 files). */
+export function isHdf5(head: Uint8Array): boolean {
+  const sig = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+  return sig.every((b, i) => head[i] === b);
+}
+
+/** Datasets of the root group with three dimensions and a numeric type. */
+function gridDatasets(lib: H5, file: H5File): Map<string, H5Dataset> {
+  const out = new Map<string, H5Dataset>();
+  for (const key of file.keys()) {
+    const entity = file.get(key);
+    if (!(entity instanceof lib.Dataset)) continue;
+    const type = entity.metadata.type;
+    const numeric = type === 0 || type === 1; // H5T_INTEGER, H5T_FLOAT
+    if (numeric && entity.shape?.length === 3) out.set(key, entity);
+  }
+  return out;
+}
+
+/** Dimension names through the dimension scales; `dim_<i>` where a file has none. */
+function dimensionNames(file: H5File, ds: H5Dataset): [string, string, string] {
+  const refs = ds.attrs['DIMENSION_LIST']?.value as unknown;
+  const names = [0, 1, 2].map((i) => {
+    const ref = Array.isArray(refs) ? (refs[i] as unknown[])?.[0] : undefined;
+    const target = ref ? (file.dereference(ref as Parameters<H5File['dereference']>[0]) as { path?: string } | null) : null;
+    return target?.path ? target.path.replace(/^\//, '') : `dim_${i}`;
+  });
+  return names as [string, string, string];
+}
+
+/** A 1-d coordinate variable's values, when the file has one of that name and length. */
+function coordinate(lib: H5, file: H5File, name: string, length: number): Float64Array | undefined {
+  const entity = file.get(name);
+  if (!(entity instanceof lib.Dataset) || entity.shape?.length !== 1 || entity.shape[0] !== length) return undefined;
+  const value = entity.value as unknown;
+  return ArrayBuffer.isView(value) ? Float64Array.from(value as unknown as ArrayLike<number>) : undefined;
+}
+
+function textAttr(ds: H5Dataset, name: string): string | undefined {
+  const v = ds.attrs[name]?.value as unknown;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Opens the (time, y, x) variable `name` (or the only one) of a NetCDF-4 / HDF5 file. */
+export async function openNetcdf4(file: string, name?: string): Promise<GridSource> {
+  const lib = await h5();
+  let h: H5File;
+  try {
+    statSync(file);
+    h = new lib.File(path.resolve(file), 'r');
+  } catch (error) {
+    throw new SampleDataError(file, `cannot open as NetCDF-4/HDF5: ${(error as Error).message}`);
+  }
+  try {
+    const grids = gridDatasets(lib, h);
+    const chosen = pickVariable(file, [...grids.keys()], name);
+    const ds = grids.get(chosen)!;
+    const shape = ds.shape as [number, number, number];
+    const dims = dimensionNames(h, ds);
+    const enc = cfEncoding(file, chosen, (a) => ds.attrs[a]?.value);
+    const src: GridSource = {
+      file: path.resolve(file),
+      name: chosen,
+      shape,
+      dims,
+      units: textAttr(ds, 'units'),
+      longName: textAttr(ds, 'long_name') ?? textAttr(ds, 'standard_name'),
+      y: coordinate(lib, h, dims[1], shape[1]),
+      x: coordinate(lib, h, dims[2], shape[2]),
+      async readSteps(t0, count) {
+        checkStepRange(src, t0, count);
+        const raw = ds.slice([[t0, t0 + count], [], []]) as unknown;
+        if (!ArrayBuffer.isView(raw)) throw new SampleDataError(file, `variable '${chosen}': could not read steps ${t0}..${t0 + count - 1}`);
+        return decodeSteps(raw as unknown as ArrayLike<number>, enc);
+      },
+      close: () => void h.close(),
+    };
+    return src;
+  } catch (error) {
+    h.close();
+    throw error;
+  }
+}
