@@ -5,7 +5,7 @@
  * the static-L1 variants and compaction.
  */
 import { DataType, encodeModelProto, type ModelProto, type NodeProto, type TensorProto } from '../onnx/proto';
-import { INPUT, PREDICTION } from '../checkpoint/checkpoint';
+import { DATA_MASK, INPUT, PREDICTION, type Checkpoint } from '../checkpoint/checkpoint';
 import { cutAtTensors, keepOutputs } from './surgery';
 
 /** A mask fed as a constant: `row` (one sample's mask) broadcast over the batch. */
@@ -18,7 +18,7 @@ export interface ConstantMask {
   shape: number[];
 }
 
-/** Mask-aware MACs of one variant per sample (counting spec), over the checked samples. */
+/** Name of a tensor or node this file adds for `tensor`'s constant. */
 function constName(tensor: string, what: string): string {
   return `dynapruner_studio/const_mask/${tensor}/${what}`;
 }
@@ -73,3 +73,12 @@ export function materializeConstantMasks(model: ModelProto, masks: ConstantMask[
   return encodeModelProto(out);
 }
 
+
+/** Every mask tensor of `ck` as an all-ones constant (dense mode). */
+export function allOnesMasks(ck: Checkpoint): ConstantMask[] {
+  const [H, W] = ck.spec.grid;
+  const masks: ConstantMask[] = [];
+  if (ck.hasDataMask) masks.push({ tensor: DATA_MASK, row: new Float32Array(H * W).fill(1), shape: [1, H, W] });
+  for (const g of ck.gateTensors) masks.push({ tensor: g.mask, row: new Float32Array(g.channels).fill(1), shape: [g.channels] });
+  return masks;
+}

@@ -1,9 +1,13 @@
 /**
  * Runs one checkpoint's graph variants on batches through an InferencePool:
- * the model as exported (all mask outputs), and the injected variants where
- * we choose the data mask and/or the gate masks.
+ * the model as exported (all mask outputs), the injected variants where we
+ * choose the data mask and/or the gate masks, and the clean dense graph (every
+ * mask folded away as ones: the "dense" reference of analysis and sweeps).
  */
 import { DATA_MASK, IMPORTANCE, INPUT, PREDICTION, type Checkpoint } from '../checkpoint/checkpoint';
+import { cleanDense } from '../graph/cleanDense';
+import { encodeModelProto } from '../onnx/proto';
+import { poolEvaluator } from './graphEvaluator';
 import type { InferencePool } from './inferencePool';
 import type { WireTensor } from './workerProtocol';
 
@@ -28,12 +32,30 @@ export interface InjectedMasks {
   gates: (Float32Array | null)[];
 }
 
-/** The graph variants a {@link ModelRunner} can run (see GraphVariants). */
-export type VariantName = 'full' | 'dataCut' | 'allCut' | 'tauCut';
+/**
+ * The graph variants a {@link ModelRunner} can run: those of GraphVariants,
+ * and `cleanDense` (built on first use, see src/core/graph/cleanDense.ts).
+ */
+export type VariantName = 'full' | 'dataCut' | 'allCut' | 'tauCut' | 'cleanDense';
+
+/** Clean dense graphs already built, per opened checkpoint. */
+const cleanDenseBuilt = new WeakMap<Checkpoint, Promise<Uint8Array>>();
+
+/** The clean dense graph of `ck` (built once per checkpoint, evaluating its constants in `pool`). */
+export function cleanDenseBytes(ck: Checkpoint, pool: InferencePool, signal?: AbortSignal): Promise<Uint8Array> {
+  let built = cleanDenseBuilt.get(ck);
+  if (!built) {
+    built = cleanDense(ck, poolEvaluator(pool, `${ck.ref.sha256.slice(0, 16)}:cleanDense`, signal)).then((r) => encodeModelProto(r.model));
+    built.catch(() => cleanDenseBuilt.delete(ck));
+    cleanDenseBuilt.set(ck, built);
+  }
+  return built;
+}
 
 /** Runs a checkpoint's variants; sessions are created once per worker and reused. */
 export class ModelRunner {
   private readonly prefix: string;
+  private cleanDenseReady: Promise<void> | null = null;
 
   constructor(readonly ck: Checkpoint, readonly pool: InferencePool) {
     this.prefix = ck.ref.sha256.slice(0, 16);
@@ -45,12 +67,24 @@ export class ModelRunner {
 
   /** Creates the sessions of these variants ahead of their first run (variants the checkpoint lacks are skipped). */
   async preload(variants: VariantName[], signal?: AbortSignal): Promise<void> {
-    for (const v of variants) if (this.has(v)) await this.pool.preload(`${this.prefix}:${v}`, signal);
+    for (const v of variants) {
+      if (v === 'cleanDense') await this.prepareCleanDense(signal);
+      if (this.has(v)) await this.pool.preload(`${this.prefix}:${v}`, signal);
+    }
   }
 
-  /** True when the checkpoint has this variant. */
+  /** True when the checkpoint has this variant (every checkpoint has a clean dense graph). */
   has(variant: VariantName): boolean {
-    return Boolean(this.ck.variants[variant]);
+    return variant === 'cleanDense' || Boolean(this.ck.variants[variant]);
+  }
+
+  /** Builds and registers the clean dense graph (once). */
+  private prepareCleanDense(signal?: AbortSignal): Promise<void> {
+    if (!this.cleanDenseReady) {
+      this.cleanDenseReady = cleanDenseBytes(this.ck, this.pool, signal).then((bytes) => this.pool.register(`${this.prefix}:cleanDense`, bytes));
+      this.cleanDenseReady.catch(() => (this.cleanDenseReady = null));
+    }
+    return this.cleanDenseReady;
   }
 
   /** The outputs a variant produces, in the order the engine asks for them. */
@@ -61,6 +95,7 @@ export class ModelRunner {
       case 'dataCut': return [PREDICTION, ...gates.flatMap((g) => [g.score, g.mask])];
       case 'allCut': return [PREDICTION];
       case 'tauCut': return [PREDICTION, ...gates.map((g) => g.mask)];
+      case 'cleanDense': return [PREDICTION];
     }
   }
 
@@ -73,6 +108,7 @@ export class ModelRunner {
       const why = variant === 'tauCut' && this.ck.tauCutError ? `: ${this.ck.tauCutError}` : '';
       throw new Error(`${this.ck.file}: the checkpoint has no '${variant}' graph variant${why}`);
     }
+    if (variant === 'cleanDense') await this.prepareCleanDense(signal);
     return this.pool.run(`${this.prefix}:${variant}`, feeds, outputs, signal);
   }
 
@@ -108,6 +144,15 @@ export class ModelRunner {
       feeds[g.mask] = { data: m ? m.slice() : new Float32Array(n * g.channels).fill(1), dims: [n, g.channels] };
     });
     const out = await this.pool.run(`${this.prefix}:allCut`, feeds, [PREDICTION], signal);
+    return out[PREDICTION].data;
+  }
+
+  /**
+   * The clean dense graph (every mask one, folded away): same function as
+   * {@link injected} with all masks null, up to float rounding; the prediction only.
+   */
+  async cleanDense(x: Float32Array, n: number, signal?: AbortSignal): Promise<Float32Array> {
+    const out = await this.runVariant('cleanDense', { [INPUT]: this.inputTensor(x, n) }, [PREDICTION], signal);
     return out[PREDICTION].data;
   }
 

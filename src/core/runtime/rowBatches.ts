@@ -17,7 +17,7 @@ export interface RowOutputs {
   dataMask: Float32Array | null;
   /** [H*W] (variant 'full' only) */
   importance: Float32Array | null;
-  /** Per gate tensor (ck.gateTensors order), [K]; empty for 'allCut'. */
+  /** Per gate tensor (ck.gateTensors order), [K]; empty for 'allCut' and 'cleanDense'. */
   gates: Float32Array[];
   /** Per gate tensor, [K] ('full' and 'dataCut' only; empty otherwise). */
   scores: Float32Array[];
@@ -27,7 +27,7 @@ export interface RowOutputs {
 export interface RowJob {
   /** Writes this row's input window (T_in x C x H x W floats) into `dst` at `offset`. */
   fillInput(dst: Float32Array, offset: number): void;
-  /** Data mask to inject (H*W, 0/1); null or absent = all ones. Ignored by 'full'. */
+  /** Data mask to inject (H*W, 0/1); null or absent = all ones. Ignored by 'full' and 'cleanDense'. */
   dataMask?: ArrayLike<number> | null;
   /** Gate masks to inject ('allCut'; ck.gateTensors order; null = all ones). */
   gates?: (ArrayLike<number> | null)[];
@@ -57,7 +57,7 @@ function buildFeeds(runner: ModelRunner, variant: VariantName, rows: RowJob[]): 
   const x = new Float32Array(n * xi);
   rows.forEach((r, j) => r.fillInput(x, j * xi));
   const feeds: Record<string, WireTensor> = { [INPUT]: { data: x, dims: [n, s.tIn, s.channels.length, H, W] } };
-  if (variant !== 'full' && ck.hasDataMask) {
+  if (variant !== 'full' && variant !== 'cleanDense' && ck.hasDataMask) {
     const m = new Float32Array(n * plane);
     rows.forEach((r, j) => (r.dataMask ? m.set(r.dataMask, j * plane) : m.fill(1, j * plane, (j + 1) * plane)));
     feeds[DATA_MASK] = { data: m, dims: [n, 1, H, W] };
