@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { Settings } from '../shared/ids';
 import type { SweepGrids } from './engine/engineClient';
 
-function get<T>(key: string, fallback: T, scope?: vscode.Uri): T {
+/** A setting by its full id (`Settings.*`), or `fallback` when unset. */
+export function get<T>(key: string, fallback: T, scope?: vscode.Uri): T {
   const [section, ...rest] = key.split('.');
   return vscode.workspace.getConfiguration(section, scope).get<T>(rest.join('.'), fallback);
 }

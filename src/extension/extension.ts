@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
       for (const p of panels.all) p.post({ type: 'notice', level: 'info', text: 'The workspace is now trusted: reopen the panel to run the checkpoint.' });
     }),
   );
-  registerRemoteIfPresent(context, log);
+  registerRemoteIfPresent(context, { log, panels, jobs });
   return { studio, panels, jobs, log };
 }
 

@@ -1,18 +1,17 @@
 /**
- * Hook for the remote-profiling part (`src/extension/remote/`, owned by the
- * remote engineer): `registerRemote(context, log)` registers
- * `dynapruner.profileOnRemoteDevice` (declared in package.json by the UI part,
- * with the explorer menu entry) and fills the Devices view (`dynapruner.devices`).
- * A failure there must not take the rest of the extension down.
+ * Hook for the remote-profiling part (`src/extension/remote/`):
+ * `registerRemote(context, parts)` registers its commands (Profile on Remote
+ * Device, Add Jetson..., open a profile run), the Devices view and the Orin
+ * panel's serializer. A failure there must not take the rest of the
+ * extension down.
  */
 import * as vscode from 'vscode';
-import type { Log } from './log';
-import { registerRemote } from './remote/registerRemote';
+import { registerRemote, type RemoteParts } from './remote/registerRemote';
 
-export function registerRemoteIfPresent(context: vscode.ExtensionContext, log: Log): void {
+export function registerRemoteIfPresent(context: vscode.ExtensionContext, parts: RemoteParts): void {
   try {
-    context.subscriptions.push(registerRemote(context, log));
+    context.subscriptions.push(registerRemote(context, parts));
   } catch (e) {
-    log.error(`remote profiling could not start: ${(e as Error).message}`);
+    parts.log.error(`remote profiling could not start: ${(e as Error).message}`);
   }
 }

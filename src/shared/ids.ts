@@ -19,6 +19,10 @@ export const Commands = {
   exportReport: 'dynapruner.exportReport',
   /** Registered by the remote part (`registerRemote`). */
   profileOnRemoteDevice: 'dynapruner.profileOnRemoteDevice',
+  /** Guided input for a new Jetson: connection test, host-key prompt, probe, then the hosts setting. */
+  addDevice: 'dynapruner.addDevice',
+  /** Opens a saved profile run in the Orin panel (Runs view). */
+  openProfileRun: 'dynapruner.openProfileRun',
   openRun: 'dynapruner.openRun',
   deleteRun: 'dynapruner.deleteRun',
   refreshCheckpoints: 'dynapruner.refreshCheckpoints',
@@ -43,8 +47,15 @@ export const CUSTOM_EDITOR_VIEW_TYPE = 'dynapruner.checkpointOverview';
 export const PANEL_KINDS = ['overview', 'masks', 'filters', 'flops', 'robustness', 'compare'] as const;
 export type PanelKind = (typeof PANEL_KINDS)[number];
 
+/** The Orin profiling panel: its own protocol (src/shared/remoteProtocol.ts) and bundle `dist/webview/remote.js`. */
+export const REMOTE_PANEL_KIND = 'remote';
+export type RemotePanelKind = typeof REMOTE_PANEL_KIND;
+
+/** Title of the Orin profiling panel's tab. */
+export const REMOTE_PANEL_TITLE = 'Orin Profiling';
+
 /** View type of a webview panel of a kind (used by the panel serializers). */
-export function panelViewType(kind: PanelKind): string {
+export function panelViewType(kind: PanelKind | RemotePanelKind): string {
   return `dynapruner.panel.${kind}`;
 }
 
@@ -79,6 +90,14 @@ export const Settings = {
   tauOffsets: 'dynapruner.sweep.tauOffsets',
   workers: 'dynapruner.engine.workers',
   runsFolder: 'dynapruner.runs.folder',
+  remoteHosts: 'dynapruner.remote.hosts',
+  remoteConnectTimeoutMs: 'dynapruner.remote.connectTimeoutMs',
+  remoteKnownHostsFile: 'dynapruner.remote.knownHostsFile',
+  remoteWorkDir: 'dynapruner.remote.workDir',
+  profileBackend: 'dynapruner.remote.profile.backend',
+  profileIterations: 'dynapruner.remote.profile.iterations',
+  profileWarmup: 'dynapruner.remote.profile.warmup',
+  profilePerSample: 'dynapruner.remote.profile.perSample',
 } as const;
 
 /** Output channel name. */

@@ -1,6 +1,7 @@
 /**
  * Messages between the extension host (src/extension/remote/remotePanel.ts)
- * and the remote-profiling webview. Types only. The run shape mirrors the
+ * and the remote-profiling webview, and the state the webview persists.
+ * Validators: src/shared/remoteValidate.ts. The run shape mirrors the
  * fields of src/core/schema/profileResult.ts that the panel shows (the
  * webview layer may not import core modules that reach Node types; the
  * latency summary comes from src/core/remote/profile/latencyStats.ts, which is pure
@@ -53,41 +54,29 @@ export interface PanelRun {
   };
   checkpoint: { name: string; path: string };
   backend: string;
+  /** What the run did (the profile defaults unless the run was told otherwise). */
+  settings: { warmup: number; iterations: number; perSample: number };
   variants: PanelVariant[];
   tegrastats: Array<{ t: number; totalMw: number | null; gpuLoadPercent: number | null }>;
+}
+
+/** A tegrastats point streamed while a host runs. */
+export interface PanelLivePoint {
+  t: number;
+  totalMw: number | null;
+  gpuLoadPercent: number | null;
 }
 
 /** Host -> webview. */
 export type ToRemoteWebview =
   | { type: 'runs'; runs: PanelRun[]; selected: string[] }
-  | { type: 'live'; alias: string; point: { t: number; totalMw: number | null; gpuLoadPercent: number | null } }
+  | { type: 'live'; alias: string; point: PanelLivePoint }
   | { type: 'progress'; progress: PanelProgress };
 
 /** Webview -> host. */
 export type FromRemoteWebview = { type: 'ready' } | { type: 'rerun'; runId: string } | { type: 'compare'; runIds: string[] };
 
-/** Checks the shape of a host message before the panel uses it (drops anything else). */
-export function isToRemoteWebview(m: unknown): m is ToRemoteWebview {
-  if (!m || typeof m !== 'object') return false;
-  const v = m as Record<string, unknown>;
-  if (v.type === 'runs') return Array.isArray(v.runs) && Array.isArray(v.selected);
-  if (v.type === 'live') {
-    const p = v.point as Record<string, unknown> | undefined;
-    return typeof v.alias === 'string' && !!p && typeof p.t === 'number';
-  }
-  if (v.type === 'progress') {
-    const p = v.progress as Record<string, unknown> | undefined;
-    return !!p && typeof p.alias === 'string' && typeof p.text === 'string' && (p.fraction === null || typeof p.fraction === 'number') && ['running', 'done', 'failed'].includes(p.state as string);
-  }
-  return false;
-}
-
-/** Validates a message from the webview (the host trusts nothing else). */
-export function isFromRemoteWebview(m: unknown): m is FromRemoteWebview {
-  if (!m || typeof m !== 'object') return false;
-  const v = m as Record<string, unknown>;
-  if (v.type === 'ready') return true;
-  if (v.type === 'rerun') return typeof v.runId === 'string' && v.runId.length < 300;
-  if (v.type === 'compare') return Array.isArray(v.runIds) && v.runIds.length <= 20 && v.runIds.every((r) => typeof r === 'string' && r.length < 300);
-  return false;
+/** What the webview persists (`setState`): the runs it shows; the serializer reopens them after a reload. */
+export interface RemotePanelState {
+  selected: string[];
 }

@@ -7,7 +7,7 @@ import type { PersistedState } from '../../src/shared/state';
 import { readPersistedState } from '../../src/shared/state';
 import { isToWebview } from '../../src/shared/validate';
 
-interface VsCodeApi {
+export interface VsCodeApi {
   postMessage(message: unknown): void;
   getState(): unknown;
   setState(state: unknown): void;
@@ -15,7 +15,8 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 let api: VsCodeApi | null = null;
-function vscodeApi(): VsCodeApi {
+/** The webview API, acquired once (panels with a protocol of their own, the Orin panel, post through it). */
+export function vscodeApi(): VsCodeApi {
   api ??= acquireVsCodeApi();
   return api;
 }

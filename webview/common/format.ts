@@ -20,6 +20,11 @@ export function formatNumber(v: number | null | undefined, digits = 4): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : Number(v.toPrecision(digits)).toString();
 }
 
+/** A value with a fixed number of decimals (tables that line up), "–" for null. */
+export function formatFixed(v: number | null | undefined, digits = 2): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
+}
+
 /** Integer with thousands separators. */
 export function formatCount(v: number): string {
   return Math.round(v).toLocaleString('en-US');

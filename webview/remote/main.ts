@@ -7,45 +7,39 @@
  * colours from the --vscode-* theme variables.
  * Figures carry `data-figure` / `data-rendered` like the other panels.
  */
+import { vscodeApi } from '../common/api';
+import { h } from '../common/dom';
+import { formatFixed as fmt } from '../common/format';
 import { loadPlotly, type FigureSpec } from '../common/plotly';
-import { isToRemoteWebview, type FromRemoteWebview, type PanelProgress, type PanelRun } from '../../src/shared/remoteProtocol';
+import { figureTheme, onThemeChange } from '../common/theme';
+import type { FromRemoteWebview, PanelLivePoint, PanelProgress, PanelRun } from '../../src/shared/remoteProtocol';
+import { isToRemoteWebview, readRemotePanelState } from '../../src/shared/remoteValidate';
 
-interface VsCodeApi {
-  postMessage(message: FromRemoteWebview): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-type LivePoint = { t: number; totalMw: number | null; gpuLoadPercent: number | null };
-
-const vscode = acquireVsCodeApi();
-const css = (name: string, fallback: string) => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
-const palette = () => [css('--vscode-charts-blue', '#3794ff'), css('--vscode-charts-orange', '#d18616'), css('--vscode-charts-green', '#89d185'), css('--vscode-charts-purple', '#b180d7'), css('--vscode-charts-red', '#f14c4c')];
+const api = vscodeApi();
+const post = (m: FromRemoteWebview) => api.postMessage(m);
+const palette = () => figureTheme().series;
 const CONFIG = { displaylogo: false, displayModeBar: false, responsive: true };
 const DENSE_RUNTIME_NOTE =
   'MACs are mask-aware (counting spec); latency is what the runtime measured. onnxruntime and TensorRT without sparsity execute masked filters and positions anyway, so the MAC saving becomes a latency saving only with a sparse executor.';
 
 let runs: PanelRun[] = [];
 let selected: string[] = [];
-const live = new Map<string, LivePoint[]>();
+const live = new Map<string, PanelLivePoint[]>();
 const progress = new Map<string, PanelProgress>();
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const c of children) e.append(c);
-  return e;
+/** Persists the shown runs (the host's serializer reopens them after a reload). */
+function saveSelection(): void {
+  api.setState({ selected });
 }
-const fmt = (v: number | null | undefined, d = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
 
 function layout(x: string, y: string): Record<string, unknown> {
-  const fg = css('--vscode-foreground', '#ccc');
+  const theme = figureTheme();
   return {
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
-    font: { color: fg, family: css('--vscode-font-family', 'sans-serif') },
-    xaxis: { title: { text: x }, gridcolor: css('--vscode-editorWidget-border', '#444') },
-    yaxis: { title: { text: y }, gridcolor: css('--vscode-editorWidget-border', '#444') },
+    font: { color: theme.foreground, family: theme.font },
+    xaxis: { title: { text: x }, gridcolor: theme.grid },
+    yaxis: { title: { text: y }, gridcolor: theme.grid },
     legend: { orientation: 'h', y: -0.25 },
     margin: { l: 50, r: 50, t: 10, b: 40 },
     barmode: 'overlay',
@@ -55,8 +49,8 @@ function layout(x: string, y: string): Record<string, unknown> {
 
 /** A figure box the tests can find: `data-figure=name`, `data-rendered` once Plotly drew it. */
 function figure(name: string, title: string): { box: HTMLElement; plot: HTMLElement } {
-  const plot = el('div', { class: 'plot', 'data-plot': name });
-  const box = el('section', { class: 'figure', 'data-figure': name, 'data-rendered': 'false' }, el('h3', {}, title), plot);
+  const plot = h('div', { class: 'plot', 'data-plot': name });
+  const box = h('section', { class: 'figure', 'data-figure': name, 'data-rendered': 'false' }, h('h3', {}, title), plot);
   return { box, plot };
 }
 function draw(f: { box: HTMLElement; plot: HTMLElement }, data: unknown[], lay: Record<string, unknown>): void {
@@ -67,18 +61,18 @@ function draw(f: { box: HTMLElement; plot: HTMLElement }, data: unknown[], lay: 
 }
 
 function table(name: string, head: string[], rows: string[][]): HTMLTableElement {
-  return el('table', { class: 'grid', 'data-table': name }, el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))), el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))))));
+  return h('table', { class: 'grid', 'data-table': name }, h('thead', {}, h('tr', {}, ...head.map((title) => h('th', {}, title)))), h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c) => h('td', {}, c))))));
 }
 
 function deviceCard(r: PanelRun): HTMLElement {
   const d = r.device;
-  return el(
+  return h(
     'section',
     { class: 'card', 'data-device': r.host.alias },
-    el('h3', {}, `${r.host.alias} — ${d.model ?? 'unknown board'}`),
-    el('div', {}, `${r.host.target} · L4T ${d.l4t ?? '?'} (JetPack ${d.jetpack ?? '?'}) · power mode ${d.powerMode?.name ?? 'unknown'} · ${d.cpuCount ?? '?'} CPUs · ${d.memTotalMB ?? '?'} MB · ${d.kernel}`),
-    el('div', { class: 'muted' }, `${r.checkpoint.name} · backend ${r.backend} · ${r.createdAt.replace('T', ' ').slice(0, 19)}`),
-    ...d.missing.map((m) => el('div', { class: 'missing' }, `missing ${m.what}: ${m.install}`)),
+    h('h3', {}, `${r.host.alias} — ${d.model ?? 'unknown board'}`),
+    h('div', {}, `${r.host.target} · L4T ${d.l4t ?? '?'} (JetPack ${d.jetpack ?? '?'}) · power mode ${d.powerMode?.name ?? 'unknown'} · ${d.cpuCount ?? '?'} CPUs · ${d.memTotalMB ?? '?'} MB · ${d.kernel}`),
+    h('div', { class: 'muted' }, `${r.checkpoint.name} · backend ${r.backend} · warm-up ${r.settings.warmup}, ${r.settings.iterations} timed, ${r.settings.perSample} checked · ${r.createdAt.replace('T', ' ').slice(0, 19)}`),
+    ...d.missing.map((m) => h('div', { class: 'missing' }, `missing ${m.what}: ${m.install}`)),
   );
 }
 
@@ -88,7 +82,7 @@ function referenceOf(r: PanelRun): PanelRun['variants'][number] {
 }
 
 const liveFigure = figure('live', 'tegrastats: total module power and GPU load, per host');
-const progressBox = el('section', { class: 'progress', 'data-progress': '' });
+const progressBox = h('section', { class: 'progress', 'data-progress': '' });
 
 function drawLive(current: PanelRun[]): void {
   const colors = palette();
@@ -104,12 +98,12 @@ function drawLive(current: PanelRun[]): void {
 function drawProgress(): void {
   progressBox.replaceChildren();
   if (progress.size === 0) return;
-  progressBox.append(el('h3', {}, 'Devices running'));
+  progressBox.append(h('h3', {}, 'Devices running'));
   for (const p of progress.values()) {
-    const bar = el('progress', { max: '1', 'aria-label': `${p.alias} progress` });
+    const bar = h('progress', { max: '1', 'aria-label': `${p.alias} progress` });
     if (p.fraction !== null) bar.value = p.fraction;
     else if (p.state === 'failed') bar.value = 0; // not an indeterminate (still running) bar
-    progressBox.append(el('div', { class: `host-progress ${p.state}`, 'data-host': p.alias }, el('span', { class: 'alias' }, p.alias), bar, el('span', {}, p.text)));
+    progressBox.append(h('div', { class: `host-progress ${p.state}`, 'data-host': p.alias }, h('span', { class: 'alias' }, p.alias), bar, h('span', {}, p.text)));
   }
 }
 
@@ -120,7 +114,7 @@ function render(): void {
   const shown = runs.filter((r) => selected.includes(r.id));
   const current = shown.length ? shown : runs.slice(0, 1);
   if (current.length === 0 && progress.size === 0) {
-    app.append(el('p', {}, 'No profile runs yet. Run "Dyna-Pruner: Profile on Remote Device" on a checkpoint.'));
+    app.append(h('p', {}, 'No profile runs yet. Run "Dyna-Pruner: Profile on Remote Device" on a checkpoint.'));
   }
   drawProgress();
   app.append(progressBox);
@@ -137,7 +131,7 @@ function render(): void {
     current.flatMap((r, i) => r.variants.map((v, j) => ({ type: 'histogram', x: v.latenciesMs, name: `${r.host.alias} · ${v.label}`, opacity: 0.6, marker: { color: colors[(i * 3 + j) % colors.length] } }))),
     layout('ms', 'count'),
   );
-  app.append(el('h3', {}, 'Percentiles'));
+  app.append(h('h3', {}, 'Percentiles'));
   app.append(
     table(
       'percentiles',
@@ -146,7 +140,7 @@ function render(): void {
     ),
   );
 
-  app.append(el('h3', {}, 'MACs vs measured latency'));
+  app.append(h('h3', {}, 'MACs vs measured latency'));
   app.append(
     table(
       'macs',
@@ -165,9 +159,9 @@ function render(): void {
       }),
     ),
   );
-  app.append(el('p', { class: 'note' }, DENSE_RUNTIME_NOTE));
+  app.append(h('p', { class: 'note' }, DENSE_RUNTIME_NOTE));
 
-  app.append(el('h3', {}, 'Energy'));
+  app.append(h('h3', {}, 'Energy'));
   app.append(
     table(
       'energy',
@@ -186,24 +180,19 @@ function render(): void {
     ),
   );
 
-  app.append(el('h3', {}, 'History'));
-  const list = el('div', { class: 'history' });
+  app.append(h('h3', {}, 'History'));
+  const list = h('div', { class: 'history' });
   for (const r of runs) {
-    const box = el('input', { type: 'checkbox', 'data-id': r.id, 'aria-label': `select ${r.id}` });
+    const box = h('input', { type: 'checkbox', 'data-id': r.id, 'aria-label': `select ${r.id}` });
     box.checked = selected.includes(r.id);
     box.addEventListener('change', () => {
       selected = box.checked ? [...selected, r.id] : selected.filter((s) => s !== r.id);
-      vscode.setState({ selected });
+      saveSelection();
     });
-    const rerun = el('button', { type: 'button' }, 'Re-run');
-    rerun.addEventListener('click', () => vscode.postMessage({ type: 'rerun', runId: r.id }));
-    list.append(el('div', { class: 'run' }, box, ` ${r.createdAt.replace('T', ' ').slice(0, 19)} · ${r.host.alias} · ${r.checkpoint.name} · ${r.backend} `, rerun));
+    const rerun = h('button', { type: 'button', onclick: () => post({ type: 'rerun', runId: r.id }) }, 'Re-run');
+    list.append(h('div', { class: 'run', 'data-run': r.id }, box, ` ${r.createdAt.replace('T', ' ').slice(0, 19)} · ${r.host.alias} · ${r.checkpoint.name} · ${r.backend} `, rerun));
   }
-  const compare = el('button', { type: 'button' }, 'Compare selected');
-  compare.addEventListener('click', () => {
-    vscode.postMessage({ type: 'compare', runIds: selected });
-    render();
-  });
+  const compare = h('button', { type: 'button', onclick: () => post({ type: 'compare', runIds: selected }) }, 'Compare selected');
   app.append(list, compare);
 }
 
@@ -219,7 +208,7 @@ button{color:var(--vscode-button-foreground);background:var(--vscode-button-back
 button:hover{background:var(--vscode-button-hoverBackground)}`;
 document.head.append(style);
 
-selected = ((vscode.getState() as { selected?: string[] } | undefined)?.selected ?? []).filter((s) => typeof s === 'string');
+selected = readRemotePanelState(api.getState()).selected;
 let pendingLive = false;
 window.addEventListener('message', (event: MessageEvent) => {
   const m: unknown = event.data;
@@ -227,6 +216,7 @@ window.addEventListener('message', (event: MessageEvent) => {
   if (m.type === 'runs') {
     runs = m.runs;
     if (m.selected.length) selected = m.selected;
+    saveSelection();
     live.clear();
     // Finished hosts leave the progress box; a failed one stays (with its error) until it runs again.
     for (const [alias, p] of progress) if (p.state === 'done') progress.delete(alias);
@@ -248,4 +238,5 @@ window.addEventListener('message', (event: MessageEvent) => {
     else drawProgress();
   }
 });
-vscode.postMessage({ type: 'ready' });
+onThemeChange(() => render());
+post({ type: 'ready' });

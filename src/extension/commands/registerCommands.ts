@@ -44,6 +44,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     on(Commands.openRun, (arg) => {
       const run = arg as SavedRun | undefined;
       if (!run?.record) return;
+      if (run.record.command === 'profile') return vscode.commands.executeCommand(Commands.openProfileRun, run);
       d.studio.show(run.record.command === 'sweep' ? 'robustness' : 'masks', [run.record.model.path], run.dir);
     }),
     on(Commands.deleteRun, async (arg) => {

@@ -6,19 +6,27 @@
  * controller reloads the data.
  */
 import * as vscode from 'vscode';
-import { PANEL_KINDS, panelViewType, type PanelKind } from '../../shared/ids';
+import { PANEL_KINDS, panelViewType, REMOTE_PANEL_KIND, REMOTE_PANEL_TITLE, type PanelKind } from '../../shared/ids';
 import type { PanelSource } from '../../shared/protocol';
+import type { RemotePanelState } from '../../shared/remoteProtocol';
+import { readRemotePanelState } from '../../shared/remoteValidate';
 import { readPersistedState } from '../../shared/state';
 import { Disposable } from '../dispose';
+import { RemotePanel } from '../remote/remotePanel';
 import { webviewOptions } from '../webviewHtml/html';
 import { StudioPanel, type PanelHost } from './studioPanel';
 
 /** Called to (re)load a panel's data. */
 export type PanelLoader = (panel: StudioPanel) => void;
 
+/** Called to (re)load the Orin panel; `restored` is the persisted state of a panel that came back after a reload. */
+export type RemotePanelLoader = (panel: RemotePanel, restored: RemotePanelState | null) => void;
+
 /** Panels by kind and source. */
 export class PanelManager extends Disposable {
   private readonly panels = new Map<string, StudioPanel>();
+  /** The Orin profiling panel (one at most). */
+  private remotePanel: RemotePanel | undefined;
 
   constructor(
     private readonly host: PanelHost,
@@ -32,6 +40,7 @@ export class PanelManager extends Disposable {
             const persisted = readPersistedState(state);
             const source: PanelSource = persisted.source ?? { checkpoints: [], runDir: null };
             const panel = this.adopt(kind, webviewPanel, source);
+            panel.restored = true;
             this.load(panel);
           },
         }),
@@ -77,7 +86,39 @@ export class PanelManager extends Disposable {
     return panel;
   }
 
+  /** The open Orin panel, if any. */
+  get remote(): RemotePanel | undefined {
+    return this.remotePanel;
+  }
+
+  /** Opens (or reveals) the Orin panel; returns it and whether it was created. */
+  openRemote(column = vscode.ViewColumn.Active): { panel: RemotePanel; created: boolean } {
+    if (this.remotePanel) {
+      this.remotePanel.reveal(column);
+      return { panel: this.remotePanel, created: false };
+    }
+    const webviewPanel = vscode.window.createWebviewPanel(panelViewType(REMOTE_PANEL_KIND), REMOTE_PANEL_TITLE, column, webviewOptions(this.host.extensionUri));
+    return { panel: this.adoptRemote(webviewPanel), created: true };
+  }
+
+  /** Registers the Orin panel's serializer: a panel restored after a reload is adopted and handed to `load`. */
+  restoreRemoteWith(load: RemotePanelLoader): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(panelViewType(REMOTE_PANEL_KIND), {
+      deserializeWebviewPanel: async (webviewPanel, state) => load(this.adoptRemote(webviewPanel), readRemotePanelState(state)),
+    });
+  }
+
+  private adoptRemote(webviewPanel: vscode.WebviewPanel): RemotePanel {
+    const panel = new RemotePanel(webviewPanel, this.host);
+    this.remotePanel = panel;
+    panel.onDidDispose(() => {
+      if (this.remotePanel === panel) this.remotePanel = undefined;
+    });
+    return panel;
+  }
+
   override dispose(): void {
+    this.remotePanel?.dispose();
     for (const p of this.panels.values()) p.dispose();
     this.panels.clear();
     super.dispose();

@@ -26,6 +26,7 @@ export function toPanelRun(r: ProfileResult): PanelRun {
     device: { model: r.device.model, l4t: r.device.l4t, jetpack: r.device.jetpack, powerMode: r.device.powerMode, kernel: r.device.kernel, cpuCount: r.device.cpuCount, memTotalMB: r.device.memTotalMB, missing: r.device.missing },
     checkpoint: { name: r.checkpoint.name, path: r.checkpoint.path },
     backend: r.backend,
+    settings: { warmup: r.settings.warmup, iterations: r.settings.iterations, perSample: r.settings.perSample },
     variants: r.variants.map((v) => ({
       id: v.id,
       label: v.label,

@@ -1,5 +1,6 @@
 /** Runs view: saved results under `.dynapruner/runs/`, newest first, re-openable. */
 import * as vscode from 'vscode';
+import { Commands } from '../../shared/ids';
 import { runsFolder } from '../config';
 import { listRuns, type SavedRun } from '../runStore';
 
@@ -36,7 +37,8 @@ export class RunsTree implements vscode.TreeDataProvider<SavedRun>, vscode.Dispo
     if (s.mse !== null) bits.push(`MSE ${s.mse.toPrecision(3)}`);
     item.description = bits.join(' · ');
     item.tooltip = `${run.dir}\n${r.args.join(' ')}\n${r.durationSeconds.toFixed(1)} s`;
-    item.command = { command: 'dynapruner.openRun', title: 'Open Run', arguments: [run] };
+    // A profile run opens in the Orin panel; analyses and sweeps in their panels.
+    item.command = { command: r.command === 'profile' ? Commands.openProfileRun : Commands.openRun, title: 'Open Run', arguments: [run] };
     return item;
   }
 
