@@ -18,15 +18,19 @@ import type { Log } from './log';
 import { overviewModel } from './overviewModel';
 import type { PanelManager } from './panels/panelManager';
 import type { StudioPanel } from './panels/studioPanel';
+import { compareEntry, failedCompareEntry } from './compareEntries';
+import { planLoad } from './panels/loadPlan';
 import { readRun, saveRun } from './runStore';
 
-/** Kinds that show an analysis (re-run on restore when no run was saved). */
+/** Kinds that show an analysis. */
 const ANALYSIS_KINDS: PanelKind[] = ['masks', 'filters', 'flops'];
 
 export class Studio {
   /** Last complete analysis / sweep per checkpoint (for exports and panels opened later). */
   private readonly analyses = new Map<string, Analysis>();
   private readonly sweeps = new Map<string, SweepResult>();
+  /** Saved analysis run folder per checkpoint (what a Compare panel records for its restore). */
+  private readonly savedAnalyses = new Map<string, string>();
   /** Fires when a run was saved (the Runs tree refreshes). */
   readonly onDidSaveRun = new vscode.EventEmitter<void>();
 
@@ -46,28 +50,34 @@ export class Studio {
     return false;
   }
 
-  /** Loads (or reloads) whatever a panel shows: used by commands and the serializers. */
+  /** Loads (or reloads) whatever a panel shows: used by commands and the serializers (a restored panel starts no job). */
   load(panel: StudioPanel): void {
-    const src = panel.source;
-    if (src.runDir) {
-      void this.loadRun(panel, src.runDir);
-      return;
-    }
-    const ckpt = src.checkpoints[0];
-    if (!ckpt) {
-      panel.post({ type: 'notice', level: 'info', text: 'Nothing to show: open a checkpoint or a saved run.' });
-      return;
-    }
-    if (panel.kind === 'overview') void this.loadOverview(panel, ckpt);
-    else if (panel.kind === 'robustness') {
-      const cached = this.sweeps.get(ckpt);
-      if (cached) panel.post({ type: 'sweep', jobId: null, sweep: cached });
-      else void this.runSweep(panel);
-    } else if (panel.kind === 'compare') void this.runCompare(panel);
-    else {
-      const cached = this.analyses.get(ckpt);
-      if (cached) panel.post({ type: 'analysis', jobId: null, analysis: cached });
-      else void this.runAnalysis(panel);
+    const ckpt = panel.source.checkpoints[0];
+    const cached = panel.kind === 'robustness' ? this.sweeps.get(ckpt) : this.analyses.get(ckpt);
+    const plan = planLoad(panel.kind, panel.source, panel.restored ? 'restore' : 'open', cached !== undefined);
+    switch (plan.action) {
+      case 'nothing':
+        panel.post({ type: 'notice', level: 'info', text: plan.text });
+        break;
+      case 'offerRun':
+        panel.post({ type: 'notice', level: 'info', text: plan.text, action: 'rerun' });
+        break;
+      case 'overview':
+        void this.loadOverview(panel, plan.checkpoint);
+        break;
+      case 'readRun':
+        void this.loadRun(panel, plan.runDir);
+        break;
+      case 'readRuns':
+        void this.loadCompareRuns(panel, plan.runDirs);
+        break;
+      case 'cached':
+        if (panel.kind === 'robustness') panel.post({ type: 'sweep', jobId: null, sweep: this.sweeps.get(plan.checkpoint)! });
+        else panel.post({ type: 'analysis', jobId: null, analysis: this.analyses.get(plan.checkpoint)! });
+        break;
+      case 'run':
+        this.rerun(panel);
+        break;
     }
   }
 
@@ -76,6 +86,7 @@ export class Studio {
       const run = await readRun(dir);
       if (run.analysis) {
         this.analyses.set(run.record.model.path, run.analysis);
+        this.savedAnalyses.set(run.record.model.path, dir);
         panel.post({ type: 'analysis', jobId: null, analysis: run.analysis });
       }
       if (run.sweep) {
@@ -83,8 +94,28 @@ export class Studio {
         panel.post({ type: 'sweep', jobId: null, sweep: run.sweep });
       }
     } catch (e) {
-      panel.post({ type: 'notice', level: 'error', text: (e as Error).message });
+      panel.post({ type: 'notice', level: 'error', text: (e as Error).message, action: 'rerun' });
     }
+  }
+
+  /** Rebuilds a Compare panel from the saved analysis run of each checkpoint. */
+  private async loadCompareRuns(panel: StudioPanel, dirs: string[]): Promise<void> {
+    const entries: CompareEntry[] = [];
+    let data: string[] = [];
+    for (const [i, dir] of dirs.entries()) {
+      const ckpt = panel.source.checkpoints[i];
+      try {
+        const run = await readRun(dir);
+        if (!run.analysis) throw new Error(`${dir}: the run holds no analysis`);
+        this.analyses.set(ckpt, run.analysis);
+        this.savedAnalyses.set(ckpt, dir);
+        data = run.analysis.data.files.map((f) => path.basename(f));
+        entries.push(compareEntry(ckpt, run.analysis));
+      } catch (e) {
+        entries.push(failedCompareEntry(ckpt, (e as Error).message));
+      }
+    }
+    panel.post({ type: 'compare', compare: { data, entries } });
   }
 
   /** Inspection only: allowed in untrusted workspaces. */
@@ -161,12 +192,13 @@ export class Studio {
     if (dir) {
       const saved = await saveRun(dir, 'run', analysis, (Date.now() - started) / 1000, ['run', ckpt, '--data', ...dataFiles]);
       runId = saved.record.id;
+      this.savedAnalyses.set(ckpt, saved.dir);
       viewers().forEach((p) => (p.source = { ...p.source, runDir: saved.dir }));
       this.onDidSaveRun.fire();
     }
     viewers().forEach((p) => {
       p.post({ type: 'analysis', jobId, analysis });
-      p.post({ type: 'jobEnd', jobId, outcome: 'done', runId });
+      p.post({ type: 'jobEnd', jobId, outcome: 'done', runId, source: p.source });
     });
     return analysis;
   }
@@ -202,7 +234,7 @@ export class Studio {
       this.onDidSaveRun.fire();
     }
     panel.post({ type: 'sweep', jobId, sweep });
-    panel.post({ type: 'jobEnd', jobId, outcome: 'done', runId });
+    panel.post({ type: 'jobEnd', jobId, outcome: 'done', runId, source: panel.source });
     return sweep;
   }
 
@@ -234,15 +266,12 @@ export class Studio {
                 onStart: () => undefined,
                 onSamples: () => undefined,
               }));
+            if (!this.analyses.has(ckpt)) await this.saveAnalysisRun(ckpt, a, dataFiles);
             this.analyses.set(ckpt, a);
-            entries.push({
-              name, path: ckpt, backbone: a.model.backbone, variant: a.model.variant, denseMacs: a.denseMacs,
-              meanEffectiveMacs: a.aggregates.effectiveMacs.mean, mse: a.aggregates.mse?.mean ?? null, mae: a.aggregates.mae?.mean ?? null,
-              auc: a.aggregates.auc?.mean ?? null, activeFraction: a.aggregates.activeFraction.mean, perSampleMacs: a.samples.map((s) => s.macs.total), error: null,
-            });
+            entries.push(compareEntry(ckpt, a));
           } catch (e) {
             if (job.controller.signal.aborted) throw e;
-            entries.push({ name, path: ckpt, backbone: null, variant: null, denseMacs: 0, meanEffectiveMacs: null, mse: null, mae: null, auc: null, activeFraction: null, perSampleMacs: [], error: (e as Error).message });
+            entries.push(failedCompareEntry(ckpt, (e as Error).message));
           }
           panel.post({ type: 'compare', compare: { data: dataFiles.map((f) => path.basename(f)), entries: [...entries] } });
         }
@@ -251,7 +280,20 @@ export class Studio {
       (job) => (jobId = job.id),
       (fraction, message) => panel.post({ type: 'progress', jobId, fraction, message }),
     );
-    panel.post({ type: 'jobEnd', jobId, outcome: result.outcome, error: result.outcome === 'failed' ? result.error.message : undefined });
+    if (result.outcome === 'done') {
+      const runDirs = ckpts.map((c) => this.savedAnalyses.get(c));
+      if (runDirs.every((d): d is string => d !== undefined)) panel.source = { ...panel.source, runDirs };
+    }
+    panel.post({ type: 'jobEnd', jobId, outcome: result.outcome, error: result.outcome === 'failed' ? result.error.message : undefined, source: panel.source });
+  }
+
+  /** Saves an analysis the Compare panel computed as a run, so a restored Compare panel reads it back. */
+  private async saveAnalysisRun(ckpt: string, analysis: Analysis, dataFiles: string[]): Promise<void> {
+    const dir = runsFolder(vscode.Uri.file(ckpt));
+    if (!dir) return;
+    const saved = await saveRun(dir, 'run', analysis, 0, ['run', ckpt, '--data', ...dataFiles]);
+    this.savedAnalyses.set(ckpt, saved.dir);
+    this.onDidSaveRun.fire();
   }
 
   /** Writes the engine's HTML report for a checkpoint (analysing first when needed). */

@@ -31,12 +31,14 @@ export interface InitMessage {
   source: PanelSource;
 }
 
-/** What a panel shows: a checkpoint (re-analysed on restore) and/or a saved run (re-read on restore). */
+/** What a panel shows: checkpoints and, once saved, the run folder(s) a restored panel reads back (a restore never starts a job). */
 export interface PanelSource {
   /** Absolute paths of the checkpoints (one, or several for Compare). */
   checkpoints: string[];
   /** Saved run folder (absolute), null before the run is saved. */
   runDir: string | null;
+  /** Compare: the saved analysis run of each checkpoint, in the order of `checkpoints`. */
+  runDirs?: string[];
 }
 
 /** Model facts (Overview panel and custom editor). */
@@ -108,6 +110,8 @@ export interface JobEndMessage {
   error?: string;
   /** Run folder id when the result was saved. */
   runId?: string;
+  /** The panel's source after the job (with the saved run folder): the webview persists it for restores. */
+  source?: PanelSource;
 }
 
 /** A message for the user inside the panel (errors that are not tied to a job). */
@@ -115,6 +119,8 @@ export interface NoticeMessage {
   type: 'notice';
   level: 'info' | 'warning' | 'error';
   text: string;
+  /** Offer a "Run" button next to the text (restored panel without saved results). */
+  action?: 'rerun';
 }
 
 /** Host to webview. */

@@ -21,6 +21,7 @@ export function readPersistedState(raw: unknown): PersistedState {
   const src = r.source as Record<string, unknown> | null | undefined;
   if (src && Array.isArray(src.checkpoints) && src.checkpoints.every((c) => typeof c === 'string')) {
     out.source = { checkpoints: src.checkpoints as string[], runDir: typeof src.runDir === 'string' ? src.runDir : null };
+    if (Array.isArray(src.runDirs) && src.runDirs.every((d) => typeof d === 'string')) out.source.runDirs = src.runDirs as string[];
   }
   if (typeof r.ui === 'object' && r.ui !== null) {
     for (const [k, v] of Object.entries(r.ui as Record<string, unknown>)) {

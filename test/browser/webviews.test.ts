@@ -239,6 +239,32 @@ describe('webview panels in Chromium', () => {
     });
   }
 
+  it('robustness status: failure replaces the placeholder, stale notices go, the saved run is persisted for the restore', async () => {
+    const { page, problems, send } = await open('robustness', 'dark');
+    const placeholder = () => page.locator('.empty').first().textContent();
+    const state = () => page.evaluate(() => (window as unknown as { __state: { source: { runDir: string | null } } }).__state);
+    await send({ type: 'progress', jobId: 'j1', fraction: 0.2, message: 'sweep: 10 of 50 evaluations' });
+    await send({ type: 'jobEnd', jobId: 'j1', outcome: 'failed', error: 'samples.nc: variable "u" missing' });
+    assert.ok(!(await placeholder())?.includes('Waiting'), `placeholder after a failure: ${await placeholder()}`);
+    await send({ type: 'progress', jobId: 'j2', fraction: 0.1, message: 'sweep: 5 of 50 evaluations' });
+    assert.equal(await page.locator('[data-notice="job"]').count(), 0, 'the failure notice went when the re-run started');
+    await send({ type: 'jobEnd', jobId: 'j2', outcome: 'cancelled' });
+    assert.equal(await page.locator('[data-notice="job"]', { hasText: 'Cancelled' }).count(), 1);
+    await send({ type: 'progress', jobId: 'j3', fraction: 0.5, message: 'sweep: 25 of 50 evaluations' });
+    await send({ type: 'sweep', jobId: 'j3', sweep: data.sweep! });
+    const runDir = path.join(ROOT, '.dynapruner', 'runs', 'r-sweep');
+    await send({ type: 'jobEnd', jobId: 'j3', outcome: 'done', runId: 'r-sweep', source: { checkpoints: [ckpt], runDir } });
+    await allRendered(page);
+    assert.equal(await page.getByText('Cancelled').count(), 0, '"Cancelled" gone after the successful re-run');
+    assert.equal((await state()).source.runDir, runDir, 'the webview persists the saved run folder (the serializer restores from it)');
+    // A restored panel with nothing saved offers a Run button instead of running.
+    await send({ type: 'notice', level: 'info', text: 'No saved sweep for this panel.', action: 'rerun' });
+    await page.locator('[data-notice="job"] [data-action="rerun"]').click();
+    const posted = await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.map((m) => m.type));
+    assert.ok(posted.includes('rerun'), 'Run posts rerun');
+    await finish(page, problems, 'robustness-status', false);
+  });
+
   it('untrusted workspace: banner, actions disabled', async () => {
     const { page, problems, send } = await open('overview', 'dark', false);
     await send({ type: 'overview', overview: data.overview });

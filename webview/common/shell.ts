@@ -56,9 +56,18 @@ export function startPanel(kind: PanelKind, app: PanelApp): void {
     state.ui[key] = value;
     saveState(state);
   };
-  const notice = (level: 'info' | 'warning' | 'error', text: string, action?: HTMLElement) => {
-    notices.append(h('div', { class: `banner ${level}`, role: level === 'error' ? 'alert' : 'status' }, h('span', { class: `codicon codicon-${level === 'info' ? 'info' : level}` }), h('span', {}, text), action ?? null));
+  const notice = (level: 'info' | 'warning' | 'error', text: string, action?: HTMLElement, about?: 'job') => {
+    notices.append(h('div', { class: `banner ${level}`, role: level === 'error' ? 'alert' : 'status', 'data-notice': about ?? 'host' }, h('span', { class: `codicon codicon-${level === 'info' ? 'info' : level}` }), h('span', {}, text), action ?? null));
   };
+  const runAgain = (label = 'Run again') => h('vscode-button', { secondary: true, 'data-action': 'rerun', onclick: () => post({ type: 'rerun' }) }, label);
+  /** Notices about a previous job (cancelled, failed, nothing saved) go once a new job reports or one succeeds. */
+  const clearJobNotices = () => notices.querySelectorAll('[data-notice="job"]').forEach((n) => n.remove());
+  /** Placeholders such as "Waiting for the sweep…" say what happened instead of waiting forever. */
+  const settlePlaceholders = (text: string | null) =>
+    root.querySelectorAll<HTMLElement>('.empty').forEach((e) => {
+      e.dataset.waiting ??= e.textContent ?? '';
+      e.textContent = text ?? e.dataset.waiting;
+    });
   app.mount({ root, ui: state.ui, persist, trusted: () => trusted, notice });
 
   const showProgress = (jobId: string, fraction: number, message: string) => {
@@ -92,16 +101,32 @@ export function startPanel(kind: PanelKind, app: PanelApp): void {
         break;
       }
       case 'progress':
+        if (progress.dataset.job !== m.jobId) {
+          clearJobNotices();
+          settlePlaceholders(null);
+        }
         showProgress(m.jobId, m.fraction, m.message);
         break;
       case 'jobEnd':
         progress.hidden = true;
         delete progress.dataset.job;
-        if (m.outcome === 'cancelled') notice('info', 'Cancelled; nothing was saved.', h('vscode-button', { secondary: true, onclick: () => post({ type: 'rerun' }) }, 'Run again'));
-        if (m.outcome === 'failed') notice('error', m.error ?? 'The run failed.', h('vscode-button', { secondary: true, onclick: () => post({ type: 'rerun' }) }, 'Run again'));
+        clearJobNotices();
+        if (m.source) {
+          rememberSource(state, m.source);
+          saveState(state);
+        }
+        if (m.outcome === 'cancelled') {
+          notice('info', 'Cancelled; nothing was saved.', runAgain(), 'job');
+          settlePlaceholders('Cancelled before any result: use Run again above.');
+        }
+        if (m.outcome === 'failed') {
+          notice('error', m.error ?? 'The run failed.', runAgain(), 'job');
+          settlePlaceholders('No results: the run failed (the error is above).');
+        }
         break;
       case 'notice':
-        notice(m.level, m.text);
+        notice(m.level, m.text, m.action === 'rerun' ? runAgain('Run') : undefined, m.action === 'rerun' ? 'job' : undefined);
+        if (m.action === 'rerun') settlePlaceholders('Nothing saved yet for this panel.');
         break;
       default:
         app.onMessage(m);
@@ -112,5 +137,5 @@ export function startPanel(kind: PanelKind, app: PanelApp): void {
 }
 
 function rememberSource(state: PersistedState, source: PanelSource): void {
-  state.source = { checkpoints: [...source.checkpoints], runDir: source.runDir };
+  state.source = { checkpoints: [...source.checkpoints], runDir: source.runDir, ...(source.runDirs ? { runDirs: [...source.runDirs] } : {}) };
 }

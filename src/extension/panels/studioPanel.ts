@@ -31,6 +31,8 @@ export interface PanelHost {
 /** Host side of one webview showing one panel kind. */
 export class StudioPanel extends Disposable {
   private ready = false;
+  /** True for a panel its serializer brought back after a reload: loading it reads saved results and starts no job. */
+  restored = false;
   /** Messages that rebuild the panel's contents (replayed after each `ready`). */
   private snapshot: ToWebview[] = [];
   private readonly onDidDisposeEmitter = this._register(new vscode.EventEmitter<void>());
