@@ -20,6 +20,7 @@ import type { PanelManager } from './panels/panelManager';
 import type { StudioPanel } from './panels/studioPanel';
 import { compareEntry, failedCompareEntry } from './compareEntries';
 import { planLoad } from './panels/loadPlan';
+import { userProgress } from './progressText';
 import { readRun, saveRun } from './runStore';
 
 /** Kinds that show an analysis. */
@@ -173,7 +174,7 @@ export class Studio {
           maxSamples: maxSamples(uri),
           workers: workerCount(uri),
           signal: job.controller.signal,
-          onProgress: progress,
+          onProgress: (f, m) => progress(f, userProgress(m)),
           onStart: (s) => viewers().forEach((p) => p.post({ type: 'analysisStart', jobId, ...s })),
           onSamples: (samples) => viewers().forEach((p) => p.post({ type: 'analysisSamples', jobId, samples })),
         }),
@@ -214,7 +215,7 @@ export class Studio {
     let jobId = '';
     const result = await this.jobs.run(
       `Robustness sweep of ${path.basename(ckpt)}`,
-      (job, progress) => this.engine.sweep({ checkpoint: ckpt, dataFiles, split: dataSplit(uri), maxSamples: maxSamples(uri), workers: workerCount(uri), signal: job.controller.signal, onProgress: progress, grids: sweepGrids(uri) }),
+      (job, progress) => this.engine.sweep({ checkpoint: ckpt, dataFiles, split: dataSplit(uri), maxSamples: maxSamples(uri), workers: workerCount(uri), signal: job.controller.signal, onProgress: (f, m) => progress(f, userProgress(m)), grids: sweepGrids(uri) }),
       (job) => (jobId = job.id),
       (fraction, message) => panel.post({ type: 'progress', jobId, fraction, message }),
     );
@@ -262,7 +263,7 @@ export class Studio {
                 maxSamples: maxSamples(),
                 workers: workerCount(),
                 signal: job.controller.signal,
-                onProgress: (f, m) => progress((i + f) / ckpts.length, `${name}: ${m}`),
+                onProgress: (f, m) => progress((i + f) / ckpts.length, `${name}: ${userProgress(m)}`),
                 onStart: () => undefined,
                 onSamples: () => undefined,
               }));
