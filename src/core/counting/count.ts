@@ -10,8 +10,11 @@
  */
 import type { LoadedModel } from '../onnx/reader';
 import { attrInt, attrInts, initializerMap, tensorSize } from '../onnx/graph';
+import { ModelFileError } from '../onnx/modelFileError';
 import type { NodeProto } from '../onnx/proto';
 import type { ShapeTable } from '../shapes/types';
+import { InvalidNodeError } from '../shapes/invalidNode';
+import { checkedGroup } from '../shapes/ops/conv';
 
 /** Counts of one node. */
 export interface LayerCount {
@@ -101,7 +104,7 @@ export function countModel(model: LoadedModel, shapes: ShapeTable, opts: CountOp
     }
     const layer: LayerCount = { name: layerName(node, index), op, inputShapes, outputShape, params, macs: 0, otherOps: 0 };
     const outKnown = shapes.shapes.has((node.output ?? [])[0] ?? '');
-    const other = countNode(node, layer, outKnown, opts);
+    const other = countChecked(model.file, node, layer, () => countNode(node, layer, outKnown, opts));
     for (const [k, v] of Object.entries(other)) {
       layer.otherOps += v;
       otherTotals[k] = (otherTotals[k] ?? 0) + v;
@@ -110,7 +113,31 @@ export function countModel(model: LoadedModel, shapes: ShapeTable, opts: CountOp
     layers.push(layer);
   });
   const params = (graph.initializer ?? []).reduce((s, t) => s + tensorSize(t), 0);
+  requireSafe(model.file, 'the model', 'MACs (total)', 2 * macs);
+  for (const [k, v] of Object.entries(otherTotals)) requireSafe(model.file, 'the model', `other ops '${k}' (total)`, v);
   return { layers, totals: { params, macs, flops: 2 * macs, otherOps: otherTotals } };
+}
+
+/** Throws ModelFileError unless a count is a non-negative safe integer. */
+function requireSafe(file: string, where: string, what: string, n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new ModelFileError(file, `${where}: ${what} is ${n}, expected a non-negative integer below 2^53 (shapes too large or attributes out of range)`);
+  }
+}
+
+/** Counts one node; its attribute errors and out-of-range counts become ModelFileErrors naming the file and node. */
+function countChecked(file: string, node: NodeProto, layer: LayerCount, count: () => Record<string, number>): Record<string, number> {
+  const where = `node '${layer.name}' (${layer.op})`;
+  let other: Record<string, number>;
+  try {
+    other = count();
+  } catch (e) {
+    if (e instanceof InvalidNodeError) throw new ModelFileError(file, `${where}: ${e.message}`);
+    throw e;
+  }
+  requireSafe(file, where, 'MACs', 2 * layer.macs);
+  for (const [k, v] of Object.entries(other)) requireSafe(file, where, `other ops '${k}'`, v);
+  return other;
 }
 
 /** Fills layer.macs and the geometry fields; returns other ops by type. */
@@ -123,7 +150,7 @@ function countNode(node: NodeProto, layer: LayerCount, outKnown: boolean, opts: 
     case 'Conv': {
       const [x, w] = layer.inputShapes;
       if (!x?.length || !w?.length || !out.length) return {};
-      const group = attrInt(node, 'group', 1);
+      const group = checkedGroup(node, x, w);
       const kernel = attrInts(node, 'kernel_shape', w.slice(2));
       Object.assign(layer, { kernel, group, cIn: x[1], cOut: out[1], outSpatial: out.slice(2), inSpatial: x.slice(2) });
       layer.macs = out[0] * out[1] * (x[1] / group) * prod(kernel) * prod(out.slice(2));
@@ -132,7 +159,7 @@ function countNode(node: NodeProto, layer: LayerCount, outKnown: boolean, opts: 
     case 'ConvTranspose': {
       const [x, w] = layer.inputShapes;
       if (!x?.length || !w?.length || !out.length) return {};
-      const group = attrInt(node, 'group', 1);
+      const group = checkedGroup(node, x, w);
       const kernel = attrInts(node, 'kernel_shape', w.slice(2));
       Object.assign(layer, { kernel, group, cIn: x[1], cOut: out[1], outSpatial: out.slice(2), inSpatial: x.slice(2) });
       layer.macs = opts.convTranspose === 'onnx-tool'

@@ -5,11 +5,12 @@
  * panel and Checkpoints tree show.
  */
 import { readModel, type LoadedModel } from '../onnx/reader';
-import { opsetVersion, realInputs } from '../onnx/graph';
+import { opsetVersion, producerMap, realInputs } from '../onnx/graph';
 import { readContract } from '../contract/readContract';
 import type { DynaPrunerContract } from '../contract/contract';
 import { inferShapes } from '../shapes/infer';
-import type { ShapeSource } from '../shapes/types';
+import type { ShapeSource, ShapeTable } from '../shapes/types';
+import type { ShapeRunBudget } from '../shapes/budgetedRun';
 import { countModel, units, type ConvTransposeConvention, type LayerCount, type ModelCounts } from '../counting/count';
 import { COUNTING_CONVENTION } from '../counting/convention';
 
@@ -18,8 +19,18 @@ export interface InspectOptions {
   /** Concrete shapes for graph inputs, e.g. `{ x: [1, 4, 6, 33, 36] }`. */
   inputShapes?: Record<string, number[]>;
   convTranspose?: ConvTransposeConvention;
-  /** Allow the onnxruntime shape fallback (default true). */
+  /**
+   * Resolve data-dependent shapes with one onnxruntime run of the model, in a
+   * child process within `shapeRunBudget` (default false: inspection never
+   * runs the model; unresolved shapes get a note instead).
+   */
+  runShapes?: boolean;
+  /** Limits of that run (defaults: DEFAULT_SHAPE_RUN_BUDGET). */
+  shapeRunBudget?: Partial<ShapeRunBudget>;
+  /** False forbids the run even with `runShapes` (kept for callers of the former default-on fallback). */
   fallback?: boolean;
+  /** Largest model file read, in bytes (default DEFAULT_MAX_MODEL_BYTES, 2 GiB). */
+  maxModelBytes?: number;
   signal?: AbortSignal;
   /** Progress callback: a phase label and a 0..1 fraction. */
   onProgress?: (phase: string, fraction: number) => void;
@@ -64,7 +75,11 @@ export interface InspectReport {
     /** Tensors whose shapes came from the onnxruntime fallback run. */
     runtimeTensors: string[];
     unresolved: string[];
+    /** Nodes with an unresolved output (their shapes need a run: runShapes / --run-shapes). */
+    nodesNeedingRun: number;
   };
+  /** Notes for the reader, e.g. "shapes of 2 nodes need a run: use --run-shapes". */
+  notes: string[];
   /** The counting convention, in words. */
   convention: string;
 }
@@ -72,7 +87,7 @@ export interface InspectReport {
 /** Reads and inspects a model file. */
 export async function inspectModel(file: string, opts: InspectOptions = {}): Promise<InspectReport> {
   opts.onProgress?.('reading', 0);
-  const model = await readModel(file, { signal: opts.signal });
+  const model = await readModel(file, { signal: opts.signal, maxBytes: opts.maxModelBytes });
   return inspectLoaded(model, opts);
 }
 
@@ -80,7 +95,12 @@ export async function inspectModel(file: string, opts: InspectOptions = {}): Pro
 export async function inspectLoaded(model: LoadedModel, opts: InspectOptions = {}): Promise<InspectReport> {
   const contract = readContract(model);
   opts.onProgress?.('shapes', 0.3);
-  const shapes = await inferShapes(model, { inputShapes: opts.inputShapes, fallback: opts.fallback, signal: opts.signal });
+  const shapes = await inferShapes(model, {
+    inputShapes: opts.inputShapes,
+    fallback: opts.runShapes === true && opts.fallback !== false,
+    budget: opts.shapeRunBudget,
+    signal: opts.signal,
+  });
   opts.signal?.throwIfAborted();
   opts.onProgress?.('counting', 0.8);
   const counts = countModel(model, shapes, { convTranspose: opts.convTranspose });
@@ -106,6 +126,7 @@ export async function inspectLoaded(model: LoadedModel, opts: InspectOptions = {
   }
   const metadata: Record<string, string> = {};
   for (const p of model.proto.metadata_props ?? []) if (p.key !== 'dynapruner') metadata[p.key ?? ''] = p.value ?? '';
+  const nodesNeedingRun = countNodesNeedingRun(model, shapes);
   opts.onProgress?.('done', 1);
   return {
     model: {
@@ -123,7 +144,22 @@ export async function inspectLoaded(model: LoadedModel, opts: InspectOptions = {
     units: units(model, counts).map((u) => ({ ...u, contractUnit: unitByNode.get(u.name) ?? null })),
     inputs: realInputs(graph).map((i) => ({ name: i.name ?? '', shape: shapes.shapes.get(i.name ?? '') ?? [] })),
     outputs: (graph.output ?? []).map((o) => ({ name: o.name ?? '', shape: shapes.shapes.get(o.name ?? '') ?? null })),
-    shapeSources: { ...sources, runtimeTensors, unresolved: shapes.unresolved },
+    shapeSources: { ...sources, runtimeTensors, unresolved: shapes.unresolved, nodesNeedingRun },
+    notes: nodesNeedingRun > 0 ? [shapeRunNote(nodesNeedingRun, opts.runShapes === true)] : [],
     convention: COUNTING_CONVENTION,
   };
+}
+
+/** Nodes of the main graph with at least one unresolved output. */
+function countNodesNeedingRun(model: LoadedModel, shapes: ShapeTable): number {
+  const producers = producerMap(model.proto.graph ?? {});
+  return new Set(shapes.unresolved.map((t) => producers.get(t)).filter((n) => n !== undefined)).size;
+}
+
+/** The note for unresolved shapes: how to resolve them, or that the run did not. */
+export function shapeRunNote(nodes: number, ran: boolean): string {
+  const what = `shapes of ${nodes} node${nodes === 1 ? '' : 's'}`;
+  return ran
+    ? `${what} stay unknown after the onnxruntime run (their counts are 0)`
+    : `${what} need a run: use --run-shapes (their counts are 0 until then; inspection does not run the model)`;
 }

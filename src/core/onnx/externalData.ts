@@ -10,10 +10,11 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ModelFileError } from './modelFileError';
-import type { GraphProto, ModelProto, TensorProto } from './proto';
+import type { ModelProto, TensorProto } from './proto';
+import { allTensors, isExternal } from './tensorWalk';
+import { checkedElementCount, dataTypeSize } from './tensorChecks';
 
-/** DataLocation.EXTERNAL */
-export const EXTERNAL = 1;
+export { EXTERNAL, allTensors, isExternal } from './tensorWalk';
 
 /** Where one external tensor's bytes are. */
 export interface ExternalRef {
@@ -22,11 +23,6 @@ export interface ExternalRef {
   offset: number;
   /** Byte count; undefined means "to the end of the file". */
   length: number | undefined;
-}
-
-/** True when the tensor stores its payload in an external file. */
-export function isExternal(tensor: TensorProto): boolean {
-  return tensor.data_location === EXTERNAL;
 }
 
 /** Reads a tensor's `external_data` key/value list. */
@@ -38,7 +34,7 @@ function entries(tensor: TensorProto): Map<string, string> {
  * Resolves and checks one external tensor reference against the model folder.
  * Throws ModelFileError (naming the model file, the tensor and the location).
  */
-export function resolveExternal(modelFile: string, modelDir: string, tensor: TensorProto): ExternalRef {
+export function resolveExternal(modelFile: string, modelDir: string, tensor: TensorProto, maxBytes = Infinity): ExternalRef {
   const kv = entries(tensor);
   const location = kv.get('location');
   const what = `tensor '${tensor.name ?? ''}'`;
@@ -69,7 +65,24 @@ export function resolveExternal(modelFile: string, modelDir: string, tensor: Ten
       `${what}: external data range offset=${offset} length=${length ?? 'rest'} is beyond the size of '${location}' (${size} bytes)`,
     );
   }
+  if (size > maxBytes) {
+    throw new ModelFileError(modelFile, `${what}: external data file '${location}' is ${size} bytes, over the ${maxBytes}-byte limit`);
+  }
+  checkExternalLength(modelFile, tensor, length ?? size - offset);
   return { file: real, offset, length };
+}
+
+/** The external byte range must hold exactly the declared elements (fixed-size types). */
+function checkExternalLength(modelFile: string, tensor: TensorProto, bytes: number): void {
+  const size = dataTypeSize(tensor.data_type ?? 0);
+  if (size === 0) return;
+  const expected = checkedElementCount(modelFile, tensor) * size;
+  if (bytes !== expected) {
+    throw new ModelFileError(
+      modelFile,
+      `tensor '${tensor.name ?? ''}' dims [${(tensor.dims ?? []).map(Number).join(',')}]: external data range holds ${bytes} bytes, expected ${expected}`,
+    );
+  }
 }
 
 function parseIntEntry(modelFile: string, what: string, kv: Map<string, string>, key: string): number | undefined {
@@ -80,20 +93,6 @@ function parseIntEntry(modelFile: string, what: string, kv: Map<string, string>,
   return n;
 }
 
-/** Every TensorProto of a graph and its subgraphs that may carry data (initializers and tensor attributes). */
-export function* allTensors(graph: GraphProto | undefined): Generator<TensorProto> {
-  if (!graph) return;
-  for (const t of graph.initializer ?? []) yield t;
-  for (const node of graph.node ?? []) {
-    for (const a of node.attribute ?? []) {
-      if (a.t) yield a.t;
-      for (const t of a.tensors ?? []) yield t;
-      if (a.g) yield* allTensors(a.g);
-      for (const g of a.graphs ?? []) yield* allTensors(g);
-    }
-  }
-}
-
 /**
  * Lazily loaded external data of one model: checks every reference up front
  * (cheap: stat only) and reads each data file once, on first use.
@@ -102,9 +101,10 @@ export class ExternalDataStore {
   private readonly refs = new Map<TensorProto, ExternalRef>();
   private readonly files = new Map<string, Buffer>();
 
-  constructor(modelFile: string, modelDir: string, proto: ModelProto) {
+  /** `maxBytes`: largest external-data file accepted. */
+  constructor(modelFile: string, modelDir: string, proto: ModelProto, maxBytes = Infinity) {
     for (const t of allTensors(proto.graph)) {
-      if (isExternal(t)) this.refs.set(t, resolveExternal(modelFile, modelDir, t));
+      if (isExternal(t)) this.refs.set(t, resolveExternal(modelFile, modelDir, t, maxBytes));
     }
   }
 

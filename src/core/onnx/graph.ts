@@ -74,17 +74,7 @@ export function tensorSize(tensor: TensorProto): number {
   return tensorDims(tensor).reduce((a, b) => a * b, 1);
 }
 
-/** Bytes per element for fixed-size types, 0 for STRING/UNDEFINED. */
-export function dataTypeSize(type: number): number {
-  switch (type) {
-    case DataType.FLOAT: case DataType.INT32: case DataType.UINT32: return 4;
-    case DataType.DOUBLE: case DataType.INT64: case DataType.UINT64: case DataType.COMPLEX64: return 8;
-    case DataType.FLOAT16: case DataType.BFLOAT16: case DataType.INT16: case DataType.UINT16: return 2;
-    case DataType.INT8: case DataType.UINT8: case DataType.BOOL: return 1;
-    case DataType.COMPLEX128: return 16;
-    default: return 0;
-  }
-}
+export { dataTypeSize } from './tensorChecks';
 
 /** Payload bytes of a tensor stored as raw_data or externally; undefined when stored in typed fields. */
 export function tensorRawBytes(tensor: TensorProto, model?: Pick<LoadedModel, 'external'>): Uint8Array | undefined {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ExternalDataStore } from './externalData';
 import { ModelFileError } from './modelFileError';
 import { decodeModelProto, type ModelProto } from './proto';
+import { checkTensors } from './tensorChecks';
 
 export { ModelFileError } from './modelFileError';
 
@@ -32,6 +33,16 @@ export interface ReadModelOptions {
   signal?: AbortSignal;
   /** Check and attach external data (default true). When false, external tensors have no payload. */
   loadExternalData?: boolean;
+  /** Largest model (and external-data) file read, in bytes (default DEFAULT_MAX_MODEL_BYTES). */
+  maxBytes?: number;
+}
+
+/** Default size limit of a model file and of each external-data file: 2 GiB. */
+export const DEFAULT_MAX_MODEL_BYTES = 2 * 1024 ** 3;
+
+/** "2.0 GiB" */
+function gib(bytes: number): string {
+  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }
 
 /**
@@ -52,11 +63,15 @@ export async function readModel(file: string, opts: ReadModelOptions = {}): Prom
     throw new ModelFileError(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`);
   }
   if (size === 0) throw new ModelFileError(file, 'file is empty, expected an ONNX model');
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_MODEL_BYTES;
+  if (size > maxBytes) {
+    throw new ModelFileError(file, `file is ${size} bytes (${gib(size)}), over the ${maxBytes}-byte (${gib(maxBytes)}) limit for a model file`);
+  }
   const bytes = await readFile(abs, { signal: opts.signal });
   const proto = decodeModel(file, bytes);
   const model: LoadedModel = { file: abs, dir: path.dirname(abs), proto, bytes, sizeBytes: size };
   if (opts.loadExternalData !== false) {
-    const store = new ExternalDataStore(file, model.dir, proto);
+    const store = new ExternalDataStore(file, model.dir, proto, maxBytes);
     if (store.count > 0) model.external = store;
   }
   return model;
@@ -64,7 +79,8 @@ export async function readModel(file: string, opts: ReadModelOptions = {}): Prom
 
 /**
  * Decodes bytes already in memory as a model (used by readModel and by code that
- * builds models in memory). `file` is used in error messages only.
+ * builds models in memory) and checks its stored tensors (tensorChecks.ts).
+ * `file` is used in error messages only.
  */
 export function decodeModel(file: string, bytes: Uint8Array): ModelProto {
   let proto: ModelProto;
@@ -87,5 +103,6 @@ export function decodeModel(file: string, bytes: Uint8Array): ModelProto {
   if ((proto.opset_import ?? []).length === 0) {
     throw new ModelFileError(file, 'not a complete ONNX model (opset_import missing: truncated or not ONNX)');
   }
+  checkTensors(file, proto);
   return proto;
 }

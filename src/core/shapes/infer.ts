@@ -7,10 +7,12 @@
  * Symbolic input dims take `inputShapes` when given, else 1 (batch 1).
  */
 import type { LoadedModel } from '../onnx/reader';
-import { initializerMap, opsetVersion, realInputs, tensorDims, tensorSize, tensorToNumbers, valueInfoShape, valueInfoType } from '../onnx/graph';
-import { DataType } from '../onnx/proto';
+import { dataTypeSize, initializerMap, nodeLabel, opsetVersion, realInputs, tensorDims, tensorSize, tensorToNumbers, valueInfoShape, valueInfoType } from '../onnx/graph';
+import { ModelFileError } from '../onnx/modelFileError';
+import { DataType, type NodeProto } from '../onnx/proto';
+import { InvalidNodeError, listText } from './invalidNode';
 import { shapeRule } from './registry';
-import { runtimeShapes } from './runtimeFallback';
+import { budgetedRuntimeShapes, type ShapeRunBudget } from './budgetedRun';
 import { MAX_FOLDED_ELEMENTS, type ShapeSource, type ShapeTable, type TensorFacts } from './types';
 
 export type { ShapeTable, ShapeSource } from './types';
@@ -19,8 +21,10 @@ export type { ShapeTable, ShapeSource } from './types';
 export interface InferShapesOptions {
   /** Concrete shapes for graph inputs (replaces symbolic dims). */
   inputShapes?: Record<string, number[]>;
-  /** Run onnxruntime once for shapes static inference cannot resolve (default true). */
+  /** Run onnxruntime once, in a budgeted child process, for shapes static inference cannot resolve (default true). */
   fallback?: boolean;
+  /** Limits of that run (defaults: DEFAULT_SHAPE_RUN_BUDGET). */
+  budget?: Partial<ShapeRunBudget>;
   signal?: AbortSignal;
 }
 
@@ -49,6 +53,9 @@ export function resolveInputShapes(model: LoadedModel, given: Record<string, num
           throw new InputShapeError(`--input-shape ${name} dim ${i} is ${g[i]}, but the model fixes it to ${d}`);
         }
       });
+      if (g.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+        throw new InputShapeError(`--input-shape ${name} is [${g.join(',')}], expected non-negative integer dims`);
+      }
       out.set(name, g);
     } else if (declared) {
       out.set(name, declared.map((d) => (typeof d === 'number' && d > 0 ? d : 1)));
@@ -65,7 +72,7 @@ export async function inferShapes(model: LoadedModel, opts: InferShapesOptions =
   const table = inferStatic(model, resolveInputShapes(model, opts.inputShapes));
   if (table.unresolved.length > 0 && opts.fallback !== false) {
     const inputShapes = resolveInputShapes(model, opts.inputShapes);
-    const measured = await runtimeShapes(model, inputShapes, table.unresolved, opts.signal);
+    const measured = await budgetedRuntimeShapes(model, inputShapes, table, opts.budget, opts.signal);
     for (const [name, shape] of measured) {
       table.shapes.set(name, shape);
       table.source.set(name, 'runtime');
@@ -82,13 +89,14 @@ export function inferStatic(model: LoadedModel, inputShapes: Map<string, number[
   const known = new Map<string, TensorFacts>();
   const source = new Map<string, ShapeSource>();
   for (const [name, shape] of inputShapes) {
+    checkElementCount(model.file, `graph input '${name}'`, shape);
     const vi = (graph.input ?? []).find((i) => i.name === name);
     known.set(name, { shape, dtype: vi ? valueInfoType(vi) : DataType.FLOAT });
     source.set(name, 'graph');
   }
   for (const [name, t] of initializerMap(graph)) {
     const dims = tensorDims(t);
-    const small = tensorSize(t) <= MAX_FOLDED_ELEMENTS && t.data_type !== DataType.STRING;
+    const small = tensorSize(t) <= MAX_FOLDED_ELEMENTS && dataTypeSize(t.data_type ?? 0) > 0 && t.data_type !== DataType.COMPLEX64 && t.data_type !== DataType.COMPLEX128;
     known.set(name, { shape: dims, dtype: t.data_type, value: small ? tensorToNumbers(t, model) : undefined });
     source.set(name, 'graph');
   }
@@ -102,18 +110,12 @@ export function inferStatic(model: LoadedModel, inputShapes: Map<string, number[
   for (const node of graph.node ?? []) {
     const rule = shapeRule(node.op_type ?? '', node.domain ?? '');
     const inputs = (node.input ?? []).map((i) => (i ? known.get(i) : undefined));
-    let outs: (TensorFacts | undefined)[] | undefined;
-    if (rule) {
-      try {
-        outs = rule({ node, inputs, opset });
-      } catch {
-        outs = undefined;
-      }
-    }
+    const outs = rule ? applyRule(model.file, node, () => rule({ node, inputs, opset })) : undefined;
     (node.output ?? []).forEach((name, k) => {
       if (!name) return;
       const f = outs?.[k];
       if (f?.shape && f.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+        checkElementCount(model.file, `node '${nodeLabel(node)}' (${node.op_type ?? '?'}) output '${name}'`, f.shape);
         known.set(name, f);
         source.set(name, 'static');
       } else if (declared.has(name)) {
@@ -131,4 +133,24 @@ export function inferStatic(model: LoadedModel, inputShapes: Map<string, number[
     if (f.dtype !== undefined) dtypes.set(name, f.dtype);
   }
   return { shapes, source, unresolved, dtypes };
+}
+
+/**
+ * Runs one shape rule: an InvalidNodeError (the node breaks its operator's
+ * rules) becomes a ModelFileError naming the file and node; any other failure
+ * means "not statically inferable" (undefined).
+ */
+function applyRule(file: string, node: NodeProto, run: () => (TensorFacts | undefined)[] | undefined): (TensorFacts | undefined)[] | undefined {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof InvalidNodeError) throw new ModelFileError(file, `node '${nodeLabel(node)}' (${node.op_type ?? '?'}): ${e.message}`);
+    return undefined;
+  }
+}
+
+/** Throws ModelFileError when a shape's element count is not a safe integer. */
+function checkElementCount(file: string, what: string, shape: number[]): void {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(n)) throw new ModelFileError(file, `${what} has shape ${listText(shape)}: ${n} elements, expected at most 2^53`);
 }

@@ -1,7 +1,8 @@
 /** Shape rules: Constant, ConstantOfShape, Shape, Size, Range, and reductions (ReduceMean & co, ArgMax/ArgMin). */
 import { attr, attrInt, attrInts, tensorDims, tensorToNumbers } from '../../onnx/graph';
 import { DataType } from '../../onnx/proto';
-import type { ShapeRule } from '../types';
+import { MAX_FOLDED_ELEMENTS, type ShapeRule } from '../types';
+import { InvalidNodeError } from '../invalidNode';
 import { axisOf, facts, hasInput, numel, valueOf } from '../util';
 import { fillValue } from './elementwise';
 
@@ -27,7 +28,10 @@ export const constantOfShape: ShapeRule = (ctx) => {
   const shape = valueOf(ctx, 0);
   if (!shape) return undefined;
   const { value, dtype } = fillValue(ctx);
-  return [facts(shape, dtype, numel(shape) <= 4096 ? new Array(numel(shape)).fill(value) : undefined)];
+  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    throw new InvalidNodeError("input 0 'shape'", 'non-negative integer dims', `[${shape.join(',')}]`);
+  }
+  return [facts(shape, dtype, numel(shape) <= MAX_FOLDED_ELEMENTS ? new Array(numel(shape)).fill(value) : undefined)];
 };
 
 export const shapeOp: ShapeRule = (ctx) => {
@@ -49,8 +53,11 @@ export const size: ShapeRule = (ctx) => {
 export const range: ShapeRule = (ctx) => {
   const [s, l, d] = [valueOf(ctx, 0), valueOf(ctx, 1), valueOf(ctx, 2)];
   if (!s || !l || !d) return undefined;
+  if (d[0] === 0) throw new InvalidNodeError("input 2 'delta'", 'a non-zero step', '0');
   const n = Math.max(Math.ceil((l[0] - s[0]) / d[0]), 0);
-  return [facts([n], ctx.inputs[0]?.dtype, Array.from({ length: n }, (_, k) => s[0] + k * d[0]))];
+  if (!Number.isSafeInteger(n)) return undefined;
+  const value = n <= MAX_FOLDED_ELEMENTS ? Array.from({ length: n }, (_, k) => s[0] + k * d[0]) : undefined;
+  return [facts([n], ctx.inputs[0]?.dtype, value)];
 };
 
 /** ReduceMean/Sum/Max/Min/Prod/L1/L2/LogSumExp/SumSquare: axes attribute or input, keepdims. */

@@ -3,6 +3,7 @@ import { attrInt, attrInts, attrString } from '../../onnx/graph';
 import type { NodeProto } from '../../onnx/proto';
 import type { ShapeRule } from '../types';
 import { shapeOf } from '../util';
+import { InvalidNodeError, listText, requireInts } from '../invalidNode';
 
 /** Window geometry of a conv / pool node over `spatial` input dims. */
 export interface WindowParams {
@@ -26,6 +27,41 @@ export function windowParams(node: NodeProto, kernel: number[]): WindowParams {
   };
 }
 
+const AUTO_PADS = ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'];
+
+/** Checks window attributes over `rank` spatial dims: positive kernel/strides/dilations, non-negative pads, a known auto_pad. */
+export function checkWindow(p: WindowParams, rank: number): void {
+  requireInts('kernel (kernel_shape or W dims 2..)', p.kernel, rank, 1);
+  requireInts("attribute 'strides'", p.strides, rank, 1);
+  requireInts("attribute 'dilations'", p.dilations, rank, 1);
+  requireInts("attribute 'pads'", p.pads, 2 * rank, 0);
+  if (!AUTO_PADS.includes(p.autoPad)) throw new InvalidNodeError("attribute 'auto_pad'", AUTO_PADS.join(' | '), `'${p.autoPad}'`);
+}
+
+/** Checks a window's output spatial dims are at least 1 (a kernel no larger than the padded input). */
+function checkWindowOutput(input: number[], out: number[]): void {
+  if (input.every((d) => d > 0) && out.some((d) => !Number.isSafeInteger(d) || d < 1)) {
+    throw new InvalidNodeError('output spatial size', 'dims >= 1 (kernel no larger than the padded input)', `${listText(out)} from input ${listText(input)}`);
+  }
+}
+
+/** Reads and checks `group` and the X/W shapes of a Conv (W = [K, C/group, k...]) or ConvTranspose (W = [C, K/group, k...]). */
+export function checkedGroup(node: NodeProto, x: number[], w: number[]): number {
+  const group = attrInt(node, 'group', 1);
+  const transpose = node.op_type === 'ConvTranspose';
+  if (!Number.isSafeInteger(group) || group < 1) throw new InvalidNodeError("attribute 'group'", 'a positive integer', String(group));
+  if (x.length < 3 || w.length !== x.length) {
+    throw new InvalidNodeError('input shapes', `X of rank >= 3 and W of the same rank`, `X ${listText(x)}, W ${listText(w)}`);
+  }
+  const inChannels = transpose ? w[0] : w[1] * group;
+  if (x[1] !== inChannels) {
+    const rule = transpose ? 'W dim 0' : `W dim 1 x group (${w[1]} x ${group})`;
+    throw new InvalidNodeError('input channels', `X dim 1 = ${rule} = ${inChannels}`, `X ${listText(x)}, W ${listText(w)}`);
+  }
+  if (w[0] % group !== 0) throw new InvalidNodeError("attribute 'group'", `a divisor of W dim 0 (${w[0]})`, String(group));
+  return group;
+}
+
 /** Output spatial size of a Conv / pool window (ONNX formulas, including auto_pad and ceil_mode). */
 export function windowOutput(input: number[], p: WindowParams, ceilMode = false): number[] {
   return input.map((x, i) => {
@@ -45,8 +81,12 @@ export const conv: ShapeRule = (ctx) => {
   const x = shapeOf(ctx, 0);
   const w = shapeOf(ctx, 1);
   if (!x || !w) return undefined;
+  checkedGroup(ctx.node, x, w);
   const kernel = attrInts(ctx.node, 'kernel_shape', w.slice(2));
-  const out = windowOutput(x.slice(2), windowParams(ctx.node, kernel));
+  const p = windowParams(ctx.node, kernel);
+  checkWindow(p, x.length - 2);
+  const out = windowOutput(x.slice(2), p);
+  checkWindowOutput(x.slice(2), out);
   return [{ shape: [x[0], w[0], ...out], dtype: ctx.inputs[0]?.dtype }];
 };
 
@@ -54,7 +94,9 @@ export const conv: ShapeRule = (ctx) => {
 export function convTransposeOutput(node: NodeProto, inSpatial: number[], kernel: number[]): number[] {
   const p = windowParams(node, kernel);
   const r = inSpatial.length;
+  checkWindow(p, r);
   const outPad = attrInts(node, 'output_padding', new Array(r).fill(0));
+  requireInts("attribute 'output_padding'", outPad, r, 0);
   const explicit = attrInts(node, 'output_shape');
   if (explicit && explicit.length > 0) return explicit.slice(-r);
   return inSpatial.map((x, i) => {
@@ -69,16 +111,22 @@ export const convTranspose: ShapeRule = (ctx) => {
   const x = shapeOf(ctx, 0);
   const w = shapeOf(ctx, 1);
   if (!x || !w) return undefined;
-  const group = attrInt(ctx.node, 'group', 1);
+  const group = checkedGroup(ctx.node, x, w);
   const kernel = attrInts(ctx.node, 'kernel_shape', w.slice(2));
-  return [{ shape: [x[0], w[1] * group, ...convTransposeOutput(ctx.node, x.slice(2), kernel)], dtype: ctx.inputs[0]?.dtype }];
+  const out = convTransposeOutput(ctx.node, x.slice(2), kernel);
+  checkWindowOutput(x.slice(2), out);
+  return [{ shape: [x[0], w[1] * group, ...out], dtype: ctx.inputs[0]?.dtype }];
 };
 
 export const pool: ShapeRule = (ctx) => {
   const x = shapeOf(ctx, 0);
   const kernel = attrInts(ctx.node, 'kernel_shape');
   if (!x || !kernel) return undefined;
-  const out = [x[0], x[1], ...windowOutput(x.slice(2), windowParams(ctx.node, kernel), attrInt(ctx.node, 'ceil_mode', 0) === 1)];
+  const p = windowParams(ctx.node, kernel);
+  checkWindow(p, x.length - 2);
+  const spatial = windowOutput(x.slice(2), p, attrInt(ctx.node, 'ceil_mode', 0) === 1);
+  checkWindowOutput(x.slice(2), spatial);
+  const out = [x[0], x[1], ...spatial];
   return [{ shape: out, dtype: ctx.inputs[0]?.dtype }, { shape: out, dtype: 7 }];
 };
 

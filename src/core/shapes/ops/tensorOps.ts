@@ -5,7 +5,7 @@
  * tensors are folded through Reshape/Squeeze/Unsqueeze/Concat/Slice/Gather.
  */
 import { attrFloats, attrInt, attrInts } from '../../onnx/graph';
-import type { RuleContext, ShapeRule } from '../types';
+import { MAX_FOLDED_ELEMENTS, type RuleContext, type ShapeRule } from '../types';
 import { axisOf, facts, hasInput, numel, shapeOf, strides, valueOf, broadcast } from '../util';
 
 /**
@@ -198,7 +198,7 @@ export const expand: ShapeRule = (ctx) => {
   const out = broadcast(x.shape, target);
   if (!out) return undefined;
   let value: number[] | undefined;
-  if (x.value && numel(x.shape) === 1) value = new Array(numel(out)).fill(x.value[0]);
+  if (x.value && numel(x.shape) === 1 && numel(out) <= MAX_FOLDED_ELEMENTS) value = new Array(numel(out)).fill(x.value[0]);
   return [facts(out, x.dtype, value)];
 };
 
