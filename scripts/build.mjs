@@ -13,6 +13,7 @@ const nodeEntries = {
   extension: 'src/extension/extension.ts',
   cli: 'src/cli/main.ts',
   inferenceWorker: 'src/core/runtime/inferenceWorker.ts',
+  shapeRunChild: 'src/core/shapes/shapeRunChild.ts',
   engineWorker: 'src/extension/engine/engineWorker.ts',
   remoteRunner: 'src/core/remote/profile/runner/nodeRunner.ts',
 };
@@ -23,6 +24,15 @@ const webviewEntries = Object.fromEntries(
     .filter((d) => d.isDirectory() && existsSync(path.join(webviewDir, d.name, 'main.ts')))
     .map((d) => [d.name, path.join('webview', d.name, 'main.ts')]),
 );
+
+/**
+ * ESM-only packages bundled into CommonJS (h5wasm's loader calls
+ * `createRequire(import.meta.url)`): `import.meta.url` becomes the bundle's own URL.
+ */
+export const esmInCjs = {
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__importMetaUrl' },
+};
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', absWorkingDir: root };
 const existing = (entries) => Object.fromEntries(Object.entries(entries).filter(([, f]) => existsSync(path.join(root, f))));
@@ -36,6 +46,7 @@ const configs = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode', 'onnxruntime-node', 'ssh2', 'cpu-features'],
+    ...esmInCjs,
   },
   {
     ...common,
