@@ -1,79 +1,69 @@
-/** Shared options and setup of the engine commands (run, sweep, report). */
+/** Shared flags and setup of the engine commands (run, sweep, report). */
 import { CliError } from '../command';
+import type { FlagSpecs, ParsedArgs } from '../args/parse';
+import { BATCH, SAMPLES, THREADS, WORKERS } from '../args/limits';
+import { intValue } from '../args/values';
+import { refuseDuplicateFiles } from '../args/duplicateFiles';
 import { openCheckpoint, type Checkpoint } from '../../core/checkpoint/checkpoint';
 import { defaultDataFiles } from '../../core/checkpoint/defaultData';
 import { InferencePool } from '../../core/runtime/inferencePool';
 import { ModelRunner } from '../../core/runtime/modelRunner';
+import { refuseOutputsOverInputs, type RolePath } from '../../core/runs/outputGuard';
 import { loadSamples } from '../../core/samples/load';
 import { takeSamples, type SampleSet } from '../../core/samples/sampleSet';
-
-/** Parsed arguments: positionals, flags with their values (a flag may take several values). */
-export interface ParsedArgs {
-  positional: string[];
-  flags: Map<string, string[]>;
-}
-
-/** Parses `--flag v1 v2 --other v` and `--flag=v1,v2`; `booleans` take no value. */
-export function parseArgs(args: string[], known: string[], booleans: string[] = []): ParsedArgs {
-  const positional: string[] = [];
-  const flags = new Map<string, string[]>();
-  let current: string | null = null;
-  for (const a of args) {
-    if (a.startsWith('--')) {
-      const [name, inline] = a.slice(2).split(/=(.*)/s, 2);
-      if (!known.includes(name) && !booleans.includes(name)) throw new CliError(`unknown option --${name} (see --help)`, 2);
-      flags.set(name, inline !== undefined ? [inline] : []);
-      current = booleans.includes(name) || inline !== undefined ? null : name;
-    } else if (current) {
-      flags.get(current)!.push(a);
-    } else {
-      positional.push(a);
-    }
-  }
-  return { positional, flags };
-}
-
-/** A flag's single value (or undefined). */
-export function single(p: ParsedArgs, name: string): string | undefined {
-  const v = p.flags.get(name);
-  if (!v) return undefined;
-  if (v.length !== 1) throw new CliError(`--${name} takes one value, got ${v.length}`, 2);
-  return v[0];
-}
-
-/** A positive integer flag. */
-export function intFlag(p: ParsedArgs, name: string, fallback: number): number {
-  const v = single(p, name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`--${name} must be a positive integer, got '${v}'`, 2);
-  return n;
-}
-
-/** A comma- or space-separated list of numbers. */
-export function numberList(p: ParsedArgs, name: string, fallback: number[]): number[] {
-  const v = p.flags.get(name);
-  if (!v) return fallback;
-  const parts = v.flatMap((s) => s.split(',')).filter((s) => s.trim() !== '');
-  return parts.map((s) => {
-    const n = Number(s);
-    if (!Number.isFinite(n)) throw new CliError(`--${name}: '${s}' is not a number`, 2);
-    return n;
-  });
-}
 
 /** The options every engine command shares (for --help). */
 export const COMMON_HELP = `  --data FILES...     NetCDF files (one per channel), or one .npz, or an inputs .npy [+ targets .npy].
                       Default: the files the checkpoint's contract names (dataset), found beside the
                       checkpoint or in demo/data/ncl.
-  --samples N         Use the first N windows only.
+  --samples N         Use the first N windows only (${SAMPLES.min}..${SAMPLES.max}).
   --split NAME        Split of the contract's dataset to window (default test; 'all' for every step).
-  --batch N           Samples per inference call (default 8).
-  --workers N         Inference worker threads (default min(2, CPUs)).
-  --threads N         onnxruntime intra-op threads per worker (default CPUs / workers).`;
+  --batch N           Samples per inference call (default 8, at most ${BATCH.max}).
+  --workers N         Inference worker threads (default min(2, CPUs), at most ${WORKERS.max}).
+  --threads N         onnxruntime intra-op threads per worker (default CPUs / workers, at most ${THREADS.max}).`;
 
 /** Flags every engine command accepts. */
-export const COMMON_FLAGS = ['data', 'samples', 'split', 'batch', 'workers', 'threads'];
+export const COMMON_FLAGS: FlagSpecs = {
+  data: { type: 'string', variadic: true, value: 'FILES...' },
+  samples: { type: 'string', value: 'N' },
+  split: { type: 'string', value: 'NAME' },
+  batch: { type: 'string', value: 'N' },
+  workers: { type: 'string', value: 'N' },
+  threads: { type: 'string', value: 'N' },
+};
+
+/** The shared options, checked. */
+export interface EngineOptions {
+  checkpoint: string;
+  data: string[] | undefined;
+  samples: number | undefined;
+  split: string;
+  batch: number;
+  /** Whether --batch was given (sweep and report use their own default otherwise). */
+  batchGiven: boolean;
+  workers: number | undefined;
+  threads: number | undefined;
+}
+
+/** Checks the shared flags and the one checkpoint positional. */
+export function engineOptions(command: string, p: ParsedArgs): EngineOptions {
+  if (p.positionals.length !== 1) {
+    const found = p.positionals.length ? `found ${p.positionals.map((a) => `'${a}'`).join(' ')}` : 'found none';
+    throw new CliError(`usage: dynapruner ${command} <checkpoint.onnx> [--data FILES...]: expected one checkpoint, ${found} (see --help)`, 2);
+  }
+  const split = p.string('split') ?? 'test';
+  if (split.trim() === '') throw new CliError('--split: expected a split name (e.g. test, all), found an empty value', 2);
+  return {
+    checkpoint: p.positionals[0],
+    data: p.strings('data'),
+    samples: intValue('samples', p.string('samples'), SAMPLES),
+    split,
+    batch: intValue('batch', p.string('batch'), BATCH, 8),
+    batchGiven: p.has('batch'),
+    workers: intValue('workers', p.string('workers'), WORKERS),
+    threads: intValue('threads', p.string('threads'), THREADS),
+  };
+}
 
 /** An opened checkpoint, its samples and an inference pool (close it). */
 export interface EngineSetup {
@@ -84,23 +74,28 @@ export interface EngineSetup {
   batch: number;
 }
 
-/** Opens the checkpoint, loads samples and starts the pool. */
-export async function setup(p: ParsedArgs, command: string, signal: AbortSignal): Promise<EngineSetup> {
-  const file = p.positional[0];
-  if (!file) throw new CliError(`usage: dynapruner ${command} <checkpoint.onnx> [--data FILES...] (see --help)`, 2);
-  const ck = await openCheckpoint(file, signal);
-  let data = p.flags.get('data');
-  if (!data || data.length === 0) {
-    const found = defaultDataFiles(ck);
-    if (!found) throw new CliError(`${ck.file}: no --data given and the contract's data files were not found beside the checkpoint or in demo/data/ncl`, 2);
-    data = found;
+/** The data files: --data, else the contract's data set found beside the checkpoint. */
+async function dataFiles(o: EngineOptions, ck: Checkpoint): Promise<string[]> {
+  if (o.data) {
+    await refuseDuplicateFiles('--data', o.data);
+    return o.data;
   }
-  let samples = await loadSamples(data, ck.spec, { split: single(p, 'split') ?? 'test' });
-  const limit = p.flags.has('samples') ? intFlag(p, 'samples', samples.count) : samples.count;
-  if (limit < samples.count) samples = takeSamples(samples, Array.from({ length: limit }, (_, i) => i));
-  const pool = new InferencePool({
-    size: p.flags.has('workers') ? intFlag(p, 'workers', 1) : undefined,
-    intraOpThreads: p.flags.has('threads') ? intFlag(p, 'threads', 1) : undefined,
-  });
-  return { ck, samples, pool, runner: new ModelRunner(ck, pool), batch: intFlag(p, 'batch', 8) };
+  const found = defaultDataFiles(ck);
+  if (!found) throw new CliError(`${ck.file}: no --data given and the contract's data files were not found beside the checkpoint or in demo/data/ncl`, 2);
+  return found;
+}
+
+/**
+ * Opens the checkpoint, finds the data, refuses outputs that name an input,
+ * then loads the samples and starts the pool.
+ */
+export async function setup(o: EngineOptions, outputs: RolePath[], signal: AbortSignal): Promise<EngineSetup> {
+  const ck = await openCheckpoint(o.checkpoint, signal);
+  const data = await dataFiles(o, ck);
+  const inputs = [{ role: 'the checkpoint', path: o.checkpoint }, ...data.map((f) => ({ role: `data file ${f}`, path: f }))];
+  await refuseOutputsOverInputs(outputs, inputs);
+  let samples = await loadSamples(data, ck.spec, { split: o.split });
+  if (o.samples !== undefined && o.samples < samples.count) samples = takeSamples(samples, Array.from({ length: o.samples }, (_, i) => i));
+  const pool = new InferencePool({ size: o.workers, intraOpThreads: o.threads });
+  return { ck, samples, pool, runner: new ModelRunner(ck, pool), batch: o.batch };
 }

@@ -3,12 +3,26 @@ import { CliError, type CliCommand } from '../command';
 import { inspectModel, type InspectReport } from '../../core/inspect/inspect';
 import { COUNTING_CONVENTION } from '../../core/counting/convention';
 import { InputShapeError } from '../../core/shapes/infer';
-import { parseInputShapes, splitArgs } from '../format/args';
+import { parseCommandArgs } from '../args/parse';
+import { parseInputShapes } from '../args/inputShapes';
+import { choice } from '../args/values';
 import { humanBytes, humanCount, renderTable, shapeText } from '../format/table';
 import { toCsv } from '../format/csv';
 import { toJson } from '../format/json';
 
-const help = `Usage: dynapruner inspect <model.onnx> [--json | --csv] [--all-nodes] [--input-shape NAME=D1,D2,...] [--conv-transpose input|onnx-tool] [--no-fallback]
+const INSPECT_FLAGS = {
+  json: { type: 'boolean' },
+  csv: { type: 'boolean' },
+  'all-nodes': { type: 'boolean' },
+  'input-shape': { type: 'string', multiple: true, value: 'NAME=D1,D2,...' },
+  'conv-transpose': { type: 'string', value: 'input|onnx-tool' },
+  'no-fallback': { type: 'boolean' },
+  'run-shapes': { type: 'boolean' },
+} as const;
+
+const CONV_TRANSPOSE = ['input', 'onnx-tool'] as const;
+
+const help = `Usage: dynapruner inspect <model.onnx> [--json | --csv] [--all-nodes] [--input-shape NAME=D1,D2,...] [--conv-transpose input|onnx-tool] [--run-shapes] [--no-fallback]
 
 Prints the model's header, contract (if it carries Dyna-Pruner metadata), totals
 and a per-layer table of shapes, params, MACs and other ops.
@@ -19,7 +33,9 @@ Options:
   --all-nodes            readable table: every node, not only those with params, MACs or other ops
   --input-shape N=D,...  concrete shape for input N (repeatable); symbolic dims default to 1
   --conv-transpose MODE  'input' (default, fvcore) or 'onnx-tool' (output-based)
-  --no-fallback          do not run onnxruntime for shapes static inference cannot resolve
+  --run-shapes           run the model once in onnxruntime for shapes static inference cannot resolve
+                         (only for models you trust: a model can be built to take all memory when run)
+  --no-fallback          never run onnxruntime for shapes
   --debug                stack traces on errors
 
 Counting convention:
@@ -84,26 +100,29 @@ export const inspectCommand: CliCommand = {
   summary: 'structure, shapes, params, MACs/FLOPs and prunable units of an ONNX model',
   help,
   async run(args, io, signal) {
-    const { positional, options } = splitArgs(args, ['--input-shape', '--conv-transpose'], ['--json', '--csv', '--no-fallback', '--all-nodes']);
+    const p = parseCommandArgs('inspect', args, INSPECT_FLAGS);
+    const positional = p.positionals;
     if (positional.length !== 1) throw new CliError(`expected one model file, got ${positional.length ? positional.join(' ') : 'none'} (see --help)`, 2);
-    if (options.has('--json') && options.has('--csv')) throw new CliError('--json and --csv are exclusive', 2);
-    const ct = options.get('--conv-transpose')?.[0] ?? 'input';
-    if (ct !== 'input' && ct !== 'onnx-tool') throw new CliError(`--conv-transpose '${ct}': expected 'input' or 'onnx-tool'`, 2);
+    if (p.flag('json') && p.flag('csv')) throw new CliError('--json and --csv are exclusive', 2);
+    if (p.flag('run-shapes') && p.flag('no-fallback')) throw new CliError('--run-shapes and --no-fallback are exclusive', 2);
+    const ct = choice('conv-transpose', p.string('conv-transpose'), CONV_TRANSPOSE, 'input');
+    const inputShapes = parseInputShapes(p.strings('input-shape') ?? []);
     let report: InspectReport;
     try {
       report = await inspectModel(positional[0], {
-        inputShapes: parseInputShapes(options.get('--input-shape') ?? []),
+        inputShapes,
         convTranspose: ct,
-        fallback: !options.has('--no-fallback'),
+        fallback: !p.flag('no-fallback'),
+        runShapes: p.flag('run-shapes'),
         signal,
       });
     } catch (e) {
       if (e instanceof InputShapeError) throw new CliError(`${positional[0]}: ${e.message}`, 2);
       throw e;
     }
-    if (options.has('--json')) io.out(toJson(report));
-    else if (options.has('--csv')) io.out(inspectCsv(report));
-    else io.out(renderInspect(report, options.has('--all-nodes')));
+    if (p.flag('json')) io.out(toJson(report));
+    else if (p.flag('csv')) io.out(inspectCsv(report));
+    else io.out(renderInspect(report, p.flag('all-nodes')));
     return 0;
   },
 };

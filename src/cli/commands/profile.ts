@@ -8,8 +8,13 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { parseArgs } from 'node:util';
 import { CliError, type CliCommand, type CliIO } from '../command';
+import { parseCommandArgs, type FlagSpecs } from '../args/parse';
+import { CONNECT_TIMEOUT_MS, ITERATIONS, PER_SAMPLE, WARMUP } from '../args/limits';
+import { choice, intValue } from '../args/values';
+import { checkOutputs, fileOutput } from '../outputs';
+import { writeFileAtomic } from '../../core/runs/atomicWrite';
+import { refuseOutputsOverInputs } from '../../core/runs/outputGuard';
 import type { ConnectOptions } from '../../core/remote/ssh/sshConnection';
 import { profileOnDevices, type ProfileEvent, type ProfileProgress, type ProfileVariantInput } from '../../core/remote/profile/profileRun';
 import { planProfile } from '../../core/remote/profile/profilePlan';
@@ -19,6 +24,27 @@ import type { ProfileBackend, ProfileResult } from '../../core/schema/profileRes
 import { saveProfileRun } from '../../core/runs/profileRunStore';
 import { DENSE_RUNTIME_NOTE, macsVersusLatency } from '../../core/remote/profile/macsVersusLatency';
 import { defaultKnownHostsFiles, resolveAlias, shippedRunner, validateHostSettings } from '../../core/remote/device/remoteEnvironment';
+
+const BACKENDS: ProfileBackend[] = ['node', 'ort', 'trtexec'];
+
+const PROFILE_FLAGS: FlagSpecs = {
+  host: { type: 'string', multiple: true, value: 'ALIAS' },
+  backend: { type: 'string', value: 'node|ort|trtexec' },
+  iterations: { type: 'string', value: 'N' },
+  warmup: { type: 'string', value: 'N' },
+  samples: { type: 'string', value: 'FILE.npy' },
+  variant: { type: 'string', multiple: true, value: 'ID=FILE' },
+  variants: { type: 'string', value: 'LIST' },
+  'compare-with': { type: 'string', multiple: true, value: 'FILE' },
+  'per-sample': { type: 'string', value: 'N' },
+  providers: { type: 'string', value: 'LIST' },
+  'hosts-file': { type: 'string', value: 'FILE' },
+  'known-hosts': { type: 'string', value: 'FILE' },
+  'connect-timeout': { type: 'string', value: 'MS' },
+  json: { type: 'string', value: 'OUT' },
+  workspace: { type: 'string', value: 'DIR' },
+  runner: { type: 'string', value: 'FILE' },
+};
 
 const HELP = `Usage: dynapruner profile <checkpoint.onnx> --host <alias> [options]
 
@@ -54,7 +80,8 @@ Options:
   --hosts-file <json>     JSON array of host entries (same shape as the setting dynapruner.remote.hosts)
   --known-hosts <file>    known_hosts to verify against and record into (default ~/.ssh/known_hosts)
   --connect-timeout <ms>  (default 10000)
-  --json <out>            also write the results (array, one per host) to this file
+  --json <out>            also write the results (array, one per host that succeeded) to this file;
+                          not written (an earlier file is kept) when no host succeeded
   --workspace <dir>       where .dynapruner/runs lives (default: current folder)
   --runner <file>         runner to ship instead of the bundled one (dist/remoteRunner.js or ort_runner.py)
 
@@ -156,43 +183,35 @@ export const profileCommand: CliCommand = {
   summary: 'latency, power and energy of a checkpoint on Jetson devices over SSH',
   help: HELP,
   async run(args, io, signal) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        host: { type: 'string', multiple: true },
-        backend: { type: 'string', default: PROFILE_DEFAULTS.backend },
-        iterations: { type: 'string', default: String(PROFILE_DEFAULTS.iterations) },
-        warmup: { type: 'string', default: String(PROFILE_DEFAULTS.warmup) },
-        samples: { type: 'string' },
-        variant: { type: 'string', multiple: true },
-        variants: { type: 'string' },
-        'compare-with': { type: 'string', multiple: true },
-        'per-sample': { type: 'string', default: String(PROFILE_DEFAULTS.perSample) },
-        providers: { type: 'string' },
-        'hosts-file': { type: 'string' },
-        'known-hosts': { type: 'string' },
-        'connect-timeout': { type: 'string', default: '10000' },
-        json: { type: 'string' },
-        workspace: { type: 'string', default: '.' },
-        runner: { type: 'string' },
-      },
-    });
+    const p = parseCommandArgs('profile', args, PROFILE_FLAGS);
+    const values = {
+      host: p.strings('host'),
+      backend: p.string('backend') ?? 'node',
+      samples: p.string('samples'),
+      variant: p.strings('variant'),
+      variants: p.string('variants'),
+      'compare-with': p.strings('compare-with'),
+      providers: p.string('providers'),
+      'hosts-file': p.string('hosts-file'),
+      'known-hosts': p.string('known-hosts'),
+      json: p.string('json'),
+      workspace: p.string('workspace') ?? '.',
+      runner: p.string('runner'),
+    };
+    const positionals = p.positionals;
     const checkpoint = positionals[0];
     if (!checkpoint) throw new CliError('profile: give a checkpoint (.onnx)', 2);
+    if (positionals.length > 1) throw new CliError(`profile: expected one checkpoint, found ${positionals.map((a) => `'${a}'`).join(' ')}`, 2);
     if (!existsSync(checkpoint)) throw new CliError(`${checkpoint}: no such file`, 2);
     if (!values.host?.length) throw new CliError('profile: --host <alias> is required', 2);
-    const backend = values.backend as ProfileBackend;
-    if (!['node', 'ort', 'trtexec'].includes(backend)) throw new CliError(`--backend: expected node, ort or trtexec, found '${values.backend}'`, 2);
-    const int = (name: string, v: string, min: number) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min) throw new CliError(`--${name}: expected an integer >= ${min}, found '${v}'`, 2);
-      return n;
-    };
-    const iterations = int('iterations', values.iterations!, 1);
-    const warmup = int('warmup', values.warmup!, 0);
-    const connectTimeoutMs = int('connect-timeout', values['connect-timeout']!, 100);
-    const perSample = int('per-sample', values['per-sample']!, 1);
+    const backend = choice<ProfileBackend>('backend', values.backend, BACKENDS, 'node');
+    const iterations = intValue('iterations', p.string('iterations'), ITERATIONS, 100);
+    const warmup = intValue('warmup', p.string('warmup'), WARMUP, 10);
+    const connectTimeoutMs = intValue('connect-timeout', p.string('connect-timeout'), CONNECT_TIMEOUT_MS, 10000);
+    const perSample = intValue('per-sample', p.string('per-sample'), PER_SAMPLE, 8);
+    const outputs = await checkOutputs(values.json ? [fileOutput('--json', values.json)] : []);
+    const inputs = [checkpoint, values.samples, values['hosts-file'], values['known-hosts'], values.runner, ...(values['compare-with'] ?? [])];
+    await refuseOutputsOverInputs(outputs, inputs.filter((f): f is string => Boolean(f)).map((f) => ({ role: `input ${f}`, path: f })));
     if (values.samples && !existsSync(values.samples)) throw new CliError(`--samples ${values.samples}: no such file`, 2);
     let hostsSettings: ReturnType<typeof validateHostSettings> = [];
     if (values['hosts-file']) {
@@ -270,7 +289,10 @@ export const profileCommand: CliCommand = {
       }
     }
     if (ok.length) io.out(table(ok));
-    if (values.json) await fs.writeFile(values.json, JSON.stringify(ok, null, 1));
+    if (values.json && ok.length) {
+      await writeFileAtomic(values.json, JSON.stringify(ok, null, 1));
+      io.err(`wrote ${values.json}\n`);
+    } else if (values.json) io.err(`${values.json} not written: no host was profiled\n`);
     return ok.length === settled.length ? 0 : 1;
   },
 };

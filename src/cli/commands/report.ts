@@ -1,6 +1,8 @@
 /** `dynapruner report`: the standalone HTML report (analysis + sweep figures). */
 import type { CliCommand } from '../command';
 import { CliError } from '../command';
+import { parseCommandArgs } from '../args/parse';
+import { checkOutputs, fileOutput } from '../outputs';
 import { progressBar } from '../progress';
 import { analyze } from '../../core/experiments/analyze';
 import { writeFileAtomic } from '../../core/runs/atomicWrite';
@@ -10,7 +12,21 @@ import { saveRun } from '../../core/runs/runStore';
 import { DEFAULT_SWEEP, sweep } from '../../core/experiments/sweep';
 import { buildReportHtml, summaryRows } from '../../core/report/html';
 import { loadPlotlySource } from '../../core/report/plotlySource';
-import { COMMON_FLAGS, COMMON_HELP, intFlag, parseArgs, setup, single } from './engineCommon';
+import { COMMON_FLAGS, COMMON_HELP, engineOptions, setup } from './engineCommon';
+import { sweepGrids } from './sweepOptions';
+import { SEEDS } from '../args/limits';
+
+const REPORT_FLAGS = {
+  ...COMMON_FLAGS,
+  out: { type: 'string', value: 'FILE' },
+  seeds: { type: 'string', value: 'N' },
+  json: { type: 'string', value: 'OUT' },
+  'no-sweep': { type: 'boolean' },
+  save: { type: 'boolean' },
+} as const;
+
+/** Seeds of the report's sweep unless --seeds says otherwise. */
+const REPORT_SEEDS = 2;
 
 export const reportCommand: CliCommand = {
   name: 'report',
@@ -27,33 +43,36 @@ Options:
 ${COMMON_HELP}
   --out FILE          The HTML file to write (atomically).
   --no-sweep          Skip the sweep (analysis figures only).
-  --seeds N           Seeds for the sweep's randomised points (default 2).
+  --seeds N           Seeds for the sweep's randomised points (default ${REPORT_SEEDS}, at most ${SEEDS.max}).
   --json OUT          Also write the analysis JSON.
   --save              Also save it as a run under .dynapruner/runs/<id>/.
 `,
   async run(args, io, signal) {
-    const p = parseArgs(args, [...COMMON_FLAGS, 'out', 'seeds', 'json'], ['no-sweep', 'save']);
-    const out = single(p, 'out');
+    const p = parseCommandArgs('report', args, REPORT_FLAGS);
+    const engine = engineOptions('report', p);
+    const grids = sweepGrids(p, REPORT_SEEDS);
+    const out = p.string('out');
     if (!out) throw new CliError('--out FILE is required (the HTML report to write)', 2);
+    const json = p.string('json');
+    const outputs = await checkOutputs([fileOutput('--out', out), ...(json ? [fileOutput('--json', json)] : [])]);
     const plotly = loadPlotlySource();
     const started = Date.now();
-    const s = await setup(p, 'report', signal);
+    const s = await setup(engine, outputs, signal);
     const bar = progressBar(io, 'report');
     try {
-      const doSweep = !p.flags.has('no-sweep') && hasMasks(s.ck);
+      const doSweep = !p.flag('no-sweep') && hasMasks(s.ck);
       const analysis = await analyze(s.ck, s.samples, s.runner, { batchSize: s.batch, signal, onProgress: (f, m) => bar.update(doSweep ? f * 0.3 : f, m) });
       let sw: SweepResult | null = null;
       if (doSweep) {
-        sw = await sweep(s.ck, s.samples, s.runner, { ...DEFAULT_SWEEP, seeds: intFlag(p, 'seeds', 2), batchSize: Math.max(s.batch, 16), signal, onProgress: (f, m) => bar.update(0.3 + 0.7 * f, m) });
+        sw = await sweep(s.ck, s.samples, s.runner, { ...DEFAULT_SWEEP, ...grids, batchSize: Math.max(s.batch, 16), signal, onProgress: (f, m) => bar.update(0.3 + 0.7 * f, m) });
       }
       bar.done();
       const html = buildReportHtml({ analysis, sweep: sw, plotly });
       await writeFileAtomic(out, html);
-      const json = single(p, 'json');
       if (json) await writeFileAtomic(json, JSON.stringify(analysis));
       io.out(summaryRows(analysis).map(([k, v]) => `${k.padEnd(46)} ${v}`).join('\n') + '\n');
       io.out(`wrote ${out}\n`);
-      if (p.flags.has('save')) {
+      if (p.flag('save')) {
         const { folder } = await saveRun(process.cwd(), {
           command: 'report', model: analysis.model, data: analysis.data, args, durationSeconds: (Date.now() - started) / 1000,
           summary: { samples: analysis.samples.length, denseMacs: analysis.denseMacs, meanEffectiveMacs: analysis.aggregates.effectiveMacs.mean, mse: analysis.aggregates.mse?.mean ?? null, auc: analysis.aggregates.auc?.mean ?? null },

@@ -1,11 +1,15 @@
 /** `dynapruner run`: per-sample Dyna-Pruner analysis of a checkpoint on data. */
 import type { CliCommand } from '../command';
+import { parseCommandArgs } from '../args/parse';
+import { checkOutputs, fileOutput } from '../outputs';
 import { progressBar } from '../progress';
 import { analyze } from '../../core/experiments/analyze';
 import { writeFileAtomic } from '../../core/runs/atomicWrite';
 import { saveRun } from '../../core/runs/runStore';
 import { summaryRows } from '../../core/report/html';
-import { COMMON_FLAGS, COMMON_HELP, parseArgs, setup, single } from './engineCommon';
+import { COMMON_FLAGS, COMMON_HELP, engineOptions, setup } from './engineCommon';
+
+const RUN_FLAGS = { ...COMMON_FLAGS, json: { type: 'string', value: 'OUT' }, save: { type: 'boolean' } } as const;
 
 export const runCommand: CliCommand = {
   name: 'run',
@@ -28,15 +32,17 @@ ${COMMON_HELP}
   --save              Also save it as a run under .dynapruner/runs/<id>/.
 `,
   async run(args, io, signal) {
-    const p = parseArgs(args, [...COMMON_FLAGS, 'json'], ['save']);
+    const p = parseCommandArgs('run', args, RUN_FLAGS);
+    const engine = engineOptions('run', p);
+    const out = p.string('json');
+    const outputs = await checkOutputs(out && out !== '-' ? [fileOutput('--json', out)] : []);
     const started = Date.now();
-    const s = await setup(p, 'run', signal);
+    const s = await setup(engine, outputs, signal);
     const bar = progressBar(io, 'run');
     try {
       const analysis = await analyze(s.ck, s.samples, s.runner, { batchSize: s.batch, signal, onProgress: (f, m) => bar.update(f, m) });
       bar.done();
       const json = JSON.stringify(analysis);
-      const out = single(p, 'json');
       if (out === '-') io.out(json + '\n');
       else {
         if (out) await writeFileAtomic(out, json);
@@ -44,7 +50,7 @@ ${COMMON_HELP}
         io.out(`per-sample effective GMACs: ${analysis.samples.map((x) => (x.macs.total / 1e9).toFixed(4)).join(' ')}\n`);
         if (out) io.out(`wrote ${out}\n`);
       }
-      if (p.flags.has('save')) {
+      if (p.flag('save')) {
         const { folder } = await saveRun(process.cwd(), {
           command: 'run', model: analysis.model, data: analysis.data, args, durationSeconds: (Date.now() - started) / 1000,
           summary: { samples: analysis.samples.length, denseMacs: analysis.denseMacs, meanEffectiveMacs: analysis.aggregates.effectiveMacs.mean, mse: analysis.aggregates.mse?.mean ?? null, auc: analysis.aggregates.auc?.mean ?? null },

@@ -1,17 +1,23 @@
 /** `dynapruner sweep`: robustness, baselines, sensitivity and ablation by mask injection. */
 import path from 'node:path';
 import type { CliCommand } from '../command';
-import { CliError } from '../command';
+import { parseCommandArgs } from '../args/parse';
+import { checkOutputs, fileOutput, folderOutput } from '../outputs';
 import { progressBar } from '../progress';
-import { writeFileAtomic, writeFolderAtomic } from '../../core/runs/atomicWrite';
+import { writeFileAtomic } from '../../core/runs/atomicWrite';
+import { writeOutputFolder } from '../../core/runs/outputFolder';
 import { requireMasks } from '../../core/checkpoint/checkpoint';
-import type { MaskMethod } from '../../core/schema/results';
+import type { PaperTables } from '../../core/schema/results';
 import { saveRun } from '../../core/runs/runStore';
 import { DEFAULT_SWEEP, sweep } from '../../core/experiments/sweep';
 import { tableToCsv } from '../../core/experiments/tables';
-import { COMMON_FLAGS, COMMON_HELP, intFlag, numberList, parseArgs, setup, single } from './engineCommon';
+import { COMMON_HELP, engineOptions, setup } from './engineCommon';
+import { SWEEP_FLAGS, sweepGrids } from './sweepOptions';
+import { SEEDS, SWEEP_ROWS_PER_SAMPLE } from '../args/limits';
 
-const BASELINES: MaskMethod[] = ['dense', 'random', 'l1'];
+/** The files `--csv DIR` writes (and the only ones it may replace there). */
+const TABLE_KEYS: (keyof PaperTables)[] = ['table1', 'table2', 'table3', 'table4'];
+const CSV_FILES = TABLE_KEYS.map((k) => `${k}.csv`);
 
 /** Prints a table as aligned text. */
 export function tableText(t: { title: string; columns: string[]; rows: string[][] }): string {
@@ -38,58 +44,50 @@ dp_gate_mask_<i>) become graph inputs and the sweep feeds its own masks.
               an input, so later gates react to earlier masked activations)
   ablation    DP only (own data mask, gates on), MP only (own gates, data mask on)
 Each point: mean and 95% CI over samples x seeds. Needs a checkpoint with masks.
+At most ${SWEEP_ROWS_PER_SAMPLE} configurations x seeds per sample.
 Every (sample x configuration x seed) is one row; rows are run in batches of
 --batch rows (default ${DEFAULT_SWEEP.batchSize}) per graph variant.
 MACs are multiply-accumulates (FLOPs = 2 x MACs).
 
 Options:
 ${COMMON_HELP}
-  --noise LIST        Noise sigmas (default ${DEFAULT_SWEEP.noise.join(',')}).
-  --failure LIST      Failure rates (default ${DEFAULT_SWEEP.failure.join(',')}).
+  --noise LIST        Noise sigmas, >= 0 (default ${DEFAULT_SWEEP.noise.join(',')}).
+  --failure LIST      Failure rates in [0, 1] (default ${DEFAULT_SWEEP.failure.join(',')}).
   --baselines LIST    Any of dense,random,l1 (default all).
-  --seeds N           Seeds for randomised points (default ${DEFAULT_SWEEP.seeds}).
-  --thresholds LIST   Data thresholds for the sensitivity sweep (default ${DEFAULT_SWEEP.dataThresholds.join(',')}).
-  --tau-offsets LIST  Tau offsets (default ${DEFAULT_SWEEP.tauOffsets.join(',')}).
+  --seeds N           Seeds for randomised points (default ${DEFAULT_SWEEP.seeds}, at most ${SEEDS.max}).
+  --thresholds LIST   Data thresholds in [0, 1] for the sensitivity sweep (default ${DEFAULT_SWEEP.dataThresholds.join(',')}).
+  --tau-offsets LIST  Tau offsets in [-1, 1] (default ${DEFAULT_SWEEP.tauOffsets.join(',')}).
   --gate-failure      Also flip active gates at the failure rate.
   --json OUT          Write the sweep JSON (schemaVersion 1; '-' = stdout).
-  --csv DIR           Write table1.csv..table4.csv (Tables I-IV layout).
+  --csv DIR           Write table1.csv..table4.csv (Tables I-IV layout) into DIR: a new or empty
+                      folder, or one holding only those files (they are replaced).
   --save              Also save it as a run under .dynapruner/runs/<id>/.
 `,
   async run(args, io, signal) {
-    const p = parseArgs(args, [...COMMON_FLAGS, 'noise', 'failure', 'baselines', 'seeds', 'thresholds', 'tau-offsets', 'json', 'csv'], ['gate-failure', 'save']);
-    const baselines = (p.flags.get('baselines') ?? BASELINES).flatMap((s) => s.split(',')).filter((s) => s) as MaskMethod[];
-    for (const b of baselines) if (!BASELINES.includes(b)) throw new CliError(`--baselines: unknown baseline '${b}' (expected any of ${BASELINES.join(', ')})`, 2);
-    const opts = {
-      noise: numberList(p, 'noise', DEFAULT_SWEEP.noise),
-      failure: numberList(p, 'failure', DEFAULT_SWEEP.failure),
-      baselines,
-      seeds: intFlag(p, 'seeds', DEFAULT_SWEEP.seeds),
-      dataThresholds: numberList(p, 'thresholds', DEFAULT_SWEEP.dataThresholds),
-      tauOffsets: numberList(p, 'tau-offsets', DEFAULT_SWEEP.tauOffsets),
-      gateFailure: p.flags.has('gate-failure'),
-    };
-    for (const r of opts.failure) if (r < 0 || r > 1) throw new CliError(`--failure: rate ${r} is outside [0, 1]`, 2);
+    const p = parseCommandArgs('sweep', args, SWEEP_FLAGS);
+    const engine = engineOptions('sweep', p);
+    const grids = sweepGrids(p);
+    const out = p.string('json');
+    const csvDir = p.string('csv');
+    const outputs = await checkOutputs([...(out && out !== '-' ? [fileOutput('--json', out)] : []), ...(csvDir ? [folderOutput('--csv', csvDir, CSV_FILES)] : [])]);
     const started = Date.now();
-    const s = await setup(p, 'sweep', signal);
+    const s = await setup(engine, outputs, signal);
     const bar = progressBar(io, 'sweep');
     try {
       requireMasks(s.ck, 'sweep');
-      const result = await sweep(s.ck, s.samples, s.runner, { ...opts, batchSize: p.flags.has('batch') ? s.batch : DEFAULT_SWEEP.batchSize, signal, onProgress: (f, m) => bar.update(f, m) });
+      const result = await sweep(s.ck, s.samples, s.runner, { ...grids, batchSize: engine.batchGiven ? s.batch : DEFAULT_SWEEP.batchSize, signal, onProgress: (f, m) => bar.update(f, m) });
       bar.done();
       const json = JSON.stringify(result, null, 1);
-      const out = single(p, 'json');
-      const csvDir = single(p, 'csv');
-      const csv: Record<string, string> = {};
-      Object.entries(result.tables).forEach(([k, t]) => (csv[`${k}.csv`] = tableToCsv(t)));
+      const csv = Object.fromEntries(TABLE_KEYS.map((k) => [`${k}.csv`, tableToCsv(result.tables[k])]));
       if (out === '-') io.out(json + '\n');
       else {
         if (out) await writeFileAtomic(out, json);
         io.out(Object.values(result.tables).map(tableText).join('\n'));
       }
-      if (csvDir) await writeFolderAtomic(csvDir, csv);
+      if (csvDir) await writeOutputFolder(csvDir, csv);
       if (out && out !== '-') io.out(`wrote ${out}\n`);
-      if (csvDir) io.out(`wrote ${Object.keys(csv).map((f) => path.join(csvDir, f)).join(', ')}\n`);
-      if (p.flags.has('save')) {
+      if (csvDir) io.out(`wrote ${CSV_FILES.map((f) => path.join(csvDir, f)).join(', ')}\n`);
+      if (p.flag('save')) {
         const clean = result.noise.find((x) => x.config.method === 'dynapruner' && x.config.noiseSigma === 0);
         const { folder } = await saveRun(process.cwd(), {
           command: 'sweep', model: result.model, data: result.data, args, durationSeconds: (Date.now() - started) / 1000,

@@ -1,40 +1,63 @@
-/** Writes that never leave partial files: temp file (or folder) in the same folder, then rename. */
+/**
+ * The one write path for every output: a temp file beside the target, then a
+ * rename, so a failed or cancelled write leaves an earlier file byte-identical.
+ * Targets that are not regular files (a terminal, a pipe, /dev/null, /dev/full)
+ * are written in place: renaming over them would replace the device itself.
+ */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { OutputError, outputErrorOf } from './outputError';
 
-/** Writes `data` to `file` atomically (creates the folder). */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+/** Contents of one output file. */
+export type FileData = string | Uint8Array;
+
+/** A name beside `file` that no other writer uses. */
+export function tempPathBeside(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/** Writes `data` to `file` atomically (creates its folder). Throws {@link OutputError}. */
+export async function writeFileAtomic(file: string, data: FileData): Promise<void> {
+  const existing = await stat(file).catch(() => null);
+  if (existing?.isDirectory()) throw new OutputError(file, 'is a folder, expected a file');
+  if (existing && !existing.isFile()) return writeInPlace(file, data);
   try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  } catch (error) {
+    throw outputErrorOf(file, error);
+  }
+  const tmp = await writeTemp(file, data, existing?.mode);
+  await renameInto(tmp, file);
+}
+
+/** Writes `data` into a temp file beside `file` (with `mode` if given); returns its path. */
+export async function writeTemp(file: string, data: FileData, mode?: number): Promise<string> {
+  const tmp = tempPathBeside(file);
+  try {
+    await writeFile(tmp, data, { flag: 'wx' });
+    if (mode !== undefined) await chmod(tmp, mode & 0o7777);
+    return tmp;
   } catch (error) {
     await rm(tmp, { force: true });
-    throw error;
+    throw outputErrorOf(file, error);
   }
 }
 
-/**
- * Writes several files into `dir` atomically as a set: they are written into
- * a temp folder beside it, which then replaces `dir` (an existing `dir` is
- * replaced only after everything was written).
- */
-export async function writeFolderAtomic(dir: string, files: Record<string, string | Uint8Array>): Promise<void> {
-  const abs = path.resolve(dir);
-  await mkdir(path.dirname(abs), { recursive: true });
-  const tmp = `${abs}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+/** Renames a finished temp file onto `file` (the temp is removed on failure). */
+export async function renameInto(tmp: string, file: string): Promise<void> {
   try {
-    for (const [name, data] of Object.entries(files)) {
-      const target = path.join(tmp, name);
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, data);
-    }
-    await rm(abs, { recursive: true, force: true });
-    await rename(tmp, abs);
+    await rename(tmp, file);
   } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
+    await rm(tmp, { force: true });
+    throw outputErrorOf(file, error);
+  }
+}
+
+async function writeInPlace(file: string, data: FileData): Promise<void> {
+  try {
+    await writeFile(file, data);
+  } catch (error) {
+    throw outputErrorOf(file, error);
   }
 }

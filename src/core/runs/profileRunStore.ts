@@ -1,20 +1,17 @@
 /**
- * Saving and listing profile runs under `<workspace>/.dynapruner/runs/<id>/`:
- * `profile.json` (ProfileResult) and `run.json` (the engine's RunRecord, so
- * the Runs view lists remote runs too). A run folder appears atomically
- * (written under a temporary name, then renamed): never half-written.
+ * Profile runs in the run store: `<workspace>/.dynapruner/runs/<id>/` holds
+ * `profile.json` (ProfileResult) and `run.json` (the RunRecord every run has,
+ * so the Runs view lists remote runs too), saved by {@link saveRun}.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readContract } from '../contract/readContract';
-import { RESULTS_SCHEMA_VERSION, type RunRecord } from '../schema/results';
+import type { RunRecord } from '../schema/results';
 import { readModel } from '../onnx/reader';
 import { PROFILE_SCHEMA, type ProfileResult } from '../schema/profileResult';
+import { runsFolder, saveRun } from './runStore';
 
-/** `<root>/.dynapruner/runs`. */
-export function runsFolder(workspaceRoot: string): string {
-  return path.join(workspaceRoot, '.dynapruner', 'runs');
-}
+export { runsFolder };
 
 async function modelRef(result: ProfileResult): Promise<RunRecord['model']> {
   let contract = null;
@@ -38,31 +35,23 @@ async function modelRef(result: ProfileResult): Promise<RunRecord['model']> {
   };
 }
 
-/** Saves a finished run; returns its folder. */
+/** Saves a finished profile run; returns its folder. A taken id gets a suffix (also in profile.json). */
 export async function saveProfileRun(workspaceRoot: string, result: ProfileResult, args: string[] = []): Promise<string> {
-  const runs = runsFolder(workspaceRoot);
-  await fs.mkdir(runs, { recursive: true });
-  const final = path.join(runs, result.id);
-  const temp = path.join(runs, `.${result.id}.partial-${process.pid}`);
-  await fs.rm(temp, { recursive: true, force: true });
-  await fs.mkdir(temp);
-  const record: RunRecord = {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    kind: 'run',
-    id: result.id,
-    command: 'profile',
-    createdAt: result.createdAt,
-    durationSeconds: result.durationSeconds,
-    model: await modelRef(result),
-    data: null,
-    args,
-    files: ['profile.json'],
-    summary: { samples: result.settings.perSample, denseMacs: 0, meanEffectiveMacs: null, mse: null, auc: null },
-  };
-  await fs.writeFile(path.join(temp, 'profile.json'), JSON.stringify(result, null, 1));
-  await fs.writeFile(path.join(temp, 'run.json'), JSON.stringify(record, null, 1));
-  await fs.rename(temp, final);
-  return final;
+  const { folder } = await saveRun(
+    workspaceRoot,
+    {
+      command: 'profile',
+      id: result.id,
+      createdAt: new Date(result.createdAt),
+      durationSeconds: result.durationSeconds,
+      model: await modelRef(result),
+      data: null,
+      args,
+      summary: { samples: result.settings.perSample, denseMacs: 0, meanEffectiveMacs: null, mse: null, auc: null },
+    },
+    (record) => ({ 'profile.json': JSON.stringify({ ...result, id: record.id }, null, 1) }),
+  );
+  return folder;
 }
 
 /** Reads every saved profile run (newest first); unreadable folders are skipped. */

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { CliError, type CliIO } from '../../../src/cli/command';
 import { inspectCommand } from '../../../src/cli/commands/inspect';
-import { parseInputShapes } from '../../../src/cli/format/args';
+import { parseInputShapes } from '../../../src/cli/args/inputShapes';
 import { toCsv } from '../../../src/cli/format/csv';
 import { renderTable, humanCount } from '../../../src/cli/format/table';
 import { contractModel, exampleContract } from '../contract/fixtures';
