@@ -32,8 +32,10 @@ export class HostKeyUnknownError extends RemoteError {
   constructor(
     readonly host: string,
     readonly fingerprint: string,
+    /** Why it was not trusted, when not by the user's answer (e.g. `StrictHostKeyChecking yes`). */
+    readonly reason?: string,
   ) {
-    super(`the host key of ${host} (${fingerprint}) is not known and was not trusted; nothing was sent.`);
+    super(`the host key of ${host} (${fingerprint}) is not known and was not trusted${reason ? ` (${reason})` : ''}; nothing was sent.`);
   }
 }
 
@@ -47,16 +49,20 @@ export class HostKeyRevokedError extends RemoteError {
   }
 }
 
-/** Every authentication method was refused. */
+/**
+ * Authentication did not succeed: the server refused what was offered
+ * (`tried`), and/or keys could not be used at all (`problems`: missing,
+ * unreadable, a passphrase nobody could type).
+ */
 export class AuthenticationError extends RemoteError {
   constructor(
     readonly target: string,
     readonly tried: string[],
+    readonly problems: string[] = [],
   ) {
-    super(
-      `authentication failed for ${target}: the server refused ${tried.length ? tried.join(', ') : 'every method offered'}. ` +
-        'Check the user, the key (IdentityFile) or the password.',
-    );
+    const refused = tried.length ? `the server refused ${tried.join(', ')}` : problems.length ? '' : 'no authentication method could be offered';
+    const parts = [refused, ...problems].filter(Boolean).join('; ');
+    super(`authentication failed for ${target}: ${parts}. Check the user, the key (IdentityFile) or the password.`);
   }
 }
 

@@ -6,13 +6,11 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { defaultKnownHostsFiles } from '../ssh/clientOptions';
 import { readSshConfig, resolveHost, sshConfigAliases, type HostSettings, type ResolvedHost } from '../ssh/hostConfig';
 import type { ProfileBackend } from '../../schema/profileResult';
 
-/** `~/.ssh/known_hosts` first (new keys go there), then the system file. */
-export function defaultKnownHostsFiles(): string[] {
-  return [path.join(os.homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
-}
+export { defaultKnownHostsFiles };
 
 /** Checks `dynapruner.remote.hosts` entries; the error names the entry and the field. */
 export function validateHostSettings(value: unknown, where = 'dynapruner.remote.hosts'): HostSettings[] {
@@ -40,7 +38,8 @@ export function validateHostSettings(value: unknown, where = 'dynapruner.remote.
 
 /** Resolves an alias with ~/.ssh/config and the settings entries. */
 export async function resolveAlias(alias: string, hosts: HostSettings[], sshConfigFile?: string): Promise<ResolvedHost> {
-  return resolveHost(alias, { sshConfig: await readSshConfig(sshConfigFile), hosts });
+  const file = sshConfigFile ?? path.join(os.homedir(), '.ssh', 'config');
+  return resolveHost(alias, { sshConfig: await readSshConfig(file), hosts, sshConfigFile: file });
 }
 
 /** Every alias known from settings and ~/.ssh/config (for the Devices view). */

@@ -8,6 +8,7 @@
  * retried: that operation fails and the next one reconnects.
  */
 import { RemoteError } from '../errors';
+import { effectiveClientOptions } from './clientOptions';
 import { describeTarget, type SshTarget } from './hostConfig';
 import { connectSsh, type ConnectOptions, type SshConnection } from './sshConnection';
 
@@ -51,7 +52,7 @@ export class SshConnectionPool {
     const cached = this.open.get(key);
     if (cached) {
       const conn = await cached.catch(() => undefined);
-      if (conn && (await answers(conn, options.connectTimeoutMs))) return { conn, outcome: 'reused' };
+      if (conn && (await answers(conn, effectiveClientOptions(target.options, options).connectTimeoutMs))) return { conn, outcome: 'reused' };
       if (conn) {
         options.log?.(`connection to ${key} does not answer; reconnecting`);
         conn.close();

@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type SSHConfigClass from 'ssh-config' with { 'resolution-mode': 'import' };
+import { clientOptionsFrom, type SshClientOptions } from './clientOptions';
 
 /** ssh-config ships CommonJS for require(); its types are declared for import only. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -48,6 +49,8 @@ export interface SshTarget {
   identityFiles: string[];
   /** Hops to go through first, outermost first. */
   jumps: SshTarget[];
+  /** UserKnownHostsFile, StrictHostKeyChecking, IdentitiesOnly, ConnectTimeout from the ssh config. */
+  options?: SshClientOptions;
 }
 
 /** Device-side options with defaults applied. */
@@ -116,6 +119,8 @@ interface ResolveContext {
   hosts: HostSettings[];
   home: string;
   localUser: string;
+  /** The ssh config's file name, for messages. */
+  configFile: string;
   depth: number;
 }
 
@@ -137,16 +142,18 @@ function resolveTarget(spec: string, ctx: ResolveContext): SshTarget {
     jumpSpec && jumpSpec.toLowerCase() !== 'none'
       ? jumpSpec.split(',').map((hop) => resolveTarget(hop, { ...ctx, depth: ctx.depth + 1 }))
       : [];
-  return { alias: name, hostName: hostName.replace('%h', name), user, port, identityFiles: idFiles, jumps };
+  const options = clientOptionsFrom(computed, `${ctx.configFile}: Host ${name}`, ctx.home, ctx.localUser);
+  return { alias: name, hostName: hostName.replace('%h', name), user, port, identityFiles: idFiles, jumps, options };
 }
 
 /**
  * Resolves an alias: settings first, then ~/.ssh/config (Host, HostName,
- * User, Port, IdentityFile, ProxyJump), then the alias itself as host name.
+ * User, Port, IdentityFile, ProxyJump, and the client options of
+ * clientOptions.ts), then the alias itself as host name.
  */
 export function resolveHost(
   alias: string,
-  opts: { sshConfig: SSHConfig; hosts: HostSettings[]; home?: string; localUser?: string },
+  opts: { sshConfig: SSHConfig; hosts: HostSettings[]; home?: string; localUser?: string; sshConfigFile?: string },
 ): ResolvedHost {
   const home = opts.home ?? os.homedir();
   const ctx: ResolveContext = {
@@ -154,6 +161,7 @@ export function resolveHost(
     hosts: opts.hosts,
     home,
     localUser: opts.localUser ?? os.userInfo().username,
+    configFile: opts.sshConfigFile ?? '~/.ssh/config',
     depth: 0,
   };
   const target = resolveTarget(alias, ctx);

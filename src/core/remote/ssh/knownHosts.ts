@@ -7,6 +7,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { RemoteError } from '../errors';
 
 /** One usable line of a known_hosts file. */
 export interface KnownHostEntry {
@@ -108,6 +109,19 @@ export function knownKeyTypes(entries: KnownHostEntry[], name: string): string[]
   return [...new Set(entries.filter((e) => e.marker === '' && hostsFieldMatches(e.hosts, name)).map((e) => e.keyType))];
 }
 
+/** One line for a known_hosts file that cannot be read or written (`doing`: 'read' or 'write'). */
+export function knownHostsFileError(file: string, error: NodeJS.ErrnoException, doing: 'read' | 'write'): RemoteError {
+  const why =
+    error.code === 'EISDIR'
+      ? 'it is a folder; expected a known_hosts file'
+      : error.code === 'EACCES' || error.code === 'EPERM'
+        ? 'permission denied'
+        : error.code === 'ENOTDIR'
+          ? 'a part of its path is a file, not a folder'
+          : (error.code ?? error.message);
+  return new RemoteError(`known_hosts file ${file}: cannot ${doing} it: ${why} (set by UserKnownHostsFile, --known-hosts or dynapruner.remote.knownHostsFile)`);
+}
+
 /** Reads and parses every given known_hosts file; missing files count as empty. */
 export async function loadKnownHosts(files: string[]): Promise<KnownHostEntry[]> {
   const all: KnownHostEntry[] = [];
@@ -115,7 +129,8 @@ export async function loadKnownHosts(files: string[]): Promise<KnownHostEntry[]>
     try {
       all.push(...parseKnownHosts(await fs.readFile(file, 'utf8'), file));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      const e = error as NodeJS.ErrnoException;
+      if (e.code !== 'ENOENT') throw knownHostsFileError(file, e, 'read');
     }
   }
   return all;
@@ -129,13 +144,16 @@ export async function appendKnownHost(file: string, name: string, key: Buffer, h
     hostField = `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
   }
   const line = `${hostField} ${keyTypeOfBlob(key)} ${key.toString('base64')}\n`;
-  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  let prefix = '';
   try {
-    const existing = await fs.readFile(file, 'utf8');
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    let prefix = '';
+    const existing = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw error;
+    });
     if (existing.length > 0 && !existing.endsWith('\n')) prefix = '\n';
+    await fs.appendFile(file, prefix + line, { mode: 0o600 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw knownHostsFileError(file, error as NodeJS.ErrnoException, 'write');
   }
-  await fs.appendFile(file, prefix + line, { mode: 0o600 });
 }

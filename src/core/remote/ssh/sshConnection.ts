@@ -2,38 +2,20 @@
  * One authenticated SSH connection (ssh2), opened with host-key verification
  * against known_hosts, agent / key-file / password authentication through
  * callbacks, a connect timeout, keep-alive and ProxyJump. Secrets are asked
- * for at use time and never logged.
+ * for at use time and never logged. The TCP socket (or the jump channel) is
+ * owned here and destroyed on every way out, so nothing is left open.
  */
-import { promises as fs } from 'node:fs';
-import { Client, utils, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import net from 'node:net';
+import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import type { Duplex } from 'node:stream';
-import {
-  AuthenticationError,
-  ConnectTimeoutError,
-  HostKeyChangedError,
-  HostKeyRevokedError,
-  HostKeyUnknownError,
-  RemoteError,
-} from '../errors';
+import { AuthenticationError, ConnectTimeoutError, HostKeyUnknownError, RemoteError } from '../errors';
+import { AuthSequence } from './authSequence';
+import { effectiveClientOptions, type StrictHostKeyChecking } from './clientOptions';
 import { describeTarget, type SshTarget } from './hostConfig';
-import {
-  appendKnownHost,
-  fingerprintSha256,
-  keyTypeOfBlob,
-  knownHostsName,
-  knownKeyTypes,
-  loadKnownHosts,
-  verifyHostKey,
-} from './knownHosts';
+import { checkHostKey, type HostKeyPrompt } from './hostKeyCheck';
+import { knownHostsName, knownKeyTypes, loadKnownHosts } from './knownHosts';
 
-/** What the user is shown before trusting an unknown host key. */
-export interface HostKeyPrompt {
-  /** `host` or `[host]:port`, as written to known_hosts. */
-  host: string;
-  keyType: string;
-  /** `SHA256:...`, as `ssh` prints it. */
-  fingerprint: string;
-}
+export type { HostKeyPrompt };
 
 /** Interaction hooks; the extension implements them with VS Code UI and SecretStorage, the CLI with a TTY. */
 export interface ConnectCallbacks {
@@ -51,14 +33,20 @@ export interface ConnectCallbacks {
   log?(line: string): void;
 }
 
-/** Connection settings. */
+/**
+ * Connection settings. known_hosts files, the connect time-out and
+ * StrictHostKeyChecking given here win over the host's ssh config
+ * (UserKnownHostsFile, ConnectTimeout, StrictHostKeyChecking); left out,
+ * the ssh config's values apply, else the defaults (clientOptions.ts).
+ */
 export interface ConnectOptions extends ConnectCallbacks {
   /** known_hosts files to check; new keys go to the first one. */
-  knownHostsFiles: string[];
+  knownHostsFiles?: string[];
   /** Write new entries hashed (HashKnownHosts yes). Default true. */
   hashKnownHosts?: boolean;
   /** Time for the host to answer and for authentication (prompts excluded). */
-  connectTimeoutMs: number;
+  connectTimeoutMs?: number;
+  strictHostKeyChecking?: StrictHostKeyChecking;
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
   /** ssh-agent socket (default: $SSH_AUTH_SOCK). Empty string disables the agent. */
@@ -75,6 +63,8 @@ export interface ExecResult {
 }
 
 const RSA_ALGOS = ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+/** How long a closing connection may take to say goodbye before its socket is destroyed. */
+const CLOSE_GRACE_MS = 1000;
 
 /** An open connection; `close()` when done. */
 export class SshConnection {
@@ -86,6 +76,8 @@ export class SshConnection {
     readonly target: SshTarget,
     private readonly client: Client,
     private readonly hops: SshConnection[],
+    /** The socket or jump channel under the client; destroyed if a clean close does not finish. */
+    private readonly transport: Duplex,
   ) {
     client.on('close', () => {
       this.closed = true;
@@ -153,9 +145,14 @@ export class SshConnection {
     );
   }
 
-  /** Closes this connection and its jump hosts. */
+  /** Closes this connection and its jump hosts; a peer that does not answer the goodbye is cut off. */
   close(): void {
-    this.client.end();
+    if (!this.closed) {
+      this.client.end();
+      const force = setTimeout(() => this.transport.destroy(), CLOSE_GRACE_MS);
+      force.unref();
+      this.onClose(() => clearTimeout(force));
+    }
     for (const hop of this.hops) hop.close();
   }
 }
@@ -173,178 +170,93 @@ export async function connectSsh(target: SshTarget, opts: ConnectOptions): Promi
       opts.log?.(`jump via ${describeTarget(hop)} to ${next.hostName}:${next.port}`);
       sock = await conn.forwardOut(next.hostName, next.port);
     }
-    const client = await connectOne({ ...target, jumps: [] }, opts, sock, hops);
-    return client;
+    return await connectOne({ ...target, jumps: [] }, opts, sock, hops);
   } catch (error) {
     for (const h of hops) h.close();
     throw error;
   }
 }
 
+/** A timer for the connect time-out that prompts can pause. */
+function connectTimer(ms: number, onTimeout: () => void): { arm(): void; pause(): void; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const pause = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+  };
+  return { arm: () => (pause(), (timer = setTimeout(onTimeout, ms))), pause, clear: pause };
+}
+
+/** Wraps a prompt so the time it waits for the user does not count against the time-out. */
+function untimed<A extends unknown[], R>(fn: ((...a: A) => Promise<R>) | undefined, t: { arm(): void; pause(): void }): ((...a: A) => Promise<R>) | undefined {
+  if (!fn) return undefined;
+  return async (...a: A) => {
+    t.pause();
+    try {
+      return await fn(...a);
+    } finally {
+      t.arm();
+    }
+  };
+}
+
 async function connectOne(target: SshTarget, opts: ConnectOptions, sock?: Duplex, hops: SshConnection[] = []): Promise<SshConnection> {
   const where = describeTarget(target);
   const khName = knownHostsName(target.hostName, target.port);
-  const entries = await loadKnownHosts(opts.knownHostsFiles);
+  const settings = effectiveClientOptions(target.options, opts);
+  const entries = await loadKnownHosts(settings.knownHostsFiles);
   const preferred = knownKeyTypes(entries, khName).flatMap((t) => (t === 'ssh-rsa' ? RSA_ALGOS : [t]));
-  const client = new Client();
   const log = opts.log ?? (() => {});
+  const client = new Client();
+  const transport: Duplex = sock ?? net.connect({ host: target.hostName, port: target.port });
 
   return new Promise<SshConnection>((resolve, reject) => {
     let settled = false;
     let failure: Error | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const tried: string[] = [];
+    const timer = connectTimer(settings.connectTimeoutMs, () => finish(new ConnectTimeoutError(where, settings.connectTimeoutMs)));
+    const auth = new AuthSequence(
+      { user: target.user, where, identityFiles: target.identityFiles, agentSocket: opts.agentSocket ?? process.env.SSH_AUTH_SOCK ?? '', identitiesOnly: settings.identitiesOnly },
+      { ...opts, askPassphrase: untimed(opts.askPassphrase, timer), askPassword: untimed(opts.askPassword, timer) },
+    );
 
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
-      if (timer) clearTimeout(timer);
+      timer.clear();
       opts.signal?.removeEventListener('abort', onAbort);
-      if (error) {
-        client.end();
-        client.destroy();
-        reject(error);
-      } else {
-        resolve(new SshConnection(target, client, hops));
-      }
-    };
-    const arm = () => {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => finish(new ConnectTimeoutError(where, opts.connectTimeoutMs)), opts.connectTimeoutMs);
-    };
-    const pause = () => {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      if (!error) return resolve(new SshConnection(target, client, hops, transport));
+      transport.destroy();
+      reject(error);
     };
     const onAbort = () => finish(opts.signal?.reason instanceof Error ? opts.signal.reason : new Error('connection cancelled'));
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
     const hostVerifier = (key: Buffer, verify: (ok: boolean) => void) => {
-      pause();
-      const fingerprint = fingerprintSha256(key);
-      const verdict = verifyHostKey(entries, khName, key);
-      log(`host key of ${khName}: ${keyTypeOfBlob(key)} ${fingerprint} (${verdict.status})`);
-      if (verdict.status === 'trusted') {
-        arm();
-        return verify(true);
-      }
-      if (verdict.status === 'changed') {
-        failure = new HostKeyChangedError(khName, fingerprint, verdict.entry.file, verdict.entry.line);
-        return verify(false);
-      }
-      if (verdict.status === 'revoked') {
-        failure = new HostKeyRevokedError(khName, fingerprint);
-        return verify(false);
-      }
-      const ask = opts.confirmHostKey ?? (async () => false);
-      ask({ host: khName, keyType: keyTypeOfBlob(key), fingerprint }).then(
-        async (ok) => {
-          if (!ok) {
-            failure = new HostKeyUnknownError(khName, fingerprint);
-            return verify(false);
-          }
-          if (opts.knownHostsFiles[0]) await appendKnownHost(opts.knownHostsFiles[0], khName, key, opts.hashKnownHosts ?? true);
-          log(`trusted ${khName} ${fingerprint}; recorded in ${opts.knownHostsFiles[0]}`);
-          arm();
-          verify(true);
-        },
-        (error) => {
+      const check = { entries, name: khName, files: settings.knownHostsFiles, strict: settings.strictHostKeyChecking, hashKnownHosts: opts.hashKnownHosts ?? true, log };
+      checkHostKey(key, { ...check, confirm: untimed(opts.confirmHostKey, timer) }).then(
+        () => verify(true),
+        (error: unknown) => {
           failure = error instanceof Error ? error : new Error(String(error));
           verify(false);
         },
       );
     };
-
-    // Authentication methods, in OpenSSH's order: agent, key files, password.
-    type Step = () => Promise<Record<string, unknown> | null>;
-    const steps: Step[] = [];
-    const agent = opts.agentSocket ?? process.env.SSH_AUTH_SOCK;
-    if (agent) {
-      steps.push(async () => {
-        tried.push('agent');
-        return { type: 'agent', username: target.user, agent };
-      });
-    }
-    for (const file of target.identityFiles) {
-      steps.push(async () => {
-        let data: Buffer;
-        try {
-          data = await fs.readFile(file);
-        } catch {
-          return null; // absent default keys are normal
-        }
-        let parsed = utils.parseKey(data);
-        let passphrase: string | undefined;
-        if (parsed instanceof Error && /encrypted|passphrase/i.test(parsed.message)) {
-          for (let attempt = 0; attempt < 3 && (parsed instanceof Error); attempt++) {
-            pause();
-            passphrase = await opts.askPassphrase?.(file, attempt > 0);
-            arm();
-            if (passphrase === undefined) return null;
-            parsed = utils.parseKey(data, passphrase);
-            if (parsed instanceof Error) {
-              log(`wrong passphrase for ${file}`);
-              opts.secretRejected?.('passphrase', file);
-            }
-          }
-          if (parsed instanceof Error) return null;
-          opts.secretAccepted?.('passphrase', file, passphrase!);
-        } else if (parsed instanceof Error) {
-          log(`cannot read key ${file}: ${parsed.message}`);
-          return null;
-        }
-        tried.push(`publickey ${file}`);
-        return { type: 'publickey', username: target.user, key: data, passphrase };
-      });
-    }
-    if (opts.askPassword) {
-      steps.push(async () => {
-        pause();
-        const password = await opts.askPassword!(where);
-        arm();
-        if (password === undefined) return null;
-        tried.push('password');
-        pendingPassword = password;
-        return { type: 'password', username: target.user, password };
-      });
-    }
-    let pendingPassword: string | undefined;
-
     const authHandler = (methodsLeft: string[] | null, _partial: boolean | null, next: (auth: unknown) => void) => {
-      if (tried.at(-1) === 'password' && pendingPassword !== undefined) {
-        opts.secretRejected?.('password', where);
-        pendingPassword = undefined;
-      }
-      const run = async () => {
-        while (steps.length > 0) {
-          const step = steps.shift()!;
-          const auth = await step();
-          if (!auth) continue;
-          const method = auth.type === 'agent' ? 'publickey' : (auth.type as string);
-          if (methodsLeft && !methodsLeft.includes(method)) {
-            tried.pop();
-            continue;
-          }
-          log(`trying ${auth.type}${auth.type === 'publickey' ? '' : ''} for ${where}`);
-          return auth;
-        }
-        return false;
-      };
-      run().then(next, (error) => {
+      auth.next(methodsLeft).then(next, (error: Error) => {
         failure = error;
         next(false);
       });
     };
 
     client.on('ready', () => {
-      if (pendingPassword !== undefined) opts.secretAccepted?.('password', where, pendingPassword);
+      auth.succeeded();
       log(`connected to ${where}`);
       finish();
     });
     client.on('error', (error: Error & { level?: string }) => {
       if (failure) return finish(failure);
-      if (error.level === 'client-authentication') return finish(new AuthenticationError(where, tried));
+      if (error.level === 'client-authentication') return finish(new AuthenticationError(where, auth.tried, auth.problems()));
       if (/verification failed/i.test(error.message)) return finish(new HostKeyUnknownError(khName, '?'));
       finish(new RemoteError(`${where}: ${error.message}`));
     });
@@ -352,12 +264,12 @@ async function connectOne(target: SshTarget, opts: ConnectOptions, sock?: Duplex
       if (!settled) finish(failure ?? new RemoteError(`${where} closed the connection during setup`));
     });
 
-    arm();
+    timer.arm();
     const config: ConnectConfig = {
       host: target.hostName,
       port: target.port,
       username: target.user,
-      sock: sock as ConnectConfig['sock'],
+      sock: transport as ConnectConfig['sock'],
       readyTimeout: 0,
       keepaliveInterval: opts.keepaliveIntervalMs ?? 15000,
       keepaliveCountMax: opts.keepaliveCountMax ?? 3,
