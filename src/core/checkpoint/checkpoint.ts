@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { CONTRACT_METADATA_KEY, type DynaPrunerContract } from '../contract/contract';
+import { checkContractInput, checkContractShapes } from '../contract/graphAgreement';
 import { readContract } from '../contract/readContract';
 import { countModel, type ModelCounts } from '../counting/count';
 import { readModel, type LoadedModel } from '../onnx/reader';
@@ -30,6 +31,14 @@ export class ContractRequiredError extends Error {
   constructor(file: string, what: string) {
     super(`${file}: ${what}`);
     this.name = 'ContractRequiredError';
+  }
+}
+
+/** A step of opening a checkpoint failed with an error that did not name the file (onnxruntime, protobuf, typed arrays). */
+export class CheckpointStepError extends Error {
+  constructor(readonly file: string, readonly step: string, cause: Error) {
+    super(`${file}: ${step}: ${cause.message}`, { cause });
+    this.name = 'CheckpointStepError';
   }
 }
 
@@ -109,56 +118,48 @@ export function contractDataFiles(ck: Checkpoint): string[] {
 }
 
 /**
- * Opens a checkpoint for analysis: reads and decodes it, parses the contract
- * (required: throws ContractRequiredError for a model without one), infers
- * shapes, counts dense MACs, and builds the graph variants for injection.
+ * Runs one step of opening `file`; an error that does not name the file
+ * (onnxruntime, protobuf, typed arrays, graph surgery) is re-raised as a
+ * {@link CheckpointStepError} naming the file and the step.
  */
-export async function openCheckpoint(file: string, signal?: AbortSignal): Promise<Checkpoint> {
-  const model = await readModel(file, { signal });
-  const contract = readContract(model);
+async function atStep<T>(file: string, step: string, fn: () => T | Promise<T>, signal?: AbortSignal): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    const err = error instanceof Error ? error : new Error(String(error));
+    if (err.message.includes(path.basename(file))) throw err;
+    throw new CheckpointStepError(file, step, err);
+  }
+}
+
+/** The decoded model, its checked contract, its inferred shapes and dense counts. */
+async function readChecked(file: string, signal?: AbortSignal): Promise<{ model: LoadedModel; contract: DynaPrunerContract; counts: ModelCounts }> {
+  const model = await atStep(file, 'reading the model', () => readModel(file, { signal }), signal);
+  const contract = await atStep(model.file, 'reading the dynapruner metadata', () => readContract(model));
   if (!contract) {
     throw new ContractRequiredError(model.file, `no '${CONTRACT_METADATA_KEY}' metadata: analysis needs a checkpoint that follows the Dyna-Pruner contract (use 'dynapruner inspect' for plain models)`);
   }
-  const [H, W] = contract.grid;
-  const shapes = await inferShapes(model, { inputShapes: { [INPUT]: [1, contract.t_in, contract.channels.length, H, W] }, signal });
-  const counts = countModel(model, shapes);
   const graph = model.proto.graph ?? {};
-  const produced = new Set((graph.node ?? []).flatMap((n) => n.output ?? []));
-  const outputs = new Set((graph.output ?? []).map((o) => o.name ?? ''));
-  const hasDataMask = produced.has(DATA_MASK);
-  const hasImportance = outputs.has(IMPORTANCE);
-  const gateTensors = contract.units
-    .filter((u) => produced.has(u.mask))
-    .map((u) => ({ unit: u.id, mask: u.mask, score: u.score, channels: u.channels }));
-  const fullOutputs = [PREDICTION];
-  if (hasImportance) fullOutputs.push(IMPORTANCE);
-  if (hasDataMask) fullOutputs.push(DATA_MASK);
-  for (const g of gateTensors) fullOutputs.push(g.score, g.mask);
-  const withOutputs = (m: typeof model.proto, names: string[]) => {
-    const have = new Set((m.graph?.output ?? []).map((o) => o.name ?? ''));
-    return keepOutputs(m, names.filter((n) => have.has(n)));
-  };
-  const full = encodeModelProto(withOutputs(addMissingOutputs(model.proto, fullOutputs), fullOutputs));
-  const dataCut = hasDataMask
-    ? encodeModelProto(withOutputs(cutAtTensors(addMissingOutputs(model.proto, fullOutputs), [DATA_MASK]), [PREDICTION, ...gateTensors.flatMap((g) => [g.score, g.mask])]))
-    : null;
-  const cutNames = [...(hasDataMask ? [DATA_MASK] : []), ...gateTensors.map((g) => g.mask)];
-  const allCut = cutNames.length > 0 ? encodeModelProto(keepOutputs(cutAtTensors(model.proto, cutNames), [PREDICTION])) : null;
-  let gateThresholds: GateThreshold[] = [];
-  let tauCut: Uint8Array | null = null;
-  let tauCutError: string | null = null;
-  if (gateTensors.length > 0) {
-    try {
-      gateThresholds = findGateThresholds(model.proto, gateTensors.map((g) => ({ unit: g.unit, score: g.score })), model.file, model);
-      const exposed = exposeGateThresholds(addMissingOutputs(model.proto, fullOutputs), gateThresholds);
-      const cut = hasDataMask ? cutAtTensors(exposed, [DATA_MASK]) : exposed;
-      tauCut = encodeModelProto(withOutputs(cut, [PREDICTION, ...gateTensors.map((g) => g.mask)]));
-    } catch (e) {
-      gateThresholds = [];
-      tauCutError = e instanceof Error ? e.message : String(e);
-    }
-  }
+  checkContractInput(contract, graph, model.file);
+  const [H, W] = contract.grid;
+  const inputShape = [1, contract.t_in, contract.channels.length, H, W];
+  const shapes = await atStep(model.file, `inferring shapes for input x [${inputShape.join(', ')}]`, () => inferShapes(model, { inputShapes: { [INPUT]: inputShape }, signal }), signal);
+  checkContractShapes(contract, shapes.shapes, graph, model.file);
+  const counts = await atStep(model.file, 'counting MACs', () => countModel(model, shapes));
+  return { model, contract, counts };
+}
 
+/**
+ * Opens a checkpoint for analysis: reads and decodes it, parses the contract
+ * (required: throws ContractRequiredError for a model without one) and checks
+ * it against the graph, infers shapes, counts dense MACs, and builds the graph
+ * variants for injection. Any failure names the file (and the step).
+ */
+export async function openCheckpoint(file: string, signal?: AbortSignal): Promise<Checkpoint> {
+  const { model, contract, counts } = await readChecked(file, signal);
+  const v = await atStep(model.file, 'building the graph variants', () => buildVariants(model, contract));
+  const [H, W] = contract.grid;
   const overhead = new Set(contract.overhead_nodes);
   const bindings = new Map(contract.layers.map((l) => [l.node, l]));
   const layers: LayerInfo[] = counts.layers
@@ -197,10 +198,52 @@ export async function openCheckpoint(file: string, signal?: AbortSignal): Promis
     dataThreshold: contract.data_threshold,
   };
   return {
-    file: model.file, model, contract, counts, spec, ref, layers, units, hasDataMask, hasImportance, gateTensors, fullOutputs,
-    gateThresholds, tauCutError,
-    variants: { full, dataCut, allCut, tauCut }, denseMacs: counts.totals.macs,
+    file: model.file, model, contract, counts, spec, ref, layers, units, ...v, denseMacs: counts.totals.macs,
   };
+}
+
+/** What {@link buildVariants} finds and builds. */
+type VariantParts = Pick<Checkpoint, 'hasDataMask' | 'hasImportance' | 'gateTensors' | 'fullOutputs' | 'gateThresholds' | 'tauCutError' | 'variants'>;
+
+/** The mask tensors the graph has, and the graph variants cut at them. */
+function buildVariants(model: LoadedModel, contract: DynaPrunerContract): VariantParts {
+  const graph = model.proto.graph ?? {};
+  const produced = new Set((graph.node ?? []).flatMap((n) => n.output ?? []));
+  const outputs = new Set((graph.output ?? []).map((o) => o.name ?? ''));
+  const hasDataMask = produced.has(DATA_MASK);
+  const hasImportance = outputs.has(IMPORTANCE);
+  const gateTensors = contract.units
+    .filter((u) => produced.has(u.mask))
+    .map((u) => ({ unit: u.id, mask: u.mask, score: u.score, channels: u.channels }));
+  const fullOutputs = [PREDICTION];
+  if (hasImportance) fullOutputs.push(IMPORTANCE);
+  if (hasDataMask) fullOutputs.push(DATA_MASK);
+  for (const g of gateTensors) fullOutputs.push(g.score, g.mask);
+  const withOutputs = (m: typeof model.proto, names: string[]) => {
+    const have = new Set((m.graph?.output ?? []).map((o) => o.name ?? ''));
+    return keepOutputs(m, names.filter((n) => have.has(n)));
+  };
+  const full = encodeModelProto(withOutputs(addMissingOutputs(model.proto, fullOutputs), fullOutputs));
+  const dataCut = hasDataMask
+    ? encodeModelProto(withOutputs(cutAtTensors(addMissingOutputs(model.proto, fullOutputs), [DATA_MASK]), [PREDICTION, ...gateTensors.flatMap((g) => [g.score, g.mask])]))
+    : null;
+  const cutNames = [...(hasDataMask ? [DATA_MASK] : []), ...gateTensors.map((g) => g.mask)];
+  const allCut = cutNames.length > 0 ? encodeModelProto(keepOutputs(cutAtTensors(model.proto, cutNames), [PREDICTION])) : null;
+  let gateThresholds: GateThreshold[] = [];
+  let tauCut: Uint8Array | null = null;
+  let tauCutError: string | null = null;
+  if (gateTensors.length > 0) {
+    try {
+      gateThresholds = findGateThresholds(model.proto, gateTensors.map((g) => ({ unit: g.unit, score: g.score })), model.file, model);
+      const exposed = exposeGateThresholds(addMissingOutputs(model.proto, fullOutputs), gateThresholds);
+      const cut = hasDataMask ? cutAtTensors(exposed, [DATA_MASK]) : exposed;
+      tauCut = encodeModelProto(withOutputs(cut, [PREDICTION, ...gateTensors.map((g) => g.mask)]));
+    } catch (e) {
+      gateThresholds = [];
+      tauCutError = e instanceof Error ? e.message : String(e);
+    }
+  }
+  return { hasDataMask, hasImportance, gateTensors, fullOutputs, gateThresholds, tauCutError, variants: { full, dataCut, allCut, tauCut } };
 }
 
 /** Adds contract tensors that exist in the graph but are not graph outputs (some exporters drop them). */

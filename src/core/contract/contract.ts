@@ -5,6 +5,8 @@
  * naming the file and the key; a higher contract version is refused naming both.
  */
 
+import { contractValueProblems, type ContractProblem } from './contractValues';
+
 /** Highest contract version this reader understands. */
 export const CONTRACT_VERSION = 1;
 
@@ -227,4 +229,13 @@ function checkInternal(c: DynaPrunerContract, file: string): void {
   if (c.normalization.mean.length !== nc || c.normalization.std.length !== nc) {
     throw new ContractError(file, `normalization.mean/std have ${c.normalization.mean.length}/${c.normalization.std.length} entries, expected ${nc} (one per channel)`);
   }
+  const problems = contractValueProblems(c);
+  if (problems.length > 0) throw contractProblemError(file, problems);
+}
+
+/** The error for a list of value problems: the first one, and how many more there are. */
+export function contractProblemError(file: string, problems: ContractProblem[]): ContractError {
+  const [first] = problems;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more: ${problems.slice(1, 4).map((p) => p.key).join(', ')}${problems.length > 4 ? ', ...' : ''})` : '';
+  return new ContractError(file, `key '${first.key}' is ${first.found}, expected ${first.expected}${more}`);
 }

@@ -63,6 +63,7 @@ export class InferencePool {
   readonly intraOpThreads: number;
   private readonly workerPath: string;
   private readonly models = new Map<string, Uint8Array>();
+  private readonly sources = new Map<string, string>();
   private readonly slots: (Slot | null)[];
   private readonly waiters: (() => void)[] = [];
   private nextId = 1;
@@ -78,24 +79,41 @@ export class InferencePool {
     this.slots = new Array<Slot | null>(this.size).fill(null);
   }
 
-  /** Registers model bytes under `key` (sessions are created in each worker on first use). */
-  register(key: string, model: Uint8Array): void {
+  /**
+   * Registers model bytes under `key` (sessions are created in each worker on
+   * first use). `source` (e.g. the checkpoint file and graph variant) names
+   * the model in session errors.
+   */
+  register(key: string, model: Uint8Array, source?: string): void {
     this.models.set(key, model);
+    if (source) this.sources.set(key, source);
     for (const s of this.slots) s?.loaded.delete(key);
+  }
+
+  /** Creates session `key` in worker `index` unless it has it; an onnxruntime error is re-raised naming the model and the step. */
+  private async ensureLoaded(index: number, key: string, signal?: AbortSignal): Promise<void> {
+    const slot = this.slot(index);
+    if (slot.loaded.has(key)) return;
+    try {
+      await this.call(index, { type: 'load', id: this.nextId++, key, model: this.models.get(key)!, intraOpThreads: this.intraOpThreads }, [], signal);
+    } catch (error) {
+      if (error instanceof CancelledError || signal?.aborted) throw error;
+      throw new Error(`${this.sources.get(key) ?? key}: creating the onnxruntime session failed: ${(error as Error).message}`, { cause: error });
+    }
+    slot.loaded.add(key);
   }
 
   /** Runs session `key` on `feeds`, resolving to the requested outputs. */
   async run(key: string, feeds: Record<string, WireTensor>, outputs: string[], signal?: AbortSignal): Promise<Record<string, WireTensor>> {
     if (!this.models.has(key)) throw new Error(`no model registered as '${key}'`);
     const index = await this.acquire(signal);
-    const slot = this.slot(index);
     try {
-      if (!slot.loaded.has(key)) {
-        await this.call(index, { type: 'load', id: this.nextId++, key, model: this.models.get(key)!, intraOpThreads: this.intraOpThreads }, [], signal);
-        slot.loaded.add(key);
-      }
+      await this.ensureLoaded(index, key, signal);
       const transfer = Object.values(feeds).map((t) => t.data.buffer as ArrayBuffer);
-      const reply = await this.call(index, { type: 'run', id: this.nextId++, key, feeds, outputs }, transfer, signal);
+      const reply = await this.call(index, { type: 'run', id: this.nextId++, key, feeds, outputs }, transfer, signal).catch((error: Error) => {
+        if (error instanceof CancelledError || signal?.aborted) throw error;
+        throw new Error(`${this.sources.get(key) ?? key}: running the onnxruntime session failed: ${error.message}`, { cause: error });
+      });
       if (reply.type !== 'result') throw new Error('unexpected worker reply');
       return reply.outputs;
     } finally {
@@ -109,15 +127,10 @@ export class InferencePool {
    * most likely get; with one worker, the only one), so that run skips session creation.
    */
   async preload(key: string, signal?: AbortSignal): Promise<void> {
-    const model = this.models.get(key);
-    if (!model) throw new Error(`no model registered as '${key}'`);
+    if (!this.models.has(key)) throw new Error(`no model registered as '${key}'`);
     const index = await this.acquire(signal);
-    const slot = this.slot(index);
     try {
-      if (!slot.loaded.has(key)) {
-        await this.call(index, { type: 'load', id: this.nextId++, key, model, intraOpThreads: this.intraOpThreads }, [], signal);
-        slot.loaded.add(key);
-      }
+      await this.ensureLoaded(index, key, signal);
     } finally {
       this.release(index);
     }

@@ -59,10 +59,11 @@ export class ModelRunner {
 
   constructor(readonly ck: Checkpoint, readonly pool: InferencePool) {
     this.prefix = ck.ref.sha256.slice(0, 16);
-    pool.register(`${this.prefix}:full`, ck.variants.full);
-    if (ck.variants.dataCut) pool.register(`${this.prefix}:dataCut`, ck.variants.dataCut);
-    if (ck.variants.allCut) pool.register(`${this.prefix}:allCut`, ck.variants.allCut);
-    if (ck.variants.tauCut) pool.register(`${this.prefix}:tauCut`, ck.variants.tauCut);
+    const source = (v: VariantName) => `${ck.file} (${v} graph)`;
+    pool.register(`${this.prefix}:full`, ck.variants.full, source('full'));
+    if (ck.variants.dataCut) pool.register(`${this.prefix}:dataCut`, ck.variants.dataCut, source('dataCut'));
+    if (ck.variants.allCut) pool.register(`${this.prefix}:allCut`, ck.variants.allCut, source('allCut'));
+    if (ck.variants.tauCut) pool.register(`${this.prefix}:tauCut`, ck.variants.tauCut, source('tauCut'));
   }
 
   /** Creates the sessions of these variants ahead of their first run (variants the checkpoint lacks are skipped). */
