@@ -10,13 +10,16 @@
  * - sparse-equivalence on the real graph: each bound layer's masked output is
  *   exactly zero at spatially inactive positions and in pruned filters, and no
  *   non-overhead node reads an unmasked intermediate;
- * - parity: onnxruntime-node matches the PyTorch outputs shipped beside each checkpoint (1e-4).
+ * - parity: onnxruntime-node matches the PyTorch outputs shipped beside each checkpoint (1e-4);
+ * - the dense references: analysis and sweep compare with the clean dense
+ *   graph (dense mode's MSE) and with the trained dense checkpoint beside it.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, describe, test } from 'node:test';
 import { spatialMaskAt } from '../../src/core/counting/spatialMask';
-import { sampleMacs } from '../../src/core/experiments/analyze';
+import { analyze, sampleMacs } from '../../src/core/experiments/analyze';
+import { maskedErrorsAt } from '../../src/core/metrics/errors';
 import { openCheckpoint, DATA_MASK, INPUT, PREDICTION, type Checkpoint } from '../../src/core/checkpoint/checkpoint';
 import { InferencePool } from '../../src/core/runtime/inferencePool';
 import { macCounter } from '../../src/core/experiments/macCounter';
@@ -30,7 +33,7 @@ import { inspectModel } from '../../src/core/inspect/inspect';
 import { DataType, encodeModelProto, type ModelProto } from '../../src/core/onnx/proto';
 import { loadSamples } from '../../src/core/samples/load';
 import { parseNpy } from '../../src/core/samples/npy';
-import type { SampleSet } from '../../src/core/samples/sampleSet';
+import { targetSize, type SampleSet } from '../../src/core/samples/sampleSet';
 import { ALL_CHECKPOINTS, checkpoint, MASKED_CHECKPOINTS, missingBundledFiles, STORM_FILES, STORM_TEST_INPUTS } from '../helpers/engineFixtures';
 
 const pool = new InferencePool({ size: 1, intraOpThreads: 1 });
@@ -221,3 +224,35 @@ for (const name of ALL_CHECKPOINTS) {
     assert.ok(diff <= 1e-4, `max abs diff ${diff}`);
   });
 }
+
+describe('dense references: the clean dense graph and the trained dense checkpoint', () => {
+  test('simvp_dynapruner: analysis and sweep compare with the clean dense graph (dense mode\'s numbers) and with simvp_dense.onnx', async () => {
+    const { ck, runner, samples } = await open('simvp_dynapruner');
+    const analysis = await analyze(ck, samples, runner);
+    // "dense" = the clean dense graph; its MSE is dense mode's (masks injected as ones) up to float rounding.
+    const denseMode = await runner.injected(samples.inputs, samples.count, { dataMask: null, gates: ck.gateTensors.map(() => null) });
+    const yi = targetSize(samples);
+    let modeMse = 0;
+    for (let k = 0; k < samples.count; k++) modeMse += maskedErrorsAt(denseMode, k * yi, samples.targets!, k * yi, samples.valid, k * yi, yi).mse;
+    modeMse /= samples.count;
+    const denseMse = analysis.aggregates.denseMse!.mean;
+    assert.ok(Math.abs(denseMse - modeMse) <= 1e-6 * modeMse, `clean dense MSE ${denseMse} = dense mode MSE ${modeMse}`);
+    // The trained dense checkpoint beside it is the second reference, with its own analysis' MSE.
+    assert.equal(analysis.trainedDense?.name, 'simvp_dense.onnx');
+    const trained = await open('simvp_dense');
+    const own = await analyze(trained.ck, trained.samples, trained.runner);
+    assert.equal(own.trainedDense, null, 'the trained dense checkpoint has no other dense reference');
+    assert.ok(Math.abs(analysis.aggregates.trainedDenseMse!.mean - own.aggregates.mse!.mean) <= 1e-9, 'trained dense MSE = its own analysis MSE');
+    assert.ok(analysis.aggregates.trainedDenseMse!.mean < denseMse / 10, 'the trained dense model is far better than this checkpoint with its masks off');
+    const none = await analyze(ck, samples, runner, { trainedDense: null });
+    assert.equal(none.aggregates.trainedDenseMse, null);
+
+    const res = await sweep(ck, samples, runner, { noise: [0], failure: [], baselines: ['dense'], seeds: 1, dataThresholds: [], tauOffsets: [0], gateFailure: false, ablation: false });
+    const densePoint = res.noise.find((p) => p.config.method === 'dense')!;
+    assert.ok(Math.abs(densePoint.mse.mean - denseMse) <= 1e-9 * denseMse, 'sweep dense point = analysis dense MSE');
+    assert.ok(Math.abs(res.trainedDense!.mse.mean - own.aggregates.mse!.mean) <= 1e-9, 'sweep trained dense = its analysis MSE');
+    const t1 = res.tables.table1;
+    assert.ok(t1.columns.includes('MSE vs trained dense'));
+    assert.deepEqual(t1.rows.map((r) => r[0]), ['Dense (same weights, masks off)', 'Dyna-Pruner', 'Trained dense checkpoint (simvp_dense.onnx)']);
+  });
+});

@@ -1,8 +1,10 @@
 /**
  * Per-sample analysis of a checkpoint on a sample set (issue 4, item 4): S,
  * data mask, gates, mask-aware MACs, prediction, errors against the target,
- * dense mode and persistence, |Delta|, importance alignment; and the data-set
- * aggregates (mean, p5, p95, filter activation frequency).
+ * the clean dense graph (this checkpoint with every mask one, folded away),
+ * the separately trained dense checkpoint (when one is beside it) and
+ * persistence, |Delta|, importance alignment; and the data-set aggregates
+ * (mean, p5, p95, filter activation frequency).
  */
 import { effectiveMacs } from '../counting/effective';
 import { absDeltaMap, importanceAlignment } from '../metrics/alignment';
@@ -10,6 +12,7 @@ import { errorMap, maskedErrors } from '../metrics/errors';
 import { distribution } from '../metrics/stats';
 import { inputSize, targetSize, type SampleSet } from '../samples/sampleSet';
 import { hasMasks, type Checkpoint } from '../checkpoint/checkpoint';
+import { openTrainedDense } from './trainedDense';
 import { encodeF32, encodeU8 } from '../schema/encoding';
 import { forBatches, ModelRunner, type ProgressFn } from '../runtime/modelRunner';
 import { RESULTS_SCHEMA_VERSION, type Analysis, type DataRef, type DatasetAggregates, type ErrorMetrics, type SampleAnalysis, type SampleMacs } from '../schema/results';
@@ -18,6 +21,12 @@ import { RESULTS_SCHEMA_VERSION, type Analysis, type DataRef, type DatasetAggreg
 export interface AnalyzeOptions {
   /** Samples per inference call (default 8). */
   batchSize?: number;
+  /**
+   * The trained dense checkpoint to compare with: 'auto' (default) finds
+   * `<backbone>_dense.onnx` beside the checkpoint (experiments/trainedDense.ts),
+   * null compares with none.
+   */
+  trainedDense?: Checkpoint | null | 'auto';
   signal?: AbortSignal;
   onProgress?: ProgressFn;
 }
@@ -50,9 +59,14 @@ export function dataRef(samples: SampleSet): DataRef {
   };
 }
 
-/** Runs the checkpoint and its dense mode on every sample and analyses the results. */
+/**
+ * Runs the checkpoint, its clean dense graph and the trained dense checkpoint
+ * (if any) on every sample and analyses the results.
+ */
 export async function analyze(ck: Checkpoint, samples: SampleSet, runner: ModelRunner, options: AnalyzeOptions = {}): Promise<Analysis> {
   const { signal, onProgress } = options;
+  const trained = options.trainedDense === undefined || options.trainedDense === 'auto' ? await openTrainedDense(ck, signal) : options.trainedDense;
+  const trainedRunner = trained ? new ModelRunner(trained, runner.pool) : null;
   const batchSize = Math.max(1, options.batchSize ?? 8);
   const [H, W] = ck.spec.grid;
   const plane = H * W;
@@ -64,7 +78,8 @@ export async function analyze(ck: Checkpoint, samples: SampleSet, runner: ModelR
   await forBatches(samples.count, batchSize, async (start, n) => {
     const x = samples.inputs.subarray(start * xi, (start + n) * xi);
     const full = await runner.full(x, n, signal);
-    const dense = hasMasks(ck) ? await runner.injected(x, n, { dataMask: null, gates: ck.gateTensors.map(() => null) }, signal) : full.prediction;
+    const dense = hasMasks(ck) ? await runner.cleanDense(x, n, signal) : full.prediction;
+    const trainedPred = trainedRunner ? (await trainedRunner.full(x, n, signal)).prediction : null;
     for (let j = 0; j < n; j++) {
       const k = start + j;
       const dm = full.dataMask?.subarray(j * plane, (j + 1) * plane) ?? null;
@@ -72,6 +87,7 @@ export async function analyze(ck: Checkpoint, samples: SampleSet, runner: ModelR
       const scores = ck.gateTensors.map((g, i) => full.scores[i].subarray(j * g.channels, (j + 1) * g.channels));
       const pred = full.prediction.subarray(j * yi, (j + 1) * yi);
       const densePred = dense.subarray(j * yi, (j + 1) * yi);
+      const trainedDensePred = trainedPred?.subarray(j * yi, (j + 1) * yi) ?? null;
       const lastInput = x.subarray(j * xi + (samples.tIn - 1) * C * plane, (j + 1) * xi);
       const target = samples.targets?.subarray(k * yi, (k + 1) * yi) ?? null;
       const valid = samples.valid?.subarray(k * yi, (k + 1) * yi) ?? null;
@@ -111,6 +127,7 @@ export async function analyze(ck: Checkpoint, samples: SampleSet, runner: ModelR
         denseDiffMap: encodeF32(errorMap(pred, densePred, valid, samples.tOut * C, plane), [H, W]),
         vsTarget: metric(pred, target),
         denseVsTarget: metric(densePred, target),
+        trainedDenseVsTarget: trainedDensePred ? metric(trainedDensePred, target) : null,
         persistenceVsTarget: metric(persistence, target),
         vsDense: maskedErrors(pred, densePred, valid),
         alignment,
@@ -127,6 +144,7 @@ export async function analyze(ck: Checkpoint, samples: SampleSet, runner: ModelR
     layers: ck.layers,
     units: ck.units,
     denseMacs: ck.denseMacs,
+    trainedDense: trained?.ref ?? null,
     samples: out,
     aggregates: aggregate(ck, out),
   };
@@ -147,6 +165,8 @@ export function aggregate(ck: Checkpoint, samples: SampleAnalysis[]): DatasetAgg
     mae: maybe((s) => s.vsTarget?.mae),
     denseMse: maybe((s) => s.denseVsTarget?.mse),
     denseMae: maybe((s) => s.denseVsTarget?.mae),
+    trainedDenseMse: maybe((s) => s.trainedDenseVsTarget?.mse),
+    trainedDenseMae: maybe((s) => s.trainedDenseVsTarget?.mae),
     persistenceMse: maybe((s) => s.persistenceVsTarget?.mse),
     mseVsDense: distribution(pick((s) => s.vsDense.mse)),
     auc: maybe((s) => s.alignment?.auc),

@@ -10,12 +10,14 @@ import { estimate } from '../metrics/stats';
 import { inputSize, targetSize, type SampleSet } from '../samples/sampleSet';
 import { dataRef } from './analyze';
 import { requireMasks, type Checkpoint } from '../checkpoint/checkpoint';
+import { ModelRunner } from '../runtime/modelRunner';
+import { openTrainedDense } from './trainedDense';
 import { macCounter } from './macCounter';
 import { filterL1Norms, flipActive, l1Gate, randomMask, threshold } from './maskOps';
-import type { ModelRunner, ProgressFn } from '../runtime/modelRunner';
+import type { ProgressFn } from '../runtime/modelRunner';
 import { addGaussianNoiseInto, mixSeed, rng } from './random';
 import { runRows, type RowJob } from '../runtime/rowBatches';
-import { RESULTS_SCHEMA_VERSION, type MaskMethod, type SweepConfig, type SweepPoint, type SweepResult } from '../schema/results';
+import { RESULTS_SCHEMA_VERSION, type MaskMethod, type SweepConfig, type SweepPoint, type SweepResult, type TrainedDensePoint } from '../schema/results';
 import { paperTables } from './tables';
 
 /** Sweep grids and options. */
@@ -34,6 +36,8 @@ export interface SweepOptions {
   ablation?: boolean;
   /** Rows (sample x configuration x seed) per inference call (default 16). */
   batchSize?: number;
+  /** The trained dense checkpoint for Table I: 'auto' (default) finds `<backbone>_dense.onnx` beside it; null: none. */
+  trainedDense?: Checkpoint | null | 'auto';
   signal?: AbortSignal;
   onProgress?: ProgressFn;
 }
@@ -81,6 +85,8 @@ interface Phases {
   tauCut: RowJob[];
   dataCut: RowJob[];
   allCut: RowJob[];
+  /** The `dense` method: the clean dense graph (masks folded away). */
+  cleanDense: RowJob[];
 }
 
 /** Seed of the input noise of one sample: shared by every method at the same sigma and seed (paired comparison). */
@@ -191,7 +197,7 @@ export async function sweep(ck: Checkpoint, samples: SampleSet, runner: ModelRun
     values.filters[slot] = gates.length ? fr / gates.length : 1;
   };
 
-  const phases: Phases = { full: [], tauCut: [], dataCut: [], allCut: [] };
+  const phases: Phases = { full: [], tauCut: [], dataCut: [], allCut: [], cleanDense: [] };
   const tauVariant: 'tauCut' | 'dataCut' = runner.has('tauCut') ? 'tauCut' : 'dataCut';
   const allOnes = ck.gateTensors.map(() => null);
   const denseMacs = macsOf(null, allOnes);
@@ -207,7 +213,7 @@ export async function sweep(ck: Checkpoint, samples: SampleSet, runner: ModelRun
         const o = own[k];
         switch (c.method) {
           case 'dense':
-            phases.allCut.push({ fillInput, gates: allOnes, done: (r) => record(values, slot, k, r.prediction, null, allOnes, denseMacs) });
+            phases.cleanDense.push({ fillInput, done: (r) => record(values, slot, k, r.prediction, null, allOnes, denseMacs) });
             break;
           case 'l1':
             phases.allCut.push({ fillInput, gates: l1Gates, done: (r) => record(values, slot, k, r.prediction, null, l1Gates, l1Macs) });
@@ -269,9 +275,9 @@ export async function sweep(ck: Checkpoint, samples: SampleSet, runner: ModelRun
 
   // Run the phases in order; rows a phase's results create land in later phases.
   let done = immediate;
-  const pendingRows = () => phases.full.length + phases.tauCut.length + phases.dataCut.length + phases.allCut.length;
+  const pendingRows = () => phases.full.length + phases.tauCut.length + phases.dataCut.length + phases.allCut.length + phases.cleanDense.length;
   let finished = 0;
-  for (const phase of ['full', 'tauCut', 'dataCut', 'allCut'] as const) {
+  for (const phase of ['full', 'tauCut', 'dataCut', 'allCut', 'cleanDense'] as const) {
     await runRows(runner, phase, phases[phase], {
       rowsPerCall,
       signal,
@@ -316,10 +322,31 @@ export async function sweep(ck: Checkpoint, samples: SampleSet, runner: ModelRun
     failure: groups.failure,
     sensitivity: { points: sens, pareto },
     ablation: groups.ablation,
+    trainedDense: await trainedDensePoint(ck, samples, runner, opts, rowsPerCall),
     tables: { table1: { title: '', columns: [], rows: [] }, table2: { title: '', columns: [], rows: [] }, table3: { title: '', columns: [], rows: [] }, table4: { title: '', columns: [], rows: [] } },
   };
   result.tables = paperTables(result);
   return result;
+}
+
+/** The trained dense checkpoint on the clean samples (null without one). */
+async function trainedDensePoint(ck: Checkpoint, samples: SampleSet, runner: ModelRunner, opts: SweepOptions, rowsPerCall: number): Promise<TrainedDensePoint | null> {
+  const trained = opts.trainedDense === undefined || opts.trainedDense === 'auto' ? await openTrainedDense(ck, opts.signal) : opts.trainedDense;
+  if (!trained || !samples.targets) return null;
+  const xi = inputSize(samples);
+  const yi = targetSize(samples);
+  const mse = new Array<number>(samples.count);
+  const mae = new Array<number>(samples.count);
+  const jobs: RowJob[] = Array.from({ length: samples.count }, (_, k) => ({
+    fillInput: (dst, offset) => dst.set(samples.inputs.subarray(k * xi, (k + 1) * xi), offset),
+    done: (o) => {
+      const e = maskedErrorsAt(o.prediction, 0, samples.targets!, k * yi, samples.valid, k * yi, yi);
+      mse[k] = e.mse;
+      mae[k] = e.mae;
+    },
+  }));
+  await runRows(new ModelRunner(trained, runner.pool), 'full', jobs, { rowsPerCall, signal: opts.signal });
+  return { model: trained.ref, denseMacs: trained.denseMacs, mse: estimate(mse), mae: estimate(mae) };
 }
 
 /** Number of entries > 0.5. */

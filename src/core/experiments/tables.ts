@@ -1,13 +1,16 @@
 /**
  * Sweep results laid out like the paper's Tables I-IV, as string cells ready
- * for CSV and HTML: I methods (MSE, MAE, GMACs, change vs dense), II
- * robustness (noise, mask failure), III sensitivity (data threshold x tau
- * offset), IV ablation by injection (DP / MP / synergy).
+ * for CSV and HTML: I methods (MSE, MAE, GMACs, change vs dense and vs the
+ * trained dense checkpoint), II robustness (noise, mask failure), III
+ * sensitivity (data threshold x tau offset), IV ablation by injection (DP /
+ * MP / synergy). "Dense" is the clean dense graph of the checkpoint (same
+ * weights, every mask one and folded away: the numbers of dense mode up to
+ * float rounding); the trained dense checkpoint is a separate model.
  */
-import type { MaskMethod, PaperTables, SweepPoint, SweepResult, Table } from '../schema/results';
+import type { MaskMethod, PaperTables, SweepPoint, SweepResult, Table, TrainedDensePoint } from '../schema/results';
 
 const LABEL: Record<MaskMethod, string> = {
-  dense: 'Dense (all masks on)',
+  dense: 'Dense (same weights, masks off)',
   l1: 'MP: static L1',
   random: 'Random pruning',
   dynapruner: 'Dyna-Pruner',
@@ -18,7 +21,15 @@ const LABEL: Record<MaskMethod, string> = {
 const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '');
 const g3 = (macs: number) => (Number.isFinite(macs) ? (macs / 1e9).toFixed(4) : '');
 const pct = (v: number, ref: number) => (Number.isFinite(v) && Number.isFinite(ref) && ref !== 0 ? `${v >= ref ? '+' : ''}${(((v - ref) / ref) * 100).toFixed(1)}%` : '');
-const ci = (p: SweepPoint) => (p.mse.n > 1 ? `[${f4(p.mse.ci95[0])}, ${f4(p.mse.ci95[1])}]` : '');
+const ci = (p: Pick<SweepPoint, 'mse'>) => (p.mse.n > 1 ? `[${f4(p.mse.ci95[0])}, ${f4(p.mse.ci95[1])}]` : '');
+
+/** Table I's row of the trained dense checkpoint. */
+function trainedDenseRow(t: TrainedDensePoint, r: SweepResult, denseMse: number): string[] {
+  return [
+    `Trained dense checkpoint (${t.model.name})`, f4(t.mse.mean), ci(t), f4(t.mae.mean), g3(t.denseMacs), g3(t.denseMacs),
+    pct(t.mse.mean, denseMse), '', pct(t.denseMacs, r.denseMacs), '1.000', '1.000',
+  ];
+}
 
 function find(points: SweepPoint[], pred: (p: SweepPoint) => boolean): SweepPoint | undefined {
   return points.find(pred);
@@ -31,16 +42,19 @@ export function paperTables(r: SweepResult): PaperTables {
   const methods: MaskMethod[] = ['dense', 'l1', 'random', 'dynapruner'];
   const table1: Table = {
     title: 'Table I: methods on the test windows (MSE/MAE in normalised units; MACs per sample)',
-    columns: ['method', 'MSE', 'MSE 95% CI', 'MAE', 'dense GMACs', 'effective GMACs', 'MSE vs dense', 'GMACs vs dense', 'active pixels', 'active filters'],
-    rows: methods
-      .map((m) => clean(m))
-      .filter((p): p is SweepPoint => !!p)
-      .map((p) => [
-        LABEL[p.config.method] + (p.config.l1Sparsity !== null ? ` (${Math.round(p.config.l1Sparsity * 100)}% filters)` : ''),
-        f4(p.mse.mean), ci(p), f4(p.mae.mean), g3(r.denseMacs), g3(p.effectiveMacs.mean),
-        pct(p.mse.mean, dense?.mse.mean ?? NaN), pct(p.effectiveMacs.mean, r.denseMacs),
-        p.activeFraction.mean.toFixed(3), p.filterFraction.mean.toFixed(3),
-      ]),
+    columns: ['method', 'MSE', 'MSE 95% CI', 'MAE', 'dense GMACs', 'effective GMACs', 'MSE vs dense', 'MSE vs trained dense', 'GMACs vs dense', 'active pixels', 'active filters'],
+    rows: [
+      ...methods
+        .map((m) => clean(m))
+        .filter((p): p is SweepPoint => !!p)
+        .map((p) => [
+          LABEL[p.config.method] + (p.config.l1Sparsity !== null ? ` (${Math.round(p.config.l1Sparsity * 100)}% filters)` : ''),
+          f4(p.mse.mean), ci(p), f4(p.mae.mean), g3(r.denseMacs), g3(p.effectiveMacs.mean),
+          pct(p.mse.mean, dense?.mse.mean ?? NaN), pct(p.mse.mean, r.trainedDense?.mse.mean ?? NaN), pct(p.effectiveMacs.mean, r.denseMacs),
+          p.activeFraction.mean.toFixed(3), p.filterFraction.mean.toFixed(3),
+        ]),
+      ...(r.trainedDense ? [trainedDenseRow(r.trainedDense, r, dense?.mse.mean ?? NaN)] : []),
+    ],
   };
   const noiseCols = r.grids.noise.filter((s) => s > 0);
   const failCols = r.grids.failure.filter((x) => x > 0);

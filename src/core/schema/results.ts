@@ -166,15 +166,23 @@ export interface SampleAnalysis {
   absDelta: EncodedArray | null;
   /** Mean over t, c of |prediction - target| on valid pixels `[H, W]` f32. */
   errorMap: EncodedArray | null;
-  /** Mean over t, c of |prediction - dense-mode prediction| `[H, W]` f32. */
+  /**
+   * Mean over t, c of |prediction - dense prediction| `[H, W]` f32. "Dense"
+   * here and in `denseVsTarget` / `vsDense` is the clean dense graph of this
+   * checkpoint: every mask one and folded away (src/core/graph/cleanDense.ts),
+   * same numbers as dense mode (masks injected as ones) up to float rounding;
+   * what changed is the graph timed as the dense baseline.
+   */
   denseDiffMap: EncodedArray;
   /** Against the target (null without targets). */
   vsTarget: ErrorMetrics | null;
-  /** Dense mode (all masks one) against the target. */
+  /** The clean dense graph (same weights, masks off) against the target. */
   denseVsTarget: ErrorMetrics | null;
+  /** The trained dense checkpoint ({@link Analysis.trainedDense}) against the target; null or absent without one. */
+  trainedDenseVsTarget?: ErrorMetrics | null;
   /** Persistence (last input frame repeated) against the target. */
   persistenceVsTarget: ErrorMetrics | null;
-  /** Against the dense-mode prediction (valid pixels). */
+  /** Against the clean dense graph's prediction (valid pixels). */
   vsDense: ErrorMetrics;
   /** Importance alignment (method spec 9); null without S or targets. */
   alignment: { auc: number; spearman: number } | null;
@@ -192,8 +200,12 @@ export interface DatasetAggregates {
   perLayer: Distribution[];
   mse: Distribution | null;
   mae: Distribution | null;
+  /** The clean dense graph (same weights, masks off). */
   denseMse: Distribution | null;
   denseMae: Distribution | null;
+  /** The trained dense checkpoint; null or absent without one. */
+  trainedDenseMse?: Distribution | null;
+  trainedDenseMae?: Distribution | null;
   persistenceMse: Distribution | null;
   mseVsDense: Distribution;
   auc: Distribution | null;
@@ -213,6 +225,12 @@ export interface Analysis {
   units: UnitInfo[];
   /** Dense MACs of the whole graph (equals `inspect`'s total). */
   denseMacs: number;
+  /**
+   * The separately trained dense checkpoint of the same backbone found beside
+   * this one (`<backbone>_dense.onnx`), the second dense reference; null or
+   * absent when there is none.
+   */
+  trainedDense?: ModelRef | null;
   samples: SampleAnalysis[];
   aggregates: DatasetAggregates;
 }
@@ -221,7 +239,7 @@ export interface Analysis {
 export type MaskMethod =
   /** The checkpoint's own masks (no injection). */
   | 'dynapruner'
-  /** All masks one. */
+  /** All masks one: the clean dense graph (masks folded away; same numbers as dense mode up to float rounding). */
   | 'dense'
   /** Random data mask at the checkpoint's mean active fraction, random filters at its per-unit counts. */
   | 'random'
@@ -291,8 +309,19 @@ export interface SweepResult {
   sensitivity: { points: SweepPoint[]; pareto: string[] };
   /** DP-only / MP-only / full by injection, plus dense. */
   ablation: SweepPoint[];
+  /** The trained dense checkpoint of the same backbone on the clean samples (Table I's second dense reference); null or absent without one. */
+  trainedDense?: TrainedDensePoint | null;
   /** CSV-ready tables laid out like the paper's Tables I-IV. */
   tables: PaperTables;
+}
+
+/** A separately trained dense checkpoint evaluated on a sweep's clean samples. */
+export interface TrainedDensePoint {
+  model: ModelRef;
+  /** Its dense MACs per sample (it has no masks). */
+  denseMacs: number;
+  mse: Estimate;
+  mae: Estimate;
 }
 
 /** A table: header row and string cells (already formatted). */

@@ -1,8 +1,9 @@
 /**
  * The models a profile run compares, built from one checkpoint with the
- * engine's graph surgery: the checkpoint as exported (`ckpt`), its dense mode
- * (`dense`: every mask tensor cut and replaced by a constant all-ones mask)
- * and a static-L1 baseline (`l1`: the engine's static L1 filter masks at the
+ * engine's graph surgery: the checkpoint as exported (`ckpt`), its clean dense
+ * graph (`dense`: every mask tensor cut, folded as ones and removed with every
+ * Mul by it, src/core/graph/cleanDense.ts; the function of dense mode, timed
+ * without its Mul-by-ones) and a static-L1 baseline (`l1`: the engine's static L1 filter masks at the
  * contract's s_w, data mask all ones). The built variants are single-input
  * ONNX models (`x` -> `prediction`), so every runner (node, ort, trtexec) runs
  * them unchanged. Also computes, with the engine, the reference outputs each
@@ -13,7 +14,7 @@ import { sampleMacs } from '../../experiments/analyze';
 import { ContractRequiredError, DATA_MASK, hasMasks, openCheckpoint, type Checkpoint } from '../../checkpoint/checkpoint';
 import { InferencePool } from '../../runtime/inferencePool';
 import { filterL1Norms, l1Gate, repeatRows } from '../../experiments/maskOps';
-import { ModelRunner } from '../../runtime/modelRunner';
+import { cleanDenseBytes, ModelRunner } from '../../runtime/modelRunner';
 import { compactedLayerMacs, compactStaticGates } from '../../graph/compact';
 import { materializeConstantMasks, type ConstantMask } from '../../graph/constantMasks';
 import { parseNpy } from '../../samples/npy';
@@ -81,6 +82,16 @@ export function constantMasksFor(ck: Checkpoint, kind: 'dense' | 'l1', l1Sparsit
   return masks;
 }
 
+/** The clean dense graph of `ck`, its constants evaluated in a one-thread pool of its own. */
+async function cleanDenseOf(ck: Checkpoint, signal?: AbortSignal): Promise<Uint8Array> {
+  const pool = new InferencePool({ size: 1, intraOpThreads: 1 });
+  try {
+    return await cleanDenseBytes(ck, pool, signal);
+  } finally {
+    await pool.close();
+  }
+}
+
 /**
  * Opens a checkpoint and builds the asked variants (default: all that apply).
  * A plain ONNX model (no contract) or one without mask tensors only yields
@@ -118,8 +129,8 @@ export async function buildCheckpointVariants(
     }
     if (kind === 'dense') {
       variants.push({
-        id: 'dense', label: `${base} dense mode`, kind, bytes: materializeConstantMasks(ck.model.proto, constantMasksFor(ck, 'dense'), 'dense'),
-        description: `every mask tensor (${[...(ck.hasDataMask ? [DATA_MASK] : []), ...(ck.gateTensors.length ? [GATE_NOTE] : [])].join(', ')}) cut and folded as all ones; mask generator and gate heads removed`,
+        id: 'dense', label: `${base} clean dense (masks off)`, kind, bytes: await cleanDenseOf(ck, opts.signal),
+        description: `clean dense graph: every mask tensor (${[...(ck.hasDataMask ? [DATA_MASK] : []), ...(ck.gateTensors.length ? [GATE_NOTE] : [])].join(', ')}) folded as all ones and removed with every Mul by it; mask generator and gate heads removed (dense mode's numbers up to float rounding)`,
       });
     } else {
       const s = ck.contract.targets.s_w;
@@ -163,9 +174,9 @@ export interface EngineReference {
 /**
  * Runs the engine (ModelRunner over an InferencePool, the code path of
  * `dynapruner analyze`/`sweep`) on the first `count` samples: the exported
- * model for `ckpt` (its own masks, which also give its effective MACs),
- * and the mask-cut graph with injected masks for `dense` and `l1`. The
- * device's outputs of the folded variants must match these.
+ * model for `ckpt` (its own masks, which also give its effective MACs), the
+ * clean dense graph for `dense`, and the mask-cut graph with injected masks
+ * for `l1`. The device's outputs of the folded variants must match these.
  */
 export async function engineReference(
   ck: Checkpoint,
@@ -207,13 +218,13 @@ export async function engineReference(
         macs.set(v.id, { mean, dense: denseBackbone, samples: n, basis: `dense MACs of the compacted graph (static L1 at s_w ${v.l1Sparsity}, pruned filters removed, depthwise-gated units rounded up to multiples of ${L1C_OPTIONS.align}; data mask ones)` });
       } else if (v.kind === 'dense' || v.kind === 'l1') {
         const gates = v.kind === 'dense' ? ck.gateTensors.map(() => null) : ck.gateTensors.map((g) => repeatRows(l1Gate(filterL1Norms(ck, g.unit), v.l1Sparsity!), n));
-        predictions.set(v.id, await runner.injected(x, n, { dataMask: null, gates }, signal));
+        predictions.set(v.id, v.kind === 'dense' ? await runner.cleanDense(x, n, signal) : await runner.injected(x, n, { dataMask: null, gates }, signal));
         const one = sampleMacs(ck, null, v.kind === 'dense' ? gates : ck.gateTensors.map((g) => l1Gate(filterL1Norms(ck, g.unit), v.l1Sparsity!)));
         macs.set(v.id, {
           mean: one.total - one.overhead,
           dense: denseBackbone,
           samples: n,
-          basis: v.kind === 'dense' ? 'all masks ones (no mask generator or gate heads in the graph)' : `static L1 gates at s_w ${v.l1Sparsity}, data mask ones (no mask generator or gate heads)`,
+          basis: v.kind === 'dense' ? 'all masks ones, folded away (clean dense graph: no mask generator, gate heads or Mul by ones)' : `static L1 gates at s_w ${v.l1Sparsity}, data mask ones (no mask generator or gate heads)`,
         });
       }
     }
