@@ -29,7 +29,7 @@ const webviewEntries = Object.fromEntries(
  * ESM-only packages bundled into CommonJS (h5wasm's loader calls
  * `createRequire(import.meta.url)`): `import.meta.url` becomes the bundle's own URL.
  */
-export const esmInCjs = {
+const esmInCjs = {
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__importMetaUrl' },
 };

@@ -73,6 +73,14 @@ export function cfEncoding(file: string, variable: string, attr: (name: string) 
   return { fills, scale, offset, validRange };
 }
 
+/**
+ * Raw values treated as missing in every file, as the NetCDF-3 reader does:
+ * the NCL storm files' -9999 and magnitudes of 1e30 and more (netCDF's
+ * default fill of float is 9.97e36).
+ */
+const CONVENTIONAL_FILL = -9999;
+const HUGE = 1e30;
+
 /** Applies fills, range and scale/offset to raw values; missing and non-finite values become 0 with valid 0. */
 export function decodeSteps(raw: ArrayLike<number>, enc: ValueEncoding): DecodedSteps {
   const n = raw.length;
@@ -82,7 +90,7 @@ export function decodeSteps(raw: ArrayLike<number>, enc: ValueEncoding): Decoded
   const fills = new Set(enc.fills);
   for (let i = 0; i < n; i++) {
     const v = raw[i];
-    if (!Number.isFinite(v) || fills.has(v) || v < lo || v > hi) continue;
+    if (!Number.isFinite(v) || fills.has(v) || v === CONVENTIONAL_FILL || Math.abs(v) >= HUGE || v < lo || v > hi) continue;
     const x = v * enc.scale + enc.offset;
     if (!Number.isFinite(x)) continue;
     values[i] = x;

@@ -5,7 +5,7 @@
  * the NetCDF-4 dimension scales (`DIMENSION_LIST`), coordinates from the
  * variables those scales name.
  */
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { SampleDataError } from './errors';
 import { importEsm } from './esmPackage';
@@ -30,6 +30,18 @@ async function h5(): Promise<H5> {
 export function isHdf5(head: Uint8Array): boolean {
   const sig = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
   return sig.every((b, i) => head[i] === b);
+}
+
+/** The first 8 bytes of a file. */
+function readHead(file: string): Uint8Array {
+  const head = new Uint8Array(8);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, 8, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head;
 }
 
 /** Datasets of the root group with three dimensions and a numeric type. */
@@ -58,6 +70,7 @@ function dimensionNames(file: H5File, ds: H5Dataset): [string, string, string] {
 
 /** A 1-d coordinate variable's values, when the file has one of that name and length. */
 function coordinate(lib: H5, file: H5File, name: string, length: number): Float64Array | undefined {
+  if (!file.keys().includes(name)) return undefined;
   const entity = file.get(name);
   if (!(entity instanceof lib.Dataset) || entity.shape?.length !== 1 || entity.shape[0] !== length) return undefined;
   const value = entity.value as unknown;
@@ -74,7 +87,7 @@ export async function openNetcdf4(file: string, name?: string): Promise<GridSour
   const lib = await h5();
   let h: H5File;
   try {
-    statSync(file);
+    if (!isHdf5(readHead(file))) throw new Error('no HDF5 signature (NetCDF-3 files are read by the NetCDF-3 reader)');
     h = new lib.File(path.resolve(file), 'r');
   } catch (error) {
     throw new SampleDataError(file, `cannot open as NetCDF-4/HDF5: ${(error as Error).message}`);
