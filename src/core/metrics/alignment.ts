@@ -4,7 +4,8 @@
  * of S separating the top-20% |Delta| pixels from the rest, and Spearman's
  * rho of (S, |Delta|). Pixels without any valid target element are left out.
  */
-import { quantile, rocAuc, spearman } from './ranks';
+import { rocAuc, spearman } from './ranks';
+import { quantile } from './stats';
 
 /** Fraction of pixels treated as "changing" (top 20% of |Delta|). */
 export const TOP_CHANGE_FRACTION = 0.2;

@@ -1,6 +1,19 @@
 /** Summaries over samples (and seeds): mean, spread, percentiles, 95% confidence intervals. */
 import type { Distribution, Estimate } from '../schema/results';
-import { quantile } from './ranks';
+
+/**
+ * Value at quantile q in [0, 1]: linear interpolation between order
+ * statistics, numpy's default (`np.quantile(x, q)`, `np.percentile(x, 100 q)`).
+ * NaN for an empty set. The one quantile function of the project.
+ */
+export function quantile(values: ArrayLike<number>, q: number): number {
+  const sorted = Float64Array.from(values).sort();
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
 
 /** Two-sided 97.5% quantiles of Student's t for df = 1..30 (then the normal 1.96 limit is approached). */
 const T975 = [

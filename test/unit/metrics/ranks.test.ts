@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { rocAuc, spearman, quantile } from '../../../src/core/metrics/ranks';
-import { estimate } from '../../../src/core/metrics/stats';
+import { rocAuc, spearman } from '../../../src/core/metrics/ranks';
+import { estimate, quantile } from '../../../src/core/metrics/stats';
 import { maskedErrors } from '../../../src/core/metrics/errors';
 import { rng } from '../../../src/core/experiments/random';
 
