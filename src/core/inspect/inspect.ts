@@ -5,9 +5,10 @@
  * panel and Checkpoints tree show.
  */
 import { readModel, type LoadedModel } from '../onnx/reader';
-import { opsetVersion, producerMap, realInputs } from '../onnx/graph';
+import { opsetVersion, producerMap, realInputs, valueInfoShape } from '../onnx/graph';
 import { readContract } from '../contract/readContract';
 import type { DynaPrunerContract } from '../contract/contract';
+import type { GraphProto } from '../onnx/proto';
 import { inferShapes } from '../shapes/infer';
 import type { ShapeSource, ShapeTable } from '../shapes/types';
 import type { ShapeRunBudget } from '../shapes/budgetedRun';
@@ -145,9 +146,25 @@ export async function inspectLoaded(model: LoadedModel, opts: InspectOptions = {
     inputs: realInputs(graph).map((i) => ({ name: i.name ?? '', shape: shapes.shapes.get(i.name ?? '') ?? [] })),
     outputs: (graph.output ?? []).map((o) => ({ name: o.name ?? '', shape: shapes.shapes.get(o.name ?? '') ?? null })),
     shapeSources: { ...sources, runtimeTensors, unresolved: shapes.unresolved, nodesNeedingRun },
-    notes: nodesNeedingRun > 0 ? [shapeRunNote(nodesNeedingRun, opts.runShapes === true)] : [],
+    notes: [
+      ...invalidInputDimNotes(graph, opts.inputShapes ?? {}),
+      ...(nodesNeedingRun > 0 ? [shapeRunNote(nodesNeedingRun, opts.runShapes === true)] : []),
+    ],
     convention: COUNTING_CONVENTION,
   };
+}
+
+/** Graph inputs declaring a negative dim (not a size: taken as unknown, like a symbolic dim, and set to 1). */
+function invalidInputDimNotes(graph: GraphProto, given: Record<string, number[]>): string[] {
+  const notes: string[] = [];
+  for (const input of realInputs(graph)) {
+    const name = input.name ?? '';
+    if (given[name]) continue;
+    (valueInfoShape(input) ?? []).forEach((d, i) => {
+      if (typeof d === 'number' && d < 0) notes.push(`input '${name}' dim ${i} is declared ${d} (not a size): taken as unknown and set to 1; pass --input-shape ${name}=... to set it`);
+    });
+  }
+  return notes;
 }
 
 /** Nodes of the main graph with at least one unresolved output. */
