@@ -69,6 +69,7 @@ export function renderInspect(r: InspectReport, allNodes = false): string {
   const s = r.shapeSources;
   out.push(`Shapes     ${s.static} inferred statically, ${s.graph} declared in the graph, ${s.runtime} from one onnxruntime run${s.unresolved.length ? `, ${s.unresolved.length} unresolved` : ''}`);
   if (s.runtime > 0) out.push(`           (runtime: ${s.runtimeTensors.slice(0, 8).join(', ')}${s.runtime > 8 ? ', ...' : ''}; marked * below)`);
+  for (const note of r.notes) out.push(`Note       ${note}`);
   out.push('');
   const overhead = new Set(r.contract?.overhead_nodes ?? []);
   const shown = allNodes ? r.layers : r.layers.filter((l) => l.params > 0 || l.macs > 0 || l.otherOps > 0);
