@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from . import data as D
+from .dataset.cli import data_for_checkpoint
 from .evaluate import load_checkpoint
 
 
@@ -37,8 +38,9 @@ def main(argv=None) -> int:
     ap.add_argument("--json", default=None)
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
-    model, _ = load_checkpoint(a.ckpt)
-    win = D.windows(D.load_storm(a.data), a.split, model.cfg["t_in"], model.cfg["t_out"])
+    model, blob = load_checkpoint(a.ckpt)
+    fields = D.load_fields(data_for_checkpoint(a.data, blob, a.ckpt))
+    win = D.windows(fields, a.split, model.cfg["t_in"], model.cfg["t_out"])
     x_all = torch.from_numpy(win["inputs"])
     y_all = torch.from_numpy(win["targets"])
     v_all = torch.from_numpy(win["valid"]).float()

@@ -15,7 +15,8 @@ import sys
 import numpy as np
 import torch
 
-from . import data as D
+from .dataset import DatasetError, load_fields, windows
+from .dataset.cli import DATA_HELP, data_for_checkpoint
 from .losses import masked_mae, masked_mse
 from .macs import stats, summarize
 from .metrics import importance_alignment
@@ -109,15 +110,20 @@ def format_report(name: str, r: dict) -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("checkpoint", help=".onnx (with .onnx.pt beside it) or .pt")
-    ap.add_argument("--data", nargs="*", default=None, help="storm directory or the six storm files")
+    ap.add_argument("--data", nargs="*", default=None,
+                    help="default: the data set recorded in the checkpoint; else " + DATA_HELP)
     ap.add_argument("--split", default="test")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--json", default=None, help="also write the results as JSON here")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
-    model, _ = load_checkpoint(a.checkpoint)
-    fields = D.load_storm(a.data)
-    win = D.windows(fields, a.split, model.cfg["t_in"], model.cfg["t_out"])
+    model, blob = load_checkpoint(a.checkpoint)
+    try:
+        fields = load_fields(data_for_checkpoint(a.data, blob, a.checkpoint))
+    except DatasetError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    win = windows(fields, a.split, model.cfg["t_in"], model.cfg["t_out"])
     r = evaluate_model(model, win)
     r.pop("_predictions")
     print(format_report(os.path.basename(a.checkpoint), r))

@@ -103,7 +103,20 @@ def _reaches(tensor: str, targets, prod, limit: int = 12) -> Optional[str]:
     return None
 
 
-def build_metadata(model, onnx_model, fields, training: dict, targets: dict, kept=None) -> dict:
+def dataset_metadata(fields, out_dir: Optional[str]) -> dict:
+    """The contract's `dataset`: name, split ranges and files as contract v1 has them,
+    plus the resolved `description` with its root relative to the checkpoint."""
+    meta = {"name": fields.name, **{k: list(v) for k, v in fields.split.items()},
+            "files": list(fields.files), "fill_value": -9999.0,
+            "invalid": "fill values -> 0 after normalisation; excluded from loss and metrics"}
+    if getattr(fields, "description", None) is not None:
+        from .dataset.loader import portable
+        meta["description"] = portable(fields.description, out_dir or ".")
+    return meta
+
+
+def build_metadata(model, onnx_model, fields, training: dict, targets: dict, kept=None,
+                   out_dir: Optional[str] = None) -> dict:
     g = onnx_model.graph
     prod, cons = _graph_maps(g)
     mods = dict(model.named_modules())
@@ -173,9 +186,7 @@ def build_metadata(model, onnx_model, fields, training: dict, targets: dict, kep
         "data_threshold": model.theta_d,
         "targets": targets,
         "units": units, "layers": layers, "overhead_nodes": overhead,
-        "dataset": {"name": fields.name, **{k: list(v) for k, v in fields.split.items()},
-                    "files": list(fields.files), "fill_value": -9999.0,
-                    "invalid": "fill values -> 0 after normalisation; excluded from loss and metrics"},
+        "dataset": dataset_metadata(fields, out_dir),
         "training": training,
         "spatial_masks": {
             "rule": "M_sp at factor k = MaxPool(kernel=stride=k) of dp_data_mask zero-padded bottom/right "
@@ -217,7 +228,7 @@ def export_checkpoint(model, out: str, fields, training: dict, targets: dict, ke
     finally:
         model.apply_static = True
     m = onnx.load(out)
-    meta = build_metadata(model, m, fields, training, targets, kept)
+    meta = build_metadata(model, m, fields, training, targets, kept, os.path.dirname(os.path.abspath(out)))
     del m.metadata_props[:]
     p = m.metadata_props.add()
     p.key = "dynapruner"

@@ -30,6 +30,9 @@ import torch
 
 from . import data
 from . import dist
+from .dataset.cli import add_data_arguments, describe, overrides_of
+from .dataset.errors import DatasetError
+from .dataset.loader import portable
 from .evaluate import evaluate_model, format_report
 from .losses import total_loss
 from .mask_pretrain import pretrain_mask_generator
@@ -62,7 +65,7 @@ def parse(argv=None):
     ap.add_argument("--backbone", default="simvp", choices=["simvp", "convlstm", "tau"])
     ap.add_argument("--variant", default="dynapruner",
                     choices=["dense", "mp_l1", "dp_only", "mp_only", "independent", "dynapruner"])
-    ap.add_argument("--data", nargs="*", default=None, help="storm directory or the six storm files")
+    add_data_arguments(ap)
     ap.add_argument("--out", required=True, help="output .onnx (also writes <out>.pt)")
     ap.add_argument("--s-d", type=float, default=0.7)
     ap.add_argument("--s-w", type=float, default=0.7)
@@ -131,8 +134,8 @@ class Tensors:
 
 def build_model(args, fields) -> Tuple[DynaModel, Optional[dict]]:
     """The model, warm-started and (mp_l1) statically pruned; returns (model, kept filters)."""
-    model = DynaModel(args.backbone, args.variant, grid=fields.values.shape[-2:],
-                      channels=fields.values.shape[1], theta_d=args.theta_d)
+    model = DynaModel(args.backbone, args.variant, t_in=fields.t_in, t_out=fields.t_out,
+                      grid=fields.values.shape[-2:], channels=fields.values.shape[1], theta_d=args.theta_d)
     if args.init_from:
         blob = torch.load(args.init_from, map_location="cpu")
         _, unexpected = model.load_state_dict(blob["state"], strict=False)
@@ -290,7 +293,8 @@ def save_outputs(args, model: DynaModel, fields, training: dict, kept, preds: np
                 "normalization": {"mean": fields.mean, "std": fields.std}, "channels": fields.channels,
                 "targets": targets, "static_kept": kept,
                 "dataset": {"name": fields.name, "files": fields.files,
-                            **{k: list(v) for k, v in fields.split.items()}}},
+                            **{k: list(v) for k, v in fields.split.items()},
+                            "description": portable(fields.description, os.path.dirname(os.path.abspath(args.out)))}},
                args.out + ".pt")
     if not args.no_export:
         from .export import export_checkpoint
@@ -304,7 +308,7 @@ def train(args) -> dict:
     torch.set_num_threads(args.threads)
     set_seed(args.seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
-    fields = data.load_storm(args.data)
+    fields = data.load_fields(describe(args.data, overrides=overrides_of(args)))
     model, kept = build_model(args, fields)
     model.to(device)
     net = torch.nn.parallel.DistributedDataParallel(model, find_unused_parameters=True) if world > 1 else model
@@ -330,7 +334,11 @@ def train(args) -> dict:
 
 
 def main(argv=None) -> int:
-    train(parse(argv))
+    try:
+        train(parse(argv))
+    except DatasetError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     return 0
 
 
