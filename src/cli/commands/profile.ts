@@ -18,14 +18,12 @@ import { refuseOutputsOverInputs } from '../../core/runs/outputGuard';
 import type { ConnectOptions } from '../../core/remote/ssh/sshConnection';
 import { profileOnDevices, type ProfileEvent, type ProfileProgress, type ProfileVariantInput } from '../../core/remote/profile/profileRun';
 import { planProfile } from '../../core/remote/profile/profilePlan';
-import { PROFILE_DEFAULTS } from '../../core/remote/profile/profileDefaults';
+import { PROFILE_BACKENDS, PROFILE_DEFAULTS } from '../../core/remote/profile/profileDefaults';
 import { SELECTABLE_VARIANT_KINDS, VARIANT_KINDS, type VariantKind } from '../../core/remote/profile/variants';
 import type { ProfileBackend, ProfileResult } from '../../core/schema/profileResult';
 import { saveProfileRun } from '../../core/runs/profileRunStore';
 import { DENSE_RUNTIME_NOTE, macsVersusLatency } from '../../core/remote/profile/macsVersusLatency';
 import { defaultKnownHostsFiles, resolveAlias, shippedRunner, validateHostSettings } from '../../core/remote/device/remoteEnvironment';
-
-const BACKENDS: ProfileBackend[] = ['node', 'ort', 'trtexec'];
 
 const PROFILE_FLAGS: FlagSpecs = {
   host: { type: 'string', multiple: true, value: 'ALIAS' },
@@ -186,7 +184,6 @@ export const profileCommand: CliCommand = {
     const p = parseCommandArgs('profile', args, PROFILE_FLAGS);
     const values = {
       host: p.strings('host'),
-      backend: p.string('backend') ?? 'node',
       samples: p.string('samples'),
       variant: p.strings('variant'),
       variants: p.string('variants'),
@@ -204,11 +201,11 @@ export const profileCommand: CliCommand = {
     if (positionals.length > 1) throw new CliError(`profile: expected one checkpoint, found ${positionals.map((a) => `'${a}'`).join(' ')}`, 2);
     if (!existsSync(checkpoint)) throw new CliError(`${checkpoint}: no such file`, 2);
     if (!values.host?.length) throw new CliError('profile: --host <alias> is required', 2);
-    const backend = choice<ProfileBackend>('backend', values.backend, BACKENDS, 'node');
-    const iterations = intValue('iterations', p.string('iterations'), ITERATIONS, 100);
-    const warmup = intValue('warmup', p.string('warmup'), WARMUP, 10);
+    const backend = choice<ProfileBackend>('backend', p.string('backend'), PROFILE_BACKENDS, PROFILE_DEFAULTS.backend);
+    const iterations = intValue('iterations', p.string('iterations'), ITERATIONS, PROFILE_DEFAULTS.iterations);
+    const warmup = intValue('warmup', p.string('warmup'), WARMUP, PROFILE_DEFAULTS.warmup);
     const connectTimeoutMs = intValue('connect-timeout', p.string('connect-timeout'), CONNECT_TIMEOUT_MS, 10000);
-    const perSample = intValue('per-sample', p.string('per-sample'), PER_SAMPLE, 8);
+    const perSample = intValue('per-sample', p.string('per-sample'), PER_SAMPLE, PROFILE_DEFAULTS.perSample);
     const outputs = await checkOutputs(values.json ? [fileOutput('--json', values.json)] : []);
     const inputs = [checkpoint, values.samples, values['hosts-file'], values['known-hosts'], values.runner, ...(values['compare-with'] ?? [])];
     await refuseOutputsOverInputs(outputs, inputs.filter((f): f is string => Boolean(f)).map((f) => ({ role: `input ${f}`, path: f })));
