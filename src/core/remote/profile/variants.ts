@@ -16,6 +16,7 @@ import { InferencePool } from '../../runtime/inferencePool';
 import { filterL1Norms, l1Gate, repeatRows } from '../../experiments/maskOps';
 import { cleanDenseBytes, ModelRunner } from '../../runtime/modelRunner';
 import { compactedLayerMacs, compactStaticGates } from '../../graph/compact';
+import { L1C_OPTIONS } from '../../export/l1cVariant';
 import { materializeConstantMasks, type ConstantMask } from '../../graph/constantMasks';
 import { parseNpy } from '../../samples/npy';
 import { encodeModelProto } from '../../onnx/proto';
@@ -27,11 +28,8 @@ export const VARIANT_KINDS: readonly VariantKind[] = ['ckpt', 'dense', 'l1'];
 /** Every kind `--variants` accepts: the defaults plus `l1c` (static L1 compacted: pruned filters removed), built only on request. */
 export const SELECTABLE_VARIANT_KINDS: readonly VariantKind[] = [...VARIANT_KINDS, 'l1c'];
 
-/**
- * `l1c`: the filter counts of units gated by a depthwise conv are rounded up to a multiple of
- * 8 with zeroed filters, so onnxruntime's blocked depthwise kernel applies (measured in docs/remote.md).
- */
-export const L1C_OPTIONS = { align: 8, alignGroupedOnly: true } as const;
+/** `l1c`'s compaction options (those of `dynapruner export --variant l1c`). */
+export { L1C_OPTIONS };
 
 export interface VariantMacs {
   /** Mean effective MACs per sample of the graph that runs. */
