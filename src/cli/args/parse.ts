@@ -85,7 +85,7 @@ function normalise(command: string, args: string[], specs: FlagSpecs): string[] 
       continue;
     }
     const start = i + 1;
-    while (i + 1 < args.length && !isFlag(args[i + 1]) && (spec.variadic || i + 1 === start)) i++;
+    while (i + 1 < args.length && !isFlag(args[i + 1]) && args[i + 1] !== '--' && (spec.variadic || i + 1 === start)) i++;
     if (i + 1 === start) throw missingValue(name, spec);
     for (const value of args.slice(start, i + 1)) out.push(`--${name}=${value}`);
   }
