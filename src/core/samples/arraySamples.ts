@@ -84,7 +84,7 @@ function roleOfName(f: string): Role | null {
 
 /** `.npy` files by role: `*inputs.npy` (or the first), `*targets.npy` (or the second), `*valid.npy`. */
 function npyRoles(files: string[]): Map<Role, string> {
-  if (files.length > 3) throw new SampleDataError('', `give one inputs .npy and optionally a targets .npy and a valid .npy, got ${files.length} files`);
+  if (files.length > 3) throw new SampleDataError('', `give one inputs .npy and optionally a targets .npy and a valid .npy, got ${files.length}: ${files.join(', ')}`);
   const byRole = new Map<Role, string>();
   const rest: string[] = [];
   for (const f of files) {

@@ -40,7 +40,7 @@ function refuseDuplicates(files: string[]): void {
 /** Refuses a spec no data could be normalised or windowed with (the contract check normally catches these first). */
 function checkSpec(spec: SampleSpec): void {
   const bad = (what: string) => {
-    throw new SampleDataError('', `the checkpoint's ${what}`);
+    throw new SampleDataError(spec.source ?? '', `the checkpoint's ${what}`);
   };
   if (!Number.isInteger(spec.tIn) || spec.tIn < 1) bad(`t_in is ${spec.tIn}, expected a positive integer`);
   if (!Number.isInteger(spec.tOut) || spec.tOut < 1) bad(`t_out is ${spec.tOut}, expected a positive integer`);

@@ -53,7 +53,7 @@ function checkAgree(ordered: GridVariable[], spec: SampleSpec): number {
 /** Start steps of every window inside the split. */
 function windowStarts(spec: SampleSpec, split: string, T: number, file: string): number[] {
   const range: [number, number] | undefined = split === 'all' ? [0, T] : spec.splits[split];
-  if (!range) throw new SampleDataError('', `the checkpoint's dataset has no '${split}' split (has: ${Object.keys(spec.splits).join(', ') || 'none'})`);
+  if (!range) throw new SampleDataError(spec.source ?? '', `the checkpoint's dataset has no '${split}' split (has: ${Object.keys(spec.splits).join(', ') || 'none'})`);
   if (range[1] > T) {
     throw new SampleDataError(file, `too few time steps: the '${split}' split needs steps ${range[0]}..${range[1] - 1}, the file has ${T}`);
   }
@@ -61,7 +61,7 @@ function windowStarts(spec: SampleSpec, split: string, T: number, file: string):
   const starts: number[] = [];
   for (let s = range[0]; s + win <= range[1]; s++) starts.push(s);
   if (starts.length === 0) {
-    throw new SampleDataError('', `too few time steps: the '${split}' split [${range[0]}, ${range[1]}) holds ${range[1] - range[0]} steps, a window needs t_in + t_out = ${win}`);
+    throw new SampleDataError(file, `too few time steps: the '${split}' split [${range[0]}, ${range[1]}) holds ${range[1] - range[0]} steps, a window needs t_in + t_out = ${win}`);
   }
   return starts;
 }
@@ -99,7 +99,7 @@ export async function loadNetcdf(files: string[], spec: SampleSpec, split: strin
   const C = ordered.length;
   const frame = C * H * W;
   const n = starts.length;
-  meter.reserve('', T * frame * 5 + n * (spec.tIn + spec.tOut) * frame * 10, `${n} windows of ${spec.tIn} + ${spec.tOut} steps`);
+  meter.reserve(ordered[0].file, T * frame * 5 + n * (spec.tIn + spec.tOut) * frame * 10, `${n} windows of ${spec.tIn} + ${spec.tOut} steps`);
   const { series, valid: seriesValid } = normalisedSeries(ordered, spec, T);
   const inputs = new Float32Array(n * spec.tIn * frame);
   const inputValid = new Uint8Array(n * spec.tIn * frame);

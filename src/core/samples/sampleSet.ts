@@ -13,6 +13,8 @@ export interface SampleSpec {
   std: number[];
   /** Time ranges [start, end) of the contract's dataset splits. */
   splits: Record<string, [number, number]>;
+  /** The checkpoint the spec comes from, named in errors about the spec or its splits. */
+  source?: string;
 }
 
 /** Windows `[N, T, C, H, W]` row-major, normalised; invalid pixels are 0. */
