@@ -183,6 +183,7 @@ export async function openCheckpoint(file: string, signal?: AbortSignal): Promis
     mean: contract.normalization.mean,
     std: contract.normalization.std,
     splits,
+    source: model.file,
   };
   const ref: ModelRef = {
     path: model.file,
