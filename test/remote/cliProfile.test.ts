@@ -26,6 +26,7 @@ after(async () => {
   await env?.stop();
   rmSync(dir, { recursive: true, force: true });
   rmSync(runner, { force: true });
+  model?.dispose();
 });
 
 function capture(): CliIO & { out: (t: string) => void; text: { out: string; err: string } } {

@@ -16,7 +16,10 @@ import { compareProfiles, listProfileRuns, saveProfileRun } from '../../src/core
 import { joinCommand } from '../../src/core/remote/ssh/shellQuote';
 import { fixtureBin, fixtureDeviceRoot, repoRoot, startSshd, type SshdTestEnv } from './helpers/sshdTestEnv';
 import { buildNodeRunner, testModel, type TestModel } from './helpers/testModel';
+import { usePrivateTmp } from './helpers/privateTmp';
 
+// Everything below uses a private os.tmpdir(), so `after` can check that nothing is left there.
+const tmp = usePrivateTmp();
 let env: SshdTestEnv;
 let model: TestModel;
 let runner: string;
@@ -32,6 +35,10 @@ after(async () => {
   await env?.stop();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
   if (runner) rmSync(runner, { force: true });
+  model?.dispose();
+  const left = tmp.leftovers();
+  tmp.restore();
+  assert.deepEqual(left, [], `left in the temp folder: ${left.join(', ')}`);
 });
 
 function host(alias: string, extra: Partial<HostSettings> = {}): ResolvedHost {

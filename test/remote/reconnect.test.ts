@@ -28,6 +28,7 @@ after(async () => {
   await env?.stop();
   rmSync(scratch, { recursive: true, force: true });
   rmSync(runner, { force: true });
+  model?.dispose();
 });
 
 test('a connection dropped between runs is re-opened by the next run', async () => {

@@ -39,6 +39,7 @@ describe('variants built from the checkpoint, profiled over a real sshd', () => 
     await env?.stop();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
     if (runner) rmSync(runner, { force: true });
+    model?.dispose();
   });
   const host = (): ResolvedHost =>
     resolveHost('orin-variants', {

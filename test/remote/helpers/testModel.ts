@@ -4,11 +4,12 @@
  * first test windows of the bundled storm data) when the trainer's
  * checkpoints are present, else a small two-conv model that follows the
  * contract (data mask, one gated unit, contract metadata) exported by
- * Debian's PyTorch (built once per machine).
- * Also builds the Node runner bundle the extension ships (dist/remoteRunner.js).
+ * Debian's PyTorch (built once per machine, cached under node_modules/.cache,
+ * not in the system temp folder). `dispose()` removes what the model left
+ * in the temp folder. Also builds the Node runner bundle the extension ships (dist/remoteRunner.js).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -21,7 +22,11 @@ export interface TestModel {
   inputs: string;
   /** True when this is the trainer's bundled checkpoint (false: the small fallback model). */
   bundled: boolean;
+  /** Removes the temporary files made for this model (call in `after`). */
+  dispose(): void;
 }
+
+const nothingToRemove = () => {};
 
 /** A two-conv model with a data mask and one gated unit, following the checkpoint contract (fallback only). */
 const EXPORT_SCRIPT = `
@@ -86,22 +91,21 @@ export async function testModel(): Promise<TestModel> {
   const onnx = bundledCheckpoint();
   if (onnx) {
     const beside = onnx.replace(/\.onnx$/, '.inputs.npy');
-    if (existsSync(beside)) return { onnx, inputs: beside, bundled: true };
+    if (existsSync(beside)) return { onnx, inputs: beside, bundled: true, dispose: nothingToRemove };
     const samples = await profileSamples(onnx, await openCheckpoint(onnx), { maxSamples: 8, cwd: repoRoot });
-    const dir = path.join(os.tmpdir(), `dynapruner-remote-test-inputs-${process.pid}`);
-    mkdirSync(dir, { recursive: true });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-remote-test-inputs-'));
     const inputs = path.join(dir, samples.name);
     writeFileSync(inputs, samples.bytes);
-    return { onnx, inputs, bundled: true };
+    return { onnx, inputs, bundled: true, dispose: () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const dir = path.join(os.tmpdir(), 'dynapruner-remote-test-model-v2');
+  const dir = path.join(repoRoot, 'node_modules', '.cache', 'dynapruner-remote-test-model-v2');
   const model = path.join(dir, 'tiny_dynapruner.onnx');
   const npy = path.join(dir, 'tiny_dynapruner.inputs.npy');
   if (!existsSync(model) || !existsSync(npy)) {
     mkdirSync(dir, { recursive: true });
     execFileSync('/usr/bin/python3', ['-c', EXPORT_SCRIPT, model, npy], { stdio: 'pipe' });
   }
-  return { onnx: model, inputs: npy, bundled: false };
+  return { onnx: model, inputs: npy, bundled: false, dispose: nothingToRemove };
 }
 
 /** Bundles src/core/remote/profile/runner/nodeRunner.ts like scripts/build.mjs does, into a temp file. */
