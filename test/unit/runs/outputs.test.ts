@@ -5,7 +5,7 @@
  * (same path, a symbolic link or a hard link) is refused.
  */
 import assert from 'node:assert/strict';
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -80,4 +80,12 @@ test('an output that names an input is refused: same path, a symbolic link, a ha
   await assert.rejects(refuseOutputsOverInputs([{ role: '--out', path: path.join(d, 'r.html') }, { role: '--json', path: path.join(d, 'r.html') }], inputs), /--json names the same file as --out/);
   await refuseOutputsOverInputs([{ role: '--json', path: path.join(d, 'fresh.json') }], inputs);
   assert.equal(readFileSync(model, 'utf8'), 'model');
+});
+
+test('a linked output is written through the link; the link stays', async () => {
+  const d = folder('linked', { 'real.json': 'old' });
+  symlinkSync(path.join(d, 'real.json'), path.join(d, 'link.json'));
+  await writeFileAtomic(path.join(d, 'link.json'), 'new');
+  assert.equal(readFileSync(path.join(d, 'real.json'), 'utf8'), 'new');
+  assert.ok(lstatSync(path.join(d, 'link.json')).isSymbolicLink());
 });
