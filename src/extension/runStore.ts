@@ -1,13 +1,14 @@
 /**
  * Saved runs under `.dynapruner/runs/<id>/`: `run.json` (the engine's
- * {@link RunRecord}) plus result files. A run is written into a hidden
- * temporary folder and renamed into place at the end, so a cancelled or
- * failed job never leaves a partial run behind.
+ * {@link RunRecord}) plus result files, saved by the core run store
+ * (src/core/runs/runStore.ts: a hidden temporary folder renamed into place,
+ * so a cancelled or failed job never leaves a partial run behind).
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Analysis, RunRecord, SweepResult } from '../core/schema/results';
 import { RESULTS_SCHEMA_VERSION } from '../core/schema/results';
+import { saveRunIn } from '../core/runs/runStore';
 
 /** A run as listed in the Runs tree. */
 export interface SavedRun {
@@ -15,12 +16,7 @@ export interface SavedRun {
   record: RunRecord;
 }
 
-function stamp(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-}
-
-/** Saves an analysis or sweep as a run; returns its folder. */
+/** Saves an analysis or sweep as a run (the core run store: atomic, collision-safe ids); returns its folder. */
 export async function saveRun(
   runsDir: string,
   command: 'run' | 'sweep',
@@ -28,47 +24,17 @@ export async function saveRun(
   durationSeconds: number,
   args: string[],
 ): Promise<SavedRun> {
-  const created = new Date();
-  const modelStem = result.model.name.replace(/\.onnx$/i, '').replace(/[^A-Za-z0-9_.-]/g, '_');
-  let id = `${stamp(created)}-${command}-${modelStem}`;
   const fileName = command === 'run' ? 'analysis.json' : 'sweep.json';
   const analysis = result.kind === 'analysis' ? result : null;
-  const record: RunRecord = {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    kind: 'run',
-    id,
-    command,
-    createdAt: created.toISOString(),
-    durationSeconds,
-    model: result.model,
-    data: result.data,
-    args,
-    files: [fileName],
-    summary: {
-      samples: analysis ? analysis.samples.length : 0,
-      denseMacs: result.denseMacs,
-      meanEffectiveMacs: analysis ? analysis.aggregates.effectiveMacs.mean : null,
-      mse: analysis?.aggregates.mse?.mean ?? null,
-      auc: analysis?.aggregates.auc?.mean ?? null,
-    },
+  const summary: RunRecord['summary'] = {
+    samples: analysis ? analysis.samples.length : 0,
+    denseMacs: result.denseMacs,
+    meanEffectiveMacs: analysis ? analysis.aggregates.effectiveMacs.mean : null,
+    mse: analysis?.aggregates.mse?.mean ?? null,
+    auc: analysis?.aggregates.auc?.mean ?? null,
   };
-  await mkdir(runsDir, { recursive: true });
-  const existing = new Set(await readdir(runsDir));
-  for (let k = 2; existing.has(id); k++) id = `${record.id}-${k}`;
-  record.id = id;
-  const tmp = path.join(runsDir, `.${id}.partial`);
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp);
-  try {
-    await writeFile(path.join(tmp, fileName), JSON.stringify(result));
-    await writeFile(path.join(tmp, 'run.json'), JSON.stringify(record, null, 2));
-    const dir = path.join(runsDir, id);
-    await rename(tmp, dir);
-    return { dir, record };
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  const saved = await saveRunIn(runsDir, { command, model: result.model, data: result.data, args, durationSeconds, summary }, { [fileName]: JSON.stringify(result) });
+  return { dir: saved.folder, record: saved.record };
 }
 
 /** Lists the saved runs (newest first); unreadable folders are skipped. */
