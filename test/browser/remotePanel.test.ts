@@ -24,6 +24,7 @@ import type { ProfileResult } from '../../src/core/schema/profileResult';
 import { profileOnDevices, type ProfileEvent } from '../../src/core/remote/profile/profileRun';
 import { progressOf, toPanelRun } from '../../src/extension/remote/panelModel';
 import type { ToRemoteWebview } from '../../src/shared/remoteProtocol';
+import { formatNumber } from '../../webview/common/format';
 import { fixtureDeviceRoot, repoRoot, startSshd, type SshdTestEnv } from '../remote/helpers/sshdTestEnv';
 import { buildNodeRunner, testModel } from '../remote/helpers/testModel';
 import { launchChromium, watchProblems, type PageProblems } from './harness/browser';
@@ -167,12 +168,14 @@ describe('Orin profiling panel in Chromium with a real loopback-sshd profile', {
       const pct = await cells(page, 'percentiles');
       const rows = results.flatMap((r) => r.variants.map((v) => ({ r, v })));
       assert.equal(pct.length, rows.length);
-      rows.forEach(({ r, v }, i) => assert.deepEqual(pct[i], [r.host.alias, v.label, String(v.latencyMs.n), v.latencyMs.mean.toFixed(3), v.latencyMs.p50.toFixed(3), v.latencyMs.p90.toFixed(3), v.latencyMs.p99.toFixed(3), v.throughputQps.toFixed(1)]));
+      // The panel's numbers go through the shared formatter: 4 significant digits for latency, 3 for power.
+      const ms = (x: number) => formatNumber(x, 4);
+      rows.forEach(({ r, v }, i) => assert.deepEqual(pct[i], [r.host.alias, v.label, String(v.latencyMs.n), ms(v.latencyMs.mean), ms(v.latencyMs.p50), ms(v.latencyMs.p90), ms(v.latencyMs.p99), ms(v.throughputQps)]));
 
       const energy = await cells(page, 'energy');
       rows.forEach(({ v }, i) => {
-        assert.equal(energy[i][2], (v.power!.totalMw / 1000).toFixed(2));
-        assert.equal(energy[i][4], v.power!.energyPerInferenceMj.toFixed(2));
+        assert.equal(energy[i][2], formatNumber(v.power!.totalMw / 1000, 3));
+        assert.equal(energy[i][4], formatNumber(v.power!.energyPerInferenceMj, 3));
         assert.match(energy[i][6], /^max \|Δ\| /);
       });
 
@@ -180,7 +183,7 @@ describe('Orin profiling panel in Chromium with a real loopback-sshd profile', {
       rows.forEach(({ r, v }, i) => {
         const ref = r.variants.find((x) => x.id === 'dense') ?? r.variants[0];
         assert.equal(macs[i][4], `${(v.latencyMs.mean / ref.latencyMs.mean).toFixed(2)}x`);
-        if (v.effectiveMacs) assert.equal(macs[i][2], (v.effectiveMacs.mean / 1e9).toFixed(4));
+        if (v.effectiveMacs) assert.equal(macs[i][2], formatNumber(v.effectiveMacs.mean / 1e9, 4));
       });
       assert.ok(await page.locator('text=sparse executor').count(), 'the dense-runtime caveat is shown');
 

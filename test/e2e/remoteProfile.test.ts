@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { formatNumber } from '../../webview/common/format';
 import { launchChromium } from '../browser/harness/browser';
 import { ROOT } from '../browser/harness/realResults';
 import { fixtureDeviceRoot, startSshd, type SshdTestEnv } from '../remote/helpers/sshdTestEnv';
@@ -205,7 +206,7 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
     const saved = JSON.parse(readFileSync(path.join(workspace, '.dynapruner', 'runs', added[0], 'profile.json'), 'utf8')) as { host: { alias: string }; variants: { id: string; latencyMs: { n: number; p50: number } }[] };
     assert.equal(saved.host.alias, ALIAS);
     const dense = saved.variants.find((v) => v.id === 'dense')!;
-    assert.equal(labelOf('dense')![4], dense.latencyMs.p50.toFixed(3));
+    assert.equal(labelOf('dense')![4], formatNumber(dense.latencyMs.p50, 4));
     await page.waitForTimeout(500);
     await shot(page, 'remote-results', true);
   });

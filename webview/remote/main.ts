@@ -9,7 +9,7 @@
  */
 import { vscodeApi } from '../common/api';
 import { h } from '../common/dom';
-import { formatFixed as fmt } from '../common/format';
+import { formatNumber } from '../common/format';
 import { loadPlotly, type FigureSpec } from '../common/plotly';
 import { figureTheme, onThemeChange } from '../common/theme';
 import type { FromRemoteWebview, PanelLivePoint, PanelProgress, PanelRun } from '../../src/shared/remoteProtocol';
@@ -19,6 +19,10 @@ const api = vscodeApi();
 const post = (m: FromRemoteWebview) => api.postMessage(m);
 const palette = () => figureTheme().series;
 const CONFIG = { displaylogo: false, displayModeBar: false, responsive: true };
+/** Significant digits of latencies, throughput and MACs; of power, GPU load and energy (tegrastats resolution). */
+const LATENCY_DIGITS = 4;
+const POWER_DIGITS = 3;
+const ms = (v: number) => formatNumber(v, LATENCY_DIGITS);
 const DENSE_RUNTIME_NOTE =
   'MACs are mask-aware (counting spec); latency is what the runtime measured. onnxruntime and TensorRT without sparsity execute masked filters and positions anyway, so the MAC saving becomes a latency saving only with a sparse executor.';
 
@@ -136,7 +140,7 @@ function render(): void {
     table(
       'percentiles',
       ['host', 'variant', 'n', 'mean ms', 'p50', 'p90', 'p99', 'qps'],
-      current.flatMap((r) => r.variants.map((v) => [r.host.alias, v.label, String(v.latencyMs.n), fmt(v.latencyMs.mean, 3), fmt(v.latencyMs.p50, 3), fmt(v.latencyMs.p90, 3), fmt(v.latencyMs.p99, 3), fmt(v.throughputQps, 1)])),
+      current.flatMap((r) => r.variants.map((v) => [r.host.alias, v.label, String(v.latencyMs.n), ms(v.latencyMs.mean), ms(v.latencyMs.p50), ms(v.latencyMs.p90), ms(v.latencyMs.p99), formatNumber(v.throughputQps, LATENCY_DIGITS)])),
     ),
   );
 
@@ -150,7 +154,7 @@ function render(): void {
         return r.variants.map((v) => [
           r.host.alias,
           v.label,
-          fmt(v.effectiveMacs != null ? v.effectiveMacs / 1e9 : null, 4),
+          formatNumber(v.effectiveMacs != null ? v.effectiveMacs / 1e9 : null, LATENCY_DIGITS),
           v.effectiveMacs != null && ref.effectiveMacs ? `${(v.effectiveMacs / ref.effectiveMacs).toFixed(2)}x` : '–',
           `${(v.latencyMs.mean / ref.latencyMs.mean).toFixed(2)}x`,
           ref.id,
@@ -170,9 +174,9 @@ function render(): void {
         r.variants.map((v) => [
           r.host.alias,
           v.label,
-          fmt(v.power ? v.power.totalMw / 1000 : null),
-          fmt(v.power?.gpuLoadPercent ?? null, 0),
-          fmt(v.power?.energyPerInferenceMj ?? null),
+          formatNumber(v.power ? v.power.totalMw / 1000 : null, POWER_DIGITS),
+          formatNumber(v.power?.gpuLoadPercent ?? null, POWER_DIGITS),
+          formatNumber(v.power?.energyPerInferenceMj ?? null, POWER_DIGITS),
           String(v.power?.samples ?? 0),
           v.outputsCheck ? `max |Δ| ${v.outputsCheck.maxAbsDiff.toExponential(1)} (${v.outputsCheck.samples}, ${v.outputsCheck.reference === 'engine' ? 'engine' : 'same model'})` : '–',
         ]),

@@ -13,6 +13,19 @@ import { DevicesProvider } from './devicesView';
 import { remoteSettings } from './remoteSettings';
 import { RemoteStudio } from './remoteStudio';
 
+/** Quiet time after the last change under runs/ before the Orin panel re-reads its run list. */
+const REFRESH_DELAY_MS = 300;
+
+/** `fn` called once, `ms` after the last of a burst of calls. */
+function debounced(ms: number, fn: () => void): { (): void; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const call = () => {
+    clearTimeout(timer);
+    timer = setTimeout(fn, ms);
+  };
+  return Object.assign(call, { cancel: () => clearTimeout(timer) });
+}
+
 /** What the rest of the extension hands over. */
 export interface RemoteParts {
   log: Log;
@@ -45,8 +58,9 @@ export function registerRemote(context: vscode.ExtensionContext, parts: RemotePa
       void vscode.window.showErrorMessage(`Dyna-Pruner: ${(error as Error).message}`);
     }
   };
-  const runs = vscode.workspace.createFileSystemWatcher('**/.dynapruner/runs/*/profile.json');
-  const refresh = () => void remote.refreshPanel().catch((e: unknown) => log.error(e as Error));
+  // A run folder appears by a rename (no event for the files inside it): watch every path under runs/.
+  const runs = vscode.workspace.createFileSystemWatcher('**/.dynapruner/runs/**');
+  const refresh = debounced(REFRESH_DELAY_MS, () => void remote.refreshPanel().catch((e: unknown) => log.error(e as Error)));
   log.info('remote profiling: registered');
   return vscode.Disposable.from(
     vscode.commands.registerCommand(Commands.profileOnRemoteDevice, guarded((arg) => remote.profileCommand(arg))),
@@ -58,6 +72,7 @@ export function registerRemote(context: vscode.ExtensionContext, parts: RemotePa
     runs,
     runs.onDidCreate(refresh),
     runs.onDidDelete(refresh),
+    { dispose: () => refresh.cancel() },
     { dispose: () => pool.dispose() },
   );
 }

@@ -37,7 +37,7 @@ export function remoteSettings(): RemoteSettings {
   };
 }
 
-function positiveInt(key: string, fallback: number, min: number): number {
+function intSetting(key: string, fallback: number, min: number): number {
   const v = get<number>(key, fallback);
   return Number.isInteger(v) && v >= min ? v : fallback;
 }
@@ -47,9 +47,9 @@ export function profileDefaults(): ProfileDefaults {
   const backend = get<string>(Settings.profileBackend, PROFILE_DEFAULTS.backend);
   return {
     backend: PROFILE_BACKENDS.find((b) => b === backend) ?? PROFILE_DEFAULTS.backend,
-    warmup: positiveInt(Settings.profileWarmup, PROFILE_DEFAULTS.warmup, 0),
-    iterations: positiveInt(Settings.profileIterations, PROFILE_DEFAULTS.iterations, 1),
-    perSample: positiveInt(Settings.profilePerSample, PROFILE_DEFAULTS.perSample, 1),
+    warmup: intSetting(Settings.profileWarmup, PROFILE_DEFAULTS.warmup, 0),
+    iterations: intSetting(Settings.profileIterations, PROFILE_DEFAULTS.iterations, 1),
+    perSample: intSetting(Settings.profilePerSample, PROFILE_DEFAULTS.perSample, 1),
   };
 }
 

@@ -43,9 +43,9 @@ export interface RemoteStudioDeps {
 /** One host's outcome of a run. */
 type Settled = Awaited<ReturnType<typeof profileOnDevices>>[number];
 
-/** True when `error` is the run's cancellation (the job's abort reason or an engine CancelledError). */
+/** True when a host failed because the run was cancelled (the engine's CancelledError, or anything after the job's abort). */
 function isCancellation(error: Error, job: Job): boolean {
-  return error instanceof CancelledError || (job.controller.signal.aborted && error === job.controller.signal.reason);
+  return error instanceof CancelledError || job.controller.signal.aborted;
 }
 
 export class RemoteStudio {
@@ -158,8 +158,10 @@ export class RemoteStudio {
       const settled = await this.profile(req, job, progress);
       for (const s of settled) if (await this.settle(req, s, job)) saved.push(s.result!.id);
     });
-    if (result.outcome === 'failed') this.fail(result.error);
-    for (const a of req.aliases) if (result.outcome !== 'done') this.d.devices.setState(a, { text: result.outcome === 'cancelled' ? 'cancelled' : 'failed', error: result.outcome === 'failed' });
+    if (result.outcome === 'failed') {
+      this.fail(result.error);
+      for (const a of req.aliases) this.d.devices.setState(a, { text: result.error.message.slice(0, 80), error: true });
+    }
     await this.sendRuns(panel, saved.length ? saved : panel.selected);
   }
 
