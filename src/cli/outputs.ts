@@ -10,7 +10,7 @@ import { checkOutputFolder } from '../core/runs/outputFolder';
 import { OutputError } from '../core/runs/outputError';
 import type { RolePath } from '../core/runs/outputGuard';
 
-/** One output of a command: what to check now, and the files it will write. */
+/** One output of a command: what to check now, and the paths it will write (a folder output: the folder and its files). */
 export interface PlannedOutput {
   check(): Promise<void>;
   files: RolePath[];
@@ -30,7 +30,7 @@ export function fileOutput(role: string, file: string): PlannedOutput {
 /** A folder output (`--csv DIR`) that writes `names` into `dir`. */
 export function folderOutput(role: string, dir: string, names: string[]): PlannedOutput {
   return {
-    files: names.map((n) => ({ role, path: path.join(dir, n) })),
+    files: [{ role, path: dir }, ...names.map((n) => ({ role, path: path.join(dir, n) }))],
     check: () => checkOutputFolder(dir, names),
   };
 }
