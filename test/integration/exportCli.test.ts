@@ -5,7 +5,8 @@
  *   mode (every mask injected as ones) within 1e-5 of the output's scale, and
  *   `--variant l1c` the masked static L1 (the mask-cut graph with the static
  *   L1 gates at the contract's s_w injected) within 4e-6, on the storm test
- *   windows; each file records its variant, source sha256 and options;
+ *   windows; in both the all-ones masks are folded away (no node reads one);
+ *   each file records its variant, source sha256 and options;
  * - bad input (no contract, unknown variant, output = input, existing output
  *   without --force, l1c of a checkpoint without gates, missing flags) exits
  *   non-zero with one line and writes nothing (no file, no temp file).
@@ -103,6 +104,11 @@ describe('dynapruner export', () => {
       const lr = recordOf(l1cFile);
       assert.deepEqual([lr.variant, lr.sourceSha256, lr.options.sparsity], ['l1c', sha, s]);
       assert.ok(readFileSync(l1cFile).length < readFileSync(denseFile).length, 'l1c is smaller than dense');
+      for (const file of [denseFile, l1cFile]) {
+        const nodes = decodeModelProto(readFileSync(file)).graph?.node ?? [];
+        const readsMask = nodes.filter((nd) => (nd.input ?? []).some((i) => i.startsWith('dp_') || i.startsWith('dynapruner_studio/const_mask')));
+        assert.deepEqual(readsMask.map((nd) => nd.name), [], `${path.basename(file)}: no node reads a mask (the ones are folded away)`);
+      }
     });
   }
 

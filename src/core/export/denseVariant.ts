@@ -5,7 +5,8 @@
  * gate heads or any Mul by ones.
  */
 import type { Checkpoint } from '../checkpoint/checkpoint';
-import { cleanDense, type GraphEvaluator } from '../graph/cleanDense';
+import { cleanDense } from '../graph/cleanDense';
+import type { GraphEvaluator } from '../graph/foldOnes';
 import type { ModelProto } from '../onnx/proto';
 
 /** What the dense export did, for its metadata and the CLI's summary. */

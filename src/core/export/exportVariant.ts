@@ -20,7 +20,7 @@ export const EXPORT_METADATA_KEY = 'dynapruner_export';
 
 /** Options of {@link exportVariant}. */
 export interface ExportOptions {
-  /** Runs a model once (the dense variant evaluates its constants with it). */
+  /** Runs a model once (the constant masks are evaluated with it before they are folded). */
   evaluate: GraphEvaluator;
   /** l1c: filter sparsity (default: the contract's targets.s_w). */
   sparsity?: number;
@@ -43,7 +43,7 @@ export interface ExportRecord {
 
 /** Builds `variant` of `ck` and stamps the export record into its metadata. */
 export async function exportVariant(ck: Checkpoint, variant: ExportVariant, opts: ExportOptions): Promise<ExportResult> {
-  const built = variant === 'dense' ? await buildDenseVariant(ck, opts.evaluate) : buildL1cVariant(ck, opts.sparsity);
+  const built = variant === 'dense' ? await buildDenseVariant(ck, opts.evaluate) : await buildL1cVariant(ck, opts.evaluate, opts.sparsity);
   const record: ExportRecord = { variant, source: ck.ref.name, sourceSha256: ck.ref.sha256, options: { ...built.info } };
   const metadata = (built.model.metadata_props ?? []).filter((p) => p.key !== EXPORT_METADATA_KEY);
   metadata.push({ key: EXPORT_METADATA_KEY, value: JSON.stringify(record) });

@@ -2,11 +2,14 @@
  * `export --variant l1c`: static L1 filter pruning with the pruned filters
  * physically removed (src/core/graph/compact.ts): per gated unit the filters
  * with the largest weight L1 norms are kept at the filter sparsity (the
- * contract's `targets.s_w` unless given), the data mask is one. Computes what
- * the mask-cut graph computes with those static gates injected.
+ * contract's `targets.s_w` unless given), the data mask is one and, as in the
+ * clean dense graph, folded away with every Mul by it (`foldOnesMuls`).
+ * Computes what the mask-cut graph computes with those static gates injected.
  */
 import { ContractRequiredError, type Checkpoint } from '../checkpoint/checkpoint';
 import { compactStaticGates, type CompactOptions } from '../graph/compact';
+import { allOnesMasks } from '../graph/constantMasks';
+import { foldOnesMuls, type GraphEvaluator } from '../graph/foldOnes';
 import { filterL1Norms, l1Gate } from '../experiments/maskOps';
 import type { ModelProto } from '../onnx/proto';
 
@@ -24,6 +27,8 @@ export interface L1cExportInfo {
   alignGroupedOnly: boolean;
   /** Filters present per unit id (kept plus zeroed alignment filters). */
   filters: Record<number, number>;
+  /** Muls by the all-ones data mask (at any resolution) removed after compaction. */
+  foldedMuls: number;
 }
 
 /** The filter sparsity of the l1c variant: `sparsity`, else the contract's s_w; throws when neither applies. */
@@ -35,11 +40,16 @@ export function l1cSparsity(ck: Checkpoint, sparsity?: number): number {
   return s;
 }
 
-/** Builds the compacted static-L1 model of `ck` at filter sparsity `sparsity` (default: the contract's s_w). */
-export function buildL1cVariant(ck: Checkpoint, sparsity?: number): { model: ModelProto; info: L1cExportInfo } {
+/**
+ * Builds the compacted static-L1 model of `ck` at filter sparsity `sparsity`
+ * (default: the contract's s_w); `evaluate` runs the constant subgraph once
+ * to fold the all-ones data mask.
+ */
+export async function buildL1cVariant(ck: Checkpoint, evaluate: GraphEvaluator, sparsity?: number): Promise<{ model: ModelProto; info: L1cExportInfo }> {
   const s = l1cSparsity(ck, sparsity);
   const gates = new Map(ck.gateTensors.map((g) => [g.unit, l1Gate(filterL1Norms(ck, g.unit), s)]));
-  const { model, report } = compactStaticGates(ck, gates, L1C_OPTIONS);
+  const { model: compacted, report } = compactStaticGates(ck, gates, L1C_OPTIONS);
+  const { model, folded } = await foldOnesMuls(ck, compacted, allOnesMasks(ck).map((m) => m.tensor), evaluate);
   const filters = Object.fromEntries([...report.width].map(([u, w]) => [u, w.length]));
-  return { model, info: { sparsity: s, align: L1C_OPTIONS.align, alignGroupedOnly: L1C_OPTIONS.alignGroupedOnly, filters } };
+  return { model, info: { sparsity: s, align: L1C_OPTIONS.align, alignGroupedOnly: L1C_OPTIONS.alignGroupedOnly, filters, foldedMuls: folded.length } };
 }

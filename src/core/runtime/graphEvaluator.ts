@@ -5,7 +5,7 @@
  * several batch sizes creates its session once.
  */
 import { createHash } from 'node:crypto';
-import type { GraphEvaluator } from '../graph/cleanDense';
+import type { GraphEvaluator } from '../graph/foldOnes';
 import type { InferencePool } from './inferencePool';
 
 /** Evaluates models in `pool` under keys `<prefix>:eval:<sha256>`. */

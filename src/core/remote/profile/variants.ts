@@ -16,7 +16,8 @@ import { InferencePool } from '../../runtime/inferencePool';
 import { filterL1Norms, l1Gate, repeatRows } from '../../experiments/maskOps';
 import { cleanDenseBytes, ModelRunner } from '../../runtime/modelRunner';
 import { compactedLayerMacs, compactStaticGates } from '../../graph/compact';
-import { L1C_OPTIONS } from '../../export/l1cVariant';
+import { buildL1cVariant, L1C_OPTIONS } from '../../export/l1cVariant';
+import { poolEvaluator } from '../../runtime/graphEvaluator';
 import { materializeConstantMasks, type ConstantMask } from '../../graph/constantMasks';
 import { parseNpy } from '../../samples/npy';
 import { encodeModelProto } from '../../onnx/proto';
@@ -80,11 +81,11 @@ export function constantMasksFor(ck: Checkpoint, kind: 'dense' | 'l1', l1Sparsit
   return masks;
 }
 
-/** The clean dense graph of `ck`, its constants evaluated in a one-thread pool of its own. */
-async function cleanDenseOf(ck: Checkpoint, signal?: AbortSignal): Promise<Uint8Array> {
+/** Runs `fn` with a one-thread pool of its own (the folding of constant masks evaluates them in it). */
+async function withOwnPool<T>(fn: (pool: InferencePool) => Promise<T>): Promise<T> {
   const pool = new InferencePool({ size: 1, intraOpThreads: 1 });
   try {
-    return await cleanDenseBytes(ck, pool, signal);
+    return await fn(pool);
   } finally {
     await pool.close();
   }
@@ -127,7 +128,7 @@ export async function buildCheckpointVariants(
     }
     if (kind === 'dense') {
       variants.push({
-        id: 'dense', label: `${base} clean dense (masks off)`, kind, bytes: await cleanDenseOf(ck, opts.signal),
+        id: 'dense', label: `${base} clean dense (masks off)`, kind, bytes: await withOwnPool((pool) => cleanDenseBytes(ck!, pool, opts.signal)),
         description: `clean dense graph: every mask tensor (${[...(ck.hasDataMask ? [DATA_MASK] : []), ...(ck.gateTensors.length ? [GATE_NOTE] : [])].join(', ')}) folded as all ones and removed with every Mul by it; mask generator and gate heads removed (dense mode's numbers up to float rounding)`,
       });
     } else {
@@ -139,10 +140,9 @@ export async function buildCheckpointVariants(
         continue;
       }
       if (kind === 'l1c') {
-        const gates = new Map(ck.gateTensors.map((g) => [g.unit, l1Gate(filterL1Norms(ck, g.unit), s)]));
         variants.push({
-          id: 'l1c', label: `${base} static L1 compacted (s_w ${s})`, kind, l1Sparsity: s, bytes: encodeModelProto(compactStaticGates(ck, gates, L1C_OPTIONS).model),
-          description: `the l1 variant with its pruned filters physically removed (filter counts of depthwise-gated units rounded up to multiples of ${L1C_OPTIONS.align} with zeroed filters; see docs/remote.md "Compacted static L1"), data mask all ones`,
+          id: 'l1c', label: `${base} static L1 compacted (s_w ${s})`, kind, l1Sparsity: s, bytes: await withOwnPool((pool) => buildL1cVariant(ck!, poolEvaluator(pool, 'l1c', opts.signal), s).then((r) => encodeModelProto(r.model))),
+          description: `the l1 variant with its pruned filters physically removed (filter counts of depthwise-gated units rounded up to multiples of ${L1C_OPTIONS.align} with zeroed filters; see docs/remote.md "Compacted static L1"), data mask all ones and folded away`,
         });
         continue;
       }
