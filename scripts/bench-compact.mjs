@@ -1,11 +1,15 @@
 // Benchmark: does static pruning become latency on a dense runtime? For each
 // bundled checkpoint given (default simvp_dynapruner, tau_dynapruner) builds the
-// profiler's variants `dense` (dense mode), `l1` (static L1 gates injected as
-// constant masks: every filter still computed) and `l1c` (the same gates with
-// the pruned filters physically removed, src/core/graph/compact.ts, as the
+// profiler's variants `dense` (the clean dense graph: masks one and folded
+// away, src/core/graph/cleanDense.ts; the baseline of every ratio), `l1`
+// (static L1 gates injected as constant masks: every filter still computed)
+// and `l1c` (the same gates with the pruned filters physically removed,
+// src/core/graph/compact.ts, and the all-ones data mask folded, as the
 // profiler builds it: units gated by a depthwise conv rounded up to multiples
 // of 8 filters with zeroed filters) plus `l1c-a1` (no rounding: exactly the
-// kept filters) and `l1c-a8` (every unit rounded to 8) and times
+// kept filters), `l1c-a8` (every unit rounded to 8) and `densemode` (dense
+// mode as the profiler built it before: constant all-ones masks kept, with
+// every Mul by them; same MACs as `dense`) and times
 // them with onnxruntime-node on this machine's CPU: batch 1, one intra-op and
 // one inter-op thread, sequential execution, default graph optimisations,
 // warm-up, then N iterations interleaved (each iteration runs the three
@@ -24,6 +28,16 @@ const { compactStaticGates, compactedLayerMacs } = await import('../src/core/gra
 const { sampleMacs } = await import('../src/core/experiments/analyze.ts');
 const { filterL1Norms, l1Gate } = await import('../src/core/experiments/maskOps.ts');
 const { encodeModelProto } = await import('../src/core/onnx/proto.ts');
+const { allOnesMasks, materializeConstantMasks } = await import('../src/core/graph/constantMasks.ts');
+const { foldOnesMuls } = await import('../src/core/graph/foldOnes.ts');
+
+/** Evaluates a model once with onnxruntime (the folding of constant masks needs their values). */
+async function evaluate(model, feeds, outputs) {
+  const session = await ort.InferenceSession.create(model);
+  const out = await session.run(Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor('float32', t.data, t.dims)])), outputs);
+  await session.release();
+  return Object.fromEntries(outputs.map((n) => [n, { data: new Float32Array(out[n].data), dims: [...out[n].dims] }]));
+}
 const { parseNpy } = await import('../src/core/samples/npy.ts');
 
 const args = process.argv.slice(2);
@@ -59,8 +73,10 @@ for (const name of names) {
   const extra = new Map();
   for (const [id, align] of [['l1c-a1', 1], ['l1c-a8', 8]]) {
     const c = compactStaticGates(ck, new Map(ck.gateTensors.map((g, i) => [g.unit, rows[i]])), { align });
-    extra.set(id, { bytes: encodeModelProto(c.model), macs: compactedLayerMacs(ck, c.report, sampleMacs(ck, null, rows).perLayer).reduce((a, b) => a + b, 0) });
+    const folded = (await foldOnesMuls(ck, c.model, allOnesMasks(ck).map((m) => m.tensor), evaluate)).model;
+    extra.set(id, { bytes: encodeModelProto(folded), macs: compactedLayerMacs(ck, c.report, sampleMacs(ck, null, rows).perLayer).reduce((a, b) => a + b, 0) });
   }
+  extra.set('densemode', { bytes: materializeConstantMasks(ck.model.proto, allOnesMasks(ck), 'dense'), macs: ref.macs.get('dense').mean });
   const all = [...built.variants, ...[...extra].map(([id, e]) => ({ id, bytes: e.bytes }))];
   const macsOf = (id) => extra.get(id)?.macs ?? ref.macs.get(id).mean;
   const sessions = [];
@@ -81,12 +97,12 @@ for (const name of names) {
   const denseMed = med(sessions[0]);
   const denseMacs = macsOf('dense');
   console.log(`${name} (s_w ${ck.contract.targets.s_w})`);
-  console.log('variant  median ms  p10 ms  p90 ms  latency x  GMACs/sample  MACs x  file KiB');
+  console.log('variant    median ms  p10 ms  p90 ms  latency x  GMACs/sample  MACs x  file KiB   (x: relative to dense, the clean dense graph)');
   for (const e of sessions) {
     const sorted = [...e.times].sort((a, b) => a - b);
     const m = macsOf(e.v.id);
     console.log(
-      `${e.v.id.padEnd(7)}  ${med(e).toFixed(3).padStart(9)}  ${quantile(sorted, 0.1).toFixed(3).padStart(6)}  ${quantile(sorted, 0.9).toFixed(3).padStart(6)}  ${(med(e) / denseMed).toFixed(2).padStart(9)}  ${(m / 1e9).toFixed(4).padStart(12)}  ${(m / denseMacs).toFixed(2).padStart(6)}  ${(e.v.bytes.length / 1024).toFixed(0).padStart(8)}`,
+      `${e.v.id.padEnd(9)}  ${med(e).toFixed(3).padStart(9)}  ${quantile(sorted, 0.1).toFixed(3).padStart(6)}  ${quantile(sorted, 0.9).toFixed(3).padStart(6)}  ${(med(e) / denseMed).toFixed(2).padStart(9)}  ${(m / 1e9).toFixed(4).padStart(12)}  ${(m / denseMacs).toFixed(2).padStart(6)}  ${(e.v.bytes.length / 1024).toFixed(0).padStart(8)}`,
     );
   }
   console.log('');
