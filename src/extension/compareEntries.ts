@@ -1,12 +1,13 @@
 /** Rows of the Compare panel built from analyses (fresh or read back from saved runs). */
 import * as path from 'node:path';
 import type { Analysis } from '../core/schema/results';
+import { denseBackboneMacs } from '../core/figures/format';
 import type { CompareEntry } from '../shared/models';
 
 /** The Compare row of one checkpoint's analysis. */
 export function compareEntry(ckpt: string, a: Analysis): CompareEntry {
   return {
-    name: path.basename(ckpt), path: ckpt, backbone: a.model.backbone, variant: a.model.variant, denseMacs: a.denseMacs,
+    name: path.basename(ckpt), path: ckpt, backbone: a.model.backbone, variant: a.model.variant, denseMacs: a.denseMacs, denseBackboneMacs: denseBackboneMacs(a),
     meanEffectiveMacs: a.aggregates.effectiveMacs.mean, mse: a.aggregates.mse?.mean ?? null, mae: a.aggregates.mae?.mean ?? null,
     auc: a.aggregates.auc?.mean ?? null, activeFraction: a.aggregates.activeFraction.mean, perSampleMacs: a.samples.map((s) => s.macs.total), error: null,
   };

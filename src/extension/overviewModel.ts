@@ -1,4 +1,5 @@
 /** Builds the Overview panel's view model from the foundation's inspection report. */
+import { formatValue } from '../core/figures/format';
 import type { InspectReport } from '../core/inspect/inspect';
 import type { Fact, OverviewModel } from '../shared/models';
 
@@ -31,7 +32,7 @@ export function overviewModel(r: InspectReport): OverviewModel {
       ]
     : [];
   const training: Fact[] = c?.training
-    ? Object.entries(c.training).map(([k, v]) => ({ label: k, value: typeof v === 'number' ? String(Number(v.toPrecision(5))) : JSON.stringify(v) }))
+    ? Object.entries(c.training).map(([k, v]) => ({ label: k, value: formatValue(v) }))
     : [];
   return {
     path: r.model.path,

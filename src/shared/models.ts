@@ -50,6 +50,8 @@ export interface CompareEntry {
   backbone: string | null;
   variant: string | null;
   denseMacs: number;
+  /** Dense MACs without the mask generator and gate heads: the denominator of "MACs vs dense backbone". */
+  denseBackboneMacs?: number;
   /** Mean effective MACs over the samples (null when the checkpoint could not be run). */
   meanEffectiveMacs: number | null;
   mse: number | null;

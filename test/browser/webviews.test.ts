@@ -15,6 +15,7 @@ import { rasterizeMap, type Colorscale } from '../../src/core/figures/raster';
 import type { PanelKind } from '../../src/shared/ids';
 import type { CompareModel } from '../../src/shared/models';
 import type { ToWebview } from '../../src/shared/protocol';
+import { compareEntry } from '../../src/extension/compareEntries';
 import { launchChromium, watchProblems, type PageProblems } from './harness/browser';
 import { checkpoints, realResults, requireDynaprunerCheckpoint, ROOT, stormFiles, type RealResults } from './harness/realResults';
 import { startHarness, type Harness } from './harness/server';
@@ -39,11 +40,7 @@ describe('webview panels in Chromium', () => {
     for (const o of others) entries.push((await realResults(o, { maxSamples: 16, sweep: false })).analysis);
     compare = {
       data: stormFiles().map((f) => path.basename(f)),
-      entries: entries.map((a) => ({
-        name: a.model.name, path: a.model.path, backbone: a.model.backbone, variant: a.model.variant, denseMacs: a.denseMacs,
-        meanEffectiveMacs: a.aggregates.effectiveMacs.mean, mse: a.aggregates.mse?.mean ?? null, mae: a.aggregates.mae?.mean ?? null,
-        auc: a.aggregates.auc?.mean ?? null, activeFraction: a.aggregates.activeFraction.mean, perSampleMacs: a.samples.map((s) => s.macs.total), error: null,
-      })),
+      entries: entries.map((a) => compareEntry(a.model.path, a)),
     };
     harness = await startHarness();
     browser = await launchChromium();
@@ -263,6 +260,37 @@ describe('webview panels in Chromium', () => {
     const posted = await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.map((m) => m.type));
     assert.ok(posted.includes('rerun'), 'Run posts rerun');
     await finish(page, problems, 'robustness-status', false);
+  });
+
+  it('numbers: one reduction denominator in FLOPs and Compare, no raw integers, Training values formatted', async () => {
+    const flops = await open('flops', 'light');
+    await flops.send({ type: 'analysis', jobId: null, analysis: data.analysis });
+    await allRendered(flops.page);
+    const reduction = await flops.page.locator('[data-stat="reduction"] .v').textContent();
+    const cells = await flops.page.locator('[data-table="flops-layers"] tbody td').allTextContents();
+    assert.deepEqual(cells.filter((c) => /(^|[^.\d])\d{5,}/.test(c)), [], 'FLOPs table cells with raw integers');
+    await finish(flops.page, flops.problems, 'numbers-flops', false);
+
+    const cmp = await open('compare', 'light');
+    await cmp.send({ type: 'compare', compare });
+    await allRendered(cmp.page);
+    const header = await cmp.page.locator('[data-table="compare-table1"] thead th').allTextContents();
+    const col = header.findIndex((t) => t.startsWith('MACs vs dense backbone'));
+    assert.ok(col >= 0, `Compare names its denominator: ${header.join(' | ')}`);
+    const row = cmp.page.locator('[data-table="compare-table1"] tbody tr', { hasText: path.basename(ckpt) });
+    assert.equal(await row.locator('td').nth(col).textContent(), reduction, 'Compare and FLOPs give the same reduction for the same checkpoint');
+    const gmacs = header.findIndex((t) => t.startsWith('effective GMACs'));
+    const effective = await row.locator('td').nth(gmacs).textContent();
+    assert.match(effective ?? '', /^0\.0\d{3}$/, `effective GMACs with 3 significant digits: ${effective}`);
+    await finish(cmp.page, cmp.problems, 'numbers-compare', false);
+
+    const ov = await open('overview', 'light');
+    await ov.send({ type: 'overview', overview: data.overview });
+    await allRendered(ov.page);
+    const training = await ov.page.locator('.card', { hasText: 'Training' }).locator('dd').allTextContents();
+    assert.ok(training.length > 0, 'the bundled checkpoint has training facts');
+    assert.deepEqual(training.filter((t) => t.includes('"') || /(^|[^.\d])\d{5,}/.test(t)), [], 'Training values with quotes or raw integers');
+    await finish(ov.page, ov.problems, 'numbers-overview', false);
   });
 
   it('untrusted workspace: banner, actions disabled', async () => {

@@ -39,6 +39,8 @@ export class Figure {
   /** Renders or updates the figure. */
   async update(spec: FigureSpec): Promise<void> {
     const plotly = await loadPlotly();
+    // A figure that sizes itself (one row per layer) gets the room it asks for.
+    if (typeof spec.layout.height === 'number') this.plot.style.height = `${spec.layout.height}px`;
     await plotly.react(this.plot, spec.data, spec.layout, CONFIG);
     if (!this.rendered) {
       this.rendered = true;

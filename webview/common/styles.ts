@@ -22,7 +22,7 @@ h2 { font-size: 1.1em; font-weight: 600; margin: 18px 0 6px; }
 .stat { border: 1px solid var(--vscode-editorWidget-border, #444); padding: 6px 10px; min-width: 110px; }
 .stat .v { font-size: 1.25em; font-weight: 600; font-variant-numeric: tabular-nums; }
 .stat .k { color: var(--vscode-descriptionForeground); font-size: .9em; }
-.grid { display: grid; gap: 8px; grid-template-columns: repeat(auto-fill, minmax(min(100%, 240px), 1fr)); }
+.grid { display: grid; gap: 8px; grid-template-columns: repeat(auto-fill, minmax(min(100%, 240px), 1fr)); align-items: start; }
 .grid > * { min-width: 0; }
 .grid.wide { grid-template-columns: repeat(auto-fill, minmax(min(100%, 420px), 1fr)); }
 .figure { position: relative; border: 1px solid var(--vscode-editorWidget-border, #444); min-height: 120px; }
@@ -46,7 +46,7 @@ table.data th.sortable { cursor: pointer; }
 table.data tr.overhead td { color: var(--vscode-descriptionForeground); font-style: italic; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 0; }
 dl.facts dt { color: var(--vscode-descriptionForeground); }
-dl.facts dd { margin: 0; font-variant-numeric: tabular-nums; word-break: break-all; }
+dl.facts dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 .cards { display: grid; gap: 12px; grid-template-columns: repeat(auto-fill, minmax(min(100%, 560px), 1fr)); align-items: start; }
 .card { border: 1px solid var(--vscode-editorWidget-border, #444); padding: 8px 12px; min-width: 0; }
 .table-scroll { overflow-x: auto; max-width: 100%; }

@@ -8,7 +8,7 @@ import type { CompareEntry, CompareModel } from '../../src/shared/models';
 import type { ToWebview } from '../../src/shared/protocol';
 import { h } from '../common/dom';
 import { Figure } from '../common/figure';
-import { formatNumber, formatPercent } from '../common/format';
+import { changeVsBackbone, formatNumber, formatPercent, formatSig } from '../common/format';
 import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
 import { SortableTable } from '../common/table';
@@ -25,22 +25,22 @@ class ComparePanel implements PanelApp {
 
   mount(ctx: PanelContext): void {
     const dense = () => this.model?.entries.find((e) => e.variant === 'dense' && e.mse !== null) ?? null;
-    const change = (e: CompareEntry, key: 'mse' | 'meanEffectiveMacs') => {
-      const d = dense();
-      const base = d ? (key === 'mse' ? d.mse : d.meanEffectiveMacs) : null;
-      const v = e[key];
-      return base && v !== null ? (v - base) / base : null;
+    const mseChange = (e: CompareEntry) => {
+      const base = dense()?.mse;
+      return base && e.mse !== null ? e.mse / base - 1 : null;
     };
+    const backbone = (e: CompareEntry) => e.denseBackboneMacs ?? e.denseMacs;
+    const macChange = (e: CompareEntry) => changeVsBackbone(e.meanEffectiveMacs, backbone(e));
     this.table = new SortableTable<CompareEntry>('compare-table1', [
       { title: 'checkpoint', text: (e) => e.name },
       { title: 'backbone', text: (e) => e.backbone ?? '–' },
       { title: 'variant', text: (e) => e.variant ?? '–' },
       { title: 'MSE', text: (e) => formatNumber(e.mse), sort: (e) => e.mse ?? Infinity },
       { title: 'MAE', text: (e) => formatNumber(e.mae), sort: (e) => e.mae ?? Infinity },
-      { title: 'dense GMACs', text: (e) => formatNumber(e.denseMacs / 1e9), sort: (e) => e.denseMacs },
-      { title: 'effective GMACs', text: (e) => formatNumber(e.meanEffectiveMacs === null ? null : e.meanEffectiveMacs / 1e9), sort: (e) => e.meanEffectiveMacs ?? Infinity },
-      { title: 'Δ MACs vs dense', text: (e) => formatPercent(change(e, 'meanEffectiveMacs')), sort: (e) => change(e, 'meanEffectiveMacs') ?? 0 },
-      { title: 'Δ MSE vs dense', text: (e) => formatPercent(change(e, 'mse')), sort: (e) => change(e, 'mse') ?? 0 },
+      { title: 'dense backbone GMACs', text: (e) => formatSig(backbone(e) / 1e9, 3), sort: (e) => backbone(e) },
+      { title: 'effective GMACs', text: (e) => formatSig(e.meanEffectiveMacs === null ? null : e.meanEffectiveMacs / 1e9, 3), sort: (e) => e.meanEffectiveMacs ?? Infinity },
+      { title: 'MACs vs dense backbone', text: (e) => formatPercent(macChange(e), 1, true), sort: (e) => macChange(e) ?? 0 },
+      { title: 'MSE vs trained dense', text: (e) => formatPercent(mseChange(e), 1, true), sort: (e) => mseChange(e) ?? 0 },
       { title: 'active pixels', text: (e) => formatPercent(e.activeFraction), sort: (e) => e.activeFraction ?? 1 },
       { title: 'AUC', text: (e) => formatNumber(e.auc, 3), sort: (e) => e.auc ?? 0 },
       { title: 'error', text: (e) => e.error ?? '' },

@@ -11,7 +11,7 @@ import { AnalysisStore } from '../common/analysisStore';
 import { h } from '../common/dom';
 import { reportButton } from '../common/reportButton';
 import { Figure } from '../common/figure';
-import { formatMacs, formatPercent } from '../common/format';
+import { changeVsBackbone, denseBackboneMacs, formatMacs, formatPercent, formatSi } from '../common/format';
 import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
 import { SortableTable } from '../common/table';
@@ -37,16 +37,18 @@ class FlopsPanel implements PanelApp {
 
   constructor() {
     const k = () => (this.unit === 'FLOPs' ? 2 : 1);
+    // SI prefixes by magnitude (11.3 MMACs, 256 MACs), not raw integers.
+    const cost = (v: number) => formatSi(v * k(), this.unit);
     this.table = new SortableTable<Row>(
       'flops-layers',
       [
         { title: 'layer', text: (r) => r.layer.node },
         { title: 'op', text: (r) => r.layer.op },
         { title: 'role', text: (r) => (r.layer.overhead ? 'overhead' : r.layer.outUnit !== null ? `unit ${r.layer.outUnit}` : r.layer.spatialMask ? 'masked' : 'dense') },
-        { title: 'dense', text: (r) => String(Math.round(r.layer.denseMacs * k())), sort: (r) => r.layer.denseMacs },
-        { title: 'effective (mean)', text: (r) => String(Math.round(r.effective * k())), sort: (r) => r.effective },
-        { title: 'p5', text: (r) => String(Math.round(r.p5 * k())), sort: (r) => r.p5 },
-        { title: 'p95', text: (r) => String(Math.round(r.p95 * k())), sort: (r) => r.p95 },
+        { title: 'dense', text: (r) => cost(r.layer.denseMacs), sort: (r) => r.layer.denseMacs },
+        { title: 'effective (mean)', text: (r) => cost(r.effective), sort: (r) => r.effective },
+        { title: 'p5', text: (r) => cost(r.p5), sort: (r) => r.p5 },
+        { title: 'p95', text: (r) => cost(r.p95), sort: (r) => r.p95 },
         { title: 'kept', text: (r) => formatPercent(r.layer.denseMacs ? r.effective / r.layer.denseMacs : 1), sort: (r) => (r.layer.denseMacs ? r.effective / r.layer.denseMacs : 1) },
       ],
       (r) => (r.layer.overhead ? 'overhead' : ''),
@@ -97,11 +99,13 @@ class FlopsPanel implements PanelApp {
     const totals = v.samples.map((s) => s.macs.total);
     const mean = totals.reduce((a, b) => a + b, 0) / totals.length;
     const meanOverhead = v.samples.reduce((a, s) => a + s.macs.overhead, 0) / v.samples.length;
+    const backbone = denseBackboneMacs(v);
+    const stat = (key: string, value: string, label: string) => h('div', { class: 'stat', 'data-stat': key }, h('div', { class: 'v' }, value), h('div', { class: 'k' }, label));
     this.summary.replaceChildren(
-      h('div', { class: 'stat', 'data-stat': 'dense' }, h('div', { class: 'v' }, formatMacs(v.denseMacs, this.unit)), h('div', { class: 'k' }, 'dense')),
-      h('div', { class: 'stat', 'data-stat': 'effective' }, h('div', { class: 'v' }, formatMacs(mean, this.unit)), h('div', { class: 'k' }, 'effective (mean)')),
-      h('div', { class: 'stat', 'data-stat': 'reduction' }, h('div', { class: 'v' }, formatPercent(1 - mean / v.denseMacs)), h('div', { class: 'k' }, 'reduction vs dense')),
-      h('div', { class: 'stat', 'data-stat': 'overhead' }, h('div', { class: 'v' }, formatMacs(meanOverhead, this.unit)), h('div', { class: 'k' }, 'overhead (counted)')),
+      stat('dense', formatMacs(backbone, this.unit), `dense backbone (whole graph ${formatMacs(v.denseMacs, this.unit)} with the mask generator and gate heads)`),
+      stat('effective', formatMacs(mean, this.unit), 'effective (mean, overhead included)'),
+      stat('reduction', formatPercent(changeVsBackbone(mean, backbone), 1, true), 'MACs vs dense backbone'),
+      stat('overhead', formatMacs(meanOverhead, this.unit), 'overhead (counted)'),
     );
     // The engine's figures; while samples stream, per-layer means are over the samples so far.
     const source = { layers: v.layers, samples: v.samples, denseMacs: v.denseMacs, aggregates: { perLayer: rows.map((r) => ({ mean: r.effective })) } };

@@ -19,7 +19,7 @@ import type { ToWebview } from '../../src/shared/protocol';
 import { AnalysisStore } from '../common/analysisStore';
 import { clear, h } from '../common/dom';
 import { Figure } from '../common/figure';
-import { formatMacs, formatNumber, formatPercent } from '../common/format';
+import { denseBackboneMacs, formatMacs, formatNumber, formatPercent } from '../common/format';
 import { MapFigure } from '../common/mapFigure';
 import { reportButton } from '../common/reportButton';
 import type { PanelApp, PanelContext } from '../common/shell';
@@ -163,7 +163,7 @@ class MasksPanel implements PanelApp {
     if (!v || !s) return;
     this.theme ??= figureTheme();
     this.sampleLabel.textContent = `${this.sample + 1} / ${v.samples.length}${v.total > v.samples.length ? ` (of ${v.total})` : ''}${s.windowStart !== null ? ` · t₀ = ${s.windowStart}` : ''}`;
-    this.renderStats(s, v.denseMacs);
+    this.renderStats(s, denseBackboneMacs(v));
     const layers = sampleMapLayers(v, { sample: this.sample, t: this.step, channel: this.channel }, this.theme, { decode: (a) => this.store.values(a), overlay: this.overlay });
     for (const f of MAP_FIGURES) this.maps.get(f.key)!.update(layers.find((l) => l.key === f.key) ?? null, f.missing);
     document.body.dataset.renderedSample = String(this.sample);
@@ -173,14 +173,14 @@ class MasksPanel implements PanelApp {
     }
   }
 
-  private renderStats(s: SampleAnalysis, dense: number): void {
+  private renderStats(s: SampleAnalysis, backbone: number): void {
     const stat = (k: string, v: string, key: string) => h('div', { class: 'stat', 'data-stat': key }, h('div', { class: 'v' }, v), h('div', { class: 'k' }, k));
     this.stats.replaceChildren(
       stat('active pixels', formatPercent(s.activeFraction), 'active-fraction'),
-      stat(`effective MACs (${formatPercent(s.macs.total / dense)} of dense)`, formatMacs(s.macs.total), 'effective-macs'),
+      stat(`effective MACs (${formatPercent(s.macs.total / backbone)} of the dense backbone)`, formatMacs(s.macs.total), 'effective-macs'),
       stat('overhead MACs', formatMacs(s.macs.overhead), 'overhead-macs'),
       stat('active filters', s.gates.length ? formatPercent(s.gates.reduce((a, g) => a + g.active, 0) / s.gates.reduce((a, g) => a + g.mask.length, 0)) : '–', 'active-filters'),
-      stat('MSE (dense mode)', `${formatNumber(s.vsTarget?.mse)} (${formatNumber(s.denseVsTarget?.mse)})`, 'mse'),
+      stat('MSE (clean dense: same weights, masks off)', `${formatNumber(s.vsTarget?.mse)} (${formatNumber(s.denseVsTarget?.mse)})`, 'mse'),
       stat('alignment AUC', formatNumber(s.alignment?.auc, 3), 'auc'),
       stat('Spearman ρ', formatNumber(s.alignment?.spearman, 3), 'spearman'),
     );

@@ -1,4 +1,5 @@
 /** Plotly figure specs as plain JSON (no plotly import, no DOM): what the webviews and the report both render. */
+import { HOVER_FORMAT } from './format';
 import type { Colorscale } from './raster';
 
 export type { Colorscale } from './raster';
@@ -39,8 +40,17 @@ export const LIGHT_THEME: FigureTheme = {
   diverging: 'RdBu',
 };
 
-/** Common layout for a theme. */
+
+/** Common layout for a theme; every axis without its own `hoverformat` hovers with 4 significant digits. */
 export function baseLayout(theme: FigureTheme, title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const layout = themedLayout(theme, title, extra);
+  for (const [key, axis] of Object.entries(layout)) {
+    if (/^[xy]axis\d*$/.test(key) && typeof axis === 'object' && axis !== null && !('hoverformat' in axis)) layout[key] = { hoverformat: HOVER_FORMAT, ...axis };
+  }
+  return layout;
+}
+
+function themedLayout(theme: FigureTheme, title: string, extra: Record<string, unknown>): Record<string, unknown> {
   return {
     title: { text: title, font: { size: 13 } },
     paper_bgcolor: theme.transparent ? 'rgba(0,0,0,0)' : theme.background,

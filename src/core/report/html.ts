@@ -8,6 +8,7 @@ import { sampleMapFigures, perSampleFigure } from '../figures/maps';
 import { filterFrequencyFigure, unitRasterFigure } from '../figures/filters';
 import { costDistributionFigure, layerBreakdownFigure } from '../figures/flops';
 import { paretoFigure, robustnessFigure } from '../figures/robustness';
+import { changeVsBackbone, denseBackboneMacs, formatMetric, formatPercent, formatSig } from '../figures/format';
 import { LIGHT_THEME, type FigureSpec, type FigureTheme } from '../figures/types';
 import type { Analysis, SweepResult, Table } from '../schema/results';
 
@@ -23,7 +24,6 @@ export interface ReportInput {
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const fmt = (v: number | null | undefined, d = 4) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(d));
 
 function tableHtml(t: Table): string {
   return `<figure class="table"><figcaption>${esc(t.title)}</figcaption><table><thead><tr>${t.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${t.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table></figure>`;
@@ -32,17 +32,21 @@ function tableHtml(t: Table): string {
 /** Headline rows: dense vs Dyna-Pruner MACs, MSE, alignment (also printed by `npm run demo`). */
 export function summaryRows(a: Analysis): [string, string][] {
   const g = a.aggregates;
+  const gmacs = (v: number) => formatSig(v / 1e9, 3);
+  const backbone = denseBackboneMacs(a);
+  const trained = g.trainedDenseMse ? ` / ${formatMetric(g.trainedDenseMse.mean)}` : '';
   return [
     ['checkpoint', `${a.model.name} (${a.model.backbone ?? '?'} / ${a.model.variant ?? '?'})`],
     ['samples', `${a.samples.length} windows (${a.data.split} split, ${a.data.format})`],
-    ['dense GMACs / sample', fmt(a.denseMacs / 1e9)],
-    ['effective GMACs / sample (mean, p5-p95)', `${fmt(g.effectiveMacs.mean / 1e9)} (${fmt(g.effectiveMacs.p5 / 1e9)}-${fmt(g.effectiveMacs.p95 / 1e9)})`],
-    ['MAC reduction vs dense', `${fmt(g.macReduction.mean * 100, 1)}%`],
-    ['overhead GMACs (mask generator, gate heads)', fmt(g.overheadMacs.mean / 1e9)],
-    ['active pixels (mean)', `${fmt(g.activeFraction.mean * 100, 1)}%`],
-    ['MSE Dyna-Pruner / dense mode / persistence', `${fmt(g.mse?.mean)} / ${fmt(g.denseMse?.mean)} / ${fmt(g.persistenceMse?.mean)}`],
-    ['MAE Dyna-Pruner / dense mode', `${fmt(g.mae?.mean)} / ${fmt(g.denseMae?.mean)}`],
-    ['alignment ROC AUC / Spearman (mean)', `${fmt(g.auc?.mean, 3)} / ${fmt(g.spearman?.mean, 3)}`],
+    ['dense backbone GMACs / sample', gmacs(backbone)],
+    ['dense GMACs of the whole graph', `${gmacs(a.denseMacs)} (backbone + mask generator and gate heads)`],
+    ['effective GMACs / sample (mean, p5-p95)', `${gmacs(g.effectiveMacs.mean)} (${gmacs(g.effectiveMacs.p5)}-${gmacs(g.effectiveMacs.p95)})`],
+    ['MAC reduction vs dense backbone', formatPercent(-(changeVsBackbone(g.effectiveMacs.mean, backbone) ?? NaN))],
+    ['overhead GMACs (mask generator, gate heads)', gmacs(g.overheadMacs.mean)],
+    ['active pixels (mean)', formatPercent(g.activeFraction.mean)],
+    [`MSE Dyna-Pruner / clean dense (same weights, masks off)${trained ? ' / trained dense' : ''} / persistence`, `${formatMetric(g.mse?.mean)} / ${formatMetric(g.denseMse?.mean)}${trained} / ${formatMetric(g.persistenceMse?.mean)}`],
+    ['MAE Dyna-Pruner / clean dense', `${formatMetric(g.mae?.mean)} / ${formatMetric(g.denseMae?.mean)}`],
+    ['alignment ROC AUC / Spearman (mean)', `${formatSig(g.auc?.mean, 3)} / ${formatSig(g.spearman?.mean, 3)}`],
   ];
 }
 

@@ -1,6 +1,7 @@
 /** Checkpoints view: the workspace's `.onnx` files with dense GMACs and contract variant as descriptions. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { formatMacs } from '../../core/figures/format';
 import type { Inspections } from '../inspections';
 import type { Log } from '../log';
 
@@ -41,10 +42,9 @@ export class CheckpointsTree implements vscode.TreeDataProvider<vscode.Uri>, vsc
     const rel = vscode.workspace.asRelativePath(uri, false);
     try {
       const r = await this.inspections.get(uri.fsPath);
-      const gmacs = (r.totals.macs / 1e9).toPrecision(3);
-      item.description = `${gmacs} GMACs · ${r.contract ? r.contract.variant : 'no contract'}`;
+      item.description = `${formatMacs(r.totals.macs)} · ${r.contract ? r.contract.variant : 'no contract'}`;
       item.tooltip = new vscode.MarkdownString(
-        `**${path.basename(uri.fsPath)}**  \n${rel}  \n${r.contract ? `${r.contract.backbone} / ${r.contract.variant}, contract v${r.contract.contract}` : 'plain ONNX model (no Dyna-Pruner contract)'}  \n${r.totals.params.toLocaleString('en-US')} params, ${gmacs} dense GMACs`,
+        `**${path.basename(uri.fsPath)}**  \n${rel}  \n${r.contract ? `${r.contract.backbone} / ${r.contract.variant}, contract v${r.contract.contract}` : 'plain ONNX model (no Dyna-Pruner contract)'}  \n${r.totals.params.toLocaleString('en-US')} params, ${formatMacs(r.totals.macs)} dense`,
       );
     } catch (e) {
       item.description = 'unreadable';
