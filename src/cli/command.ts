@@ -1,6 +1,7 @@
 /**
  * The shape of one `dynapruner` sub-command. Each command lives in its own file
- * under src/cli/commands/ and is listed in src/cli/main.ts.
+ * under src/cli/commands/, is listed in src/cli/commands/index.ts, and parses
+ * its arguments with src/cli/args/parse.ts before doing any work.
  */
 export interface CliCommand {
   /** Sub-command name, e.g. `inspect`. */
@@ -12,7 +13,7 @@ export interface CliCommand {
   /**
    * Runs the command. `args` are the arguments after the sub-command name.
    * Resolves to the process exit code. Throw `CliError` for a clear one-line
-   * failure; `signal` aborts on Ctrl-C.
+   * failure; `signal` aborts on Ctrl-C, SIGTERM, SIGHUP or a closed stdout.
    */
   run(args: string[], io: CliIO, signal: AbortSignal): Promise<number>;
 }
