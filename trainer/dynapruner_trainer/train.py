@@ -4,7 +4,10 @@
         --data demo/data/ncl --out demo/checkpoints/simvp_dynapruner.onnx \
         --init-from demo/checkpoints/simvp_dense.onnx.pt --epochs 150 --seed 0
 
+    python -m dynapruner_trainer.train --config configs/storm/simvp_dense.json --epochs 5
+
 Writes `<out>` (ONNX + `dynapruner` metadata) and `<out>.pt` (state + config).
+`--config` reads an experiment config (config.py); flags override its values.
 Works under `torchrun --nproc_per_node=N` (DDP; gloo on CPU, nccl on GPU):
 each epoch's seeded permutation is split across ranks, gradients are averaged.
 
@@ -30,9 +33,12 @@ import torch
 
 from . import data
 from . import dist
+from .backbones import BACKBONES
+from .config import check_config_values, config_defaults, resolve_out_dir
 from .dataset.cli import add_data_arguments, describe, overrides_of
-from .dataset.errors import DatasetError
 from .dataset.loader import portable
+from .errors import InputError
+from .variants import VARIANTS
 from .evaluate import evaluate_model, format_report
 from .losses import total_loss
 from .mask_pretrain import pretrain_mask_generator
@@ -60,13 +66,15 @@ def set_seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def parse(argv=None):
+def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--backbone", default="simvp", choices=["simvp", "convlstm", "tau"])
-    ap.add_argument("--variant", default="dynapruner",
-                    choices=["dense", "mp_l1", "dp_only", "mp_only", "independent", "dynapruner"])
+    ap.add_argument("--config", default=None, help="experiment config (JSON); flags given here override it")
+    ap.add_argument("--backbone", default="simvp", choices=sorted(BACKBONES))
+    ap.add_argument("--variant", default="dynapruner", choices=list(VARIANTS))
+    ap.add_argument("--widths", dest="width_flags", nargs="*", default=None, metavar="KEY=INT",
+                    help="backbone widths, e.g. hid_s=64 n_trans=8 (over the config's `widths`)")
     add_data_arguments(ap)
-    ap.add_argument("--out", required=True, help="output .onnx (also writes <out>.pt)")
+    ap.add_argument("--out", default=None, help="output .onnx (also writes <out>.pt); required here or in the config")
     ap.add_argument("--s-d", type=float, default=0.7)
     ap.add_argument("--s-w", type=float, default=0.7)
     ap.add_argument("--lambda-d", type=float, default=0.5)
@@ -90,7 +98,50 @@ def parse(argv=None):
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--io-prefix", default=None, help="write <prefix>.outputs.npy (PyTorch predictions on test inputs)")
     ap.add_argument("--quiet", action="store_true")
-    return ap.parse_args(argv)
+    ap.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (single process; torchrun picks its own)")
+    ap.add_argument("--max-steps", type=int, default=None, help="stop after this many optimizer steps (smoke runs)")
+    ap.set_defaults(config_dir=None, widths=None)
+    return ap
+
+
+def parse_widths(flags) -> dict:
+    out = {}
+    for item in flags or []:
+        key, _, value = item.partition("=")
+        try:
+            out[key] = int(value)
+        except ValueError:
+            raise InputError("--widths", key or item, "KEY=INT", item) from None
+    return out
+
+
+def parse(argv=None):
+    """Flags over the config's values over the built-in defaults."""
+    ap = build_parser()
+    first, _ = ap.parse_known_args(argv)
+    defaults = config_defaults(first.config) if first.config else {}
+    if first.config:
+        check_config_values(ap, defaults, first.config)
+    ap.set_defaults(**defaults)
+    args = ap.parse_args(argv)
+    args.widths = {**(args.widths or {}), **parse_widths(args.width_flags)}
+    if not args.out:
+        ap.error("--out is required (or `out` in the config)")
+    args.init_from = resolve_out_dir(args.init_from, args.out)
+    return args
+
+
+def pick_device(args, world: int, dist_device) -> torch.device:
+    """`--device` for a single process (torchrun chooses per rank)."""
+    if world > 1:
+        return dist_device
+    try:
+        device = torch.device(args.device)
+    except RuntimeError:
+        raise InputError("--device", "--device", "cpu, cuda or cuda:N", args.device) from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise InputError("--device", "--device", "a CUDA device (torch.cuda.is_available())", "none on this machine")
+    return device
 
 
 @dataclass
@@ -135,7 +186,8 @@ class Tensors:
 def build_model(args, fields) -> Tuple[DynaModel, Optional[dict]]:
     """The model, warm-started and (mp_l1) statically pruned; returns (model, kept filters)."""
     model = DynaModel(args.backbone, args.variant, t_in=fields.t_in, t_out=fields.t_out,
-                      grid=fields.values.shape[-2:], channels=fields.values.shape[1], theta_d=args.theta_d)
+                      grid=fields.values.shape[-2:], channels=fields.values.shape[1], theta_d=args.theta_d,
+                      widths=args.widths)
     if args.init_from:
         blob = torch.load(args.init_from, map_location="cpu")
         _, unexpected = model.load_state_dict(blob["state"], strict=False)
@@ -251,10 +303,14 @@ def fit(net, model: DynaModel, train: Tensors, val: Tensors, args, rank: int, wo
     per_rank = max(1, args.batch // world)
     started = time.time()
     best, log = Best(), []
+    steps_left = args.max_steps
     for ep in range(args.epochs):
         model.train()
         model.phase = schedule.phase(ep)
         batches = rank_batches(torch.randperm(len(train.x), generator=gen), per_rank, rank, world)
+        if steps_left is not None:
+            batches = batches[:steps_left]
+            steps_left -= len(batches)
         rec = train_epoch(net, model, opt, train, batches, args, schedule.budget_weight(ep), device)
         sched.step()
         rec["val"] = validation_score(model, val, args)
@@ -264,6 +320,8 @@ def fit(net, model: DynaModel, train: Tensors, val: Tensors, args, rank: int, wo
         log.append(rec)
         if verbose:
             log_epoch(args, model, rec, started)
+        if steps_left == 0:
+            break
     return best, log, time.time() - started
 
 
@@ -278,6 +336,7 @@ def training_record(args, model: DynaModel, best: Best, log: list, report: dict,
         "mask_pretrain_epochs": args.mask_pretrain if model.mask_gen is not None else 0,
         "tau_lr_mult": args.tau_lr_mult, "gate_init": args.gate_init if model.flags["gates"] == "dynamic" else None,
         "world_size": world, "init_from": os.path.basename(args.init_from) if args.init_from else None,
+        "config": os.path.basename(args.config) if args.config else None, "widths": dict(args.widths),
         "test_mse": report["mse"], "test_mae": report["mae"], "persistence_test_mse": report["persistence_mse"],
         "test_effective_macs_mean": report["macs"]["effective"]["mean"], "test_dense_macs": report["macs"]["dense"],
         "importance_roc_auc": report.get("importance", {}).get("roc_auc"),
@@ -304,11 +363,13 @@ def save_outputs(args, model: DynaModel, fields, training: dict, kept, preds: np
 
 
 def train(args) -> dict:
-    rank, world, device = dist.init()
+    rank, world, dist_device = dist.init()
+    device = pick_device(args, world, dist_device)
     torch.set_num_threads(args.threads)
     set_seed(args.seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
-    fields = data.load_fields(describe(args.data, overrides=overrides_of(args)))
+    fields = data.load_fields(describe(args.data, args.config_dir or ".", overrides_of(args),
+                                       source=f"{args.config} (data)" if args.config else None))
     model, kept = build_model(args, fields)
     model.to(device)
     net = torch.nn.parallel.DistributedDataParallel(model, find_unused_parameters=True) if world > 1 else model
@@ -336,7 +397,7 @@ def train(args) -> dict:
 def main(argv=None) -> int:
     try:
         train(parse(argv))
-    except DatasetError as e:
+    except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     return 0

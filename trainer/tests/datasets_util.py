@@ -92,3 +92,27 @@ def make_copy(root, fmt, fields=None, description=None):
     with open(path, "w") as f:
         json.dump(desc, f)
     return path
+
+
+def synthetic_netcdf4(path, variables, steps, grid, seed=0):
+    """A NetCDF-4 file of smooth random fields (time, lat, lon) for shape-level tests."""
+    import netCDF4
+    rng = np.random.default_rng(seed)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", steps)
+        nc.createDimension("lat", grid[0])
+        nc.createDimension("lon", grid[1])
+        for name in variables:
+            base = rng.normal(size=(steps, 1, 1)).cumsum(0)
+            field = base + rng.normal(scale=0.5, size=(steps,) + tuple(grid))
+            nc.createVariable(name, "f4", ("time", "lat", "lon"))[:] = np.abs(field).astype(np.float32)
+
+
+def synthetic_hdf5(path, name, steps, grid, seed=0):
+    import h5py
+    rng = np.random.default_rng(seed)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with h5py.File(path, "w") as f:
+        f.create_dataset(name, data=np.abs(rng.normal(size=(steps,) + tuple(grid))).astype(np.float32),
+                         chunks=(1,) + tuple(grid))

@@ -7,7 +7,16 @@ from .tau import TAU
 BACKBONES = {"simvp": SimVP, "convlstm": ConvLSTM, "tau": TAU}
 
 
-def build_backbone(name: str, t_in: int, t_out: int, channels: int, grid):
+#: width / depth keywords each backbone takes (experiment configs: `widths`)
+WIDTHS = {"simvp": ("hid_s", "hid_t", "n_trans", "down"), "tau": ("hid_s", "n_blocks", "mlp_ratio", "down"),
+          "convlstm": ("hid", "layers", "down")}
+
+
+def build_backbone(name: str, t_in: int, t_out: int, channels: int, grid, widths=None):
     if name not in BACKBONES:
         raise ValueError(f"unknown backbone {name!r}; choose from {sorted(BACKBONES)}")
-    return BACKBONES[name](t_in, t_out, channels, tuple(grid))
+    widths = dict(widths or {})
+    unknown = sorted(set(widths) - set(WIDTHS[name]))
+    if unknown:
+        raise ValueError(f"widths.{unknown[0]}: expected one of {list(WIDTHS[name])} for {name}, found '{unknown[0]}'")
+    return BACKBONES[name](t_in, t_out, channels, tuple(grid), **widths)

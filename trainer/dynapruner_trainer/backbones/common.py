@@ -1,4 +1,5 @@
-"""Shared pieces: unit registry and the upsample-and-crop step of decoders."""
+"""Shared pieces: unit registry, the strided encoder conv's kernel, and the
+upsample-and-crop step of decoders."""
 from typing import List
 
 import torch
@@ -22,11 +23,17 @@ class UnitBackbone(nn.Module):
         return u
 
 
-def up2_crop(x: torch.Tensor, h: int, w: int) -> torch.Tensor:
-    """Nearest x2 upsampling cropped to (h, w): inverse of ceil(H/2) downsampling.
-    Zeros at inactive low-res positions stay zeros."""
-    y = F.interpolate(x, scale_factor=2.0, mode="nearest")
+def up2_crop(x: torch.Tensor, h: int, w: int, factor: int = 2) -> torch.Tensor:
+    """Nearest x`factor` upsampling cropped to (h, w): inverse of ceil(H/factor)
+    downsampling. Zeros at inactive low-res positions stay zeros."""
+    y = F.interpolate(x, scale_factor=float(factor), mode="nearest")
     return y[:, :, :h, :w]
+
+
+def down_kernel(stride: int) -> int:
+    """Odd kernel covering a stride-`stride` step (3 for 2, 5 for 4, 9 for 8): with
+    padding (kernel - 1) / 2 the output is ceil(H / stride), the spatial mask's shape."""
+    return 2 * ((stride + 1) // 2) + 1
 
 
 def split_frames(x: torch.Tensor, t: int) -> List[torch.Tensor]:

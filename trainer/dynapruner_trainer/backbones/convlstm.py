@@ -23,28 +23,29 @@ the encoder unit pools the masked input frames."""
 import torch
 
 from ..masks import MaskContext, MaskedConv
-from .common import UnitBackbone, up2_crop
+from .common import UnitBackbone, down_kernel, up2_crop
 
 GATES = ("i", "f", "o", "g")
 
 
 class Cell(torch.nn.Module):
-    def __init__(self, name: str, cin: int, hid: int, unit, in_unit):
+    def __init__(self, name: str, cin: int, hid: int, unit, in_unit, k: int = 2):
         super().__init__()
         self.hid = hid
+        self.k = k
         self.unit = [unit]
         # plain attributes x_i, h_i, ... (not a ModuleDict): ONNX scopes then name them uniquely
         for q in GATES:
-            setattr(self, f"x_{q}", MaskedConv(f"{name}.x_{q}", cin, hid, 3, k=2, act=None,
+            setattr(self, f"x_{q}", MaskedConv(f"{name}.x_{q}", cin, hid, 3, k=k, act=None,
                                                unit=unit, in_unit=in_unit))
-            setattr(self, f"h_{q}", MaskedConv(f"{name}.h_{q}", hid, hid, 3, k=2, act=None,
+            setattr(self, f"h_{q}", MaskedConv(f"{name}.h_{q}", hid, hid, 3, k=k, act=None,
                                                unit=unit, in_unit=unit))
 
     def _mask(self, t: torch.Tensor, ctx: MaskContext) -> torch.Tensor:
         m_w = ctx.gate_masks.get(self.unit[0].uid)
         if m_w is not None:
             t = t * m_w[:, :, None, None]
-        m_sp = ctx.spatial(2)
+        m_sp = ctx.spatial(self.k)
         return t * m_sp if m_sp is not None else t
 
     def forward(self, x, h, c, ctx: MaskContext):
@@ -56,18 +57,19 @@ class Cell(torch.nn.Module):
 
 
 class ConvLSTM(UnitBackbone):
-    def __init__(self, t_in: int, t_out: int, channels: int, grid, hid: int = 16, layers: int = 2):
+    def __init__(self, t_in: int, t_out: int, channels: int, grid, hid: int = 16, layers: int = 2, down: int = 2):
         super().__init__()
         self.t_in, self.t_out, self.c = t_in, t_out, channels
         self.h, self.w = grid
         self.hid = hid
+        self.down = down
         ue = self.add_unit("enc", channels, hid)
-        self.enc = MaskedConv("enc", channels, hid, 3, k=2, stride=2, unit=ue, in_k=1)
+        self.enc = MaskedConv("enc", channels, hid, down_kernel(down), k=down, stride=down, unit=ue, in_k=1)
         self.cells = torch.nn.ModuleList()
         prev = ue
         for i in range(layers):
             uc = self.add_unit(f"cell.{i}", hid, hid)
-            self.cells.append(Cell(f"cell.{i}", hid, hid, uc, prev))
+            self.cells.append(Cell(f"cell.{i}", hid, hid, uc, prev, down))
             prev = uc
         ud = self.add_unit("dec.0", hid, hid)
         self.dec0 = MaskedConv("dec.0", hid, hid, 3, k=1, unit=ud)
@@ -81,7 +83,7 @@ class ConvLSTM(UnitBackbone):
         ctx.gate(self.units[0], frames, 1)
         enc = [self.enc(f, ctx) for f in frames]
         for u in list(self.units)[1:]:
-            ctx.gate(u, enc, 2)
+            ctx.gate(u, enc, self.down)
         h2, w2 = enc[0].shape[2:]
         hs = [enc[0].new_zeros(n, self.hid, h2, w2) for _ in self.cells]
         cs = [enc[0].new_zeros(n, self.hid, h2, w2) for _ in self.cells]
@@ -96,7 +98,7 @@ class ConvLSTM(UnitBackbone):
             step(e)
         deltas = []
         for s in range(self.t_out):
-            d = self.readout(self.dec0(up2_crop(hs[-1], self.h, self.w), ctx), ctx)
+            d = self.readout(self.dec0(up2_crop(hs[-1], self.h, self.w, self.down), ctx), ctx)
             deltas.append(d)
             if s + 1 < self.t_out:
                 y = x_last + d  # d is already M_sp * Delta (readout is spatially masked)

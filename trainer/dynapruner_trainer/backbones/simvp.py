@@ -15,33 +15,40 @@ Units (id: name, K): 0 enc.0 16, 1 enc.1 16, 2 trans.0 64, 3 trans.1 64,
 exactly that unit's channels one to one (the translator reads the 4 frames of
 enc.1 concatenated, dec.0 reads a frame slice of trans.2: there `in_unit` is
 None, i.e. input channels counted dense, a conservative count)."""
+from typing import Optional
+
 import torch
 
 from ..masks import MaskContext, MaskedConv
-from .common import UnitBackbone, split_frames, up2_crop
+from .common import UnitBackbone, down_kernel, split_frames, up2_crop
 
 
 class SimVP(UnitBackbone):
-    def __init__(self, t_in: int, t_out: int, channels: int, grid, hid_s: int = 16, n_trans: int = 3):
+    def __init__(self, t_in: int, t_out: int, channels: int, grid, hid_s: int = 16, n_trans: int = 3,
+                 hid_t: Optional[int] = None, down: int = 2):
         super().__init__()
         self.t_in, self.t_out, self.c = t_in, t_out, channels
         self.h, self.w = grid
-        hid_t = hid_s * t_in
+        self.down = down
+        hid_t = hid_t or hid_s * t_in
         if t_out != t_in:
             raise ValueError("this small SimVP maps T_in frames to T_out = T_in frames")
         u = [self.add_unit("enc.0", channels, hid_s), None]
         u[1] = self.add_unit("enc.1", hid_s, hid_s)
         self.enc0 = MaskedConv("enc.0", channels, hid_s, 3, k=1, unit=u[0])
-        self.enc1 = MaskedConv("enc.1", hid_s, hid_s, 3, k=2, stride=2, unit=u[1], in_unit=u[0], in_k=1)
+        self.enc1 = MaskedConv("enc.1", hid_s, hid_s, down_kernel(down), k=down, stride=down, unit=u[1],
+                               in_unit=u[0], in_k=1)
         self.trans = torch.nn.ModuleList()
         prev = None
         for i in range(n_trans):
-            ut = self.add_unit(f"trans.{i}", hid_t, hid_t)
-            self.trans.append(MaskedConv(f"trans.{i}", hid_t, hid_t, 3, k=2, unit=ut, in_unit=prev))
+            cin = t_in * hid_s if i == 0 else hid_t
+            cout = t_out * hid_s if i == n_trans - 1 else hid_t
+            ut = self.add_unit(f"trans.{i}", cin, cout)
+            self.trans.append(MaskedConv(f"trans.{i}", cin, cout, 3, k=down, unit=ut, in_unit=prev))
             prev = ut
         ud0 = self.add_unit("dec.0", hid_s, hid_s)
         ud1 = self.add_unit("dec.1", hid_s, hid_s)
-        self.dec0 = MaskedConv("dec.0", hid_s, hid_s, 3, k=2, unit=ud0)
+        self.dec0 = MaskedConv("dec.0", hid_s, hid_s, 3, k=down, unit=ud0)
         self.dec1 = MaskedConv("dec.1", hid_s, hid_s, 3, k=1, unit=ud1, in_unit=ud0, in_k=1)
         self.readout = MaskedConv("readout", hid_s, channels, 1, k=1, act=None, in_unit=ud1)
 
@@ -54,8 +61,8 @@ class SimVP(UnitBackbone):
 
     def decode(self, z: torch.Tensor, ctx: MaskContext) -> torch.Tensor:
         frames = split_frames(z, self.t_out)
-        ctx.gate(self.dec0.unit[0], frames, 2)
-        d0 = [up2_crop(self.dec0(f, ctx), self.h, self.w) for f in frames]
+        ctx.gate(self.dec0.unit[0], frames, self.down)
+        d0 = [up2_crop(self.dec0(f, ctx), self.h, self.w, self.down) for f in frames]
         ctx.gate(self.dec1.unit[0], d0, 1)
         return torch.stack([self.readout(self.dec1(f, ctx), ctx) for f in d0], 1)
 

@@ -24,20 +24,21 @@ from .simvp import SimVP
 class TAUBlock(torch.nn.Module):
     def __init__(self, owner, i: int, c: int, mlp_ratio: int = 2, red: int = 8):
         super().__init__()
+        k = owner.down
         ua = owner.add_unit(f"tau.{i}.attn", c, c)
         um = owner.add_unit(f"tau.{i}.mlp", c, c * mlp_ratio)
         n = f"tau.{i}"
-        self.proj1 = MaskedConv(f"{n}.proj_1", c, c, 1, k=2, act="leaky", unit=ua)
-        self.dw = MaskedConv(f"{n}.dw", c, c, 5, k=2, groups=c, act=None, unit=ua)
-        self.dwd = MaskedConv(f"{n}.dwd", c, c, 7, k=2, groups=c, dilation=3, act=None, unit=ua)
-        self.conv1 = MaskedConv(f"{n}.conv1", c, c, 1, k=2, act=None, unit=ua, in_unit=ua)
-        self.se1 = MaskedConv(f"{n}.se.fc1", c, c // red, 1, k=2, act=None, spatial=False, in_unit=ua)
-        self.se2 = MaskedConv(f"{n}.se.fc2", c // red, c, 1, k=2, act=None, spatial=False)
-        self.proj2 = MaskedConv(f"{n}.proj_2", c, c, 1, k=2, act=None, in_unit=ua)
-        self.fc1 = MaskedConv(f"{n}.mlp.fc1", c, c * mlp_ratio, 1, k=2, act="leaky", unit=um)
-        self.dw3 = MaskedConv(f"{n}.mlp.dw", c * mlp_ratio, c * mlp_ratio, 3, k=2, groups=c * mlp_ratio,
+        self.proj1 = MaskedConv(f"{n}.proj_1", c, c, 1, k=k, act="leaky", unit=ua)
+        self.dw = MaskedConv(f"{n}.dw", c, c, 5, k=k, groups=c, act=None, unit=ua)
+        self.dwd = MaskedConv(f"{n}.dwd", c, c, 7, k=k, groups=c, dilation=3, act=None, unit=ua)
+        self.conv1 = MaskedConv(f"{n}.conv1", c, c, 1, k=k, act=None, unit=ua, in_unit=ua)
+        self.se1 = MaskedConv(f"{n}.se.fc1", c, c // red, 1, k=k, act=None, spatial=False, in_unit=ua)
+        self.se2 = MaskedConv(f"{n}.se.fc2", c // red, c, 1, k=k, act=None, spatial=False)
+        self.proj2 = MaskedConv(f"{n}.proj_2", c, c, 1, k=k, act=None, in_unit=ua)
+        self.fc1 = MaskedConv(f"{n}.mlp.fc1", c, c * mlp_ratio, 1, k=k, act="leaky", unit=um)
+        self.dw3 = MaskedConv(f"{n}.mlp.dw", c * mlp_ratio, c * mlp_ratio, 3, k=k, groups=c * mlp_ratio,
                               act="leaky", unit=um)
-        self.fc2 = MaskedConv(f"{n}.mlp.fc2", c * mlp_ratio, c, 1, k=2, act=None, in_unit=um)
+        self.fc2 = MaskedConv(f"{n}.mlp.fc2", c * mlp_ratio, c, 1, k=k, act=None, in_unit=um)
 
     def forward(self, x: torch.Tensor, ctx: MaskContext) -> torch.Tensor:
         u = self.proj1(x, ctx)
@@ -49,10 +50,11 @@ class TAUBlock(torch.nn.Module):
 
 
 class TAU(SimVP):
-    def __init__(self, t_in: int, t_out: int, channels: int, grid, hid_s: int = 16, n_blocks: int = 2):
-        super().__init__(t_in, t_out, channels, grid, hid_s=hid_s, n_trans=0)
+    def __init__(self, t_in: int, t_out: int, channels: int, grid, hid_s: int = 16, n_blocks: int = 2,
+                 mlp_ratio: int = 2, down: int = 2):
+        super().__init__(t_in, t_out, channels, grid, hid_s=hid_s, n_trans=0, down=down)
         # SimVP registered enc.0, enc.1, dec.0, dec.1 (ids 0-3); TAU units follow.
-        self.blocks = torch.nn.ModuleList([TAUBlock(self, i, hid_s * t_in) for i in range(n_blocks)])
+        self.blocks = torch.nn.ModuleList([TAUBlock(self, i, hid_s * t_in, mlp_ratio) for i in range(n_blocks)])
 
     def translate(self, z: torch.Tensor, ctx: MaskContext) -> torch.Tensor:
         for b in self.blocks:

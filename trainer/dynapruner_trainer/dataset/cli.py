@@ -26,10 +26,14 @@ def add_data_arguments(ap, data_default=None) -> None:
     ap.add_argument("--split", default=None, help="train,val,test fractions, e.g. 0.7,0.1,0.2")
     ap.add_argument("--time-axis", default=None, help="name of the time dimension")
     ap.add_argument("--normalisation", default=None, choices=NORMALISATIONS)
+    ap.add_argument("--data-root", default=None, help="folder to read the description's files from (its `root`)")
 
 
 def overrides_of(args) -> dict:
-    return {key: getattr(args, dest) for dest, key in OVERRIDES.items() if getattr(args, dest, None) is not None}
+    out = {key: getattr(args, dest) for dest, key in OVERRIDES.items() if getattr(args, dest, None) is not None}
+    if getattr(args, "data_root", None):
+        out["root"] = os.path.abspath(args.data_root)
+    return out
 
 
 def _read_json(path: str) -> dict:

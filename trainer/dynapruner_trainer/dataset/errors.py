@@ -1,10 +1,8 @@
-"""The one error type of data set descriptions and readers."""
+"""The error type of data set descriptions and readers."""
 from __future__ import annotations
 
+from ..errors import InputError
 
-class DatasetError(ValueError):
+
+class DatasetError(InputError):
     """Bad data or description, as one line: `<file>: <key>: expected <x>, found <y>`."""
-
-    def __init__(self, file: str, key: str, expected: str, found: str):
-        self.file, self.key = file, key
-        super().__init__(f"{file}: {key}: expected {expected}, found {found}")
