@@ -36,10 +36,11 @@ export function readBudgetFromEnv(env: NodeJS.ProcessEnv = process.env): ReadBud
   return budgetOfMiB(mib);
 }
 
-/** Human size: `1.5 GiB`, `12.0 MiB`, `300 bytes`. */
+/** Human size: `1.5 GiB`, `12.0 MiB`, `2.0 KiB`, `300 bytes`. */
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * MIB) return `${(bytes / (1024 * MIB)).toFixed(1)} GiB`;
   if (bytes >= MIB) return `${(bytes / MIB).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${bytes} bytes`;
 }
 
