@@ -16,9 +16,13 @@ interface Entry {
   report: Promise<InspectReport>;
 }
 
+/** Told of every inspection report once it is ready. */
+export type InspectedListener = (file: string, report: InspectReport) => void;
+
 /** Cache of inspection reports. */
 export class Inspections {
   private readonly cache = new Map<string, Entry>();
+  private readonly listeners: InspectedListener[] = [];
 
   constructor(private readonly inspect: InspectFn) {}
 
@@ -29,8 +33,18 @@ export class Inspections {
     if (hit && hit.mtimeMs === s.mtimeMs && hit.size === s.size) return hit.report;
     const report = this.inspect(file, signal);
     this.cache.set(file, { mtimeMs: s.mtimeMs, size: s.size, report });
-    report.catch(() => this.cache.delete(file));
+    report.then((r) => this.listeners.forEach((l) => l(file, r))).catch(() => this.cache.delete(file));
     return report;
+  }
+
+  /** Calls `listener` with each new report (the menus learn which models have no contract). */
+  onInspected(listener: InspectedListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** True when the file is a plain ONNX model (no Dyna-Pruner contract). */
+  async isPlainModel(file: string): Promise<boolean> {
+    return (await this.get(file)).contract === null;
   }
 
   /** Forgets a file (deleted or changed). */

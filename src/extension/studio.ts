@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Analysis, SweepResult } from '../core/schema/results';
-import type { PanelKind } from '../shared/ids';
+import { CUSTOM_EDITOR_VIEW_TYPE, type PanelKind } from '../shared/ids';
 import type { CompareEntry } from '../shared/models';
 import type { PanelSource } from '../shared/protocol';
 import { dataSplit, maxSamples, resolveDataFiles, runsFolder, sweepGrids, workerCount } from './config';
@@ -130,6 +130,40 @@ export class Studio {
     }
   }
 
+  /**
+   * True when the checkpoint follows the Dyna-Pruner contract; otherwise says
+   * so in one message offering what works for a plain model (Overview, dense
+   * FLOPs breakdown) and returns false.
+   */
+  async requireContract(ckpt: string, what: string): Promise<boolean> {
+    let plain: boolean;
+    try {
+      plain = await this.inspections.isPlainModel(ckpt);
+    } catch {
+      return true; // Unreadable: the command reports the file's error itself.
+    }
+    if (!plain) return true;
+    const flops = 'Show FLOPs Breakdown';
+    const overview = 'Open Overview';
+    const choice = await vscode.window.showInformationMessage(`${what}: ${path.basename(ckpt)} is a plain ONNX model (no Dyna-Pruner contract), so it has no masks or gates to analyse. Its structure and dense per-layer MACs are available.`, flops, overview);
+    if (choice === flops) this.show('flops', [ckpt]);
+    if (choice === overview) void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(ckpt), CUSTOM_EDITOR_VIEW_TYPE);
+    return false;
+  }
+
+  /** Fills a FLOPs panel: a plain model's dense per-layer numbers from inspection, else the mask-aware analysis. */
+  private async flopsOrDense(panel: StudioPanel): Promise<void> {
+    const ckpt = panel.source.checkpoints[0];
+    let plain = false;
+    try {
+      plain = await this.inspections.isPlainModel(ckpt);
+    } catch {
+      // The analysis reports the file's error.
+    }
+    if (plain) await this.loadOverview(panel, ckpt);
+    else await this.runAnalysis(panel);
+  }
+
   /** Opens a checkpoint and its first sessions in the engine worker ahead of a command (trusted workspaces only). */
   prepare(ckpt: string): void {
     if (vscode.workspace.isTrusted) this.engine.prepare(ckpt, workerCount(vscode.Uri.file(ckpt)));
@@ -149,6 +183,7 @@ export class Studio {
     if (panel.kind === 'overview') this.load(panel);
     else if (panel.kind === 'robustness') void this.runSweep(panel);
     else if (panel.kind === 'compare') void this.runCompare(panel);
+    else if (panel.kind === 'flops') void this.flopsOrDense(panel);
     else void this.runAnalysis(panel);
   }
 

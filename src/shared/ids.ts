@@ -75,6 +75,8 @@ export const Contexts = {
   busy: 'dynapruner.busy',
   /** False in an untrusted workspace (inspection only). */
   trusted: 'dynapruner.trusted',
+  /** Paths of the inspected models without a Dyna-Pruner contract (menus hide Analyze / Sweep for them). */
+  plainModels: 'dynapruner.plainModels',
 } as const;
 
 /** Settings (all under `dynapruner.`). */

@@ -15,7 +15,10 @@ import { rasterizeMap, type Colorscale } from '../../src/core/figures/raster';
 import type { PanelKind } from '../../src/shared/ids';
 import type { CompareModel } from '../../src/shared/models';
 import type { ToWebview } from '../../src/shared/protocol';
+import { inspectModel } from '../../src/core/inspect/inspect';
 import { compareEntry } from '../../src/extension/compareEntries';
+import { overviewModel } from '../../src/extension/overviewModel';
+import { OnnxBuilder, seededValues } from '../helpers/onnxBuilder';
 import { launchChromium, watchProblems, type PageProblems } from './harness/browser';
 import { checkpoints, realResults, requireDynaprunerCheckpoint, ROOT, stormFiles, type RealResults } from './harness/realResults';
 import { startHarness, type Harness } from './harness/server';
@@ -89,7 +92,10 @@ describe('webview panels in Chromium', () => {
       await allRendered(page);
       const params = await page.locator('[data-stat="params"] .v').textContent();
       assert.equal(params, Math.round(data.overview.totals.params).toLocaleString('en-US'));
-      assert.equal(await page.locator('[data-table="overview-layers"] tbody tr').count(), data.overview.layers.length);
+      assert.equal(await page.locator('[data-table="overview-layers"] tbody tr').count(), data.overview.layers.filter((l) => l.macs > 0).length, 'compute layers by default');
+      await page.locator('[data-control="all-nodes"]').check();
+      assert.equal(await page.locator('[data-table="overview-layers"] tbody tr').count(), data.overview.layers.length, 'every node with the toggle');
+      await page.locator('[data-control="all-nodes"]').uncheck();
       await finish(page, problems, `overview-${theme}`);
     });
 
@@ -291,6 +297,44 @@ describe('webview panels in Chromium', () => {
     assert.ok(training.length > 0, 'the bundled checkpoint has training facts');
     assert.deepEqual(training.filter((t) => t.includes('"') || /(^|[^.\d])\d{5,}/.test(t)), [], 'Training values with quotes or raw integers');
     await finish(ov.page, ov.problems, 'numbers-overview', false);
+  });
+
+  it('plain ONNX model: no Analyze, FLOPs offered with dense per-layer numbers, plain banner, compute layers by default', async () => {
+    // A small plain model (no dynapruner metadata): Conv -> Relu -> Shape/Constant bookkeeping -> Flatten -> Gemm.
+    const b = new OnnxBuilder({ opset: 13 });
+    b.input('x', [1, 3, 16, 16]);
+    b.initializer('w', [8, 3, 3, 3], seededValues(216));
+    b.initializer('fc', [10, 2048], seededValues(20480, 2));
+    b.node('Conv', ['x', 'w'], ['c'], { pads: [1, 1, 1, 1] }, 'conv1');
+    b.node('Relu', ['c'], ['r'], {}, 'relu1');
+    b.node('Shape', ['r'], ['s'], {}, 'shape1');
+    b.node('Flatten', ['r'], ['f'], { axis: 1 }, 'flatten');
+    b.node('Gemm', ['f', 'fc'], ['y'], { transB: 1 }, 'fc1');
+    b.output('y');
+    b.output('s', [4], 7);
+    const plain = overviewModel(await inspectModel(b.save()));
+    assert.equal(plain.variant, null);
+
+    const ov = await open('overview', 'dark');
+    await ov.send({ type: 'overview', overview: plain });
+    await allRendered(ov.page);
+    for (const a of ['analyze', 'sweep', 'filters']) assert.equal(await ov.page.locator(`[data-action="${a}"]`).count(), 0, `${a} not offered for a plain model`);
+    assert.equal(await ov.page.locator('[data-action="flops"]:not([disabled])').count(), 1, 'FLOPs breakdown enabled');
+    const banner = await ov.page.locator('[data-banner="no-contract"]').textContent();
+    assert.ok(banner && !banner.includes('`') && !/static L1/i.test(banner), `banner: ${banner}`);
+    assert.deepEqual(await ov.page.locator('[data-table="units"] thead th').allTextContents(), ['node', 'filters'], 'unit and node not both shown when equal');
+    const ops = await ov.page.locator('[data-table="overview-layers"] tbody tr td:nth-child(2)').allTextContents();
+    assert.deepEqual(ops.sort(), ['Conv', 'Gemm'], 'compute layers only by default');
+    await finish(ov.page, ov.problems, 'plain-overview-dark', false);
+
+    const fl = await open('flops', 'dark');
+    await fl.send({ type: 'overview', overview: plain });
+    await allRendered(fl.page);
+    assert.equal(await fl.page.locator('[data-table="flops-layers"] tbody tr').count(), 2);
+    const bars = await fl.page.evaluate(() => (document.querySelector('[data-plot="flops-per-layer"]') as unknown as { data: { x: number[] }[] }).data[0].x);
+    const conv = plain.layers.find((l) => l.op === 'Conv')!.macs;
+    assert.ok(Math.abs(bars[0] - conv / 1e6) < 1e-9, 'dense per-layer MACs of the inspection');
+    await finish(fl.page, fl.problems, 'plain-flops-dark', false);
   });
 
   it('untrusted workspace: banner, actions disabled', async () => {

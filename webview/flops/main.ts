@@ -5,7 +5,8 @@
  * 2 x MACs), and a sortable table with CSV export.
  */
 import type { LayerInfo } from '../../src/core/schema/results';
-import { costDistributionFigure, layerBreakdownFigure } from '../../src/core/figures/flops';
+import { costDistributionFigure, denseLayersFigure, layerBreakdownFigure } from '../../src/core/figures/flops';
+import type { OverviewModel } from '../../src/shared/models';
 import type { ToWebview } from '../../src/shared/protocol';
 import { AnalysisStore } from '../common/analysisStore';
 import { h } from '../common/dom';
@@ -34,6 +35,9 @@ class FlopsPanel implements PanelApp {
   private body!: HTMLElement;
   private empty!: HTMLElement;
   private summary!: HTMLElement;
+  private toolbar!: HTMLElement;
+  /** A plain ONNX model's inspection: dense per-layer numbers only (no masks, no samples). */
+  private plain: OverviewModel | null = null;
 
   constructor() {
     const k = () => (this.unit === 'FLOPs' ? 2 : 1);
@@ -67,12 +71,33 @@ class FlopsPanel implements PanelApp {
     });
     this.summary = h('div', { class: 'stats', 'data-stats': 'flops' });
     this.empty = h('div', { class: 'empty' }, 'Waiting for the analysis…');
-    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, h('label', {}, 'Count', toggle), reportButton()), this.summary, h('div', { class: 'grid wide' }, this.perLayer.element, this.distribution.element), h('h2', {}, 'Layers'), this.table.element);
+    this.toolbar = h('div', { class: 'toolbar' }, h('label', {}, 'Count', toggle), reportButton());
+    this.body = h('div', { hidden: true }, this.toolbar, this.summary, h('div', { class: 'grid wide' }, this.perLayer.element, this.distribution.element), h('h2', {}, 'Layers'), this.table.element);
     ctx.root.append(this.empty, this.body);
   }
 
   onMessage(m: ToWebview): void {
-    if (this.store.apply(m)) this.render();
+    if (m.type === 'overview') {
+      this.plain = m.overview;
+      this.render();
+    } else if (this.store.apply(m)) this.render();
+  }
+
+  /** Dense per-layer numbers of a plain model from its inspection. */
+  private renderPlain(o: OverviewModel): void {
+    this.empty.hidden = true;
+    this.body.hidden = false;
+    this.distribution.element.hidden = true;
+    this.toolbar.querySelector('[data-action="export-report"]')?.remove();
+    const layers = o.layers.filter((l) => l.macs > 0);
+    const stat = (key: string, value: string, label: string) => h('div', { class: 'stat', 'data-stat': key }, h('div', { class: 'v' }, value), h('div', { class: 'k' }, label));
+    this.summary.replaceChildren(
+      stat('dense', formatMacs(o.totals.macs, this.unit), 'dense (plain ONNX model: no masks, nothing skipped)'),
+      stat('layers', String(layers.length), 'compute layers'),
+    );
+    const info = layers.map((l) => ({ node: l.name, op: l.op, denseMacs: l.macs, overhead: false, outUnit: null, inUnit: null, spatialMask: false }));
+    void this.perLayer.update(denseLayersFigure(info, figureTheme(), this.unit));
+    this.table.update(info.map((layer) => ({ layer, effective: layer.denseMacs, p5: layer.denseMacs, p95: layer.denseMacs })));
   }
 
   onThemeChange(): void {
@@ -91,6 +116,10 @@ class FlopsPanel implements PanelApp {
   }
 
   private render(): void {
+    if (this.plain && !this.store.view) {
+      this.renderPlain(this.plain);
+      return;
+    }
     const v = this.store.view;
     if (!v || v.samples.length === 0) return;
     this.empty.hidden = true;

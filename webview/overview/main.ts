@@ -47,8 +47,10 @@ class OverviewPanel implements PanelApp {
     const root = this.ctx.root;
     clear(root);
     const facts = (rows: { label: string; value: string }[]) => h('dl', { class: 'facts' }, ...rows.flatMap((f) => [h('dt', {}, f.label), h('dd', {}, f.value)]));
+    // Actions a plain model cannot do are not offered at all (no button that fails into an empty panel).
     const action = (a: PanelAction, label: string, icon: string, needsContract: boolean) =>
-      h('vscode-button', { icon, 'data-action': a, disabled: !this.ctx.trusted() || (needsContract && !o.variant), onclick: () => post({ type: 'action', action: a }) }, label);
+      needsContract && !o.variant ? null : h('vscode-button', { icon, 'data-action': a, 'aria-label': label, disabled: !this.ctx.trusted(), onclick: () => post({ type: 'action', action: a }) }, label);
+    const sameNames = o.units.every((u) => u.name === u.node);
     append(root,
       h('div', { class: 'stats', 'data-stats': 'totals' },
         h('div', { class: 'stat', 'data-stat': 'params' }, h('div', { class: 'v' }, formatCount(o.totals.params)), h('div', { class: 'k' }, 'parameters')),
@@ -58,9 +60,9 @@ class OverviewPanel implements PanelApp {
         h('div', { class: 'stat' }, h('div', { class: 'v' }, `${(o.sizeBytes / 1024 / 1024).toFixed(2)} MB`), h('div', { class: 'k' }, 'file size')),
       ),
       h('div', { class: 'toolbar' },
-        action('analyze', 'Analyze samples', 'pulse', true),
+        action('analyze', 'Analyze Checkpoint', 'pulse', true),
         action('sweep', 'Robustness sweep', 'graph-line', true),
-        action('flops', 'FLOPs breakdown', 'graph', true),
+        action('flops', 'FLOPs breakdown', 'graph', false),
         action('filters', 'Filter activity', 'symbol-array', true),
         action('profile', 'Profile on remote device', 'remote', false),
       ),
@@ -71,16 +73,33 @@ class OverviewPanel implements PanelApp {
         o.training.length ? h('div', { class: 'card' }, h('h2', {}, 'Training'), facts(o.training)) : null,
       ),
       h('h2', {}, o.variant ? 'Gated units' : 'Prunable units'),
-      h('table', { class: 'data', 'data-table': 'units' },
-        h('thead', {}, h('tr', {}, h('th', {}, 'unit'), h('th', {}, 'node'), h('th', {}, 'filters'), h('th', {}, 'τ'))),
-        h('tbody', {}, ...o.units.map((u) => h('tr', {}, h('td', {}, u.name), h('td', {}, u.node), h('td', {}, u.channels), h('td', {}, u.tau === null ? '–' : u.tau.toFixed(3))))),
-      ),
+      h('div', { class: 'table-scroll' }, h('table', { class: 'data', 'data-table': 'units' },
+        h('thead', {}, h('tr', {}, h('th', {}, sameNames ? 'node' : 'unit'), sameNames ? null : h('th', {}, 'node'), h('th', {}, 'filters'), o.variant ? h('th', {}, 'τ') : null)),
+        h('tbody', {}, ...o.units.map((u) => h('tr', {}, h('td', {}, u.name), sameNames ? null : h('td', {}, u.node), h('td', {}, u.channels), o.variant ? h('td', {}, u.tau === null ? '–' : u.tau.toFixed(3)) : null))),
+      )),
       h('h2', {}, 'Layers'),
       this.layersFigure.element,
+      h('div', { class: 'toolbar' }, this.allNodesToggle(o)),
       this.table.element,
     );
-    this.table.update(o.layers);
+    this.updateLayers(o);
     void this.layersFigure.update(this.layersSpec(o));
+  }
+
+  /** "All nodes" checkbox: by default the table lists the compute layers (Conv, Gemm, MatMul, recurrent) only. */
+  private allNodesToggle(o: OverviewModel): HTMLElement {
+    const compute = o.layers.filter((l) => l.macs > 0).length;
+    const box = h('input', { type: 'checkbox', 'data-control': 'all-nodes', 'aria-label': 'Show all graph nodes in the Layers table' }) as HTMLInputElement;
+    box.checked = this.ctx.ui.allNodes === true;
+    box.addEventListener('change', () => {
+      this.ctx.persist('allNodes', box.checked);
+      this.updateLayers(o);
+    });
+    return h('label', {}, box, `all ${o.layers.length} nodes (default: the ${compute} compute layers)`);
+  }
+
+  private updateLayers(o: OverviewModel): void {
+    this.table.update(this.ctx.ui.allNodes === true ? o.layers : o.layers.filter((l) => l.macs > 0));
   }
 
   private layersSpec(o: OverviewModel) {

@@ -69,3 +69,20 @@ export function costDistributionFigure(analysis: Pick<Analysis, 'samples' | 'den
     }),
   };
 }
+
+/** Dense cost per compute layer of a plain ONNX model (no masks: nothing is skipped), horizontal bars in graph order. */
+export function denseLayersFigure(layers: { node: string; denseMacs: number }[], theme: FigureTheme, unit: CostUnit = 'MACs'): FigureSpec {
+  const k = unit === 'FLOPs' ? 2 / 1e6 : 1 / 1e6;
+  const shown = layers.filter((l) => l.denseMacs > 0);
+  const title = `Dense M${unit} per compute layer`;
+  return {
+    data: [{ type: 'bar', orientation: 'h', name: 'dense', y: shown.map((l) => shortLayerName(l.node)), x: shown.map((l) => l.denseMacs * k), customdata: shown.map((l) => l.node), marker: { color: theme.series[0] }, hovertemplate: `%{customdata}<br>%{x:${HOVER_FORMAT}} M${unit}<extra></extra>` }],
+    layout: baseLayout(theme, title, {
+      margin: { l: 8, r: 16, t: 36, b: 40 },
+      yaxis: { type: 'category', autorange: 'reversed', automargin: true, tickfont: { size: 10 }, gridcolor: theme.grid },
+      xaxis: { title: { text: `M${unit}` }, gridcolor: theme.grid, rangemode: 'tozero' },
+      showlegend: false,
+      height: Math.max(300, 80 + shown.length * 16),
+    }),
+  };
+}

@@ -24,13 +24,19 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     const uri = await pickCheckpoint(arg, title);
     if (uri) await fn(uri);
   };
+  /** Commands that run the masks: a plain ONNX model gets a message offering what works for it, not an empty panel. */
+  const withContract = (title: string, kind: 'masks' | 'robustness' | 'filters') =>
+    withCheckpoint(title, async (uri) => {
+      if (await d.studio.requireContract(uri.fsPath, title)) d.studio.show(kind, [uri.fsPath]);
+    });
   return [
     on(Commands.inspectCheckpoint, withCheckpoint('Inspect Checkpoint', (uri) => vscode.commands.executeCommand('vscode.openWith', uri, CUSTOM_EDITOR_VIEW_TYPE))),
-    on(Commands.analyzeCheckpoint, withCheckpoint('Analyze Checkpoint', (uri) => d.studio.show('masks', [uri.fsPath]))),
-    on(Commands.analyzeSamples, withCheckpoint('Analyze Samples', (uri) => d.studio.show('masks', [uri.fsPath]))),
-    on(Commands.runRobustnessSweep, withCheckpoint('Run Robustness Sweep', (uri) => d.studio.show('robustness', [uri.fsPath]))),
+    on(Commands.analyzeCheckpoint, withContract('Analyze Checkpoint', 'masks')),
+    // The former palette name of Analyze Checkpoint (kept for links and keybindings).
+    on(Commands.analyzeSamples, withContract('Analyze Checkpoint', 'masks')),
+    on(Commands.runRobustnessSweep, withContract('Run Robustness Sweep', 'robustness')),
     on(Commands.showFlopsBreakdown, withCheckpoint('Show FLOPs Breakdown', (uri) => d.studio.show('flops', [uri.fsPath]))),
-    on(Commands.showFilterActivity, withCheckpoint('Show Filter Activity', (uri) => d.studio.show('filters', [uri.fsPath]))),
+    on(Commands.showFilterActivity, withContract('Show Filter Activity', 'filters')),
     on(Commands.compareCheckpoints, async () => {
       const picked = await pickCheckpoints('Compare Checkpoints', true);
       if (!picked) return;

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatMacs } from '../../core/figures/format';
+import { Contexts } from '../../shared/ids';
 import type { Inspections } from '../inspections';
 import type { Log } from '../log';
 
@@ -10,6 +11,8 @@ export class CheckpointsTree implements vscode.TreeDataProvider<vscode.Uri>, vsc
   private readonly changed = new vscode.EventEmitter<vscode.Uri | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly watcher = vscode.workspace.createFileSystemWatcher('**/*.onnx');
+  /** Inspected models without a contract, published as a context key for the menus' when-clauses. */
+  private readonly plainModels = new Set<string>();
 
   constructor(
     private readonly inspections: Inspections,
@@ -22,6 +25,13 @@ export class CheckpointsTree implements vscode.TreeDataProvider<vscode.Uri>, vsc
     this.watcher.onDidCreate(refresh);
     this.watcher.onDidChange(refresh);
     this.watcher.onDidDelete(refresh);
+    this.inspections.onInspected((file, report) => {
+      const plain = report.contract === null;
+      if (plain === this.plainModels.has(file)) return;
+      if (plain) this.plainModels.add(file);
+      else this.plainModels.delete(file);
+      void vscode.commands.executeCommand('setContext', Contexts.plainModels, [...this.plainModels]);
+    });
   }
 
   refresh(): void {
@@ -43,6 +53,7 @@ export class CheckpointsTree implements vscode.TreeDataProvider<vscode.Uri>, vsc
     try {
       const r = await this.inspections.get(uri.fsPath);
       item.description = `${formatMacs(r.totals.macs)} · ${r.contract ? r.contract.variant : 'no contract'}`;
+      if (!r.contract) item.contextValue = 'plainModel';
       item.tooltip = new vscode.MarkdownString(
         `**${path.basename(uri.fsPath)}**  \n${rel}  \n${r.contract ? `${r.contract.backbone} / ${r.contract.variant}, contract v${r.contract.contract}` : 'plain ONNX model (no Dyna-Pruner contract)'}  \n${r.totals.params.toLocaleString('en-US')} params, ${formatMacs(r.totals.macs)} dense`,
       );
