@@ -6,6 +6,7 @@
  *   `--variant l1c` the masked static L1 (the mask-cut graph with the static
  *   L1 gates at the contract's s_w injected) within 4e-6, on the storm test
  *   windows; in both the all-ones masks are folded away (no node reads one);
+ *   `--variant sparse` reproduces the checkpoint window by window (1e-4);
  *   each file records its variant, source sha256 and options;
  * - bad input (no contract, unknown variant, output = input, existing output
  *   without --force, l1c of a checkpoint without gates, missing flags) exits
@@ -76,7 +77,7 @@ function recordOf(file: string): ExportRecord {
 
 describe('dynapruner export', () => {
   for (const name of ['simvp_dynapruner', 'tau_dynapruner']) {
-    test(`${name}: --variant dense reproduces dense mode, --variant l1c the masked static L1`, async () => {
+    test(`${name}: --variant dense reproduces dense mode, l1c the masked static L1, sparse the checkpoint`, async () => {
       const ck = await openCheckpoint(checkpoint(name));
       const npy = parseNpy(readFileSync(STORM_TEST_INPUTS), 'inputs');
       const n = npy.shape[0];
@@ -104,6 +105,21 @@ describe('dynapruner export', () => {
       const lr = recordOf(l1cFile);
       assert.deepEqual([lr.variant, lr.sourceSha256, lr.options.sparsity], ['l1c', sha, s]);
       assert.ok(readFileSync(l1cFile).length < readFileSync(denseFile).length, 'l1c is smaller than dense');
+      const sparseFile = path.join(dir, `${name}.sparse.onnx`);
+      const sp = runCli([checkpoint(name), '--variant', 'sparse', '--out', sparseFile]);
+      assert.equal(sp.status, 0, sp.stderr);
+      assert.deepEqual([recordOf(sparseFile).variant, recordOf(sparseFile).sourceSha256], ['sparse', sha]);
+      pool.register(`${name}:sparse`, readFileSync(sparseFile));
+      const own = (await runner.full(npy.data, n)).prediction;
+      const per = npy.data.length / n;
+      const yi = own.length / n;
+      let sparseWorst = 0;
+      for (let k = 0; k < n; k++) {
+        const got = (await pool.run(`${name}:sparse`, { x: { data: npy.data.slice(k * per, (k + 1) * per), dims: [1, ...npy.shape.slice(1)] } }, [PREDICTION]))[PREDICTION].data;
+        for (let i = 0; i < yi; i++) sparseWorst = Math.max(sparseWorst, Math.abs(got[i] - own[k * yi + i]));
+      }
+      assert.ok(sparseWorst <= 1e-4, `sparse export vs the checkpoint, window by window: max |diff| ${sparseWorst}`);
+
       for (const file of [denseFile, l1cFile]) {
         const nodes = decodeModelProto(readFileSync(file)).graph?.node ?? [];
         const readsMask = nodes.filter((nd) => (nd.input ?? []).some((i) => i.startsWith('dp_') || i.startsWith('dynapruner_studio/const_mask')));
@@ -126,11 +142,12 @@ describe('dynapruner export', () => {
     const out = path.join(dir, 'never.onnx');
 
     assertOneLineFailure(runCli([plain, '--variant', 'dense', '--out', out]), /plain\.onnx: no Dyna-Pruner contract/);
-    assertOneLineFailure(runCli([ckCopy, '--variant', 'sparse', '--out', out]), /--variant: expected 'dense' or 'l1c', found 'sparse'/);
+    assertOneLineFailure(runCli([ckCopy, '--variant', 'sparce', '--out', out]), /--variant: expected 'dense', 'l1c' or 'sparse', found 'sparce'/);
     assertOneLineFailure(runCli([ckCopy, '--out', out]), /--variant is required/);
     assertOneLineFailure(runCli([ckCopy, '--variant', 'dense']), /--out is required/);
     assertOneLineFailure(runCli([ckCopy, '--variant', 'dense', '--out', ckCopy]), /ckpt-copy\.onnx.*--out names the checkpoint/);
     assertOneLineFailure(runCli([checkpoint('simvp_dense'), '--variant', 'l1c', '--out', out]), /simvp_dense\.onnx: the 'l1c' variant needs gated units/);
+    assertOneLineFailure(runCli([checkpoint('simvp_dp_only'), '--variant', 'sparse', '--out', out]), /simvp_dp_only\.onnx: the 'sparse' variant needs gated units/);
     assertOneLineFailure(runCli([ckCopy, '--variant', 'dense', '--sparsity', '0.5', '--out', out]), /--sparsity applies to --variant l1c only/);
     assertOneLineFailure(runCli([ckCopy, '--variant', 'l1c', '--sparsity', '1.5', '--out', out]), /--sparsity: expected a fraction in \[0, 1\), found '1.5'/);
     assert.deepEqual(listing(), before, 'nothing written');

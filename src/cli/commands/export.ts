@@ -1,4 +1,4 @@
-/** `dynapruner export`: a deployable variant of a checkpoint (clean dense, compacted static L1) as a standalone ONNX file. */
+/** `dynapruner export`: a deployable variant of a checkpoint (clean dense, compacted static L1, channel-gathering sparse) as a standalone ONNX file. */
 import { stat } from 'node:fs/promises';
 import { CliError, type CliCommand } from '../command';
 import { parseCommandArgs } from '../args/parse';
@@ -19,7 +19,7 @@ const EXPORT_FLAGS = {
   sparsity: { type: 'string', value: 'S' },
 } as const;
 
-const help = `Usage: dynapruner export <checkpoint.onnx> --variant dense|l1c --out FILE [--force] [--sparsity S]
+const help = `Usage: dynapruner export <checkpoint.onnx> --variant dense|l1c|sparse --out FILE [--force] [--sparsity S]
 
 Writes one deployable variant of a Dyna-Pruner checkpoint as a standalone ONNX
 model with the single input x and the single output prediction:
@@ -31,12 +31,18 @@ model with the single input x and the single output prediction:
           per gated unit, same for every input) with the pruned filters
           physically removed, data mask one; depthwise-gated units keep filter
           counts rounded up to multiples of 8 (zeroed filters).
+  sparse  the checkpoint with its own per-input masks, each gated conv
+          computing only the filters its gate keeps (NonZero of the gate,
+          gathered weights, compact activations between gated convs). Same
+          outputs as the checkpoint up to float rounding; batch 1 only.
+          Grouped (depthwise) gated convs run as exported. Not faster than
+          dense on onnxruntime CPU at the bundled 33x36 size (npm run bench:sparse).
 
 The file's metadata_props 'dynapruner_export' records the variant, the source
 checkpoint's name and sha256, and the options used.
 
 Options:
-  --variant V     dense or l1c (required)
+  --variant V     dense, l1c or sparse (required)
   --out FILE      the ONNX file to write (required; written atomically, never the checkpoint itself)
   --force         replace FILE when it exists (refused otherwise)
   --sparsity S    l1c: fraction of filters pruned per unit, in [0, 1) (default: the contract's targets.s_w)
@@ -65,7 +71,7 @@ function exportArgs(args: string[]): ExportArgs {
   const p = parseCommandArgs('export', args, EXPORT_FLAGS);
   if (p.positionals.length !== 1) {
     const found = p.positionals.length ? `found ${p.positionals.map((a) => `'${a}'`).join(' ')}` : 'found none';
-    throw new CliError(`usage: dynapruner export <checkpoint.onnx> --variant dense|l1c --out FILE: expected one checkpoint, ${found} (see --help)`, 2);
+    throw new CliError(`usage: dynapruner export <checkpoint.onnx> --variant dense|l1c|sparse --out FILE: expected one checkpoint, ${found} (see --help)`, 2);
   }
   const raw = p.string('variant');
   if (raw === undefined) throw new CliError(`--variant is required: expected ${alternatives(EXPORT_VARIANTS.map((v) => `'${v}'`))}`, 2);
@@ -85,7 +91,7 @@ async function checkOutput(a: ExportArgs): Promise<void> {
 
 export const exportCommand: CliCommand = {
   name: 'export',
-  summary: 'a deployable variant of a checkpoint (clean dense, compacted static L1) as an ONNX file',
+  summary: 'a deployable variant of a checkpoint (clean dense, compacted static L1, sparse) as an ONNX file',
   help,
   async run(args, io, signal) {
     const a = exportArgs(args);

@@ -1,7 +1,8 @@
 /**
  * Deployable variants of a checkpoint as standalone ONNX models (`x` ->
- * `prediction`): `dense` (the clean dense graph) and `l1c` (static L1,
- * compacted). Each records in its metadata_props, under `dynapruner_export`,
+ * `prediction`): `dense` (the clean dense graph), `l1c` (static L1,
+ * compacted) and `sparse` (the checkpoint's own masks, gated convs computing
+ * only their active filters; batch 1). Each records in its metadata_props, under `dynapruner_export`,
  * what it is: the variant, the source checkpoint's name and sha256, and the
  * options it was built with.
  */
@@ -10,9 +11,10 @@ import type { GraphEvaluator } from '../graph/cleanDense';
 import { encodeModelProto, type ModelProto } from '../onnx/proto';
 import { buildDenseVariant } from './denseVariant';
 import { buildL1cVariant } from './l1cVariant';
+import { buildSparseVariant } from './sparseVariant';
 
 /** The variants `exportVariant` builds. */
-export const EXPORT_VARIANTS = ['dense', 'l1c'] as const;
+export const EXPORT_VARIANTS = ['dense', 'l1c', 'sparse'] as const;
 export type ExportVariant = (typeof EXPORT_VARIANTS)[number];
 
 /** Metadata key of the export record. */
@@ -43,7 +45,9 @@ export interface ExportRecord {
 
 /** Builds `variant` of `ck` and stamps the export record into its metadata. */
 export async function exportVariant(ck: Checkpoint, variant: ExportVariant, opts: ExportOptions): Promise<ExportResult> {
-  const built = variant === 'dense' ? await buildDenseVariant(ck, opts.evaluate) : await buildL1cVariant(ck, opts.evaluate, opts.sparsity);
+  const built = variant === 'dense' ? await buildDenseVariant(ck, opts.evaluate)
+    : variant === 'l1c' ? await buildL1cVariant(ck, opts.evaluate, opts.sparsity)
+      : buildSparseVariant(ck);
   const record: ExportRecord = { variant, source: ck.ref.name, sourceSha256: ck.ref.sha256, options: { ...built.info } };
   const metadata = (built.model.metadata_props ?? []).filter((p) => p.key !== EXPORT_METADATA_KEY);
   metadata.push({ key: EXPORT_METADATA_KEY, value: JSON.stringify(record) });
