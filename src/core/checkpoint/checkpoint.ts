@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { CONTRACT_METADATA_KEY, type DynaPrunerContract } from '../contract/contract';
 import { checkContractInput, checkContractShapes } from '../contract/graphAgreement';
+import { atStep } from './stepError';
 import { readContract } from '../contract/readContract';
 import { countModel, type ModelCounts } from '../counting/count';
 import { readModel, type LoadedModel } from '../onnx/reader';
@@ -31,14 +32,6 @@ export class ContractRequiredError extends Error {
   constructor(file: string, what: string) {
     super(`${file}: ${what}`);
     this.name = 'ContractRequiredError';
-  }
-}
-
-/** A step of opening a checkpoint failed with an error that did not name the file (onnxruntime, protobuf, typed arrays). */
-export class CheckpointStepError extends Error {
-  constructor(readonly file: string, readonly step: string, cause: Error) {
-    super(`${file}: ${step}: ${cause.message}`, { cause });
-    this.name = 'CheckpointStepError';
   }
 }
 
@@ -115,22 +108,6 @@ function rawContract(model: LoadedModel): Record<string, unknown> {
 export function contractDataFiles(ck: Checkpoint): string[] {
   const ds = rawContract(ck.model).dataset as { files?: unknown } | undefined;
   return Array.isArray(ds?.files) ? ds!.files.filter((f): f is string => typeof f === 'string') : [];
-}
-
-/**
- * Runs one step of opening `file`; an error that does not name the file
- * (onnxruntime, protobuf, typed arrays, graph surgery) is re-raised as a
- * {@link CheckpointStepError} naming the file and the step.
- */
-async function atStep<T>(file: string, step: string, fn: () => T | Promise<T>, signal?: AbortSignal): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    const err = error instanceof Error ? error : new Error(String(error));
-    if (err.message.includes(path.basename(file))) throw err;
-    throw new CheckpointStepError(file, step, err);
-  }
 }
 
 /** The decoded model, its checked contract, its inferred shapes and dense counts. */
