@@ -1,23 +1,30 @@
 // A device that accepts the TCP connection and never says a word: the CLI
 // (`node bin/dynapruner.js profile`, the built dist/cli.js) must print the
 // time-out once and exit non-zero within the connect time-out plus 5 s,
-// leaving no socket open that would keep the process alive.
+// leaving no socket open that would keep the process alive. In process,
+// connectSsh closes its socket on every way out (time-out, cancel, refused
+// host key, failed authentication, refused port, close after use).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { repoRoot, startSilentListener } from './helpers/sshdTestEnv';
+import { AuthenticationError, ConnectTimeoutError, HostKeyUnknownError, RemoteError } from '../../src/core/remote/errors';
+import { connectSsh, type ConnectOptions } from '../../src/core/remote/ssh/sshConnection';
+import type { SshTarget } from '../../src/core/remote/ssh/hostConfig';
+import { freePort, repoRoot, startSilentPeerProcess, startSshd, type SshdTestEnv } from './helpers/sshdTestEnv';
 
 const CONNECT_TIMEOUT_MS = 1500;
 /** Past this the CLI is considered hung and killed (the test then fails). */
 const HANG_LIMIT_MS = CONNECT_TIMEOUT_MS + 60_000;
 
-let silent: Awaited<ReturnType<typeof startSilentListener>>;
+let silent: Awaited<ReturnType<typeof startSilentPeerProcess>>;
 let home: string;
+let sshd: SshdTestEnv;
 before(async () => {
-  silent = await startSilentListener();
+  silent = await startSilentPeerProcess();
+  sshd = await startSshd();
   home = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-hanging-peer-'));
   mkdirSync(path.join(home, '.ssh'), { mode: 0o700 });
   writeFileSync(
@@ -27,6 +34,7 @@ before(async () => {
 });
 after(async () => {
   await silent?.stop();
+  await sshd?.stop();
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -74,4 +82,38 @@ test('profile against a peer that never answers ends within its connect time-out
   assert.equal(timeoutLines.length, 1, `one time-out line expected:\n${run.stderr}`);
   assert.match(timeoutLines[0], new RegExp(`127\\.0\\.0\\.1:${silent.port} did not answer within ${CONNECT_TIMEOUT_MS} ms`));
   assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace');
+});
+
+/** Open TCP sockets of this process (the peers run in other processes, so these are the client's). */
+const openSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+
+/** Waits up to 2 s for the open socket count to come back to `baseline`; returns the last count. */
+async function socketsSettleTo(baseline: number): Promise<number> {
+  for (let i = 0; i < 40 && openSockets() > baseline; i++) await new Promise((r) => setTimeout(r, 50));
+  return openSockets();
+}
+
+test('connectSsh closes its socket on every way out', async () => {
+  const target = (port: number, identityFiles = [sshd.userKey]): SshTarget => ({ alias: 'leak', hostName: '127.0.0.1', user: sshd.user, port, identityFiles, jumps: [] });
+  const opts = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({ knownHostsFiles: [sshd.knownHostsFile], connectTimeoutMs: 400, agentSocket: '', ...extra });
+  const emptyKnownHosts = path.join(home, 'known_hosts_empty');
+  writeFileSync(emptyKnownHosts, '');
+  const cancelled = new AbortController();
+  setTimeout(() => cancelled.abort(new Error('cancelled by the test')), 150);
+  const cases: Array<[string, () => Promise<unknown>, (e: unknown) => boolean]> = [
+    ['time-out', () => connectSsh(target(silent.port), opts()), (e) => e instanceof ConnectTimeoutError],
+    ['cancel', () => connectSsh(target(silent.port), opts({ connectTimeoutMs: 5000, signal: cancelled.signal })), (e) => /cancelled by the test/.test(String(e))],
+    ['unknown host key', () => connectSsh(target(sshd.port), opts({ knownHostsFiles: [emptyKnownHosts], connectTimeoutMs: 5000 })), (e) => e instanceof HostKeyUnknownError],
+    ['failed authentication', () => connectSsh(target(sshd.port, [sshd.wrongKey]), opts({ connectTimeoutMs: 5000 })), (e) => e instanceof AuthenticationError],
+    ['refused port', async () => connectSsh(target(await freePort()), opts()), (e) => e instanceof RemoteError && /ECONNREFUSED/.test(e.message)],
+  ];
+  const baseline = openSockets();
+  for (const [name, attempt, expected] of cases) {
+    await assert.rejects(attempt(), (e: unknown) => expected(e) || assert.fail(`${name}: unexpected ${String(e)}`));
+    assert.equal(await socketsSettleTo(baseline), baseline, `${name}: a socket stayed open`);
+  }
+  const conn = await connectSsh(target(sshd.port), opts({ connectTimeoutMs: 5000 }));
+  assert.ok(openSockets() > baseline);
+  conn.close();
+  assert.equal(await socketsSettleTo(baseline), baseline, 'close after use: a socket stayed open');
 });

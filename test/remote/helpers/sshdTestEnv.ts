@@ -199,3 +199,28 @@ export async function startSilentListener(): Promise<{ port: number; stop(): Pro
       }),
   };
 }
+
+/** Accepts, never reads, never writes, never closes: a hung host, as seen from the client. */
+const SILENT_PEER = `const s = require('node:net').createServer(() => {}); s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
+
+/**
+ * The silent host in a child process: its side of a connection never
+ * closes (nothing is read, so the client's FIN is never seen), and its
+ * sockets do not count among the test process's own.
+ */
+export async function startSilentPeerProcess(): Promise<{ port: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['-e', SILENT_PEER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`silent peer exited with ${code}`)));
+  });
+  return {
+    port,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
