@@ -3,8 +3,9 @@
 // no), IdentitiesOnly with a real ssh-agent, ConnectTimeout; and the real
 // reason when a key cannot be used or known_hosts is not a file.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import SSHConfig from 'ssh-config';
@@ -166,6 +167,25 @@ describe('the real reason a key cannot be used', () => {
 
   test('a refused key is still named, and a missing default key is not noise next to it', async () => {
     await failsWith(fromConfig([], [path.join(env.dir, 'id_nope'), env.wrongKey]), opts(), /the server refused publickey \S*id_wrong\. Check/);
+  });
+
+  // Root reads every file, so the key is read by an unprivileged child process (setpriv to nobody).
+  const canDropPrivileges = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv');
+  test('a key file that cannot be read (permission denied)', { skip: !canDropPrivileges && 'needs root and setpriv' }, () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-unreadable-key-'));
+    try {
+      chmodSync(dir, 0o755);
+      const key = path.join(dir, 'id_private');
+      writeFileSync(key, readFileSync(env.userKey), { mode: 0o600 });
+      const script = `import('${path.join(__dirname, '..', '..', 'src', 'core', 'remote', 'ssh', 'identityKeys.ts')}').then(async (m) => console.log(JSON.stringify(await (m.loadIdentity ?? m.default.loadIdentity)(process.argv[1], {}))))`;
+      const r = spawnSync('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', '-e', script, key], { encoding: 'utf8', cwd: path.join(__dirname, '..', '..') });
+      assert.equal(r.status, 0, r.stderr);
+      const loaded = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { ok: boolean; problem: string };
+      assert.equal(loaded.ok, false);
+      assert.match(loaded.problem, /^the key \S*id_private cannot be read \(permission denied\)$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a known_hosts path that is a folder is one line naming it', async () => {

@@ -8,6 +8,8 @@ import { joinCommand, quoteArg } from './shellQuote';
 import type { SshConnection } from './sshConnection';
 
 const PGID_MARK = '@@dynapruner-pgid ';
+/** How long a killed process's channel may take to close before it is closed from this side. */
+const CHANNEL_CLOSE_WAIT_MS = 2000;
 /** Constant wrapper: prints its process-group id, then execs the real argv ("$@"). */
 const WRAPPER = `echo "${PGID_MARK}$$"; exec "$@"`;
 
@@ -90,7 +92,8 @@ export async function startRemoteProcess(
       if (!/^\d+$/.test(n) || id <= 1) throw new Error(`refusing to kill process group '${n}'`);
       const script = `kill -TERM -- -${n} 2>/dev/null; i=0; while kill -0 -- -${n} 2>/dev/null && [ $i -lt ${Math.ceil(graceMs / 50)} ]; do sleep 0.05; i=$((i+1)); done; kill -KILL -- -${n} 2>/dev/null; true`;
       await conn.exec(script);
-      await Promise.race([exit, new Promise((r) => setTimeout(r, 2000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exit, new Promise((r) => (timer = setTimeout(r, CHANNEL_CLOSE_WAIT_MS)))]).finally(() => clearTimeout(timer));
       channel.close();
     },
   };
