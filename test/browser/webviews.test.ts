@@ -178,6 +178,12 @@ describe('webview panels in Chromium', () => {
       const rows = await page.evaluate(() => ((document.querySelector('[data-plot="filters-frequency"]') as unknown as { data: { z: number[][] }[] }).data[0].z.length));
       assert.equal(rows, data.analysis.aggregates.filterFrequency.length);
       await page.locator('[data-control="sort"]').check();
+      type Raster = { data: { text: string[][]; colorscale: [number, string][]; colorbar: { ticktext: string[] } }[]; layout: { yaxis: { title: { text: string } } } };
+      const raster = await page.evaluate(() => { const p = document.querySelector('[data-plot="filters-raster"]') as unknown as Raster; return { data: p.data, layout: p.layout }; }) as Raster;
+      assert.match(raster.data[0].text[0][0], /^filter \d+ of .+ at step \d+: (active|skipped)$/, 'hover in words');
+      assert.equal(raster.layout.yaxis.title.text, 'window start (time step)');
+      assert.deepEqual(raster.data[0].colorbar.ticktext, ['skipped', 'active'], 'raster legend');
+      assert.ok(raster.data[0].colorscale.every(([, c]) => !/^(#fff(fff)?|white|rgb\(255, 255, 255\))$/i.test(c)), 'no white cells');
       await finish(page, problems, `filters-${theme}`);
     });
 
@@ -186,7 +192,13 @@ describe('webview panels in Chromium', () => {
       await send({ type: 'sweep', jobId: null, sweep: data.sweep! });
       assert.equal(await allRendered(page), 3);
       const names = await page.evaluate(() => ((document.querySelector('[data-plot="robustness-noise"]') as unknown as { data: { name?: string }[] }).data.map((t) => t.name).filter(Boolean)));
-      assert.ok(names.includes('Dyna-Pruner') && names.includes('Dense'), `methods plotted: ${names.join(', ')}`);
+      assert.ok(names.includes('Dyna-Pruner') && names.includes('Clean dense (same weights, masks off)'), `methods plotted: ${names.join(', ')}`);
+      // The clean dense MSE of a masks-trained checkpoint is orders of magnitude above the rest: a log axis keeps the other curves apart.
+      const noise = data.sweep!.noise;
+      const means = noise.map((p) => p.mse.mean);
+      const axis = await page.evaluate(() => ((document.querySelector('[data-plot="robustness-noise"]') as unknown as { layout: { yaxis: { type: string; title: { text: string } } } }).layout.yaxis));
+      if (Math.max(...means) / Math.min(...means) > 20) assert.equal(axis.type, 'log', `MSE axis for ${Math.min(...means).toFixed(3)}..${Math.max(...means).toFixed(3)}`);
+      if (data.sweep!.trainedDense) assert.ok(names.some((n) => n.startsWith('Trained dense')), 'the trained dense checkpoint is plotted');
       assert.equal(await page.locator('[data-table="table2-robustness"] tbody tr').count(), data.sweep!.tables.table2.rows.length);
       await finish(page, problems, `robustness-${theme}`);
     });

@@ -144,8 +144,10 @@ export function perSampleFigure(analysis: Pick<Analysis, 'samples'>, theme: Figu
     ],
     layout: baseLayout(theme, 'Per sample: effective MACs, active pixels, alignment AUC', {
       xaxis: { title: { text: analysis.samples[0]?.windowStart !== null ? 'window start (time step)' : 'sample' }, gridcolor: theme.grid },
-      yaxis: { title: { text: 'GMACs' }, gridcolor: theme.grid },
-      yaxis2: { overlaying: 'y', side: 'right', range: [0, 1], title: { text: 'fraction / AUC' } },
+      yaxis: { title: { text: 'effective GMACs' }, gridcolor: theme.grid, rangemode: 'tozero' },
+      // Nice ticks on the right axis (0, 0.2, ... 1) and its title clear of them.
+      yaxis2: { overlaying: 'y', side: 'right', range: [0, 1.02], dtick: 0.2, tickformat: '.1f', showgrid: false, automargin: true, title: { text: 'fraction / AUC', standoff: 6 } },
+      margin: { l: 56, r: 56, t: 36, b: 44 },
       shapes: sel === undefined ? [] : [{ type: 'line', x0: sel, x1: sel, yref: 'paper', y0: 0, y1: 1, line: { color: theme.foreground, width: 1, dash: 'dot' } }],
     }),
   };

@@ -1,9 +1,31 @@
 /** Robustness curves with 95% CI bands (noise, mask failure) and the sensitivity Pareto plot. */
 import type { MaskMethod, SweepPoint, SweepResult } from '../schema/results';
+import { HOVER_FORMAT } from './format';
 import { baseLayout, type FigureSpec, type FigureTheme } from './types';
 
 const ORDER: MaskMethod[] = ['dynapruner', 'dense', 'random', 'l1', 'dp_only', 'mp_only'];
-const NAMES: Record<MaskMethod, string> = { dynapruner: 'Dyna-Pruner', dense: 'Dense', random: 'Random pruning', l1: 'Static L1', dp_only: 'DP only', mp_only: 'MP only' };
+/** Legend names; "dense" is this checkpoint's own graph with every mask off, not the separately trained dense model. */
+export const METHOD_NAMES: Record<MaskMethod, string> = { dynapruner: 'Dyna-Pruner', dense: 'Clean dense (same weights, masks off)', random: 'Random pruning', l1: 'Static L1', dp_only: 'DP only', mp_only: 'MP only' };
+const NAMES = METHOD_NAMES;
+
+/** Log scale when the plotted values span more than this ratio (one curve at 24.8, the rest near 0.58). */
+const LOG_RATIO = 20;
+
+/** A y axis for MSE values: logarithmic when they differ by orders of magnitude, so no curve is flattened. */
+export function mseAxis(values: number[], theme: FigureTheme): Record<string, unknown> {
+  const xs = values.filter((v) => Number.isFinite(v) && v > 0);
+  const log = xs.length > 1 && Math.max(...xs) / Math.min(...xs) > LOG_RATIO;
+  return { title: { text: log ? 'MSE (log scale)' : 'MSE' }, gridcolor: theme.grid, type: log ? 'log' : 'linear' };
+}
+
+/** The trained dense checkpoint's clean MSE as a reference line (Table I's second dense reference), when the sweep has one. */
+function trainedDenseLine(sweep: SweepResult, x: number[], theme: FigureTheme): Record<string, unknown>[] {
+  const t = sweep.trainedDense;
+  if (!t || x.length === 0) return [];
+  const lo = Math.min(...x);
+  const hi = Math.max(...x);
+  return [{ type: 'scatter', mode: 'lines', x: [lo, hi], y: [t.mse.mean, t.mse.mean], name: `Trained dense (${t.model.name})`, line: { color: theme.foreground, dash: 'dash', width: 1 }, hovertemplate: `trained dense ${t.model.name}: MSE %{y:${HOVER_FORMAT}}<extra></extra>` }];
+}
 
 function withAlpha(color: string, alpha: number): string {
   const m = /^#([0-9a-f]{6})$/i.exec(color.trim());
@@ -17,19 +39,23 @@ export function robustnessFigure(sweep: SweepResult, kind: 'noise' | 'failure', 
   const points = kind === 'noise' ? sweep.noise : sweep.failure;
   const xOf = (p: SweepPoint) => (kind === 'noise' ? p.config.noiseSigma : p.config.failureRate * 100);
   const data: Record<string, unknown>[] = [];
+  const plotted: number[] = [];
   ORDER.forEach((m, i) => {
     const ps = points.filter((p) => p.config.method === m).sort((a, b) => xOf(a) - xOf(b));
     if (ps.length === 0) return;
     const color = theme.series[i % theme.series.length];
     const x = ps.map(xOf);
     data.push({ type: 'scatter', mode: 'lines', x: [...x, ...[...x].reverse()], y: [...ps.map((p) => p.mse.ci95[1]), ...ps.map((p) => p.mse.ci95[0]).reverse()], fill: 'toself', fillcolor: withAlpha(color, 0.18), line: { width: 0 }, hoverinfo: 'skip', showlegend: false, name: `${NAMES[m]} 95% CI` });
-    data.push({ type: 'scatter', mode: 'lines+markers', x, y: ps.map((p) => p.mse.mean), name: NAMES[m], line: { color } });
+    data.push({ type: 'scatter', mode: 'lines+markers', x, y: ps.map((p) => p.mse.mean), name: NAMES[m], line: { color }, hovertemplate: `${NAMES[m]}: MSE %{y:${HOVER_FORMAT}} at %{x}<extra></extra>` });
+    plotted.push(...ps.map((p) => p.mse.mean));
   });
+  data.push(...trainedDenseLine(sweep, points.map(xOf), theme));
+  if (sweep.trainedDense) plotted.push(sweep.trainedDense.mse.mean);
   return {
     data,
     layout: baseLayout(theme, kind === 'noise' ? 'MSE under Gaussian input noise (95% CI)' : 'MSE under data-mask failures (95% CI)', {
       xaxis: { title: { text: kind === 'noise' ? 'noise sigma (normalised units)' : 'flipped active pixels (%)' }, gridcolor: theme.grid },
-      yaxis: { title: { text: 'MSE' }, gridcolor: theme.grid },
+      yaxis: mseAxis(plotted, theme),
     }),
   };
 }
@@ -44,11 +70,12 @@ export function paretoFigure(sweep: SweepResult, theme: FigureTheme): FigureSpec
     data: [
       { type: 'scatter', mode: 'markers', name: 'sensitivity points', x: pts.map((p) => p.effectiveMacs.mean / 1e9), y: pts.map((p) => p.mse.mean), text: pts.map(label), marker: { color: theme.series[2], size: 7 } },
       { type: 'scatter', mode: 'lines+markers', name: 'Pareto front', x: front.map((p) => p.effectiveMacs.mean / 1e9), y: front.map((p) => p.mse.mean), text: front.map(label), line: { color: theme.series[0] } },
-      { type: 'scatter', mode: 'markers+text', name: 'checkpoint / dense', x: refs.map((p) => p.effectiveMacs.mean / 1e9), y: refs.map((p) => p.mse.mean), text: refs.map((p) => NAMES[p.config.method]), textposition: 'top center', marker: { color: theme.series[1], size: 10, symbol: 'diamond' } },
+      { type: 'scatter', mode: 'markers+text', name: 'checkpoint / clean dense', x: refs.map((p) => p.effectiveMacs.mean / 1e9), y: refs.map((p) => p.mse.mean), text: refs.map((p) => (p.config.method === 'dense' ? 'clean dense' : NAMES[p.config.method])), textposition: 'top center', cliponaxis: false, marker: { color: theme.series[1], size: 10, symbol: 'diamond' } },
+      ...(sweep.trainedDense ? [{ type: 'scatter', mode: 'markers+text', name: `Trained dense (${sweep.trainedDense.model.name})`, x: [sweep.trainedDense.denseMacs / 1e9], y: [sweep.trainedDense.mse.mean], text: ['trained dense'], textposition: 'bottom center', cliponaxis: false, marker: { color: theme.foreground, size: 10, symbol: 'square-open' } }] : []),
     ],
     layout: baseLayout(theme, 'Sensitivity: MSE vs effective GMACs (data threshold x tau offset)', {
       xaxis: { title: { text: 'effective GMACs per sample' }, gridcolor: theme.grid },
-      yaxis: { title: { text: 'MSE' }, gridcolor: theme.grid },
+      yaxis: mseAxis([...pts, ...refs].map((p) => p.mse.mean).concat(sweep.trainedDense ? [sweep.trainedDense.mse.mean] : []), theme),
     }),
   };
 }
