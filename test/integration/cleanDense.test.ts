@@ -10,7 +10,9 @@
  *   or gate-head node is left, and every Mul by a mask was removed;
  * - `inspect`'s MACs of the clean file equal dense mode's mask-aware MACs
  *   without the overhead (the backbone plus unbound MAC nodes);
- * - it has fewer nodes than dense mode (as the engine runs it, and as materialized).
+ * - it has fewer nodes than dense mode (as the engine runs it, and as materialized);
+ * - a mask read by something other than a Mul (a Where) is refused, naming the
+ *   node, and the engine's dense reference falls back to dense mode.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -22,7 +24,7 @@ import { sampleMacs } from '../../src/core/experiments/analyze';
 import { cleanDense } from '../../src/core/graph/cleanDense';
 import { allOnesMasks, materializeConstantMasks } from '../../src/core/graph/constantMasks';
 import { inspectModel } from '../../src/core/inspect/inspect';
-import { decodeModelProto, encodeModelProto } from '../../src/core/onnx/proto';
+import { DataType, decodeModelProto, encodeModelProto } from '../../src/core/onnx/proto';
 import { poolEvaluator } from '../../src/core/runtime/graphEvaluator';
 import { InferencePool } from '../../src/core/runtime/inferencePool';
 import { ModelRunner } from '../../src/core/runtime/modelRunner';
@@ -114,4 +116,33 @@ describe('clean dense graph (constant masks folded)', () => {
       }
     });
   }
+});
+
+describe('a mask that cannot be folded', () => {
+  test('a checkpoint reading its data mask through Where: the clean dense build is refused naming the node, and the engine falls back to dense mode', async () => {
+    tmp ||= await mkdtemp(path.join(os.tmpdir(), 'dp-clean-dense-'));
+    // simvp_dynapruner with its input Mul(x, mask) rewritten as Where(mask != 0, x, 0): the same function, no Mul by the mask.
+    const proto = decodeModelProto(await readFile(checkpoint('simvp_dynapruner')));
+    const graph = proto.graph!;
+    const at = graph.node!.findIndex((nd) => nd.op_type === 'Mul' && (nd.input ?? [])[0] === 'x');
+    assert.ok(at >= 0, 'the input Mul by the data mask');
+    const mul = graph.node![at];
+    const maskInput = mul.input![1];
+    graph.initializer!.push({ name: 'test/zero', data_type: DataType.FLOAT, dims: [], raw_data: new Uint8Array(Float32Array.of(0).buffer) });
+    graph.node!.splice(at, 1,
+      { name: 'test/Cast', op_type: 'Cast', input: [maskInput], output: ['test/cond'], attribute: [{ name: 'to', type: 2, i: DataType.BOOL }] },
+      { name: 'test/Where', op_type: 'Where', input: ['test/cond', 'x', 'test/zero'], output: mul.output });
+    const file = path.join(tmp, 'simvp_where.onnx');
+    await writeFile(file, encodeModelProto(proto));
+    const ck = await openCheckpoint(file);
+    await assert.rejects(cleanDense(ck, poolEvaluator(pool, 'where-test')), /'test\/Where' \(Where\) still reads/);
+
+    const runner = new ModelRunner(ck, pool);
+    const npy = parseNpy(await readFile(STORM_TEST_INPUTS), 'inputs');
+    const n = npy.shape[0];
+    const viaRunner = await runner.cleanDense(npy.data, n);
+    assert.match(runner.cleanDenseError ?? '', /test\/Where/);
+    const denseMode = await runner.injected(npy.data, n, { dataMask: null, gates: ck.gateTensors.map(() => null) });
+    assert.deepEqual(viaRunner, denseMode, 'dense mode stands in for the clean dense graph');
+  });
 });

@@ -198,6 +198,8 @@ export async function sweep(ck: Checkpoint, samples: SampleSet, runner: ModelRun
   };
 
   const phases: Phases = { full: [], tauCut: [], dataCut: [], allCut: [], cleanDense: [] };
+  // Dense rows run the clean dense graph; dense mode (the all-cut graph, masks one) where it cannot be built.
+  const denseVariant = configs.some(({ c }) => c.method === 'dense') && !(await runner.cleanDenseAvailable(signal)) ? 'allCut' : 'cleanDense';
   const tauVariant: 'tauCut' | 'dataCut' = runner.has('tauCut') ? 'tauCut' : 'dataCut';
   const allOnes = ck.gateTensors.map(() => null);
   const denseMacs = macsOf(null, allOnes);
@@ -213,7 +215,7 @@ export async function sweep(ck: Checkpoint, samples: SampleSet, runner: ModelRun
         const o = own[k];
         switch (c.method) {
           case 'dense':
-            phases.cleanDense.push({ fillInput, done: (r) => record(values, slot, k, r.prediction, null, allOnes, denseMacs) });
+            phases[denseVariant].push({ fillInput, gates: allOnes, done: (r) => record(values, slot, k, r.prediction, null, allOnes, denseMacs) });
             break;
           case 'l1':
             phases.allCut.push({ fillInput, gates: l1Gates, done: (r) => record(values, slot, k, r.prediction, null, l1Gates, l1Macs) });

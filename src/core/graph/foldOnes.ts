@@ -129,16 +129,23 @@ function removeMuls(model: ModelProto, folded: Fold[]): ModelProto {
   return pruneDeadNodes({ ...model, graph: { ...graph, node: nodes } }, [INPUT]);
 }
 
-/** Throws when a node of `model` still reads a tensor derived from one of the folded masks. */
+/**
+ * Throws when a mask survived: a node that is not itself mask arithmetic
+ * (static: a mask at another resolution) reads a folded mask or a tensor
+ * derived from one, or an output depends on one.
+ */
 function assertNoMaskLeft(ck: Checkpoint, model: ModelProto, masks: string[]): void {
+  const statics = staticTensors(model.graph ?? {});
   const derived = new Set(masks);
   for (const node of model.graph?.node ?? []) {
     const from = (node.input ?? []).find((i) => derived.has(i));
     if (from === undefined) continue;
-    if (node.op_type === 'Mul') {
-      throw new Error(`folding masks: ${ck.file}: '${node.name}' multiplies by '${from}', derived from a mask, which is not all ones (or would broadcast its operand) in dense mode`);
+    const outs = (node.output ?? []).filter((o) => o !== '');
+    if (outs.every((o) => statics.has(o))) {
+      for (const o of outs) derived.add(o);
+      continue;
     }
-    for (const o of node.output ?? []) derived.add(o);
+    throw new Error(`folding masks: ${ck.file}: '${node.name}' (${node.op_type}) still reads '${from}', derived from a mask: it is not a Mul by all ones, so the mask cannot be folded away`);
   }
   const left = (model.graph?.output ?? []).find((o) => derived.has(o.name ?? ''));
   if (left) throw new Error(`folding masks: ${ck.file}: output '${left.name}' still depends on a folded mask`);

@@ -56,6 +56,8 @@ export function cleanDenseBytes(ck: Checkpoint, pool: InferencePool, signal?: Ab
 export class ModelRunner {
   private readonly prefix: string;
   private cleanDenseReady: Promise<void> | null = null;
+  /** Why the clean dense graph could not be built (dense mode, masks injected as ones, then stands in for it). */
+  cleanDenseError: string | null = null;
 
   constructor(readonly ck: Checkpoint, readonly pool: InferencePool) {
     this.prefix = ck.ref.sha256.slice(0, 16);
@@ -149,10 +151,31 @@ export class ModelRunner {
   }
 
   /**
+   * Builds the clean dense graph if it was not yet; false (with
+   * {@link cleanDenseError} set) when it cannot be built for this checkpoint,
+   * e.g. a mask read by something other than a Mul.
+   */
+  async cleanDenseAvailable(signal?: AbortSignal): Promise<boolean> {
+    if (this.cleanDenseError !== null) return false;
+    try {
+      await this.prepareCleanDense(signal);
+      return true;
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      this.cleanDenseError = error instanceof Error ? error.message : String(error);
+      return false;
+    }
+  }
+
+  /**
    * The clean dense graph (every mask one, folded away): same function as
-   * {@link injected} with all masks null, up to float rounding; the prediction only.
+   * {@link injected} with all masks null, up to float rounding; the prediction
+   * only. Where it cannot be built, dense mode (the injected graph) answers.
    */
   async cleanDense(x: Float32Array, n: number, signal?: AbortSignal): Promise<Float32Array> {
+    if (!(await this.cleanDenseAvailable(signal)) && this.ck.variants.allCut) {
+      return this.injected(x, n, { dataMask: null, gates: this.ck.gateTensors.map(() => null) }, signal);
+    }
     const out = await this.runVariant('cleanDense', { [INPUT]: this.inputTensor(x, n) }, [PREDICTION], signal);
     return out[PREDICTION].data;
   }
