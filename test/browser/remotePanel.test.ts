@@ -51,6 +51,7 @@ describe('Orin profiling panel in Chromium with a real loopback-sshd profile', {
     try {
       const model = await testModel();
       const plan = await planProfile(model.onnx, { samples: model.bundled ? undefined : model.inputs, perSample: 4 });
+      model.dispose(); // the plan holds the samples in memory; the model's temporary inputs are not needed any more
       const hosts = HOSTS.map((alias) =>
         resolveHost(alias, {
           sshConfig: SSHConfig.parse(''),
