@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { decodeF32 } from '../../src/core/schema/encoding';
+import { formatSig } from '../../src/core/figures/format';
 import { rasterizeMap, type Colorscale } from '../../src/core/figures/raster';
 import type { PanelKind } from '../../src/shared/ids';
 import type { CompareModel } from '../../src/shared/models';
@@ -347,6 +348,58 @@ describe('webview panels in Chromium', () => {
     const conv = plain.layers.find((l) => l.op === 'Conv')!.macs;
     assert.ok(Math.abs(bars[0] - conv / 1e6) < 1e-9, 'dense per-layer MACs of the inspection');
     await finish(fl.page, fl.problems, 'plain-flops-dark', false);
+  });
+
+  it('maps: hover read-out, colour-bar ticks, zoom/pan, lead-time value, error map per lead time, accessible overlay', async () => {
+    const { page, problems, send } = await open('masks', 'light', true, 1440);
+    const a = data.analysis;
+    await send({ type: 'analysis', jobId: null, analysis: a });
+    await allRendered(page);
+    const [H, W] = a.model.grid;
+    // Hover the importance map at a known pixel: the read-out names the pixel and every map's value there.
+    const canvas = page.locator('[data-plot="masks-importance"]');
+    const box = (await canvas.boundingBox())!;
+    const col = Math.floor(W / 3);
+    const fromTop = Math.floor(H / 4);
+    await page.mouse.move(box.x + ((col + 0.5) / W) * box.width, box.y + ((fromTop + 0.5) / H) * box.height);
+    const row = H - 1 - fromTop;
+    const s0 = decodeF32(a.samples[0].importance!);
+    const text = (await page.locator('[data-readout="maps"]').textContent()) ?? '';
+    assert.ok(text.startsWith(`row ${row}, col ${col}:`), `read-out pixel: ${text}`);
+    assert.ok(text.includes(`S ${formatSig(s0[row * W + col], 3)}`), `read-out S at the pixel: ${text}`);
+    assert.match(text, /data mask (active|skipped)/);
+    assert.match(text, /\|Delta\| \d/);
+    assert.match(text, /prediction \S+ -?\d/);
+    // Cost of one read-out update: synthetic pointer moves over the whole map, handled synchronously.
+    const perMove = await page.evaluate(({ n }) => {
+      const c = document.querySelector('[data-plot="masks-importance"]') as HTMLCanvasElement;
+      const r = c.getBoundingClientRect();
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) c.dispatchEvent(new MouseEvent('mousemove', { clientX: r.left + ((i * 7) % r.width), clientY: r.top + ((i * 13) % r.height), bubbles: true }));
+      return (performance.now() - t0) / n;
+    }, { n: 400 });
+    console.log(`map hover read-out: ${perMove.toFixed(3)} ms per move`);
+    assert.ok(perMove < 16, `hover read-out ${perMove.toFixed(2)} ms per move`);
+    // Colour bar with intermediate ticks.
+    assert.equal(await page.locator('[data-scale="masks-importance"] .tick').count(), 5);
+    assert.deepEqual(await page.locator('[data-scale="masks-importance"] .tick').allTextContents(), ['1', '0.75', '0.5', '0.25', '0']);
+    // Zoom with the wheel, reset with a double click.
+    await page.mouse.wheel(0, -400);
+    const zoomed = await page.evaluate(() => (document.querySelector('[data-plot="masks-importance"]') as HTMLElement).style.transform);
+    assert.match(zoomed, /scale\((?!1\))/, `zoomed: ${zoomed}`);
+    await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+    assert.equal(await page.evaluate(() => (document.querySelector('[data-plot="masks-importance"]') as HTMLElement).style.transform), '');
+    // The lead-time slider shows its value; the error map follows it.
+    if (a.model.tOut > 1) {
+      await page.locator('[data-control="step"]').fill('1');
+      await page.waitForFunction(() => document.querySelector('[data-label="step"]')?.textContent?.startsWith('t+2'));
+      const title = await page.evaluate(() => (document.querySelector('[data-plot="masks-error"]') as unknown as { mapState(): { title: string } }).mapState().title);
+      assert.match(title, /t\+2/, `error map title: ${title}`);
+    }
+    assert.ok(await page.locator('[data-control="overlay"]').getAttribute('aria-label'), 'overlay checkbox has an accessible name');
+    await page.locator('[data-control="overlay"]').check();
+    assert.equal(await page.locator('[data-legend="overlay"]:not([hidden])').count(), 1, 'overlay legend shown');
+    await finish(page, problems, 'maps-inspector', false);
   });
 
   it('untrusted workspace: banner, actions disabled', async () => {

@@ -11,6 +11,8 @@ import { colorLut, encodePng } from '../../src/core/figures/raster';
 import { post, reportError } from './api';
 import { h } from './dom';
 import { exportButtons } from './figure';
+import { formatSig } from './format';
+import { zoomPan, type ZoomState } from './zoomPan';
 
 /** Scale of exported PNGs (nearest neighbour: one map cell becomes 8 x 8 pixels). */
 const EXPORT_SCALE = 8;
@@ -19,19 +21,31 @@ function formatTick(v: number): string {
   return Math.abs(v) >= 100 || v === 0 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
 }
 
+/** Fractions of the colour bar that get a tick (top to bottom). */
+const TICKS = [1, 0.75, 0.5, 0.25, 0];
+
+/** A pixel of the map grid: row 0 is the first row of the field (drawn at the bottom). */
+export interface MapPixel {
+  row: number;
+  col: number;
+}
+
 /** One canvas-rendered map. */
 export class MapFigure {
   readonly element: HTMLElement;
   readonly canvas: HTMLCanvasElement;
   private readonly title: HTMLElement;
   private readonly bar: HTMLCanvasElement;
-  private readonly hi: HTMLElement;
-  private readonly lo: HTMLElement;
+  private readonly ticks: HTMLElement[];
   private readonly empty: HTMLElement;
   private layer: MapLayer | null = null;
   private image: ImageData | null = null;
   private lut: { key: unknown; table: Uint8Array } | null = null;
   private barKey: unknown = null;
+  /** Told of the pixel under the pointer (null when it leaves the map): the panel's read-out. */
+  onHover: ((pixel: MapPixel | null) => void) | null = null;
+  /** Zoom and pan state of the map (tests read it). */
+  readonly zoom: () => ZoomState;
 
   constructor(
     /** Export file-name stem and `data-figure` attribute. */
@@ -41,14 +55,44 @@ export class MapFigure {
     this.title = h('div', { class: 'fig-title' }, label);
     this.canvas = h('canvas', { class: 'map', 'data-plot': name, role: 'img', 'aria-label': label });
     this.bar = h('canvas', { class: 'colorbar', width: 1, height: 256, 'aria-hidden': 'true' });
-    this.hi = h('span', { class: 'tick hi' });
-    this.lo = h('span', { class: 'tick lo' });
+    this.ticks = TICKS.map((f) => h('span', { class: 'tick', style: `top: calc(8px + (100% - 32px) * ${1 - f})` }));
     this.empty = h('div', { class: 'empty', hidden: true });
     // Read by the tests and the benchmark: what the canvas shows.
     Object.assign(this.canvas, { mapState: () => (this.layer ? { zmin: this.layer.zmin, zmax: this.layer.zmax, colorscale: this.layer.colorscale, title: this.layer.title, values: this.values() } : null) });
+    const view = h('div', { class: 'map-view', title: 'Wheel: zoom · drag: pan · double-click: reset' }, this.canvas);
+    this.zoom = zoomPan(view, this.canvas);
+    this.canvas.addEventListener('mousemove', (e) => this.onHover?.(this.pixelAt(e.clientX, e.clientY)));
+    this.canvas.addEventListener('mouseleave', () => this.onHover?.(null));
     this.element = h('section', { class: 'figure map-figure', 'data-figure': name, 'data-rendered': 'false' },
       this.title, exportButtons(label, (f) => this.export(f)),
-      h('div', { class: 'map-body' }, this.canvas, h('div', { class: 'scale' }, this.hi, this.bar, this.lo)), this.empty);
+      h('div', { class: 'map-body' }, view, h('div', { class: 'scale', 'data-scale': name }, ...this.ticks, this.bar)), this.empty);
+  }
+
+  /** The grid pixel under a screen point (zoom and pan included), null outside the map. */
+  pixelAt(clientX: number, clientY: number): MapPixel | null {
+    const l = this.layer;
+    if (!l) return null;
+    const r = this.canvas.getBoundingClientRect();
+    const col = Math.floor(((clientX - r.left) / r.width) * l.w);
+    const fromTop = Math.floor(((clientY - r.top) / r.height) * l.h);
+    if (col < 0 || col >= l.w || fromTop < 0 || fromTop >= l.h) return null;
+    return { row: l.h - 1 - fromTop, col };
+  }
+
+  /** The shown value at a pixel (null without a layer). */
+  valueAt(p: MapPixel): number | null {
+    const l = this.layer;
+    return l ? l.values[l.offset + p.row * l.w + p.col] : null;
+  }
+
+  /** The layer's value name and the formatted value at a pixel, for the read-out ("S 0.830"). */
+  readout(p: MapPixel): string | null {
+    const v = this.valueAt(p);
+    if (v === null || !this.layer) return null;
+    if (!Number.isFinite(v)) return `${this.layer.label} no data`;
+    if (this.layer.key === 'dataMask') return `data mask ${v > 0 ? 'active' : 'skipped'}`;
+    const field = this.layer.key === 'input' || this.layer.key === 'prediction' || this.layer.key === 'target' ? `${this.layer.key} ${this.layer.label}` : this.layer.label;
+    return `${field} ${formatSig(v, 3)}`;
   }
 
   /** The values shown, row by row as the field stores them (tests and the hover readout). */
@@ -89,8 +133,7 @@ export class MapFigure {
     ctx.putImageData(this.image, 0, 0);
     if (this.barKey !== layer.colorscale) this.paintBar(this.lut.table, layer.colorscale);
     if (this.title.textContent !== layer.title) this.title.textContent = layer.title;
-    this.hi.textContent = formatTick(layer.zmax);
-    this.lo.textContent = formatTick(layer.zmin);
+    TICKS.forEach((f, i) => (this.ticks[i].textContent = formatTick(layer.zmin + f * (layer.zmax - layer.zmin))));
     this.element.dataset.rendered = 'true';
   }
 

@@ -31,13 +31,16 @@ h2 { font-size: 1.1em; font-weight: 600; margin: 18px 0 6px; }
 .figure:hover .fig-actions { opacity: 1; }
 .figure .plot { width: 100%; }
 .map-figure .fig-title { padding-right: 56px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.map-figure .map-body { display: grid; grid-template-columns: minmax(0, 1fr) 40px; gap: 6px; align-items: start; padding: 4px 8px 8px; }
-.map-figure canvas.map { display: block; width: 100%; height: auto; image-rendering: pixelated; }
+.map-figure .map-body { display: grid; grid-template-columns: minmax(0, 1fr) 52px; gap: 6px; align-items: start; padding: 4px 8px 8px; }
+.map-figure .map-view { overflow: hidden; position: relative; cursor: crosshair; touch-action: none; }
+.map-figure .map-view[data-zoom]:not([data-zoom="1.00"]) { cursor: grab; }
+.map-figure canvas.map { display: block; width: 100%; height: auto; image-rendering: pixelated; transform-origin: 0 0; }
+.grid.maps { grid-template-columns: repeat(auto-fill, minmax(min(100%, 300px), 1fr)); }
+.readout { min-height: 1.4em; font-variant-numeric: tabular-nums; color: var(--vscode-descriptionForeground); margin: 4px 0; }
 .map-figure .scale { position: relative; align-self: stretch; font-size: .85em; color: var(--vscode-descriptionForeground); font-variant-numeric: tabular-nums; }
-.map-figure .scale .tick { position: absolute; left: 0; right: 0; text-align: center; line-height: 14px; }
-.map-figure .scale .hi { top: 0; }
-.map-figure .scale .lo { bottom: 0; }
-.map-figure canvas.colorbar { position: absolute; top: 16px; bottom: 16px; left: 15px; width: 10px; height: calc(100% - 32px); image-rendering: pixelated; border: 1px solid var(--vscode-editorWidget-border, #444); box-sizing: border-box; }
+.map-figure .scale .tick { position: absolute; left: 14px; line-height: 16px; font-size: .9em; }
+.map-figure .scale .tick::before { content: ''; position: absolute; left: -4px; top: 8px; width: 3px; border-top: 1px solid currentColor; }
+.map-figure canvas.colorbar { position: absolute; top: 16px; bottom: 16px; left: 0; width: 10px; height: calc(100% - 32px); image-rendering: pixelated; border: 1px solid var(--vscode-editorWidget-border, #444); box-sizing: border-box; }
 table.data { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 table.data th, table.data td { text-align: right; padding: 3px 8px; border-bottom: 1px solid var(--vscode-editorWidget-border, #444); }
 table.data th:first-child, table.data td:first-child { text-align: left; }

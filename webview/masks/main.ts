@@ -20,7 +20,7 @@ import { AnalysisStore } from '../common/analysisStore';
 import { clear, h } from '../common/dom';
 import { Figure } from '../common/figure';
 import { denseBackboneMacs, formatMacs, formatNumber, formatPercent } from '../common/format';
-import { MapFigure } from '../common/mapFigure';
+import { MapFigure, type MapPixel } from '../common/mapFigure';
 import { reportButton } from '../common/reportButton';
 import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
@@ -54,6 +54,11 @@ class MasksPanel implements PanelApp {
   private stepSlider!: HTMLInputElement;
   private channelSelect!: HTMLSelectElement;
   private sampleLabel!: HTMLElement;
+  private stepLabel!: HTMLElement;
+  private readout!: HTMLElement;
+  private overlayLegend!: HTMLElement;
+  /** The pixel under the pointer (kept across repaints: scrubbing updates the read-out). */
+  private hovered: MapPixel | null = null;
   private stats!: HTMLElement;
   private body!: HTMLElement;
   private empty!: HTMLElement;
@@ -72,7 +77,16 @@ class MasksPanel implements PanelApp {
     this.stepSlider = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': 'Lead time', 'data-control': 'step' });
     this.channelSelect = h('select', { 'aria-label': 'Channel', 'data-control': 'channel' });
     this.sampleLabel = h('span', { class: 'muted', 'data-label': 'sample' });
-    const overlayBox = h('input', { type: 'checkbox', 'data-control': 'overlay' });
+    this.stepLabel = h('span', { class: 'muted', 'data-label': 'step' });
+    this.readout = h('div', { class: 'readout', 'data-readout': 'maps', 'aria-live': 'polite' }, 'Point at a map to read its values; wheel to zoom, drag to pan, double-click to reset.');
+    this.overlayLegend = h('div', { class: 'muted', 'data-legend': 'overlay', hidden: true }, 'Greyed pixels: skipped by the data mask. Empty (transparent) pixels: no data, outside the valid area.');
+    for (const map of this.maps.values()) {
+      map.onHover = (p) => {
+        this.hovered = p;
+        this.renderReadout();
+      };
+    }
+    const overlayBox = h('input', { type: 'checkbox', 'data-control': 'overlay', 'aria-label': 'Overlay the data mask (skipped pixels greyed)' });
     overlayBox.checked = this.overlay;
     this.sampleSlider.addEventListener('input', () => this.setSample(Number(this.sampleSlider.value)));
     this.stepSlider.addEventListener('input', () => {
@@ -92,14 +106,14 @@ class MasksPanel implements PanelApp {
     });
     const toolbar = h('div', { class: 'toolbar' },
       h('label', {}, 'Sample', this.sampleSlider, this.sampleLabel),
-      h('label', {}, 'Lead time', this.stepSlider),
+      h('label', {}, 'Lead time', this.stepSlider, this.stepLabel),
       h('label', {}, 'Channel', this.channelSelect),
       h('label', {}, overlayBox, 'Overlay data mask (grey: skipped)'),
       reportButton(),
     );
     this.stats = h('div', { class: 'stats', 'data-stats': 'sample' });
-    const grid = h('div', { class: 'grid' }, ...[...this.maps.values()].map((f) => f.element));
-    this.body = h('div', { hidden: true }, toolbar, this.stats, grid, h('h2', {}, 'Cost'), this.perSample.element);
+    const grid = h('div', { class: 'grid maps' }, ...[...this.maps.values()].map((f) => f.element));
+    this.body = h('div', { hidden: true }, toolbar, this.stats, this.readout, this.overlayLegend, grid, h('h2', {}, 'Cost'), this.perSample.element);
     this.empty = h('div', { class: 'empty' }, 'Waiting for the analysis…');
     ctx.root.append(this.empty, this.body);
   }
@@ -166,11 +180,22 @@ class MasksPanel implements PanelApp {
     this.renderStats(s, denseBackboneMacs(v));
     const layers = sampleMapLayers(v, { sample: this.sample, t: this.step, channel: this.channel }, this.theme, { decode: (a) => this.store.values(a), overlay: this.overlay });
     for (const f of MAP_FIGURES) this.maps.get(f.key)!.update(layers.find((l) => l.key === f.key) ?? null, f.missing);
+    this.stepLabel.textContent = `t+${this.step + 1} of ${v.model.tOut}`;
+    this.overlayLegend.hidden = !this.overlay;
+    if (this.hovered) this.renderReadout();
     document.body.dataset.renderedSample = String(this.sample);
     if (this.chartDirty && !this.settle) {
       this.chartDirty = false;
       void this.perSample.update(perSampleFigure(v, this.theme, { selected: this.sample }));
     }
+  }
+
+  /** Every map's value at the hovered pixel, one line ("row 12, col 30: input 1.23 · S 0.830 · active 1 · ..."). */
+  private renderReadout(): void {
+    const p = this.hovered;
+    if (!p) return;
+    const parts = [...this.maps.values()].map((m) => m.readout(p)).filter((t): t is string => t !== null);
+    this.readout.textContent = `row ${p.row}, col ${p.col}: ${parts.join(' · ')}`;
   }
 
   private renderStats(s: SampleAnalysis, backbone: number): void {

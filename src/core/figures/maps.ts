@@ -94,18 +94,27 @@ export function sampleMapLayers(source: MapSource, sel: MapSelection, theme: Fig
   const overlay = options.overlay && mask ? mask : null;
   const [lo, hi] = range([{ values: input, offset: inOff, length: plane }, { values: pred, offset: frame, length: plane }, ...(target ? [{ values: target, offset: frame, length: plane }] : [])], true);
   const delta = s.absDelta ? decode(s.absDelta) : null;
-  const error = s.errorMap ? decode(s.errorMap) : null;
+  // The error follows the selected lead time and channel like its neighbours; the stored mean map is the fallback without targets.
+  const error = target ? frameError(pred, target, frame, plane) : s.errorMap ? decode(s.errorMap) : null;
+  const errorTitle = target ? `|Prediction - target| t+${sel.t + 1}, ${ch}` : '|Prediction - target| (mean over t, c)';
   const [, changeHi] = range([...(delta ? [{ values: delta, offset: 0, length: plane }] : []), ...(error ? [{ values: error, offset: 0, length: plane }] : [])], false);
   const layer = (key: MapLayer['key'], title: string, label: string, values: ArrayLike<number>, offset: number, zmin: number, zmax: number, colorscale: Colorscale, withOverlay = true): MapLayer => ({
     key, title, label, h, w, values, offset, zmin, zmax, colorscale, overlay: withOverlay ? overlay : null,
   });
   const out: MapLayer[] = [layer('input', `Input (last frame), ${ch}`, ch, input, inOff, lo, hi, theme.diverging)];
   if (s.importance) out.push(layer('importance', 'Importance S', 'S', decode(s.importance), 0, 0, 1, theme.sequential));
-  if (mask) out.push(layer('dataMask', `Data mask (${(s.activeFraction * 100).toFixed(1)}% active)`, 'active', mask, 0, 0, 1, theme.mask ?? 'Greys', false));
+  if (mask) out.push(layer('dataMask', `Data mask (${(s.activeFraction * 100).toFixed(1)}% active)`, 'data mask', mask, 0, 0, 1, theme.mask ?? 'Greys', false));
   if (delta) out.push(layer('absDelta', '|Delta| (future change)', '|Delta|', delta, 0, 0, changeHi, theme.sequential));
   out.push(layer('prediction', `Prediction t+${sel.t + 1}, ${ch}`, ch, pred, frame, lo, hi, theme.diverging));
   if (target) out.push(layer('target', `Target t+${sel.t + 1}, ${ch}`, ch, target, frame, lo, hi, theme.diverging));
-  if (error) out.push(layer('error', '|Prediction - target| (mean over t, c)', '|error|', error, 0, 0, changeHi, theme.sequential));
+  if (error) out.push(layer('error', errorTitle, '|error|', error, 0, 0, changeHi, theme.sequential));
+  return out;
+}
+
+/** |prediction - target| of one `[H, W]` frame (NaN where the target is missing). */
+function frameError(pred: ArrayLike<number>, target: ArrayLike<number>, offset: number, plane: number): Float32Array {
+  const out = new Float32Array(plane);
+  for (let i = 0; i < plane; i++) out[i] = Math.abs(pred[offset + i] - target[offset + i]);
   return out;
 }
 
