@@ -1,11 +1,17 @@
 import { strict as assert } from 'node:assert';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
 import { inspectModel } from '../../../src/core/inspect/inspect';
 import { contractModel, exampleContract } from '../contract/fixtures';
 
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'inspect-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
 describe('inspectModel', () => {
   it('reports header, contract, totals, layers, units with contract ids, and shape sources', async () => {
-    const file = contractModel(JSON.stringify(exampleContract())).save();
+    const file = contractModel(JSON.stringify(exampleContract())).save(path.join(tmp, 'model.onnx'));
     const r = await inspectModel(file, { inputShapes: { x: [2, 6, 33, 36] } });
     assert.equal(r.model.path, file);
     assert.equal(r.model.opset, 13);

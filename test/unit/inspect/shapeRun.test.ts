@@ -1,9 +1,20 @@
 import { strict as assert } from 'node:assert';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
 import { inspectModel } from '../../../src/core/inspect/inspect';
 import { ModelFileError } from '../../../src/core/onnx/reader';
 import { DataType } from '../../../src/core/onnx/proto';
 import { OnnxBuilder, tensor } from '../../helpers/onnxBuilder';
+
+/** This file's temp folder (removed after the tests). */
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'shape-run-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+let saved = 0;
+/** Saves a built model into the temp folder. */
+const save = (b: OnnxBuilder): string => b.save(path.join(tmp, `model-${saved++}.onnx`));
+
 
 /** ConstantOfShape([n]) -> NonZero -> Transpose: the 133-byte model that took 2 GB when inspect ran it. */
 function nonZeroBomb(n: number): string {
@@ -13,7 +24,7 @@ function nonZeroBomb(n: number): string {
   b.node('NonZero', ['c'], ['nz']);
   b.node('Transpose', ['nz'], ['y']);
   b.output('y', undefined, DataType.INT64);
-  return b.save();
+  return save(b);
 }
 
 /** x [2,3] + t -> NonZero -> Transpose: a small data-dependent shape. */
@@ -25,7 +36,7 @@ function smallNonZero(): string {
   b.node('NonZero', ['s'], ['nz']);
   b.node('Transpose', ['nz'], ['y']);
   b.output('y', undefined, DataType.INT64);
-  return b.save();
+  return save(b);
 }
 
 async function refusedWith(p: Promise<unknown>, file: string, pattern: RegExp): Promise<void> {
@@ -82,7 +93,7 @@ describe('inspect and data-dependent shapes', () => {
     b.node('NonZero', ['x'], ['nz']);
     b.node('Reshape', ['nz', 'nz'], ['y']);
     b.output('y', undefined, DataType.INT64);
-    const file = b.save();
+    const file = save(b);
     await refusedWith(inspectModel(file, { runShapes: true }), file, /onnxruntime could not run the model to resolve shapes: /);
   });
 });

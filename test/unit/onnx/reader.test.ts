@@ -1,14 +1,17 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { readModel, ModelFileError } from '../../../src/core/onnx/reader';
 import { initializerMap, tensorToFloat32, tensorToInt64, opsetVersion, subgraphs, attrInt, attrInts, attrFloat, attrString } from '../../../src/core/onnx/graph';
 import { DataType } from '../../../src/core/onnx/proto';
 import { OnnxBuilder, float, graphAttr, rawBytes, seededValues } from '../../helpers/onnxBuilder';
 
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'reader-'));
+/** This file's temp folder, removed after the tests; `tmp()` makes a fresh folder inside it. */
+const root = mkdtempSync(path.join(os.tmpdir(), 'reader-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+const tmp = () => mkdtempSync(path.join(root, 'case-'));
 
 /** A small conv model whose weight is stored in `weights.bin` at `location`. */
 function externalModel(dir: string, location: string, opts: { offset?: number; length?: number; writeData?: boolean } = {}) {
@@ -45,7 +48,7 @@ describe('readModel', () => {
     b.node('LeakyRelu', ['y'], ['z'], { alpha: float(0.2) });
     b.output('z');
     b.meta('note', 'hello');
-    const m = await readModel(b.save());
+    const m = await readModel(b.save(path.join(tmp(), 'model.onnx')));
     assert.equal(m.proto.producer_name, 'unit');
     assert.equal(opsetVersion(m.proto), 13);
     assert.equal(m.sizeBytes, m.bytes.length);
@@ -70,7 +73,7 @@ describe('readModel', () => {
     b.input('x', [2]).input('c', [], DataType.BOOL);
     b.node('If', ['c'], ['y'], { then_branch: graphAttr(body.graph), else_branch: graphAttr(body.graph) });
     b.output('y');
-    const m = await readModel(b.save());
+    const m = await readModel(b.save(path.join(tmp(), 'model.onnx')));
     const subs = subgraphs(m.proto.graph!);
     assert.deepEqual(subs.map((s) => s.attribute), ['then_branch', 'else_branch']);
     assert.equal(subs[0].graph.node![0].op_type, 'Identity');

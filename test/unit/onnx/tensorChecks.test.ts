@@ -1,12 +1,20 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { decodeModel, ModelFileError, readModel } from '../../../src/core/onnx/reader';
 import { DataType, type TensorProto } from '../../../src/core/onnx/proto';
 import { inspectModel } from '../../../src/core/inspect/inspect';
 import { OnnxBuilder, rawBytes } from '../../helpers/onnxBuilder';
+
+/** This file's temp folder (removed after the tests). */
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'tensor-checks-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+let saved = 0;
+/** Saves a built model into the temp folder. */
+const save = (b: OnnxBuilder): string => b.save(path.join(tmp, `model-${saved++}.onnx`));
+
 
 /** A Conv model whose weight initializer is `w` (pushed as given, not through the builder's checks). */
 function convWith(w: TensorProto): OnnxBuilder {
@@ -31,19 +39,19 @@ async function rejectsNaming(p: Promise<unknown>, file: string, ...patterns: Reg
 
 describe('stored tensor checks (at decode, before any payload is read)', () => {
   it('refuses negative dims instead of reporting "Params -5"', async () => {
-    const file = convWith({ name: 'w', dims: [-5], data_type: DataType.FLOAT }).save();
+    const file = save(convWith({ name: 'w', dims: [-5], data_type: DataType.FLOAT }));
     await rejectsNaming(inspectModel(file), file, /tensor 'w' dims \[-5\]/, /expected non-negative integer dims, found -5/);
   });
 
   it('refuses an initializer whose declared size exceeds its bytes, without allocating it', async () => {
-    const file = convWith({ name: 'w', dims: [3, 2, 1e8, 1], data_type: DataType.FLOAT, raw_data: rawBytes([1, 2, 3], DataType.FLOAT) }).save();
+    const file = save(convWith({ name: 'w', dims: [3, 2, 1e8, 1], data_type: DataType.FLOAT, raw_data: rawBytes([1, 2, 3], DataType.FLOAT) }));
     const before = process.memoryUsage().rss;
     await rejectsNaming(readModel(file), file, /tensor 'w'/, /raw_data holds 12 bytes, expected 2400000000/);
     assert.ok(process.memoryUsage().rss - before < 200 * 1024 ** 2, 'nothing of the declared size was allocated');
   });
 
   it('refuses dims whose element count overflows 2^53', async () => {
-    const file = convWith({ name: 'w', dims: [1e10, 1e10], data_type: DataType.FLOAT }).save();
+    const file = save(convWith({ name: 'w', dims: [1e10, 1e10], data_type: DataType.FLOAT }));
     await rejectsNaming(readModel(file), file, /tensor 'w' dims \[10000000000,10000000000\]/, /at most 2\^53/);
   });
 
@@ -53,7 +61,7 @@ describe('stored tensor checks (at decode, before any payload is read)', () => {
     b.graph.initializer.push({ name: 'k', dims: [4], data_type: DataType.INT64, int64_data: [1, 2] });
     b.node('Add', ['x', 'k'], ['y']);
     b.output('y');
-    const file = b.save();
+    const file = save(b);
     await rejectsNaming(readModel(file), file, /tensor 'k'/, /int64_data holds 2 values, expected 4/);
   });
 
@@ -67,18 +75,18 @@ describe('stored tensor checks (at decode, before any payload is read)', () => {
   it('accepts consistent tensors, zero-element tensors and the bundled checkpoint', async () => {
     const b = convWith({ name: 'w', dims: [3, 2, 1, 1], data_type: DataType.FLOAT, raw_data: rawBytes([1, 2, 3, 4, 5, 6], DataType.FLOAT) });
     b.graph.initializer.push({ name: 'empty', dims: [0, 4], data_type: DataType.FLOAT });
-    await readModel(b.save());
+    await readModel(save(b));
     await readModel(path.resolve('demo/checkpoints/simvp_dynapruner.onnx'));
   });
 
   it('refuses a model file over the size limit before reading it', async () => {
-    const file = convWith({ name: 'w', dims: [3, 2, 1, 1], data_type: DataType.FLOAT, raw_data: rawBytes([1, 2, 3, 4, 5, 6], DataType.FLOAT) }).save();
+    const file = save(convWith({ name: 'w', dims: [3, 2, 1, 1], data_type: DataType.FLOAT, raw_data: rawBytes([1, 2, 3, 4, 5, 6], DataType.FLOAT) }));
     await rejectsNaming(readModel(file, { maxBytes: 64 }), file, /over the 64-byte .* limit for a model file/);
     await rejectsNaming(inspectModel(file, { maxModelBytes: 64 }), file, /limit for a model file/);
   });
 
   it('refuses an external range that does not hold the declared elements', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'tensor-checks-'));
+    const dir = mkdtempSync(path.join(tmp, 'ext-'));
     writeFileSync(path.join(dir, 'w.bin'), Buffer.alloc(64));
     const file = path.join(dir, 'model.onnx');
     writeFileSync(file, convWith({

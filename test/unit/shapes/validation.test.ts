@@ -1,10 +1,21 @@
 import { strict as assert } from 'node:assert';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
 import { inspectModel } from '../../../src/core/inspect/inspect';
 import { ModelFileError } from '../../../src/core/onnx/reader';
 import { inferShapes } from '../../../src/core/shapes/infer';
 import { DataType } from '../../../src/core/onnx/proto';
 import { OnnxBuilder, type AttrValue } from '../../helpers/onnxBuilder';
+
+/** This file's temp folder (removed after the tests). */
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'shape-validation-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+let saved = 0;
+/** Saves a built model into the temp folder. */
+const save = (b: OnnxBuilder): string => b.save(path.join(tmp, `model-${saved++}.onnx`));
+
 
 /** x [1,4,8,8] -> op(x, w [8, 4/group, 3, 3]) -> y, with `attrs` on the node named /bad. */
 function convModel(op: 'Conv' | 'ConvTranspose' | 'MaxPool', attrs: Record<string, AttrValue>, w: number[] = [8, 4, 3, 3]): string {
@@ -17,7 +28,7 @@ function convModel(op: 'Conv' | 'ConvTranspose' | 'MaxPool', attrs: Record<strin
   }
   b.node(op, inputs, ['y'], attrs, '/bad');
   b.output('y');
-  return b.save();
+  return save(b);
 }
 
 /** Asserts inspect refuses the model with one line naming the file, the node and `pattern`. */
@@ -63,7 +74,7 @@ describe('nonsense attributes give one-line errors naming the file, node and att
       b.output('r', undefined, DataType.INT64);
       return b;
     };
-    await refused(range(0, 10).save(), /input 2 'delta': expected a non-zero step, found 0/);
+    await refused(save(range(0, 10)), /input 2 'delta': expected a non-zero step, found 0/);
     const before = process.memoryUsage().heapUsed;
     const t = await inferShapes(range(1, 1e9).toLoadedModel(), { fallback: false });
     assert.deepEqual(t.shapes.get('r'), [1e9]);
@@ -88,12 +99,12 @@ describe('nonsense attributes give one-line errors naming the file, node and att
     b.initializer('w', [64, 3, 3, 3]);
     b.node('Conv', ['x', 'w'], ['y'], { pads: [1, 1, 1, 1] }, '/bad');
     b.output('y');
-    await refused(b.save(), /MACs is .*expected a non-negative integer below 2\^53/);
+    await refused(save(b), /MACs is .*expected a non-negative integer below 2\^53/);
     const big = new OnnxBuilder();
     big.input('x', [1e6, 1e6, 1e6]);
     big.node('Relu', ['x'], ['y'], {}, '/bad');
     big.output('y');
-    const file = big.save();
+    const file = save(big);
     await assert.rejects(inspectModel(file), (e: Error) => e instanceof ModelFileError && e.message.startsWith(`${file}: graph input 'x' has shape [1000000,1000000,1000000]`) && /at most 2\^53/.test(e.message));
   });
 
@@ -102,7 +113,7 @@ describe('nonsense attributes give one-line errors naming the file, node and att
     b.input('x', [-5, 3]);
     b.node('Relu', ['x'], ['y']);
     b.output('y');
-    const r = await inspectModel(b.save());
+    const r = await inspectModel(save(b));
     assert.deepEqual(r.inputs, [{ name: 'x', shape: [1, 3] }]);
     assert.deepEqual(r.notes, ["input 'x' dim 0 is declared -5 (not a size): taken as unknown and set to 1; pass --input-shape x=... to set it"]);
   });
@@ -112,6 +123,6 @@ describe('nonsense attributes give one-line errors naming the file, node and att
     b.input('x', ['N', 3]);
     b.node('Relu', ['x'], ['y']);
     b.output('y');
-    await assert.rejects(inspectModel(b.save(), { inputShapes: { x: [-2, 3] } }), /--input-shape x is \[-2,3\], expected non-negative integer dims/);
+    await assert.rejects(inspectModel(save(b), { inputShapes: { x: [-2, 3] } }), /--input-shape x is \[-2,3\], expected non-negative integer dims/);
   });
 });
