@@ -63,6 +63,18 @@ describe('ssh config client options', () => {
     await assert.rejects(connectSsh(fromConfig([`UserKnownHostsFile ${kh}`]), base({ knownHostsFiles: [empty] })), HostKeyUnknownError);
   });
 
+  test('GlobalKnownHostsFile is checked after the user file and never written', async () => {
+    const global = knownHostsCopy('kh_global');
+    const conn = await connectSsh(fromConfig(['UserKnownHostsFile none', `GlobalKnownHostsFile ${global}`]), base(noPrompt()));
+    conn.close();
+    const user = knownHostsCopy('kh_user_for_new', '');
+    const emptyGlobal = knownHostsCopy('kh_global_empty', '');
+    const again = await connectSsh(fromConfig([`UserKnownHostsFile ${user}`, `GlobalKnownHostsFile ${emptyGlobal}`, 'StrictHostKeyChecking accept-new']), base(noPrompt()));
+    again.close();
+    assert.equal(verifyHostKey(parseKnownHosts(readFileSync(user, 'utf8')), `[127.0.0.1]:${env.port}`, env.hostKeyBlob).status, 'trusted', 'recorded in the user file');
+    assert.equal(readFileSync(emptyGlobal, 'utf8'), '', 'the global file is not written');
+  });
+
   test('StrictHostKeyChecking yes refuses an unknown key without asking', async () => {
     const kh = knownHostsCopy('kh_strict_yes', '');
     await assert.rejects(connectSsh(fromConfig([`UserKnownHostsFile ${kh}`, 'StrictHostKeyChecking yes']), base(noPrompt())), (error: unknown) => {

@@ -95,7 +95,7 @@ export class AuthSequence {
       return null;
     }
     this.tried.push(`publickey ${file}`);
-    return { type: 'publickey', username: this.settings.user, key: loaded.data, passphrase: loaded.passphrase };
+    return { type: 'publickey', username: this.settings.user, key: loaded.key };
   }
 
   private async passwordStep(): Promise<Method | null> {

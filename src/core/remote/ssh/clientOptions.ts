@@ -1,7 +1,7 @@
 /**
  * The OpenSSH client options this project honours per host, read from
- * ~/.ssh/config: UserKnownHostsFile, StrictHostKeyChecking, IdentitiesOnly
- * and ConnectTimeout. Values given by the caller (a CLI flag, a setting)
+ * ~/.ssh/config: UserKnownHostsFile, GlobalKnownHostsFile,
+ * StrictHostKeyChecking, IdentitiesOnly and ConnectTimeout. Values given by the caller (a CLI flag, a setting)
  * win over the host's config, which wins over the defaults, as with
  * `ssh -o`.
  */
@@ -21,8 +21,10 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** Per-host client options found in the ssh config; absent fields were not set there. */
 export interface SshClientOptions {
-  /** UserKnownHostsFile: the files to check, new keys recorded in the first (`none`: an empty list). */
+  /** UserKnownHostsFile: the user's files, new keys recorded in the first (`none`: an empty list). */
   knownHostsFiles?: string[];
+  /** GlobalKnownHostsFile: system files, checked after the user's, never written. */
+  globalKnownHostsFiles?: string[];
   strictHostKeyChecking?: StrictHostKeyChecking;
   /** IdentitiesOnly yes: the agent may only offer the keys of the IdentityFile entries. */
   identitiesOnly?: boolean;
@@ -30,9 +32,12 @@ export interface SshClientOptions {
   connectTimeoutMs?: number;
 }
 
+/** The system known_hosts file OpenSSH checks unless GlobalKnownHostsFile says otherwise. */
+const SYSTEM_KNOWN_HOSTS = '/etc/ssh/ssh_known_hosts';
+
 /** `~/.ssh/known_hosts` first (new keys go there), then the system file. */
 export function defaultKnownHostsFiles(home = os.homedir()): string[] {
-  return [path.join(home, '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
+  return [path.join(home, '.ssh', 'known_hosts'), SYSTEM_KNOWN_HOSTS];
 }
 
 const STRICT_VALUES: Record<string, StrictHostKeyChecking> = {
@@ -85,8 +90,8 @@ export function expandConfigPath(p: string, home: string, localUser: string): st
   return tokens === '~' ? home : tokens.startsWith('~/') ? path.join(home, tokens.slice(2)) : tokens;
 }
 
-/** UserKnownHostsFile: one or more paths; `none` means no file. */
-export function parseUserKnownHostsFile(value: unknown, home: string, localUser: string): string[] {
+/** UserKnownHostsFile or GlobalKnownHostsFile: one or more paths; `none` means no file. */
+export function parseKnownHostsFiles(value: unknown, home: string, localUser: string): string[] {
   const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
   if (values.length === 1 && values[0].toLowerCase() === 'none') return [];
   return values.map((v) => expandConfigPath(v, home, localUser));
@@ -95,7 +100,8 @@ export function parseUserKnownHostsFile(value: unknown, home: string, localUser:
 /** The client options of one host from an ssh-config `compute()` result; `where` names the file and host for messages. */
 export function clientOptionsFrom(computed: Record<string, unknown>, where: string, home: string, localUser: string): SshClientOptions {
   const out: SshClientOptions = {};
-  if (computed.UserKnownHostsFile !== undefined) out.knownHostsFiles = parseUserKnownHostsFile(computed.UserKnownHostsFile, home, localUser);
+  if (computed.UserKnownHostsFile !== undefined) out.knownHostsFiles = parseKnownHostsFiles(computed.UserKnownHostsFile, home, localUser);
+  if (computed.GlobalKnownHostsFile !== undefined) out.globalKnownHostsFiles = parseKnownHostsFiles(computed.GlobalKnownHostsFile, home, localUser);
   if (computed.StrictHostKeyChecking !== undefined) out.strictHostKeyChecking = parseStrictHostKeyChecking(computed.StrictHostKeyChecking, where);
   if (computed.IdentitiesOnly !== undefined) out.identitiesOnly = parseIdentitiesOnly(computed.IdentitiesOnly, where);
   if (computed.ConnectTimeout !== undefined) out.connectTimeoutMs = parseConnectTimeout(computed.ConnectTimeout, where);
@@ -104,15 +110,38 @@ export function clientOptionsFrom(computed: Record<string, unknown>, where: stri
 
 /** What the caller may set explicitly; unset fields fall back to the host's options, then the defaults. */
 export interface CallerClientOptions {
+  /** known_hosts files to check; new keys are recorded in the first. */
   knownHostsFiles?: string[];
   connectTimeoutMs?: number;
   strictHostKeyChecking?: StrictHostKeyChecking;
 }
 
+/** The options one connection uses. */
+export interface EffectiveClientOptions {
+  /** Every known_hosts file to check, user files first. */
+  knownHostsFiles: string[];
+  /** Where a newly trusted key is written (never a system file); undefined: nowhere. */
+  recordKnownHostsIn: string | undefined;
+  connectTimeoutMs: number;
+  strictHostKeyChecking: StrictHostKeyChecking;
+  identitiesOnly: boolean;
+}
+
+/** The known_hosts files: the caller's list, else the host's user and global files, else the defaults. */
+function knownHostsOf(host: SshClientOptions | undefined, caller: CallerClientOptions): { check: string[]; record: string | undefined } {
+  if (caller.knownHostsFiles) return { check: caller.knownHostsFiles, record: caller.knownHostsFiles[0] };
+  const defaults = defaultKnownHostsFiles();
+  const user = host?.knownHostsFiles ?? defaults.slice(0, 1);
+  const global = host?.globalKnownHostsFiles ?? [SYSTEM_KNOWN_HOSTS];
+  return { check: [...user, ...global], record: user[0] };
+}
+
 /** The options a connection uses: the caller's, else the host's config, else the defaults. */
-export function effectiveClientOptions(host: SshClientOptions | undefined, caller: CallerClientOptions): Required<SshClientOptions> {
+export function effectiveClientOptions(host: SshClientOptions | undefined, caller: CallerClientOptions): EffectiveClientOptions {
+  const knownHosts = knownHostsOf(host, caller);
   return {
-    knownHostsFiles: caller.knownHostsFiles ?? host?.knownHostsFiles ?? defaultKnownHostsFiles(),
+    knownHostsFiles: knownHosts.check,
+    recordKnownHostsIn: knownHosts.record,
     connectTimeoutMs: caller.connectTimeoutMs ?? host?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     strictHostKeyChecking: caller.strictHostKeyChecking ?? host?.strictHostKeyChecking ?? 'ask',
     identitiesOnly: host?.identitiesOnly ?? false,

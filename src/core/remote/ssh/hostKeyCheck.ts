@@ -22,8 +22,8 @@ export interface HostKeyCheck {
   entries: KnownHostEntry[];
   /** The known_hosts name of the host (`host` or `[host]:port`). */
   name: string;
-  /** known_hosts files; a newly trusted key is recorded in the first. */
-  files: string[];
+  /** Where a newly trusted key is recorded; undefined: nowhere. */
+  recordIn: string | undefined;
   strict: StrictHostKeyChecking;
   hashKnownHosts: boolean;
   confirm?(prompt: HostKeyPrompt): Promise<boolean>;
@@ -31,7 +31,7 @@ export interface HostKeyCheck {
 }
 
 async function record(key: Buffer, check: HostKeyCheck, fingerprint: string, how: string): Promise<void> {
-  const file = check.files[0];
+  const file = check.recordIn;
   if (file) await appendKnownHost(file, check.name, key, check.hashKnownHosts);
   check.log(`${how} ${check.name} ${fingerprint}; ${file ? `recorded in ${file}` : 'not recorded (no known_hosts file)'}`);
 }

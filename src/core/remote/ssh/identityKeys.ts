@@ -16,9 +16,9 @@ export interface PassphraseCallbacks {
   log?(line: string): void;
 }
 
-/** A key ready to offer, or why it cannot be. */
+/** A key ready to offer (parsed, decrypted once), or why it cannot be. */
 export type LoadedIdentity =
-  | { ok: true; file: string; data: Buffer; passphrase?: string }
+  | { ok: true; file: string; key: ParsedKey }
   | { ok: false; file: string; problem: string; missing: boolean };
 
 /** How many passphrases are asked for one key before giving up. */
@@ -60,9 +60,10 @@ async function unlock(file: string, data: Buffer, cb: PassphraseCallbacks): Prom
   for (let attempt = 0; attempt < PASSPHRASE_TRIES; attempt++) {
     const passphrase = await cb.askPassphrase(file, attempt > 0);
     if (passphrase === undefined) return { ok: false, file, problem: `the key ${shown} needs a passphrase and none was given`, missing: false };
-    if (!(firstKey(utils.parseKey(data, passphrase)) instanceof Error)) {
+    const key = firstKey(utils.parseKey(data, passphrase));
+    if (!(key instanceof Error)) {
       cb.secretAccepted?.('passphrase', file, passphrase);
-      return { ok: true, file, data, passphrase };
+      return { ok: true, file, key };
     }
     cb.log?.(`wrong passphrase for ${file}`);
     cb.secretRejected?.('passphrase', file);
@@ -85,7 +86,7 @@ export async function loadIdentity(file: string, cb: PassphraseCallbacks): Promi
     cb.log?.(`cannot read key ${file}: ${parsed.message}`);
     return { ok: false, file, problem: `the key ${displayPath(file)} is not a private key in a format that can be read (${parsed.message})`, missing: false };
   }
-  return { ok: true, file, data };
+  return { ok: true, file, key: parsed };
 }
 
 /**

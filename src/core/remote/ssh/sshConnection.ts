@@ -187,19 +187,6 @@ function connectTimer(ms: number, onTimeout: () => void): { arm(): void; pause()
   return { arm: () => (pause(), (timer = setTimeout(onTimeout, ms))), pause, clear: pause };
 }
 
-/** Wraps a prompt so the time it waits for the user does not count against the time-out. */
-function untimed<A extends unknown[], R>(fn: ((...a: A) => Promise<R>) | undefined, t: { arm(): void; pause(): void }): ((...a: A) => Promise<R>) | undefined {
-  if (!fn) return undefined;
-  return async (...a: A) => {
-    t.pause();
-    try {
-      return await fn(...a);
-    } finally {
-      t.arm();
-    }
-  };
-}
-
 async function connectOne(target: SshTarget, opts: ConnectOptions, sock?: Duplex, hops: SshConnection[] = []): Promise<SshConnection> {
   const where = describeTarget(target);
   const khName = knownHostsName(target.hostName, target.port);
@@ -214,10 +201,16 @@ async function connectOne(target: SshTarget, opts: ConnectOptions, sock?: Duplex
     let settled = false;
     let failure: Error | undefined;
     const timer = connectTimer(settings.connectTimeoutMs, () => finish(new ConnectTimeoutError(where, settings.connectTimeoutMs)));
-    const auth = new AuthSequence(
-      { user: target.user, where, identityFiles: target.identityFiles, agentSocket: opts.agentSocket ?? process.env.SSH_AUTH_SOCK ?? '', identitiesOnly: settings.identitiesOnly },
-      { ...opts, askPassphrase: untimed(opts.askPassphrase, timer), askPassword: untimed(opts.askPassword, timer) },
-    );
+    // Local work and prompts (host-key decision, reading and decrypting keys, passwords) do not count
+    // against the time-out: it bounds the time spent waiting for the host.
+    const untimed = <T>(work: () => Promise<T>): Promise<T> => {
+      timer.pause();
+      return work().finally(() => {
+        if (!settled) timer.arm();
+      });
+    };
+    const agentSocket = opts.agentSocket ?? process.env.SSH_AUTH_SOCK ?? '';
+    const auth = new AuthSequence({ user: target.user, where, identityFiles: target.identityFiles, agentSocket, identitiesOnly: settings.identitiesOnly }, opts);
 
     const finish = (error?: Error) => {
       if (settled) return;
@@ -233,8 +226,8 @@ async function connectOne(target: SshTarget, opts: ConnectOptions, sock?: Duplex
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
     const hostVerifier = (key: Buffer, verify: (ok: boolean) => void) => {
-      const check = { entries, name: khName, files: settings.knownHostsFiles, strict: settings.strictHostKeyChecking, hashKnownHosts: opts.hashKnownHosts ?? true, log };
-      checkHostKey(key, { ...check, confirm: untimed(opts.confirmHostKey, timer) }).then(
+      const check = { entries, name: khName, recordIn: settings.recordKnownHostsIn, strict: settings.strictHostKeyChecking, hashKnownHosts: opts.hashKnownHosts ?? true, log };
+      untimed(() => checkHostKey(key, { ...check, confirm: opts.confirmHostKey })).then(
         () => verify(true),
         (error: unknown) => {
           failure = error instanceof Error ? error : new Error(String(error));
@@ -243,7 +236,7 @@ async function connectOne(target: SshTarget, opts: ConnectOptions, sock?: Duplex
       );
     };
     const authHandler = (methodsLeft: string[] | null, _partial: boolean | null, next: (auth: unknown) => void) => {
-      auth.next(methodsLeft).then(next, (error: Error) => {
+      untimed(() => auth.next(methodsLeft)).then(next, (error: Error) => {
         failure = error;
         next(false);
       });
