@@ -250,9 +250,16 @@ describe('dense references: the clean dense graph and the trained dense checkpoi
     const res = await sweep(ck, samples, runner, { noise: [0], failure: [], baselines: ['dense'], seeds: 1, dataThresholds: [], tauOffsets: [0], gateFailure: false, ablation: false });
     const densePoint = res.noise.find((p) => p.config.method === 'dense')!;
     assert.ok(Math.abs(densePoint.mse.mean - denseMse) <= 1e-9 * denseMse, 'sweep dense point = analysis dense MSE');
+    // Its MACs are those the clean dense graph executes: the dense backbone, no mask generator or gate heads.
+    const dm = sampleMacs(ck, null, ck.gateTensors.map(() => null));
+    assert.equal(densePoint.effectiveMacs.mean, dm.total - dm.overhead);
+    assert.equal(res.denseBackboneMacs, dm.total - dm.overhead);
     assert.ok(Math.abs(res.trainedDense!.mse.mean - own.aggregates.mse!.mean) <= 1e-9, 'sweep trained dense = its analysis MSE');
     const t1 = res.tables.table1;
     assert.ok(t1.columns.includes('MSE vs trained dense'));
     assert.deepEqual(t1.rows.map((r) => r[0]), ['Dense (same weights, masks off)', 'Dyna-Pruner', 'Trained dense checkpoint (simvp_dense.onnx)']);
+    const gmacsVsDense = t1.columns.indexOf('GMACs vs dense');
+    assert.equal(t1.rows[0][gmacsVsDense], '+0.0%');
+    assert.equal(t1.rows[1][gmacsVsDense], `${(((analysis.aggregates.effectiveMacs.mean - res.denseBackboneMacs!) / res.denseBackboneMacs!) * 100).toFixed(1)}%`);
   });
 });

@@ -8,7 +8,7 @@
 import { maskedErrorsAt } from '../metrics/errors';
 import { estimate } from '../metrics/stats';
 import { inputSize, targetSize, type SampleSet } from '../samples/sampleSet';
-import { dataRef } from './analyze';
+import { dataRef, sampleMacs } from './analyze';
 import { requireMasks, type Checkpoint } from '../checkpoint/checkpoint';
 import { ModelRunner } from '../runtime/modelRunner';
 import { openTrainedDense } from './trainedDense';
@@ -202,7 +202,8 @@ export async function sweep(ck: Checkpoint, samples: SampleSet, runner: ModelRun
   const denseVariant = configs.some(({ c }) => c.method === 'dense') && !(await runner.cleanDenseAvailable(signal)) ? 'allCut' : 'cleanDense';
   const tauVariant: 'tauCut' | 'dataCut' = runner.has('tauCut') ? 'tauCut' : 'dataCut';
   const allOnes = ck.gateTensors.map(() => null);
-  const denseMacs = macsOf(null, allOnes);
+  // The clean dense graph executes the backbone (and unbound MAC nodes): no mask generator or gate heads.
+  const denseBackboneMacs = macsOf(null, allOnes) - sampleMacs(ck, null, allOnes).overhead;
   const l1Macs = macsOf(null, l1Gates);
   let immediate = 0;
   for (const { c, seeds: runSeeds, values } of unique.values()) {
@@ -215,7 +216,7 @@ export async function sweep(ck: Checkpoint, samples: SampleSet, runner: ModelRun
         const o = own[k];
         switch (c.method) {
           case 'dense':
-            phases[denseVariant].push({ fillInput, gates: allOnes, done: (r) => record(values, slot, k, r.prediction, null, allOnes, denseMacs) });
+            phases[denseVariant].push({ fillInput, gates: allOnes, done: (r) => record(values, slot, k, r.prediction, null, allOnes, denseBackboneMacs) });
             break;
           case 'l1':
             phases.allCut.push({ fillInput, gates: l1Gates, done: (r) => record(values, slot, k, r.prediction, null, l1Gates, l1Macs) });
@@ -318,6 +319,7 @@ export async function sweep(ck: Checkpoint, samples: SampleSet, runner: ModelRun
     model: ck.ref,
     data: dataRef(samples),
     denseMacs: ck.denseMacs,
+    denseBackboneMacs,
     seeds,
     grids: { noise: opts.noise, failure: opts.failure, baselines: opts.baselines, dataThresholds: opts.dataThresholds, tauOffsets: opts.tauOffsets },
     noise: groups.noise,

@@ -23,11 +23,14 @@ const g3 = (macs: number) => (Number.isFinite(macs) ? (macs / 1e9).toFixed(4) : 
 const pct = (v: number, ref: number) => (Number.isFinite(v) && Number.isFinite(ref) && ref !== 0 ? `${v >= ref ? '+' : ''}${(((v - ref) / ref) * 100).toFixed(1)}%` : '');
 const ci = (p: Pick<SweepPoint, 'mse'>) => (p.mse.n > 1 ? `[${f4(p.mse.ci95[0])}, ${f4(p.mse.ci95[1])}]` : '');
 
+/** MACs of the clean dense graph (the backbone): the reference of every "GMACs vs dense" (older results: the whole graph). */
+const denseRef = (r: SweepResult) => r.denseBackboneMacs ?? r.denseMacs;
+
 /** Table I's row of the trained dense checkpoint. */
 function trainedDenseRow(t: TrainedDensePoint, r: SweepResult, denseMse: number): string[] {
   return [
     `Trained dense checkpoint (${t.model.name})`, f4(t.mse.mean), ci(t), f4(t.mae.mean), g3(t.denseMacs), g3(t.denseMacs),
-    pct(t.mse.mean, denseMse), '', pct(t.denseMacs, r.denseMacs), '1.000', '1.000',
+    pct(t.mse.mean, denseMse), '', pct(t.denseMacs, denseRef(r)), '1.000', '1.000',
   ];
 }
 
@@ -49,8 +52,8 @@ export function paperTables(r: SweepResult): PaperTables {
         .filter((p): p is SweepPoint => !!p)
         .map((p) => [
           LABEL[p.config.method] + (p.config.l1Sparsity !== null ? ` (${Math.round(p.config.l1Sparsity * 100)}% filters)` : ''),
-          f4(p.mse.mean), ci(p), f4(p.mae.mean), g3(r.denseMacs), g3(p.effectiveMacs.mean),
-          pct(p.mse.mean, dense?.mse.mean ?? NaN), pct(p.mse.mean, r.trainedDense?.mse.mean ?? NaN), pct(p.effectiveMacs.mean, r.denseMacs),
+          f4(p.mse.mean), ci(p), f4(p.mae.mean), g3(denseRef(r)), g3(p.effectiveMacs.mean),
+          pct(p.mse.mean, dense?.mse.mean ?? NaN), pct(p.mse.mean, r.trainedDense?.mse.mean ?? NaN), pct(p.effectiveMacs.mean, denseRef(r)),
           p.activeFraction.mean.toFixed(3), p.filterFraction.mean.toFixed(3),
         ]),
       ...(r.trainedDense ? [trainedDenseRow(r.trainedDense, r, dense?.mse.mean ?? NaN)] : []),
@@ -78,7 +81,7 @@ export function paperTables(r: SweepResult): PaperTables {
     columns: ['data threshold', 'tau offset', 'MSE', 'effective GMACs', 'GMACs vs dense', 'active pixels', 'active filters', 'pareto'],
     rows: r.sensitivity.points.map((p) => [
       p.config.dataThreshold === null ? 'own' : String(p.config.dataThreshold), String(p.config.tauOffset),
-      f4(p.mse.mean), g3(p.effectiveMacs.mean), pct(p.effectiveMacs.mean, r.denseMacs),
+      f4(p.mse.mean), g3(p.effectiveMacs.mean), pct(p.effectiveMacs.mean, denseRef(r)),
       p.activeFraction.mean.toFixed(3), p.filterFraction.mean.toFixed(3), r.sensitivity.pareto.includes(p.id) ? '*' : '',
     ]),
   };
@@ -88,7 +91,7 @@ export function paperTables(r: SweepResult): PaperTables {
   const table4: Table = {
     title: 'Table IV: ablation by injection on this checkpoint (DP = its data mask, MP = its gates)',
     columns: ['DP', 'MP', 'synergy', 'method', 'MSE', 'effective GMACs', 'GMACs vs dense'],
-    rows: r.ablation.map((p) => [...(flags[p.config.method] ?? ['', '', '']), LABEL[p.config.method], f4(p.mse.mean), g3(p.effectiveMacs.mean), pct(p.effectiveMacs.mean, r.denseMacs)]),
+    rows: r.ablation.map((p) => [...(flags[p.config.method] ?? ['', '', '']), LABEL[p.config.method], f4(p.mse.mean), g3(p.effectiveMacs.mean), pct(p.effectiveMacs.mean, denseRef(r))]),
   };
   return { table1, table2, table3, table4 };
 }

@@ -293,6 +293,12 @@ export interface SweepResult {
   model: ModelRef;
   data: DataRef;
   denseMacs: number;
+  /**
+   * MACs of the clean dense graph (the `dense` method): `denseMacs` without the
+   * mask generator and gate heads. The reference of the tables' "GMACs vs
+   * dense"; absent in results written before it existed.
+   */
+  denseBackboneMacs?: number;
   seeds: number[];
   grids: {
     noise: number[];
