@@ -27,8 +27,9 @@ function checkWindowShape(s: number[], label: string, role: Role, spec: SampleSp
   return s[0];
 }
 
-/** NaN/inf become 0 with validity 0; throws when nothing is valid. */
-function cleanNonFinite(data: Float32Array, label: string): Uint8Array | null {
+/** NaN/inf become 0 with validity 0; throws when nothing is valid. The validity array is counted in the budget. */
+function cleanNonFinite(data: Float32Array, label: string, meter: BudgetMeter): Uint8Array | null {
+  meter.reserve(label, data.length, 'the validity of each value');
   let bad = 0;
   const valid = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) {
@@ -53,14 +54,14 @@ interface Labelled {
   label: string;
 }
 
-function windowSet(spec: SampleSpec, inputs: Labelled, targets: Labelled | null, validArr: Labelled | null, files: string[], format: 'npy' | 'npz'): SampleSet {
+function windowSet(spec: SampleSpec, meter: BudgetMeter, inputs: Labelled, targets: Labelled | null, validArr: Labelled | null, files: string[], format: 'npy' | 'npz'): SampleSet {
   const n = inputs.array.shape[0];
-  const inputValid = cleanNonFinite(inputs.array.data, inputs.label);
+  const inputValid = cleanNonFinite(inputs.array.data, inputs.label, meter);
   let valid: Uint8Array | null = null;
   if (targets) {
     const m = targets.array.shape[0];
     if (m !== n) throw new SampleDataError(targets.label, `holds ${m} target windows, the inputs hold ${n}`);
-    valid = cleanNonFinite(targets.array.data, targets.label);
+    valid = cleanNonFinite(targets.array.data, targets.label, meter);
     if (validArr) {
       if (validArr.array.shape[0] !== m) throw new SampleDataError(validArr.label, `'valid' holds ${validArr.array.shape[0]} windows, the targets hold ${m}`);
       valid = and(valid, Uint8Array.from(validArr.array.data, (v) => (v !== 0 ? 1 : 0)));
@@ -109,7 +110,7 @@ export async function loadNpy(files: string[], spec: SampleSpec, meter: BudgetMe
     return { array, label: file };
   };
   const inputs = (await read('inputs'))!;
-  return windowSet(spec, inputs, await read('targets'), await read('valid'), files, 'npy');
+  return windowSet(spec, meter, inputs, await read('targets'), await read('valid'), files, 'npy');
 }
 
 const NPZ_ROLES: NpzRole[] = [
@@ -129,6 +130,7 @@ export async function loadNpz(file: string, spec: SampleSpec, meter: BudgetMeter
   const label = (role: string) => `${file}[${role}]`;
   return windowSet(
     spec,
+    meter,
     { array: inputs, label: label('inputs') },
     targets ? { array: targets, label: label('targets') } : null,
     valid ? { array: valid, label: label('valid') } : null,
