@@ -14,6 +14,8 @@ function answer(reply: ShapeRunReply): void {
 }
 
 if (process.send) {
+  // The parent went away (its watchers with it): stop at the next chance.
+  process.once('disconnect', () => process.exit(1));
   process.once('message', (req: ShapeRunRequest) => {
     runOnZeros({ ...req, model: new Uint8Array(req.model) })
       .then((shapes) => answer({ ok: true, shapes }))
