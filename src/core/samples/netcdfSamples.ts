@@ -17,7 +17,9 @@ function stemOf(v: GridVariable): string {
 /**
  * Orders NetCDF variables as the model's channels. Each file is matched by its
  * stem (`Pstorm.cdf` -> p), else by the name of its variable; a file that
- * matches no channel, or two files for one channel, is refused naming them.
+ * matches no channel, two files for one channel, or a file whose name and
+ * variable name different channels (`Tstorm.cdf` holding `p`; `U500storm.cdf`
+ * holding `u` is the level's short name and passes) is refused naming it.
  */
 export function matchChannels(vars: GridVariable[], channels: string[]): GridVariable[] {
   if (vars.length !== channels.length) {
@@ -27,7 +29,11 @@ export function matchChannels(vars: GridVariable[], channels: string[]): GridVar
   const byChannel = new Map<number, GridVariable>();
   for (const v of vars) {
     const byStem = lower.indexOf(stemOf(v));
-    const c = byStem >= 0 ? byStem : lower.indexOf(v.name.toLowerCase());
+    const byName = lower.indexOf(v.name.toLowerCase());
+    if (byStem >= 0 && byName >= 0 && byName !== byStem && !lower[byStem].startsWith(v.name.toLowerCase())) {
+      throw new SampleDataError(v.file, `the file name says channel '${channels[byStem]}', but its variable is '${v.name}' (channel '${channels[byName]}')`);
+    }
+    const c = byStem >= 0 ? byStem : byName;
     if (c < 0) {
       throw new SampleDataError(v.file, `variable '${v.name}' matches none of the checkpoint's channels (${channels.join(', ')}) by file name or variable name`);
     }
