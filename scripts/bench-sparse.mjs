@@ -28,6 +28,7 @@ const { cleanDense } = await import('../src/core/graph/cleanDense.ts');
 const { gatherGatedChannels } = await import('../src/core/graph/channelGather.ts');
 const { keepOutputs } = await import('../src/core/graph/surgery.ts');
 const { buildL1cVariant, L1C_OPTIONS, l1cSparsity } = await import('../src/core/export/l1cVariant.ts');
+const { sparseExecutedMacs } = await import('../src/core/export/sparseVariant.ts');
 const { compactStaticGates, compactedLayerMacs } = await import('../src/core/graph/compact.ts');
 const { sampleMacs } = await import('../src/core/experiments/analyze.ts');
 const { filterL1Norms, l1Gate } = await import('../src/core/experiments/maskOps.ts');
@@ -60,27 +61,6 @@ async function evaluate(model, feeds, outputs) {
   return Object.fromEntries(outputs.map((n) => [n, { data: new Float32Array(out[n].data), dims: [...out[n].dims] }]));
 }
 
-/** MACs the sparse graph executes on one window: gathered filters / input channels, full positions, overhead included. */
-function sparseMacs(ck, report, gates) {
-  const ones = new Float32Array(ck.spec.grid[0] * ck.spec.grid[1]).fill(1);
-  const perLayer = sampleMacs(ck, ones, gates).perLayer;
-  const gathered = new Set(report.gathered);
-  const inputGathered = new Set(report.inputGathered);
-  const ratio = (unit) => {
-    const i = ck.gateTensors.findIndex((g) => g.unit === unit);
-    if (i < 0) return 1;
-    let active = 0;
-    for (const v of gates[i]) active += v > 0.5 ? 1 : 0;
-    return ck.gateTensors[i].channels / active;
-  };
-  return ck.layers.reduce((sum, l, i) => {
-    let m = perLayer[i];
-    if (l.outUnit !== null && !gathered.has(l.node)) m *= ratio(l.outUnit);
-    if (l.inUnit !== null && !inputGathered.has(l.node)) m *= ratio(l.inUnit);
-    return sum + m;
-  }, 0);
-}
-
 console.log(`onnxruntime-node ${ort.env.versions?.common ?? ''} on ${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} logical CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
 console.log(`batch 1, intraOpNumThreads 1, interOpNumThreads 1, sequential; warm-up ${warmup}, ${iterations} iterations over the ${windows} storm test windows, paired and interleaved (rotating order)\n`);
 for (const name of names) {
@@ -106,7 +86,7 @@ for (const name of names) {
     { id: 'dense', bytes: encodeModelProto((await cleanDense(ck, evaluate)).model), macs: () => denseMacs },
     { id: 'ckpt', bytes: encodeModelProto(keepOutputs(ck.model.proto, [PREDICTION])), macs: () => denseAll.total },
     { id: 'l1c', bytes: encodeModelProto((await buildL1cVariant(ck, evaluate)).model), macs: () => l1cMacs },
-    { id: 'sparse', bytes: encodeModelProto(sparse.model), macs: (k) => sparseMacs(ck, sparse.report, own[k].gates) + denseAll.overhead },
+    { id: 'sparse', bytes: encodeModelProto(sparse.model), macs: (k) => sparseExecutedMacs(ck, sparse.report, own[k].gates) },
   ];
   const maskAware = own.reduce((a, o) => a + sampleMacs(ck, o.dataMask, o.gates).total, 0) / windows;
   for (const v of variants) {

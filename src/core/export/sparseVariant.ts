@@ -8,7 +8,8 @@
  */
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { ContractRequiredError } from '../checkpoint/checkpoint';
-import { gatherGatedChannels } from '../graph/channelGather';
+import { gatherGatedChannels, type ChannelGatherReport } from '../graph/channelGather';
+import { sampleMacs } from '../experiments/analyze';
 import type { ModelProto } from '../onnx/proto';
 
 /** What the sparse export did, for its metadata and the CLI's summary. */
@@ -29,4 +30,30 @@ export function buildSparseVariant(ck: Checkpoint): { model: ModelProto; info: S
     model,
     info: { batch: 1, gatheredConvs: report.gathered.length, inputGatheredConvs: report.inputGathered.length, fullWidthCopies: report.scattered, denseConvs: report.dense },
   };
+}
+
+/**
+ * MACs the sparse graph executes on one input with gate masks `gates`
+ * (ck.gateTensors order), overhead included: the counting spec's count with
+ * the data mask all ones (positions are not skipped), K_active for gathered
+ * convs, C_in_active where the input is compact, full counts elsewhere.
+ */
+export function sparseExecutedMacs(ck: Checkpoint, report: ChannelGatherReport, gates: ArrayLike<number>[]): number {
+  const ones = new Float32Array(ck.spec.grid[0] * ck.spec.grid[1]).fill(1);
+  const perLayer = sampleMacs(ck, ones, gates).perLayer;
+  const gathered = new Set(report.gathered);
+  const inputGathered = new Set(report.inputGathered);
+  const widthRatio = (unit: number): number => {
+    const i = ck.gateTensors.findIndex((g) => g.unit === unit);
+    if (i < 0) return 1;
+    let active = 0;
+    for (let j = 0; j < gates[i].length; j++) active += gates[i][j] > 0.5 ? 1 : 0;
+    return ck.gateTensors[i].channels / Math.max(1, active);
+  };
+  return ck.layers.reduce((sum, l, i) => {
+    let m = perLayer[i];
+    if (l.outUnit !== null && !l.overhead && !gathered.has(l.node)) m *= widthRatio(l.outUnit);
+    if (l.inUnit !== null && !l.overhead && !inputGathered.has(l.node)) m *= widthRatio(l.inUnit);
+    return sum + m;
+  }, 0);
 }
