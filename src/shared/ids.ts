@@ -15,6 +15,8 @@ export const Commands = {
   runRobustnessSweep: 'dynapruner.runRobustnessSweep',
   showFlopsBreakdown: 'dynapruner.showFlopsBreakdown',
   showFilterActivity: 'dynapruner.showFilterActivity',
+  /** The checkpoint's graph laid out, coloured by dense or kept MACs, with filter gates. */
+  showModelGraph: 'dynapruner.showModelGraph',
   compareCheckpoints: 'dynapruner.compareCheckpoints',
   exportReport: 'dynapruner.exportReport',
   /** Registered by the remote part (`registerRemote`). */
@@ -44,7 +46,7 @@ export const Views = {
 export const CUSTOM_EDITOR_VIEW_TYPE = 'dynapruner.checkpointOverview';
 
 /** Webview panel kinds; each has a bundle `dist/webview/<kind>.js` and a panel view type `dynapruner.panel.<kind>`. */
-export const PANEL_KINDS = ['overview', 'masks', 'filters', 'flops', 'robustness', 'compare'] as const;
+export const PANEL_KINDS = ['overview', 'masks', 'filters', 'flops', 'robustness', 'compare', 'graph'] as const;
 export type PanelKind = (typeof PANEL_KINDS)[number];
 
 /** The Orin profiling panel: its own protocol (src/shared/remoteProtocol.ts) and bundle `dist/webview/remote.js`. */
@@ -67,6 +69,7 @@ export const PANEL_TITLES: Record<PanelKind, string> = {
   flops: 'FLOPs Breakdown',
   robustness: 'Robustness',
   compare: 'Compare Checkpoints',
+  graph: 'Model Graph',
 };
 
 /** `when`-clause context keys set by the extension. */

@@ -148,6 +148,8 @@ describe('Orin panel state in code-server over a loopback sshd', { timeout: 900_
       await page.waitForTimeout(300);
     }
   }
+  /** Waits until the panel's latency histogram is drawn (the figures came back too, not only the cards). */
+  const latencyDrawn = (frame: Frame) => frame.waitForFunction(() => document.querySelector('[data-figure="latency"]')?.getAttribute('data-rendered') === 'true', undefined, { timeout: 60_000 });
   const historyIds = (frame: Frame) => frame.evaluate(() => [...document.querySelectorAll('.run[data-run]')].map((r) => (r as HTMLElement).dataset.run ?? ''));
 
   it('the package.json setting defaults are the profile defaults the CLI and the panel use', () => {
@@ -202,7 +204,7 @@ describe('Orin panel state in code-server over a loopback sshd', { timeout: 900_
     await page.waitForFunction(() => !!document.querySelector('.tab.active')?.textContent?.includes('Untitled'), undefined, { timeout: 20_000 });
     await page.waitForTimeout(1000); // the hidden panel's webview is discarded (retainContextWhenHidden is off)
     await page.locator('.tab', { hasText: 'Orin Profiling' }).first().click();
-    await cardsShown([FIRST]);
+    await latencyDrawn(await cardsShown([FIRST]));
     await shot('tab-back');
   });
 
@@ -244,6 +246,7 @@ describe('Orin panel state in code-server over a loopback sshd', { timeout: 900_
     await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
     const frame = await cardsShown([LATER], 120_000);
     assert.deepEqual((await historyIds(frame)).sort(), [...shownBefore].sort());
+    await latencyDrawn(frame);
     await shot('after-reload');
   });
 });

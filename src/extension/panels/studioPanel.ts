@@ -94,6 +94,7 @@ export class StudioPanel extends Disposable {
       case 'analysis':
       case 'sweep':
       case 'compare':
+      case 'graph':
       case 'overview':
         this.snapshot = this.snapshot.filter((s) => s.type !== m.type && s.type !== 'analysisStart' && s.type !== 'analysisSamples' && s.type !== 'jobEnd');
         this.snapshot.push(m);

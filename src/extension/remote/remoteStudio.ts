@@ -123,7 +123,7 @@ export class RemoteStudio {
     const aliases = await knownAliases(remoteSettings().hosts);
     if (aliases.length === 0) {
       const add = 'Add Device';
-      const answer = await vscode.window.showWarningMessage('Dyna-Pruner: no devices to profile on yet.', { detail: 'Add a Jetson (host, user, key; the connection is tested), or add a Host to ~/.ssh/config.' }, add);
+      const answer = await vscode.window.showWarningMessage('Dyna-Pruner: no devices yet. Add a Jetson, or a Host to ~/.ssh/config.', add);
       if (answer === add) await vscode.commands.executeCommand(Commands.addDevice);
       return;
     }
