@@ -9,6 +9,7 @@ import { registerCommands } from './commands/registerCommands';
 import { workerCount } from './config';
 import { CheckpointEditorProvider } from './editor/checkpointEditor';
 import { CoreEngine } from './engine/coreEngine';
+import { GraphPanels } from './graph/graphPanels';
 import { Inspections } from './inspections';
 import { JobRunner } from './jobs';
 import { createLog, type Log } from './log';
@@ -44,7 +45,8 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     rerun: (panel) => studio.rerun(panel),
     isTrusted: () => vscode.workspace.isTrusted,
   };
-  const panels = new PanelManager(host, (panel) => studio.load(panel));
+  const graphs = new GraphPanels(() => panels, studio, inspections, log);
+  const panels = new PanelManager(host, (panel) => (panel.kind === 'graph' ? graphs.load(panel) : studio.load(panel)));
   const checkpoints = new CheckpointsTree(inspections, log);
   const runs = new RunsTree();
   studio.onDidSaveRun.event(() => runs.refresh());
@@ -60,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     vscode.window.createTreeView(Views.checkpoints, { treeDataProvider: checkpoints, showCollapseAll: false }),
     vscode.window.createTreeView(Views.runs, { treeDataProvider: runs }),
     ...registerCommands({ studio, checkpoints, runs, log }),
+    ...graphs.register(),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void vscode.commands.executeCommand('setContext', Contexts.trusted, true);
       for (const p of panels.all) p.post({ type: 'notice', level: 'info', text: 'The workspace is now trusted: reopen the panel to run the checkpoint.' });

@@ -13,6 +13,8 @@
  * it, and {@link CancelMessage} names it.
  */
 import type { Analysis, SampleAnalysis, SweepResult, LayerInfo, UnitInfo, ModelRef, DataRef, PaperTables } from '../core/schema/results';
+import type { GraphSource } from '../core/figures/graph';
+import type { GraphOverlay } from '../core/figures/graphOverlay';
 import type { PanelKind } from './ids';
 import type { OverviewModel, CompareModel } from './models';
 
@@ -91,6 +93,13 @@ export interface CompareMessage {
   compare: CompareModel;
 }
 
+/** The checkpoint's graph (Graph panel) and, when an analysis exists, its kept MACs and gates. */
+export interface GraphMessage {
+  type: 'graph';
+  source: GraphSource;
+  overlay: GraphOverlay | null;
+}
+
 /** Progress of a running job. */
 export interface ProgressMessage {
   type: 'progress';
@@ -132,6 +141,7 @@ export type ToWebview =
   | AnalysisMessage
   | SweepMessage
   | CompareMessage
+  | GraphMessage
   | ProgressMessage
   | JobEndMessage
   | NoticeMessage;
@@ -178,7 +188,7 @@ export interface RerunMessage {
 }
 
 /** Actions a panel may ask the host to start for its checkpoint (an allowlist, not command ids). */
-export const PANEL_ACTIONS = ['analyze', 'sweep', 'flops', 'filters', 'profile'] as const;
+export const PANEL_ACTIONS = ['analyze', 'sweep', 'flops', 'filters', 'graph', 'profile'] as const;
 export type PanelAction = (typeof PANEL_ACTIONS)[number];
 
 /** Start an action on the panel's checkpoint (Overview buttons). */
@@ -194,12 +204,21 @@ export interface LogMessage {
   text: string;
 }
 
+/** A layer was clicked in the Graph panel: reveal its FLOPs row and, for a gated layer, its unit's filters. */
+export interface RevealLayerMessage {
+  type: 'revealLayer';
+  /** ONNX node name of the layer. */
+  node: string;
+  /** Contract unit gating the layer's filters, null when none. */
+  unit: number | null;
+}
+
 /** Webview to host. */
-export type FromWebview = ReadyMessage | ActionMessage | CancelMessage | ExportFigureMessage | ExportCsvMessage | ExportReportMessage | RerunMessage | LogMessage;
+export type FromWebview = ReadyMessage | ActionMessage | CancelMessage | ExportFigureMessage | ExportCsvMessage | ExportReportMessage | RerunMessage | LogMessage | RevealLayerMessage;
 
 /** Tags of host-to-webview messages (for the webview-side guard). */
 export const TO_WEBVIEW_TYPES: readonly ToWebview['type'][] = [
-  'init', 'overview', 'analysisStart', 'analysisSamples', 'analysis', 'sweep', 'compare', 'progress', 'jobEnd', 'notice',
+  'init', 'overview', 'analysisStart', 'analysisSamples', 'analysis', 'sweep', 'compare', 'graph', 'progress', 'jobEnd', 'notice',
 ];
 
 export type { PaperTables };

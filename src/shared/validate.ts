@@ -78,6 +78,12 @@ export function parseFromWebview(raw: unknown): Parsed<FromWebview> {
       if (level !== 'info' && level !== 'warning' && level !== 'error') return fail("field 'level' must be 'info', 'warning' or 'error'");
       return { ok: true, message: { type, level, text: raw.text as string } };
     }
+    case 'revealLayer': {
+      if ((err = onlyKeys(raw, ['type', 'node', 'unit']) ?? str(raw, 'node', 1000))) return fail(err);
+      const unit = raw.unit;
+      if (unit !== null && !(Number.isInteger(unit) && (unit as number) >= 0 && (unit as number) < 1e6)) return fail("field 'unit' must be null or a non-negative integer");
+      return { ok: true, message: { type, node: raw.node as string, unit: unit as number | null } };
+    }
     default:
       return { ok: false, error: `unknown message type ${JSON.stringify(type)?.slice(0, 40)}` };
   }

@@ -64,6 +64,7 @@ class OverviewPanel implements PanelApp {
         action('sweep', 'Robustness sweep', 'graph-line', true),
         action('flops', 'FLOPs breakdown', 'graph', false),
         action('filters', 'Filter activity', 'symbol-array', true),
+        action('graph', 'Model graph', 'type-hierarchy', false),
         action('profile', 'Profile on remote device', 'remote', false),
       ),
       o.contractProblem ? h('div', { class: 'banner info', 'data-banner': 'no-contract' }, h('span', { class: 'codicon codicon-info' }), h('span', {}, o.contractProblem)) : null,

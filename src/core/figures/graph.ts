@@ -219,3 +219,15 @@ function reachable(tensors: string[], consumers: Map<string, GraphSourceNode[]>,
   }
   return found;
 }
+
+/**
+ * The model without the edges that carry masks and gates into the backbone
+ * (edges inside the mask generator and gate heads stay), and without the
+ * outputs left with no incoming edge (the exported masks and scores).
+ */
+export function withoutMaskEdges(model: GraphModel): GraphModel {
+  const overhead = new Set(model.nodes.filter((n) => n.overhead).map((n) => n.id));
+  const edges = model.edges.filter((e) => !e.mask || overhead.has(e.to));
+  const reached = new Set(edges.map((e) => e.to));
+  return { ...model, edges, nodes: model.nodes.filter((n) => n.kind !== 'output' || reached.has(n.id)) };
+}

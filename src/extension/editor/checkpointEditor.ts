@@ -39,7 +39,7 @@ export class CheckpointEditorProvider implements vscode.CustomReadonlyEditorProv
     panel.onMessage((m) => {
       if (m.type !== 'action') return;
       const ckpt = document.uri;
-      const command = { analyze: 'dynapruner.analyzeCheckpoint', sweep: 'dynapruner.runRobustnessSweep', flops: 'dynapruner.showFlopsBreakdown', filters: 'dynapruner.showFilterActivity', profile: 'dynapruner.profileOnRemoteDevice' }[m.action];
+      const command = { analyze: 'dynapruner.analyzeCheckpoint', sweep: 'dynapruner.runRobustnessSweep', flops: 'dynapruner.showFlopsBreakdown', filters: 'dynapruner.showFilterActivity', graph: 'dynapruner.showModelGraph', profile: 'dynapruner.profileOnRemoteDevice' }[m.action];
       void vscode.commands.executeCommand(command, ckpt);
     });
     void this.studio.loadOverview(panel, document.uri.fsPath);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { buildGraph, COMPUTE_OPS, shortLabel, type GraphSource } from '../../../src/core/figures/graph';
+import { buildGraph, COMPUTE_OPS, shortLabel, withoutMaskEdges, type GraphSource } from '../../../src/core/figures/graph';
 import { graphOverlay, keptMacs } from '../../../src/core/figures/graphOverlay';
 import { inspectModel, type InspectReport } from '../../../src/core/inspect/inspect';
 import type { Analysis } from '../../../src/core/schema/results';
@@ -58,6 +58,18 @@ describe('buildGraph on the bundled SimVP Dyna-Pruner checkpoint', () => {
     assert.equal(new Set(gated.map((n) => n.unit!.id)).size, 7, 'all seven units have a gated layer');
     const readout = g.nodes.find((n) => n.label === 'readout/conv')!;
     assert.equal(readout.unit, null, 'the readout is not gated');
+  });
+
+  it('without mask edges keeps the data flow and the mask generator chain, drops the mask outputs', () => {
+    const full = buildGraph(source);
+    const g = withoutMaskEdges(full);
+    assert.ok(g.edges.length < full.edges.length);
+    const overhead = new Set(g.nodes.filter((n) => n.overhead).map((n) => n.id));
+    assert.ok(g.edges.every((e) => !e.mask || overhead.has(e.to)), 'only mask edges inside the overhead remain');
+    assert.ok(g.edges.some((e) => e.from === '/m/mask_gen/net/net.0/Conv' && e.to === '/m/mask_gen/net/net.2/Conv'));
+    assert.ok(g.edges.some((e) => e.from === '/m/backbone/enc0/conv/Conv' && e.to === '/m/backbone/enc1/conv/Conv'));
+    assert.deepEqual(g.nodes.filter((n) => n.kind === 'output').map((n) => n.label), ['prediction']);
+    assert.equal(g.nodes.filter((n) => n.kind === 'compute').length, 33);
   });
 
   it('draws every node with allNodes, edges then join direct tensors', () => {

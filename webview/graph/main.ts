@@ -1,0 +1,153 @@
+/**
+ * Graph panel: the checkpoint's compute graph laid out with ELK, boxes
+ * coloured by their share of the dense MACs or, once an analysis was saved,
+ * of the kept (effective) MACs of the chosen sample; gated layers show that
+ * sample's filter gates. "Show all nodes" draws every ONNX node. Clicking a
+ * layer asks the host to reveal its FLOPs row and its unit's filters.
+ */
+import { buildGraph, withoutMaskEdges, type GraphModel, type GraphNode, type GraphSource } from '../../src/core/figures/graph';
+import { keptMacs, type GraphOverlay } from '../../src/core/figures/graphOverlay';
+import type { ToWebview } from '../../src/shared/protocol';
+import { post } from '../common/api';
+import { h } from '../common/dom';
+import { formatMacs, formatPercent } from '../common/format';
+import type { PanelApp, PanelContext } from '../common/shell';
+import { startPanel } from '../common/shell';
+import { layoutGraph, type Layout } from './layout';
+import { installGraphStyles } from './styles';
+import { GraphView, type NodeFacts } from './view';
+
+type ColourBy = 'dense' | 'kept';
+
+class GraphPanel implements PanelApp {
+  private ctx!: PanelContext;
+  private source: GraphSource | null = null;
+  private overlay: GraphOverlay | null = null;
+  private model: GraphModel | null = null;
+  private layout: Layout | null = null;
+  private allNodes = false;
+  private maskEdges = false;
+  private colourBy: ColourBy = 'kept';
+  private sample = 0;
+  private readonly view = new GraphView((n) => this.select(n));
+  private empty!: HTMLElement;
+  private body!: HTMLElement;
+  private allBox!: HTMLInputElement;
+  private maskBox!: HTMLInputElement;
+  private colourSelect!: HTMLSelectElement;
+  private sampleSlider!: HTMLInputElement;
+  private sampleLabel!: HTMLElement;
+  private legend!: HTMLElement;
+  private layoutRun = 0;
+
+  mount(ctx: PanelContext): void {
+    this.ctx = ctx;
+    this.allNodes = ctx.ui.allNodes === true;
+    this.colourBy = ctx.ui.colourBy === 'dense' ? 'dense' : 'kept';
+    this.sample = Number(ctx.ui.sample ?? 0);
+    this.allBox = h('input', { type: 'checkbox', 'data-control': 'all-nodes', id: 'graph-all-nodes' });
+    this.allBox.checked = this.allNodes;
+    this.allBox.addEventListener('change', () => {
+      this.allNodes = this.allBox.checked;
+      ctx.persist('allNodes', this.allNodes);
+      void this.relayout();
+    });
+    this.maskEdges = ctx.ui.maskEdges === true;
+    this.maskBox = h('input', { type: 'checkbox', 'data-control': 'mask-edges', id: 'graph-mask-edges' });
+    this.maskBox.checked = this.maskEdges;
+    this.maskBox.addEventListener('change', () => {
+      this.maskEdges = this.maskBox.checked;
+      ctx.persist('maskEdges', this.maskEdges);
+      void this.relayout();
+    });
+    this.colourSelect = h('select', { 'data-control': 'colour-by', 'aria-label': 'Colour boxes by' }, h('option', { value: 'kept' }, 'Kept MACs (analysis)'), h('option', { value: 'dense' }, 'Dense MACs'));
+    this.colourSelect.addEventListener('change', () => {
+      this.colourBy = this.colourSelect.value === 'dense' ? 'dense' : 'kept';
+      ctx.persist('colourBy', this.colourBy);
+      this.draw();
+    });
+    this.sampleSlider = h('input', { type: 'range', min: 0, max: 0, step: 1, 'data-control': 'sample', 'aria-label': 'Sample' });
+    this.sampleSlider.addEventListener('input', () => {
+      this.sample = Number(this.sampleSlider.value);
+      ctx.persist('sample', this.sample);
+      this.draw();
+    });
+    this.sampleLabel = h('span', { class: 'muted', 'data-readout': 'sample' });
+    this.legend = h('div', { class: 'muted graph-legend', 'data-readout': 'legend' });
+    this.empty = h('div', { class: 'empty' }, 'Reading the graph…');
+    const toolbar = h(
+      'div',
+      { class: 'toolbar' },
+      h('label', { for: 'graph-all-nodes' }, this.allBox, 'Show all nodes'),
+      h('label', { for: 'graph-mask-edges' }, this.maskBox, 'Show mask and gate edges'),
+      h('label', {}, 'Colour by', this.colourSelect),
+      h('label', { class: 'sample-control' }, 'Sample', this.sampleSlider, this.sampleLabel),
+    );
+    this.body = h('div', { hidden: true }, toolbar, this.legend, this.view.element);
+    ctx.root.append(this.empty, this.body);
+  }
+
+  onMessage(m: ToWebview): void {
+    if (m.type !== 'graph') return;
+    this.source = m.source;
+    this.overlay = m.overlay;
+    const samples = this.overlay?.samples.length ?? 0;
+    this.sample = Math.min(this.sample, Math.max(0, samples - 1));
+    this.sampleSlider.max = String(Math.max(0, samples - 1));
+    this.sampleSlider.value = String(this.sample);
+    (this.sampleSlider.closest('label') as HTMLElement).hidden = samples === 0;
+    this.colourSelect.disabled = samples === 0;
+    this.colourSelect.value = samples === 0 ? 'dense' : this.colourBy;
+    void this.relayout();
+  }
+
+  onThemeChange(): void {
+    this.draw();
+  }
+
+  private async relayout(): Promise<void> {
+    if (!this.source) return;
+    const run = ++this.layoutRun;
+    const model = buildGraph(this.source, { allNodes: this.allNodes });
+    this.model = this.maskEdges ? model : withoutMaskEdges(model);
+    this.empty.textContent = `Laying out ${this.model.nodes.length} nodes…`;
+    const layout = await layoutGraph(this.model);
+    if (run !== this.layoutRun) return;
+    this.layout = layout;
+    this.empty.hidden = true;
+    this.body.hidden = false;
+    this.draw();
+  }
+
+  private effectiveColour(): ColourBy {
+    return this.overlay && this.overlay.samples.length > 0 ? this.colourBy : 'dense';
+  }
+
+  private facts(n: GraphNode): NodeFacts {
+    const kept = this.overlay ? keptMacs(this.overlay, n.id, this.sample) : null;
+    const share = this.effectiveColour() === 'kept' && kept !== null && this.model ? kept / Math.max(1, this.model.denseMacs) : n.share;
+    const gates = n.unit && this.overlay ? (this.overlay.samples[this.sample]?.gates[n.unit.id] ?? null) : null;
+    return { share, kept, gates };
+  }
+
+  private draw(): void {
+    if (!this.layout || !this.model) return;
+    const compute = this.model.nodes.filter((n) => n.kind === 'compute');
+    const maxShare = Math.max(0, ...compute.map((n) => n.share));
+    this.view.render(this.layout, (n) => this.facts(n), maxShare);
+    const s = this.overlay?.samples[this.sample];
+    this.sampleLabel.textContent = s ? `${this.sample + 1}/${this.overlay!.samples.length}${s.windowStart === null ? '' : ` (window start t=${s.windowStart})`}` : '';
+    const hidden = this.model.hiddenNodes;
+    const what = this.effectiveColour() === 'kept' ? "the layer's kept (mask-aware) MACs for this sample" : "the layer's dense MACs";
+    this.legend.textContent = `${compute.length} compute layers, ${formatMacs(this.model.denseMacs)} dense; colour: ${what} as a share of the graph's dense MACs (darkest ${formatPercent(maxShare)}); dashed boxes: mask generator and gate heads (overhead)${this.maskEdges ? ', dashed edges carry masks and gates' : ', the edges carrying masks and gates into the backbone (and the mask outputs) are hidden'}${hidden ? `; ${hidden} of ${this.model.totalNodes} ONNX nodes collapsed into edges` : ''}.${this.overlay ? '' : ' Analyse the checkpoint to see kept MACs and filter gates.'}`;
+  }
+
+  private select(n: GraphNode): void {
+    this.view.element.querySelectorAll('.node.selected').forEach((e) => e.classList.remove('selected'));
+    this.view.element.querySelector(`.node[data-node="${CSS.escape(n.id)}"]`)?.classList.add('selected');
+    post({ type: 'revealLayer', node: n.id, unit: n.unit?.id ?? null });
+  }
+}
+
+installGraphStyles();
+startPanel('graph', new GraphPanel());
