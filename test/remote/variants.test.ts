@@ -125,3 +125,48 @@ describe('variants built from the checkpoint, profiled over a real sshd', () => 
     assert.ok(result.uploads.filter((u) => u.name.includes('.dense.') || u.name.includes('.l1.')).length === 2, 'built variants uploaded from memory');
   });
 });
+
+describe('the sparse (channel-gathering) variant over a real sshd', () => {
+  let env: SshdTestEnv;
+  let runner: string;
+  let scratch: string;
+  let model: TestModel;
+  before(async () => {
+    model = await testModel();
+    env = await startSshd();
+    runner = await buildNodeRunner();
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-sparse-'));
+  });
+  after(async () => {
+    await env?.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    if (runner) rmSync(runner, { force: true });
+  });
+
+  test('--variants ckpt,dense,sparse: the device runs sparse at batch 1 with the checkpoint\'s outputs and fewer executed MACs than dense', async () => {
+    const plan = await planProfile(model.onnx, { kinds: ['ckpt', 'dense', 'sparse'], perSample: 4, samples: model.bundled ? undefined : model.inputs });
+    assert.deepEqual(plan.variants.map((v) => v.id), ['ckpt', 'dense', 'sparse']);
+    const host = resolveHost('orin-sparse', {
+      sshConfig: SSHConfig.parse(''),
+      hosts: [{ alias: 'orin-sparse', hostName: '127.0.0.1', port: env.port, user: env.user, identityFiles: [env.userKey], deviceRoot: fixtureDeviceRoot, workDir: path.join(scratch, 'work'), ortModulePath: path.join(repoRoot, 'node_modules', 'onnxruntime-node'), tegrastatsIntervalMs: 50 }],
+    });
+    const result = await profileOnDevice({
+      host,
+      connection: { knownHostsFiles: [env.knownHostsFile], connectTimeoutMs: 5000, agentSocket: '' },
+      checkpoint: model.onnx,
+      variants: plan.variants,
+      samples: { bytes: plan.samples.bytes, name: plan.samples.name },
+      backend: 'node',
+      warmup: 1,
+      iterations: 4,
+      perSample: 4,
+      runnerScript: runner,
+      reference: plan.reference,
+    });
+    const sparse = result.variants.find((v) => v.id === 'sparse')!;
+    assert.equal(sparse.outputsCheck?.reference, 'engine');
+    assert.ok(sparse.outputsCheck!.maxAbsDiff <= 1e-4, `sparse on the device vs the checkpoint: max |diff| ${sparse.outputsCheck!.maxAbsDiff}`);
+    const dense = result.variants.find((v) => v.id === 'dense')!;
+    assert.ok(sparse.effectiveMacs!.mean < dense.effectiveMacs!.mean, `sparse executes ${sparse.effectiveMacs!.mean} < dense ${dense.effectiveMacs!.mean} MACs`);
+  });
+});

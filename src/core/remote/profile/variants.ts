@@ -17,17 +17,19 @@ import { filterL1Norms, l1Gate, repeatRows } from '../../experiments/maskOps';
 import { cleanDenseBytes, ModelRunner } from '../../runtime/modelRunner';
 import { compactedLayerMacs, compactStaticGates } from '../../graph/compact';
 import { buildL1cVariant, L1C_OPTIONS } from '../../export/l1cVariant';
+import { buildSparseVariant, sparseExecutedMacs } from '../../export/sparseVariant';
+import { gatherGatedChannels } from '../../graph/channelGather';
 import { poolEvaluator } from '../../runtime/graphEvaluator';
 import { materializeConstantMasks, type ConstantMask } from '../../graph/constantMasks';
 import { parseNpy } from '../../samples/npy';
 import { encodeModelProto } from '../../onnx/proto';
 
 /** Variants the profiler can build from a checkpoint (`--variants ckpt,dense,l1,l1c`). */
-export type VariantKind = 'ckpt' | 'dense' | 'l1' | 'l1c';
+export type VariantKind = 'ckpt' | 'dense' | 'l1' | 'l1c' | 'sparse';
 /** The kinds built by default, in display order. */
 export const VARIANT_KINDS: readonly VariantKind[] = ['ckpt', 'dense', 'l1'];
-/** Every kind `--variants` accepts: the defaults plus `l1c` (static L1 compacted: pruned filters removed), built only on request. */
-export const SELECTABLE_VARIANT_KINDS: readonly VariantKind[] = [...VARIANT_KINDS, 'l1c'];
+/** Every kind `--variants` accepts: the defaults plus `l1c` (static L1 compacted: pruned filters removed) and `sparse` (channel gathering, batch 1), built only on request. */
+export const SELECTABLE_VARIANT_KINDS: readonly VariantKind[] = [...VARIANT_KINDS, 'l1c', 'sparse'];
 
 /** `l1c`'s compaction options (those of `dynapruner export --variant l1c`). */
 export { L1C_OPTIONS };
@@ -126,6 +128,19 @@ export async function buildCheckpointVariants(
       skipped.push({ kind, reason });
       continue;
     }
+    if (kind === 'sparse') {
+      if (ck.gateTensors.length === 0) {
+        const reason = `the 'sparse' variant needs gated units (dp_gate_mask_<i>); ${file} has none`;
+        if (explicit) throw new ContractRequiredError(file, reason);
+        skipped.push({ kind, reason });
+        continue;
+      }
+      variants.push({
+        id: 'sparse', label: `${base} sparse (channel gathering)`, kind, bytes: encodeModelProto(buildSparseVariant(ck).model),
+        description: 'the checkpoint with its own per-input masks, each gated conv computing only the filters its gate keeps (NonZero of the gate, gathered weights, compact activations between gated convs; grouped gated convs as exported); batch 1',
+      });
+      continue;
+    }
     if (kind === 'dense') {
       variants.push({
         id: 'dense', label: `${base} clean dense (masks off)`, kind, bytes: await withOwnPool((pool) => cleanDenseBytes(ck!, pool, opts.signal)),
@@ -206,6 +221,13 @@ export async function engineReference(
           sum += sampleMacs(ck, dm, gates).total;
         }
         macs.set(v.id, { mean: sum / n, dense: denseBackbone, samples: n, basis: "checkpoint's own masks per sample, mask generator and gate heads included" });
+      } else if (v.kind === 'sparse') {
+        // Same function as the checkpoint (test/integration/channelGather.test.ts); its MACs are those it executes.
+        predictions.set(v.id, full.prediction);
+        const { report } = gatherGatedChannels(ck);
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += sparseExecutedMacs(ck, report, full.gates.map((g, j) => g.subarray(i * ck.gateTensors[j].channels, (i + 1) * ck.gateTensors[j].channels)));
+        macs.set(v.id, { mean: sum / n, dense: denseBackbone, samples: n, basis: "MACs the channel-gathering graph executes with the checkpoint's own gates per sample (active filters, compact input channels, every position; mask generator and gate heads included)" });
       } else if (v.kind === 'l1c') {
         // Same function as l1 (test/integration/compact.test.ts checks the compacted graph against the injected one);
         // its MACs are the compacted graph's dense MACs (compactedLayerMacs: l1's mask-aware count, adjusted per layer).
