@@ -85,7 +85,7 @@ def evaluate_model(model, win: dict, batch: int = 16) -> dict:
         res["data_mask_active"] = float((s >= model.theta_d).mean())
     if model.flags["gates"] is not None:
         out = model(x_all[:batch])
-        res["gate_active"] = {u.name: float(out["gate_masks"][u.uid].mean()) for u in model.backbone.units}
+        res["gate_active"] = {u.name: float(out["gate_masks"][u.uid].mean()) for u in model.units}
     res["_predictions"] = np.concatenate(preds)
     return res
 

@@ -20,7 +20,7 @@ def overhead_macs(model) -> Dict[str, float]:
                 mg += m.out_channels * m.in_channels / m.groups * m.kernel_size[0] * m.kernel_size[1] * h * w
     gh = 0.0
     if model.flags["gates"] == "dynamic":
-        gh = float(sum(u.in_channels * u.channels for u in model.backbone.units))
+        gh = float(sum(u.in_channels * u.channels for u in model.units))
     return {"mask_generator": mg, "gate_heads": gh, "total": mg + gh}
 
 

@@ -165,12 +165,26 @@ def _pad(ins, a, n):
     return [np.pad(x, [(pads[i], pads[i + x.ndim]) for i in range(x.ndim)], constant_values=value)]
 
 
+def _ceil_pads(shape, k, s, pads):
+    """Extra bottom / right padding that makes floor-mode pooling give ceil-mode's output size."""
+    out = list(pads)
+    for ax in range(2):
+        n = -(-(shape[ax] + pads[ax] + pads[ax + 2] - k[ax]) // s[ax]) + 1
+        if (n - 1) * s[ax] >= shape[ax] + pads[ax]:
+            n -= 1  # the last window must start inside the input (PyTorch's rule)
+        out[ax + 2] += max(0, (n - 1) * s[ax] + k[ax] - (shape[ax] + pads[ax] + pads[ax + 2]))
+    return out
+
+
 def _pooling(kind):
     def op(ins, a, n):
-        if a.get("ceil_mode", 0):
-            raise NotImplementedError("ceil_mode")
         k = a["kernel_shape"]
-        return [_pool(ins[0], k, a.get("strides", k), a.get("pads", [0, 0, 0, 0]), kind)]
+        s, pads = a.get("strides", k), a.get("pads", [0, 0, 0, 0])
+        if a.get("ceil_mode", 0):
+            if kind != "max":
+                raise NotImplementedError("AveragePool ceil_mode")
+            pads = _ceil_pads(ins[0].shape[2:], k, s, pads)  # padded with -inf: never the max
+        return [_pool(ins[0], k, s, pads, kind)]
     return op
 
 

@@ -24,6 +24,8 @@ from . import data as D
 from .evaluate import evaluate_model, load_checkpoint
 
 ORDER = ["dense", "mp_l1", "dp_only", "mp_only", "independent", "dynapruner"]
+#: the markdown from this line on (sections of other data sets, table.py) survives a rewrite
+KEEP_MARKER = "<!-- other data sets: kept by results.py -->"
 
 
 @torch.no_grad()
@@ -117,8 +119,10 @@ def main(argv=None) -> int:
     text = "\n".join(lines) + "\n"
     print(text)
     if a.markdown:
+        old = open(a.markdown).read() if os.path.exists(a.markdown) else ""
+        kept = old[old.index(KEEP_MARKER):] if KEEP_MARKER in old else ""
         with open(a.markdown, "w") as f:
-            f.write(text)
+            f.write(text + ("\n" + kept if kept else ""))
     if a.json:
         with open(a.json, "w") as f:
             json.dump(res, f, indent=1, default=float)

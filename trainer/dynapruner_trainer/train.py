@@ -211,7 +211,7 @@ def base_lr(args) -> float:
 
 def make_optimizer(model: DynaModel, args, lr: float):
     """AdamW with the thresholds tau in their own group (higher lr, no decay), cosine schedule."""
-    taus = [u.tau for u in model.backbone.units]
+    taus = [u.tau for u in model.units]
     tau_ids = {id(t) for t in taus}
     rest = [p for p in model.parameters() if id(p) not in tau_ids]
     groups = [{"params": rest}, {"params": taus, "lr": lr * args.tau_lr_mult, "weight_decay": 0.0}]
@@ -243,7 +243,7 @@ def rank_batches(perm: torch.Tensor, per_rank: int, rank: int, world: int) -> Li
 
 def clamp_thresholds(model: DynaModel) -> None:
     with torch.no_grad():
-        for u in model.backbone.units:
+        for u in model.units:
             u.tau.clamp_(*TAU_RANGE)
 
 

@@ -9,8 +9,6 @@ import torch
 
 from dynapruner_trainer import train as T
 from dynapruner_trainer.backbones import build_backbone
-from dynapruner_trainer.dataset.cli import describe
-from dynapruner_trainer.errors import InputError
 
 from datasets_util import synthetic_hdf5, synthetic_netcdf4
 
