@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { Contexts } from '../shared/ids';
+import { Commands, Contexts } from '../shared/ids';
 import type { Log } from './log';
 
 /** Progress callback handed to the work: fraction 0..1 and a short message. */
@@ -19,6 +19,10 @@ export interface Job {
   controller: AbortController;
   /** Epoch ms when cancel was requested (for the log's "stopped in N ms"). */
   cancelRequestedAt: number | null;
+  /** Latest progress (fraction 0..1 and message), shown by the status bar item and the jobs picker. */
+  progress: { fraction: number; message: string };
+  /** Brings the job's panel to the front (set by whoever shows the job). */
+  reveal?: () => void;
 }
 
 /** Outcome of {@link JobRunner.run}. */
@@ -27,8 +31,43 @@ export type JobOutcome<T> = { outcome: 'done'; value: T } | { outcome: 'cancelle
 /** Runs and tracks jobs. */
 export class JobRunner implements vscode.Disposable {
   private readonly jobs = new Map<string, Job>();
+  /** "$(sync~spin) Dyna-Pruner: sweep 45%" while a job runs; a click lists the jobs to show or cancel. */
+  private readonly status = vscode.window.createStatusBarItem('dynapruner.jobs', vscode.StatusBarAlignment.Left, 10);
+  private readonly showJobsCommand: vscode.Disposable;
 
-  constructor(private readonly log: Log) {}
+  constructor(private readonly log: Log) {
+    this.status.name = 'Dyna-Pruner jobs';
+    this.status.command = Commands.showJobs;
+    this.showJobsCommand = vscode.commands.registerCommand(Commands.showJobs, () => this.pickJob());
+  }
+
+  /** Updates (or hides) the status bar item. */
+  private updateStatus(): void {
+    const jobs = [...this.jobs.values()];
+    if (jobs.length === 0) {
+      this.status.hide();
+      return;
+    }
+    const first = jobs[0];
+    const more = jobs.length > 1 ? ` (+${jobs.length - 1})` : '';
+    this.status.text = `$(sync~spin) ${first.title}: ${Math.round(first.progress.fraction * 100)}%${more}`;
+    this.status.tooltip = `${jobs.map((j) => `${j.title}: ${j.progress.message || 'starting'}`).join('\n')}\nClick to show or cancel.`;
+    this.status.show();
+  }
+
+  /** Quick pick of the running jobs: show a job's panel or cancel it. */
+  private async pickJob(): Promise<void> {
+    const items = [...this.jobs.values()].flatMap((j) => [
+      ...(j.reveal ? [{ label: `$(eye) Show ${j.title}`, description: `${Math.round(j.progress.fraction * 100)}% · ${j.progress.message}`, run: () => j.reveal!() }] : []),
+      { label: `$(debug-stop) Cancel ${j.title}`, description: j.reveal ? '' : `${Math.round(j.progress.fraction * 100)}% · ${j.progress.message}`, run: () => this.cancel(j.id) },
+    ]);
+    if (items.length === 0) {
+      void vscode.window.showInformationMessage('Dyna-Pruner: no job is running.');
+      return;
+    }
+    const chosen = await vscode.window.showQuickPick(items, { title: 'Dyna-Pruner: running jobs' });
+    chosen?.run();
+  }
 
   /** Ids of the running jobs. */
   get running(): string[] {
@@ -54,8 +93,9 @@ export class JobRunner implements vscode.Disposable {
     onStart?: (job: Job) => void,
     onProgress?: ProgressFn,
   ): Promise<JobOutcome<T>> {
-    const job: Job = { id: randomBytes(6).toString('hex'), title, controller: new AbortController(), cancelRequestedAt: null };
+    const job: Job = { id: randomBytes(6).toString('hex'), title, controller: new AbortController(), cancelRequestedAt: null, progress: { fraction: 0, message: '' } };
     this.jobs.set(job.id, job);
+    this.updateStatus();
     void vscode.commands.executeCommand('setContext', Contexts.busy, true);
     onStart?.(job);
     const started = Date.now();
@@ -71,10 +111,12 @@ export class JobRunner implements vscode.Disposable {
             const f = Math.max(0, Math.min(1, fraction));
             const now = Date.now();
             // The notification takes increments; throttle UI updates to ~10 per second.
+            job.progress = { fraction: f, message };
             if (now - lastUi >= 100 || f >= 1) {
               progress.report({ increment: (f - reported) * 100, message });
               reported = f;
               lastUi = now;
+              this.updateStatus();
             }
             onProgress?.(f, message);
           };
@@ -91,6 +133,7 @@ export class JobRunner implements vscode.Disposable {
       return { outcome: 'failed', error };
     } finally {
       this.jobs.delete(job.id);
+      this.updateStatus();
       if (this.jobs.size === 0) void vscode.commands.executeCommand('setContext', Contexts.busy, false);
     }
   }
@@ -103,5 +146,7 @@ export class JobRunner implements vscode.Disposable {
 
   dispose(): void {
     for (const id of this.running) this.cancel(id);
+    this.status.dispose();
+    this.showJobsCommand.dispose();
   }
 }

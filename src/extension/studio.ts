@@ -164,6 +164,11 @@ export class Studio {
     else await this.runAnalysis(panel);
   }
 
+  /** The checkpoint of the active Dyna-Pruner panel, if one is the active tab (commands and pickers act on it). */
+  activeCheckpoint(): string | undefined {
+    return this.panels().all.find((p) => p.active)?.source.checkpoints[0];
+  }
+
   /** Opens a checkpoint and its first sessions in the engine worker ahead of a command (trusted workspaces only). */
   prepare(ckpt: string): void {
     if (vscode.workspace.isTrusted) this.engine.prepare(ckpt, workerCount(vscode.Uri.file(ckpt)));
@@ -213,7 +218,10 @@ export class Studio {
           onStart: (s) => viewers().forEach((p) => p.post({ type: 'analysisStart', jobId, ...s })),
           onSamples: (samples) => viewers().forEach((p) => p.post({ type: 'analysisSamples', jobId, samples })),
         }),
-      (job) => (jobId = job.id),
+      (job) => {
+        jobId = job.id;
+        job.reveal = () => panel.reveal();
+      },
       (fraction, message) => viewers().forEach((p) => p.post({ type: 'progress', jobId, fraction, message })),
     );
     if (result.outcome !== 'done') {
@@ -251,7 +259,10 @@ export class Studio {
     const result = await this.jobs.run(
       `Robustness sweep of ${path.basename(ckpt)}`,
       (job, progress) => this.engine.sweep({ checkpoint: ckpt, dataFiles, split: dataSplit(uri), maxSamples: maxSamples(uri), workers: workerCount(uri), signal: job.controller.signal, onProgress: (f, m) => progress(f, userProgress(m)), grids: sweepGrids(uri) }),
-      (job) => (jobId = job.id),
+      (job) => {
+        jobId = job.id;
+        job.reveal = () => panel.reveal();
+      },
       (fraction, message) => panel.post({ type: 'progress', jobId, fraction, message }),
     );
     if (result.outcome !== 'done') {
@@ -313,7 +324,10 @@ export class Studio {
         }
         return entries;
       },
-      (job) => (jobId = job.id),
+      (job) => {
+        jobId = job.id;
+        job.reveal = () => panel.reveal();
+      },
       (fraction, message) => panel.post({ type: 'progress', jobId, fraction, message }),
     );
     if (result.outcome === 'done') {

@@ -27,6 +27,12 @@ export const Commands = {
   openProfileRun: 'dynapruner.openProfileRun',
   openRun: 'dynapruner.openRun',
   deleteRun: 'dynapruner.deleteRun',
+  /** Runs view: shows the run's folder in the Explorer. */
+  revealRun: 'dynapruner.revealRun',
+  /** Runs view: compares the run's checkpoint with another one. */
+  compareRunWith: 'dynapruner.compareRunWith',
+  /** Status bar item of running jobs: show one's panel or cancel it. */
+  showJobs: 'dynapruner.showJobs',
   refreshCheckpoints: 'dynapruner.refreshCheckpoints',
   refreshRuns: 'dynapruner.refreshRuns',
   showLog: 'dynapruner.showLog',

@@ -79,6 +79,11 @@ describe('webview panels in Chromium', () => {
   async function finish(page: Page, problems: PageProblems, name: string, readme = true): Promise<void> {
     await page.waitForTimeout(150);
     for (const d of readme ? SHOTS : SHOTS.slice(0, 1)) await page.screenshot({ path: path.join(d, `${name}.png`), fullPage: false });
+    // Every control has an accessible name (aria-label, its own text, or a label around it with text).
+    const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, vscode-button, vscode-toolbar-button')]
+      .filter((el) => !el.getAttribute('aria-label') && !el.getAttribute('label') && !el.textContent?.trim() && !(el.closest('label')?.textContent?.trim()))
+      .map((el) => el.outerHTML.slice(0, 120)));
+    assert.deepEqual(unnamed, [], 'controls without an accessible name');
     assert.deepEqual(problems.cspViolations, [], 'CSP violations');
     assert.deepEqual(problems.consoleErrors, [], 'console errors');
     const posted = await page.evaluate(() => (window as unknown as { __posted: { type: string; text?: string }[] }).__posted);

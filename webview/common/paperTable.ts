@@ -7,7 +7,7 @@ import { toCsv } from './format';
 /** A titled table element; a table wider than its card scrolls inside the card instead of drawing over its neighbour. */
 export function paperTable(name: string, t: Table): HTMLElement {
   return h('div', { class: 'card', 'data-table': name },
-    h('div', { class: 'toolbar' }, h('strong', {}, t.title), h('vscode-button', { secondary: true, icon: 'export', onclick: () => post({ type: 'exportCsv', name, csv: toCsv(t.columns, t.rows) }) }, 'CSV')),
+    h('div', { class: 'toolbar' }, h('strong', {}, t.title), h('vscode-button', { secondary: true, icon: 'export', 'aria-label': `Export ${t.title} as CSV`, onclick: () => post({ type: 'exportCsv', name, csv: toCsv(t.columns, t.rows) }) }, 'CSV')),
     h('div', { class: 'table-scroll' }, h('table', { class: 'data' }, h('thead', {}, h('tr', {}, ...t.columns.map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, ...t.rows.map((r) => h('tr', {}, ...r.map((v) => h('td', {}, v))))))),
   );
 }

@@ -59,7 +59,7 @@ export function startPanel(kind: PanelKind, app: PanelApp): void {
   const notice = (level: 'info' | 'warning' | 'error', text: string, action?: HTMLElement, about?: 'job') => {
     notices.append(h('div', { class: `banner ${level}`, role: level === 'error' ? 'alert' : 'status', 'data-notice': about ?? 'host' }, h('span', { class: `codicon codicon-${level === 'info' ? 'info' : level}` }), h('span', {}, text), action ?? null));
   };
-  const runAgain = (label = 'Run again') => h('vscode-button', { secondary: true, 'data-action': 'rerun', onclick: () => post({ type: 'rerun' }) }, label);
+  const runAgain = (label = 'Run again') => h('vscode-button', { secondary: true, 'data-action': 'rerun', 'aria-label': label, onclick: () => post({ type: 'rerun' }) }, label);
   /** Notices about a previous job (cancelled, failed, nothing saved) go once a new job reports or one succeeds. */
   const clearJobNotices = () => notices.querySelectorAll('[data-notice="job"]').forEach((n) => n.remove());
   /** Placeholders such as "Waiting for the sweep…" say what happened instead of waiting forever. */
@@ -75,7 +75,7 @@ export function startPanel(kind: PanelKind, app: PanelApp): void {
     if (progress.dataset.job !== jobId) {
       clear(progress);
       progress.dataset.job = jobId;
-      const cancel = h('vscode-button', { secondary: true, icon: 'debug-stop', 'data-action': 'cancel', onclick: () => post({ type: 'cancel', jobId }) }, 'Cancel');
+      const cancel = h('vscode-button', { secondary: true, icon: 'debug-stop', 'data-action': 'cancel', 'aria-label': 'Cancel the running job', onclick: () => post({ type: 'cancel', jobId }) }, 'Cancel');
       progress.append(h('span', { class: 'codicon codicon-loading codicon-modifier-spin' }), h('span', { class: 'msg' }), h('div', { class: 'bar' }, h('div', {})), cancel);
     }
     (progress.querySelector('.msg') as HTMLElement).textContent = message;

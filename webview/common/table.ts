@@ -24,7 +24,7 @@ export class SortableTable<R> {
     private readonly rowClass: (r: R) => string = () => '',
   ) {
     this.table = h('table', { class: 'data', 'data-table': name });
-    const csv = h('vscode-button', { secondary: true, icon: 'export', 'data-export': 'csv', onclick: () => this.exportCsv() }, 'Export CSV');
+    const csv = h('vscode-button', { secondary: true, icon: 'export', 'data-export': 'csv', 'aria-label': 'Export the table as CSV', onclick: () => this.exportCsv() }, 'Export CSV');
     this.element = h('div', {}, h('div', { class: 'toolbar' }, csv), this.table);
   }
 

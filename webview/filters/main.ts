@@ -28,7 +28,7 @@ class FiltersPanel implements PanelApp {
     this.ctx = ctx;
     this.sorted = ctx.ui.sorted === true;
     this.unit = Number(ctx.ui.unit ?? 0);
-    const sortBox = h('input', { type: 'checkbox', 'data-control': 'sort' });
+    const sortBox = h('input', { type: 'checkbox', 'data-control': 'sort', 'aria-label': 'Sort filters by activation frequency' });
     sortBox.checked = this.sorted;
     sortBox.addEventListener('change', () => {
       this.sorted = sortBox.checked;

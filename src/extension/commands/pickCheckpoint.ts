@@ -14,22 +14,26 @@ function activeCheckpoint(): vscode.Uri | undefined {
   return undefined;
 }
 
-/** One checkpoint, or undefined when the user cancels. */
-export async function pickCheckpoint(arg: unknown, title: string): Promise<vscode.Uri | undefined> {
-  const direct = asUri(arg) ?? activeCheckpoint();
+/** One checkpoint, or undefined when the user cancels: the argument, the open checkpoint (custom editor or `openPanel`'s), else a pick. */
+export async function pickCheckpoint(arg: unknown, title: string, openPanel?: string): Promise<vscode.Uri | undefined> {
+  const direct = asUri(arg) ?? activeCheckpoint() ?? (openPanel ? vscode.Uri.file(openPanel) : undefined);
   if (direct) return direct;
   const picked = await pickCheckpoints(title, false);
   return picked?.[0];
 }
 
-/** Quick pick over the workspace's .onnx files. */
-export async function pickCheckpoints(title: string, many: boolean): Promise<vscode.Uri[] | undefined> {
+/** Quick pick over the workspace's .onnx files; `preselect` (the open checkpoint) comes first and, for a multi-pick, is already ticked. */
+export async function pickCheckpoints(title: string, many: boolean, preselect: string[] = []): Promise<vscode.Uri[] | undefined> {
+  const active = activeCheckpoint()?.fsPath;
+  const chosenFirst = new Set([...(active ? [active] : []), ...preselect]);
   const files = (await vscode.workspace.findFiles('**/*.onnx', '**/{node_modules,.dynapruner}/**', 500)).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
   if (files.length === 0) {
     void vscode.window.showWarningMessage('Dyna-Pruner: no .onnx checkpoints in this workspace.');
     return undefined;
   }
-  const items = files.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), uri }));
+  const items = files
+    .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), uri, picked: chosenFirst.has(uri.fsPath) }))
+    .sort((a, b) => Number(b.picked) - Number(a.picked));
   if (many) {
     const chosen = await vscode.window.showQuickPick(items, { title, canPickMany: true, placeHolder: 'Choose two or more checkpoints' });
     return chosen?.map((c) => c.uri);

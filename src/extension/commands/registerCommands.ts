@@ -21,7 +21,7 @@ export interface CommandDeps {
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   const on = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
   const withCheckpoint = (title: string, fn: (uri: vscode.Uri) => unknown) => async (arg: unknown) => {
-    const uri = await pickCheckpoint(arg, title);
+    const uri = await pickCheckpoint(arg, title, d.studio.activeCheckpoint());
     if (uri) await fn(uri);
   };
   /** Commands that run the masks: a plain ONNX model gets a message offering what works for it, not an empty panel. */
@@ -38,7 +38,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     on(Commands.showFlopsBreakdown, withCheckpoint('Show FLOPs Breakdown', (uri) => d.studio.show('flops', [uri.fsPath]))),
     on(Commands.showFilterActivity, withContract('Show Filter Activity', 'filters')),
     on(Commands.compareCheckpoints, async () => {
-      const picked = await pickCheckpoints('Compare Checkpoints', true);
+      const open = d.studio.activeCheckpoint();
+      const picked = await pickCheckpoints('Compare Checkpoints', true, open ? [open] : []);
       if (!picked) return;
       if (picked.length < 2) {
         void vscode.window.showWarningMessage('Dyna-Pruner: choose at least two checkpoints to compare.');
@@ -60,6 +61,18 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       if (ok !== 'Delete') return;
       await rm(run.dir, { recursive: true, force: true });
       d.runs.refresh();
+    }),
+    on(Commands.revealRun, (arg) => {
+      const run = arg as SavedRun | undefined;
+      if (run?.dir) return vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(run.dir));
+    }),
+    on(Commands.compareRunWith, async (arg) => {
+      const run = arg as SavedRun | undefined;
+      if (!run?.record) return;
+      const base = run.record.model.path;
+      const others = await pickCheckpoints(`Compare ${run.record.model.name} With...`, true);
+      const rest = others?.map((u) => u.fsPath).filter((p) => p !== base) ?? [];
+      if (rest.length > 0) d.studio.show('compare', [base, ...rest]);
     }),
     on(Commands.refreshCheckpoints, () => d.checkpoints.refresh()),
     on(Commands.refreshRuns, () => d.runs.refresh()),

@@ -62,6 +62,11 @@ export class StudioPanel extends Disposable {
     this.owner.reveal(column);
   }
 
+  /** True while the panel is the active editor tab (commands act on its checkpoint). */
+  get active(): boolean {
+    return this.owner.active;
+  }
+
   /** Panel title for the tab. */
   get title(): string {
     const names = this.source.checkpoints.map((c) => c.split(/[\\/]/).pop() ?? c);
