@@ -30,7 +30,7 @@ if (!args.includes('--no-build')) execFileSync(process.execPath, [path.join(root
 
 const stage = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-vsix-'));
 try {
-  for (const f of ['package.json', 'README.md', 'LICENSE', 'LICENSE.md', '.vscodeignore']) if (existsSync(path.join(root, f))) cpSync(path.join(root, f), path.join(stage, f));
+  for (const f of ['package.json', 'package.nls.json', 'README.md', 'LICENSE', 'LICENSE.md', '.vscodeignore']) if (existsSync(path.join(root, f))) cpSync(path.join(root, f), path.join(stage, f));
   // Bundles only: no source maps, no @vscode/test-cli suite (dist/test).
   cpSync(path.join(root, 'dist'), path.join(stage, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') && !src.startsWith(path.join(root, 'dist', 'test')) });
   cpSync(path.join(root, 'media'), path.join(stage, 'media'), { recursive: true, filter: (src) => !src.includes(`${path.sep}screenshots`) });

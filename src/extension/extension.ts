@@ -19,6 +19,7 @@ import { registerRemoteIfPresent } from './remoteHook';
 import { Studio } from './studio';
 import { CheckpointsTree } from './trees/checkpointsTree';
 import { RunsTree } from './trees/runsTree';
+import { registerOpenDemo } from './walkthrough/openDemo';
 
 /** What `activate` returns (used by the @vscode/test-cli suite). */
 export interface StudioApi {
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     vscode.window.createTreeView(Views.runs, { treeDataProvider: runs }),
     ...registerCommands({ studio, checkpoints, runs, log }),
     ...graphs.register(),
+    registerOpenDemo(context.extensionUri),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void vscode.commands.executeCommand('setContext', Contexts.trusted, true);
       for (const p of panels.all) p.post({ type: 'notice', level: 'info', text: 'The workspace is now trusted: reopen the panel to run the checkpoint.' });

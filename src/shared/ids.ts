@@ -17,6 +17,8 @@ export const Commands = {
   showFilterActivity: 'dynapruner.showFilterActivity',
   /** The checkpoint's graph laid out, coloured by dense or kept MACs, with filter gates. */
   showModelGraph: 'dynapruner.showModelGraph',
+  /** Walkthrough: opens the demo workspace (or a folder the user picks). */
+  openDemo: 'dynapruner.openDemo',
   compareCheckpoints: 'dynapruner.compareCheckpoints',
   exportReport: 'dynapruner.exportReport',
   /** Registered by the remote part (`registerRemote`). */
