@@ -50,7 +50,7 @@ def write_netcdf4(folder, fields, extra4d=False):
             v.set_auto_maskandscale(False)
             v[:] = arr
         tv = nc.createVariable("t", "f8", ("t",))
-        tv[:] = np.arange(STEPS) * 6.0
+        tv[:] = np.arange(next(iter(fields.values())).shape[0]) * 6.0
         if extra4d:
             nc.createDimension("lev", 2)
             lev = nc.createVariable("lev", "f8", ("lev",))

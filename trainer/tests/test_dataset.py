@@ -157,3 +157,23 @@ def test_train_cli_prints_one_line_for_bad_data(copies, tmp_path, capsys):
     rc = T.main(["--data", copies["zarr"], "--variables", "fice", "--out", str(tmp_path / "x.onnx"), "--quiet"])
     err = capsys.readouterr().err.strip()
     assert rc == 2 and len(err.splitlines()) == 1 and "fice" in err and "variables[0]" in err, err
+
+
+def test_files_concatenate_along_time_and_blocks_read_the_same(tmp_path, raw, monkeypatch):
+    """Two files matched by one glob are one time axis; reading 4 steps at a time changes nothing."""
+    from dynapruner_trainer.dataset import loader
+    from datasets_util import write_netcdf4
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    whole.mkdir()
+    parts.mkdir()
+    write_netcdf4(str(whole), raw)
+    for name, sl in (("a", slice(0, 10)), ("b", slice(10, STEPS))):
+        (parts / name).mkdir()
+        write_netcdf4(str(parts / name), {k: v[sl] for k, v in raw.items()})
+        os.replace(parts / name / "slice.nc", parts / f"slice_{name}.nc")
+    obj = {"t_in": 3, "t_out": 3, "split": [0.5, 0.25, 0.25]}
+    ref = load_fields(describe({**obj, "files": ["slice.nc"]}, str(whole)))
+    monkeypatch.setattr(loader, "READ_BLOCK", 4)
+    got = load_fields(describe({**obj, "files": ["slice_*.nc"]}, str(parts)))
+    assert got.description["files"][0]["path"] == ["slice_a.nc", "slice_b.nc"]
+    assert np.array_equal(got.values, ref.values) and np.array_equal(got.valid, ref.valid) and got.mean == ref.mean
