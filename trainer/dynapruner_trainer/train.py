@@ -138,9 +138,9 @@ def pick_device(args, world: int, dist_device) -> torch.device:
     try:
         device = torch.device(args.device)
     except RuntimeError:
-        raise InputError("--device", "--device", "cpu, cuda or cuda:N", args.device) from None
+        raise InputError("--device", "", "cpu, cuda or cuda:N", args.device) from None
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise InputError("--device", "--device", "a CUDA device (torch.cuda.is_available())", "none on this machine")
+        raise InputError("--device", "", "a CUDA device (torch.cuda.is_available())", "none on this machine")
     return device
 
 

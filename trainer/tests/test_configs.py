@@ -69,7 +69,7 @@ def test_bad_config_is_one_line_naming_the_key(tmp_path, capsys, body, key):
 def test_device_cuda_without_a_gpu_is_one_line(tmp_path, capsys):
     assert T.main(["--device", "cuda", "--out", str(tmp_path / "m.onnx"), "--quiet"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == "error: --device: --device: expected a CUDA device (torch.cuda.is_available()), found none on this machine"
+    assert err == "error: --device: expected a CUDA device (torch.cuda.is_available()), found none on this machine"
 
 
 def _synthetic_root(tmp_path, dataset: str) -> str:

@@ -73,7 +73,7 @@ def describe(data: Union[None, str, Sequence[str], dict], base_dir: str = ".", o
     elif data:
         obj, src = _files_dict(data), "--data"
     else:
-        raise DatasetError("--data", "--data", "the storm folder, a description or data files", "nothing")
+        raise DatasetError("--data", "", "the storm folder, a description or data files", "nothing")
     obj.update(overrides)
     return parse_description(obj, src, base_dir)
 
