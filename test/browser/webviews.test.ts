@@ -77,6 +77,7 @@ describe('webview panels in Chromium', () => {
 
   /** Checks the page's problems and closes it; `readme` false keeps the screenshot out of media/screenshots. */
   async function finish(page: Page, problems: PageProblems, name: string, readme = true): Promise<void> {
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(150);
     for (const d of readme ? SHOTS : SHOTS.slice(0, 1)) await page.screenshot({ path: path.join(d, `${name}.png`), fullPage: false });
     // Every control has an accessible name (aria-label, its own text, or a label around it with text).

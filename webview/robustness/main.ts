@@ -18,9 +18,9 @@ import { figureTheme } from '../common/theme';
 class RobustnessPanel implements PanelApp {
   private ctx!: PanelContext;
   private sweep: SweepResult | null = null;
-  private readonly noise = new Figure('robustness-noise', 'MSE vs input noise σ (95% CI)', 340);
-  private readonly failure = new Figure('robustness-failure', 'MSE vs data-mask failure rate (95% CI)', 340);
-  private readonly pareto = new Figure('robustness-pareto', 'Sensitivity: MSE vs effective MACs (Pareto front)', 360);
+  private readonly noise = new Figure('robustness-noise', 'MSE vs input noise σ (95% CI)', 400);
+  private readonly failure = new Figure('robustness-failure', 'MSE vs data-mask failure rate (95% CI)', 400);
+  private readonly pareto = new Figure('robustness-pareto', 'Sensitivity: MSE vs effective MACs (Pareto front)', 420);
   private body!: HTMLElement;
   private tables!: HTMLElement;
   private empty!: HTMLElement;

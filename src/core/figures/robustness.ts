@@ -15,7 +15,25 @@ const LOG_RATIO = 20;
 export function mseAxis(values: number[], theme: FigureTheme): Record<string, unknown> {
   const xs = values.filter((v) => Number.isFinite(v) && v > 0);
   const log = xs.length > 1 && Math.max(...xs) / Math.min(...xs) > LOG_RATIO;
-  return { title: { text: log ? 'MSE (log scale)' : 'MSE' }, gridcolor: theme.grid, type: log ? 'log' : 'linear' };
+  if (!log) return { title: { text: 'MSE' }, gridcolor: theme.grid, type: 'linear' };
+  return { title: { text: 'MSE (log scale)' }, gridcolor: theme.grid, type: 'log', tickvals: logTicks(Math.min(...xs), Math.max(...xs)), tickformat: '~g' };
+}
+
+/** 1-2-5 ticks covering [lo, hi] (0.5, 1, 2, 5, 10, 20): readable labels on a log axis. */
+function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** e;
+      if (v >= lo / 2.5 && v <= hi * 2.5) out.push(Number(v.toPrecision(1)));
+    }
+  }
+  return out;
+}
+
+/** Legend above the plot (it wraps in narrow panels) so it never runs into the x-axis title. */
+function legendOnTop(title: string): Record<string, unknown> {
+  return { title: { text: title, font: { size: 13 }, y: 0.99, yref: 'container', yanchor: 'top' }, legend: { orientation: 'h', x: 0, y: 1.0, yanchor: 'bottom' }, margin: { l: 56, r: 16, t: 96, b: 44 } };
 }
 
 /** The trained dense checkpoint's clean MSE as a reference line (Table I's second dense reference), when the sweep has one. */
@@ -54,6 +72,7 @@ export function robustnessFigure(sweep: SweepResult, kind: 'noise' | 'failure', 
   return {
     data,
     layout: baseLayout(theme, kind === 'noise' ? 'MSE under Gaussian input noise (95% CI)' : 'MSE under data-mask failures (95% CI)', {
+      ...legendOnTop(kind === 'noise' ? 'MSE under Gaussian input noise (95% CI)' : 'MSE under data-mask failures (95% CI)'),
       xaxis: { title: { text: kind === 'noise' ? 'noise sigma (normalised units)' : 'flipped active pixels (%)' }, gridcolor: theme.grid },
       yaxis: mseAxis(plotted, theme),
     }),
@@ -74,6 +93,7 @@ export function paretoFigure(sweep: SweepResult, theme: FigureTheme): FigureSpec
       ...(sweep.trainedDense ? [{ type: 'scatter', mode: 'markers+text', name: `Trained dense (${sweep.trainedDense.model.name})`, x: [sweep.trainedDense.denseMacs / 1e9], y: [sweep.trainedDense.mse.mean], text: ['trained dense'], textposition: 'bottom center', cliponaxis: false, marker: { color: theme.foreground, size: 10, symbol: 'square-open' } }] : []),
     ],
     layout: baseLayout(theme, 'Sensitivity: MSE vs effective GMACs (data threshold x tau offset)', {
+      ...legendOnTop('Sensitivity: MSE vs effective GMACs (data threshold x tau offset)'),
       xaxis: { title: { text: 'effective GMACs per sample' }, gridcolor: theme.grid },
       yaxis: mseAxis([...pts, ...refs].map((p) => p.mse.mean).concat(sweep.trainedDense ? [sweep.trainedDense.mse.mean] : []), theme),
     }),
