@@ -141,6 +141,7 @@ describe('the sparse (channel-gathering) variant over a real sshd', () => {
     await env?.stop();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
     if (runner) rmSync(runner, { force: true });
+    model?.dispose();
   });
 
   test('--variants ckpt,dense,sparse: the device runs sparse at batch 1 with the checkpoint\'s outputs and fewer executed MACs than dense', async () => {

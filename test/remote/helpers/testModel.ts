@@ -6,7 +6,7 @@
  * contract (data mask, one gated unit, contract metadata) exported by
  * Debian's PyTorch (built once per machine, cached under node_modules/.cache,
  * not in the system temp folder). `dispose()` removes what the model left
- * in the temp folder. Also builds the Node runner bundle the extension ships (dist/remoteRunner.js).
+ * in the temp folder (and so does the process's exit, as a fallback). Also builds the Node runner bundle the extension ships (dist/remoteRunner.js).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -94,9 +94,11 @@ export async function testModel(): Promise<TestModel> {
     if (existsSync(beside)) return { onnx, inputs: beside, bundled: true, dispose: nothingToRemove };
     const samples = await profileSamples(onnx, await openCheckpoint(onnx), { maxSamples: 8, cwd: repoRoot });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-remote-test-inputs-'));
+    const remove = () => rmSync(dir, { recursive: true, force: true });
+    process.once('exit', remove); // also when a test file forgets dispose()
     const inputs = path.join(dir, samples.name);
     writeFileSync(inputs, samples.bytes);
-    return { onnx, inputs, bundled: true, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+    return { onnx, inputs, bundled: true, dispose: remove };
   }
   const dir = path.join(repoRoot, 'node_modules', '.cache', 'dynapruner-remote-test-model-v2');
   const model = path.join(dir, 'tiny_dynapruner.onnx');
