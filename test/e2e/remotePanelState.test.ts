@@ -29,7 +29,8 @@ import { launchChromium } from '../browser/harness/browser';
 import { ROOT } from '../browser/harness/realResults';
 import { fixtureDeviceRoot, startSshd, type SshdTestEnv } from '../remote/helpers/sshdTestEnv';
 import { buildNodeRunner } from '../remote/helpers/testModel';
-import { openWorkbench, palette as paletteCommand, prepareCodeServer, startCodeServer, webviewFrame } from './helpers/codeServer';
+import { openWorkbench, prepareCodeServer, startCodeServer, webviewFrame } from './helpers/codeServer';
+import { paletteRetried } from './helpers/remotePalette';
 
 const CHECKPOINT = 'simvp_dynapruner.onnx';
 /** The seeded runs: one saved before code-server starts, one while the panel is open. */
@@ -119,17 +120,7 @@ describe('Orin panel state in code-server over a loopback sshd', { timeout: 900_
     if (process.env.DYNAPRUNER_KEEP_E2E !== '1' && tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  /** A palette command, tried again when its row did not show up (a busy machine: the command list can be slow). */
-  async function palette(command: string, rowText: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await paletteCommand(page, command, rowText, 20_000);
-      } catch (error) {
-        if (attempt === 3) throw error;
-        await page.keyboard.press('Escape');
-      }
-    }
-  }
+  const palette = (command: string, rowText: string) => paletteRetried(page, command, rowText);
   /** Answers the host-key trust prompt if it is shown (the key is unknown when the Add Jetson case did not record it). */
   async function trustIfAsked(): Promise<void> {
     const trust = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Trust and Connect' }).first();

@@ -23,7 +23,8 @@ import { formatNumber } from '../../webview/common/format';
 import { launchChromium } from '../browser/harness/browser';
 import { ROOT } from '../browser/harness/realResults';
 import { fixtureDeviceRoot, startSshd, type SshdTestEnv } from '../remote/helpers/sshdTestEnv';
-import { chooseMenuItem, explorerContextMenu, openWorkbench, palette as paletteCommand, prepareCodeServer, startCodeServer, webviewFrame } from './helpers/codeServer';
+import { chooseMenuItem, explorerContextMenu, openWorkbench, prepareCodeServer, startCodeServer, webviewFrame } from './helpers/codeServer';
+import { paletteRetried } from './helpers/remotePalette';
 
 const ALIAS = 'orin-loopback';
 /** The same sshd, authenticated with the passphrase-protected key. */
@@ -116,7 +117,7 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
     if (process.env.DYNAPRUNER_KEEP_E2E !== '1' && tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  const palette = (command: string, rowText: string) => paletteCommand(page, command, rowText, 20_000);
+  const palette = (command: string, rowText: string) => paletteRetried(page, command, rowText);
 
   /** Explorer > right-click the checkpoint > Profile on Remote Device, then device, backend, iterations. */
   async function startProfile(alias = ALIAS): Promise<void> {
