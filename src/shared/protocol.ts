@@ -100,6 +100,15 @@ export interface GraphMessage {
   overlay: GraphOverlay | null;
 }
 
+/** Bring one layer into view (FLOPs row highlighted, Filter activity on its unit): the Graph panel's click. */
+export interface FocusLayerMessage {
+  type: 'focusLayer';
+  /** ONNX node name of the layer. */
+  node: string;
+  /** Contract unit gating the layer's filters, null when none. */
+  unit: number | null;
+}
+
 /** Progress of a running job. */
 export interface ProgressMessage {
   type: 'progress';
@@ -142,6 +151,7 @@ export type ToWebview =
   | SweepMessage
   | CompareMessage
   | GraphMessage
+  | FocusLayerMessage
   | ProgressMessage
   | JobEndMessage
   | NoticeMessage;
@@ -218,7 +228,7 @@ export type FromWebview = ReadyMessage | ActionMessage | CancelMessage | ExportF
 
 /** Tags of host-to-webview messages (for the webview-side guard). */
 export const TO_WEBVIEW_TYPES: readonly ToWebview['type'][] = [
-  'init', 'overview', 'analysisStart', 'analysisSamples', 'analysis', 'sweep', 'compare', 'graph', 'progress', 'jobEnd', 'notice',
+  'init', 'overview', 'analysisStart', 'analysisSamples', 'analysis', 'sweep', 'compare', 'graph', 'focusLayer', 'progress', 'jobEnd', 'notice',
 ];
 
 export type { PaperTables };

@@ -15,6 +15,8 @@ import { formatMacs } from '../../src/core/figures/format';
 import { graphOverlay, type GraphOverlay } from '../../src/core/figures/graphOverlay';
 import type { GraphSource } from '../../src/core/figures/graph';
 import { inspectModel } from '../../src/core/inspect/inspect';
+import type { Analysis } from '../../src/core/schema/results';
+import type { PanelKind } from '../../src/shared/ids';
 import type { ToWebview } from '../../src/shared/protocol';
 import { readGraphSource } from '../../src/extension/graph/graphSource';
 import { launchChromium, watchProblems, type PageProblems } from './harness/browser';
@@ -31,12 +33,14 @@ describe('Graph panel in Chromium', () => {
   let browser: Browser;
   let source: GraphSource;
   let overlay: GraphOverlay;
+  let analysis: Analysis;
 
   before(async () => {
     ckpt = requireDynaprunerCheckpoint();
     if (!existsSync(path.join(ROOT, 'dist', 'webview', 'graph.js'))) throw new Error('dist/webview/graph.js is missing: run `npm run build` first');
     source = await readGraphSource(ckpt, await inspectModel(ckpt));
-    overlay = graphOverlay((await realResults(ckpt, { maxSamples: 4, sweep: false })).analysis);
+    analysis = (await realResults(ckpt, { maxSamples: 4, sweep: false })).analysis;
+    overlay = graphOverlay(analysis);
     harness = await startHarness();
     browser = await launchChromium();
     for (const d of SHOTS) mkdirSync(d, { recursive: true });
@@ -47,13 +51,18 @@ describe('Graph panel in Chromium', () => {
     await harness?.close();
   });
 
-  async function open(theme: ThemeName, message: ToWebview): Promise<{ page: Page; problems: PageProblems }> {
+  async function openPanel(kind: PanelKind, theme: ThemeName): Promise<{ page: Page; problems: PageProblems; send: (m: ToWebview) => Promise<void> }> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = await watchProblems(page);
-    await page.goto(harness.url('graph', theme));
+    await page.goto(harness.url(kind, theme));
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
-    const send = (m: ToWebview) => page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>);
-    await send({ type: 'init', panel: 'graph', trusted: true, title: `Model Graph: ${path.basename(ckpt)}`, source: { checkpoints: [ckpt], runDir: null } });
+    const send = async (m: ToWebview) => void (await page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>));
+    await send({ type: 'init', panel: kind, trusted: true, title: `${kind}: ${path.basename(ckpt)}`, source: { checkpoints: [ckpt], runDir: null } });
+    return { page, problems, send };
+  }
+
+  async function open(theme: ThemeName, message: ToWebview): Promise<{ page: Page; problems: PageProblems }> {
+    const { page, problems, send } = await openPanel('graph', theme);
     await send(message);
     await page.waitForSelector('.graph-svg .node.compute', { timeout: 30_000 });
     return { page, problems };
@@ -153,5 +162,27 @@ describe('Graph panel in Chromium', () => {
     assert.deepEqual(await overlaps(page), [], 'node boxes overlap with every node drawn');
     await checkProblems(page, problems);
     await page.close();
+  });
+
+  it('a focusLayer message (what the host sends after a click) highlights the FLOPs row and picks the unit in Filter activity', async () => {
+    const trans1 = '/m/backbone/trans.1/conv/Conv';
+    const flops = await openPanel('flops', 'light');
+    await flops.send({ type: 'focusLayer', node: trans1, unit: 3 });
+    await flops.send({ type: 'analysis', jobId: null, analysis });
+    const row = flops.page.locator('table[data-table="flops-layers"] tr.focused');
+    await row.waitFor({ timeout: 20_000 });
+    assert.equal(await row.count(), 1);
+    assert.match((await row.textContent()) ?? '', /trans\.1\/conv\/Conv/);
+    assert.ok(await row.isVisible() && (await row.boundingBox())!.y < 900, 'the row is scrolled into view');
+    await checkProblems(flops.page, flops.problems);
+    await flops.page.close();
+
+    const filters = await openPanel('filters', 'dark');
+    await filters.send({ type: 'analysis', jobId: null, analysis });
+    await filters.page.waitForSelector('[data-control="unit"] option', { state: 'attached' });
+    await filters.send({ type: 'focusLayer', node: trans1, unit: 3 });
+    assert.equal(await filters.page.locator('[data-control="unit"]').inputValue(), '3');
+    await checkProblems(filters.page, filters.problems);
+    await filters.page.close();
   });
 });

@@ -47,6 +47,7 @@ table.data th:first-child, table.data td:first-child { text-align: left; }
 table.data th { cursor: default; color: var(--vscode-descriptionForeground); font-weight: 600; }
 table.data th.sortable { cursor: pointer; }
 table.data tr.overhead td { color: var(--vscode-descriptionForeground); font-style: italic; }
+table.data tr.focused td { background: var(--vscode-list-activeSelectionBackground, rgba(0,122,204,.25)); color: var(--vscode-list-activeSelectionForeground, inherit); }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 0; }
 dl.facts dt { color: var(--vscode-descriptionForeground); }
 dl.facts dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }

@@ -47,6 +47,16 @@ class FiltersPanel implements PanelApp {
   }
 
   onMessage(m: ToWebview): void {
+    if (m.type === 'focusLayer') {
+      if (m.unit === null) return;
+      this.unit = m.unit;
+      this.ctx.persist('unit', this.unit);
+      if (this.store.view) {
+        this.unitSelect.value = String(this.unit);
+        this.render();
+      }
+      return;
+    }
     if (!this.store.apply(m)) return;
     const v = this.store.view!;
     if (m.type === 'analysisStart' || m.type === 'analysis') {

@@ -38,6 +38,9 @@ class FlopsPanel implements PanelApp {
   private toolbar!: HTMLElement;
   /** A plain ONNX model's inspection: dense per-layer numbers only (no masks, no samples). */
   private plain: OverviewModel | null = null;
+  /** The layer the Graph panel asked to show (highlighted row), and whether it still has to be scrolled into view. */
+  private focused: string | null = null;
+  private scrollToFocused = false;
 
   constructor() {
     const k = () => (this.unit === 'FLOPs' ? 2 : 1);
@@ -55,7 +58,7 @@ class FlopsPanel implements PanelApp {
         { title: 'p95', text: (r) => cost(r.p95), sort: (r) => r.p95 },
         { title: 'kept', text: (r) => formatPercent(r.layer.denseMacs ? r.effective / r.layer.denseMacs : 1), sort: (r) => (r.layer.denseMacs ? r.effective / r.layer.denseMacs : 1) },
       ],
-      (r) => (r.layer.overhead ? 'overhead' : ''),
+      (r) => [r.layer.overhead ? 'overhead' : '', r.layer.node === this.focused ? 'focused' : ''].filter(Boolean).join(' '),
     );
   }
 
@@ -77,7 +80,11 @@ class FlopsPanel implements PanelApp {
   }
 
   onMessage(m: ToWebview): void {
-    if (m.type === 'overview') {
+    if (m.type === 'focusLayer') {
+      this.focused = m.node;
+      this.scrollToFocused = true;
+      if (this.plain || this.store.view) this.render();
+    } else if (m.type === 'overview') {
       this.plain = m.overview;
       this.render();
     } else if (this.store.apply(m)) this.render();
@@ -142,6 +149,15 @@ class FlopsPanel implements PanelApp {
     void this.perLayer.update(layerBreakdownFigure(source, theme, this.unit));
     void this.distribution.update(costDistributionFigure(source, theme, this.unit));
     this.table.update(rows);
+    this.revealFocused();
+  }
+
+  /** Scrolls the focused layer's row into view once, after the table shows it. */
+  private revealFocused(): void {
+    const row = this.scrollToFocused ? this.table.element.querySelector('tr.focused') : null;
+    if (!row) return;
+    this.scrollToFocused = false;
+    row.scrollIntoView({ block: 'center' });
   }
 }
 

@@ -109,6 +109,7 @@ export class GraphPanels {
     for (const kind of kinds) {
       const { panel: target, created } = this.panels().open(kind, { checkpoints: [ckpt], runDir: null }, vscode.ViewColumn.Beside);
       if (created) this.studio.load(target);
+      target.post({ type: 'focusLayer', node: m.node, unit: m.unit });
     }
   }
 }

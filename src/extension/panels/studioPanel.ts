@@ -108,6 +108,10 @@ export class StudioPanel extends Disposable {
         this.snapshot = this.snapshot.filter((s) => s.type !== 'progress');
         this.snapshot.push(m);
         break;
+      case 'focusLayer':
+        this.snapshot = this.snapshot.filter((s) => s.type !== 'focusLayer');
+        this.snapshot.push(m);
+        break;
       case 'progress':
         this.snapshot = this.snapshot.filter((s) => s.type !== 'progress');
         this.snapshot.push(m);
