@@ -13,7 +13,9 @@
 // them with onnxruntime-node on this machine's CPU: batch 1, one intra-op and
 // one inter-op thread, sequential execution, default graph optimisations,
 // warm-up, then N iterations interleaved (each iteration runs the three
-// variants in a rotating order), median / p10 / p90 per variant. Also prints
+// variants in a rotating order), median / p10 / p90 per variant, and the median
+// process CPU time of a run (user + system while it is in flight: the inference
+// thread's time with one intra-op thread, readable on a loaded machine). Also prints
 // the MACs per sample the engine reports for each variant and the file sizes.
 //   npm run bench:compact [-- --iterations 200 --warmup 20 simvp_dynapruner tau_dynapruner]
 import { readFile } from 'node:fs/promises';
@@ -82,27 +84,31 @@ for (const name of names) {
   const sessions = [];
   for (const v of all) {
     const s = await ort.InferenceSession.create(v.bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
-    sessions.push({ v, s, times: [] });
+    sessions.push({ v, s, times: [], cpu: [] });
   }
   for (let i = 0; i < warmup; i++) for (const e of sessions) await e.s.run({ x });
   for (let i = 0; i < iterations; i++) {
     for (let j = 0; j < sessions.length; j++) {
       const e = sessions[(i + j) % sessions.length];
+      const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       await e.s.run({ x });
       e.times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const used = process.cpuUsage(c0);
+      e.cpu.push((used.user + used.system) / 1e3);
     }
   }
   const med = (e) => quantile([...e.times].sort((a, b) => a - b), 0.5);
   const denseMed = med(sessions[0]);
   const denseMacs = macsOf('dense');
   console.log(`${name} (s_w ${ck.contract.targets.s_w})`);
-  console.log('variant    median ms  p10 ms  p90 ms  latency x  GMACs/sample  MACs x  file KiB   (x: relative to dense, the clean dense graph)');
+  const cpuMed = (e) => quantile([...e.cpu].sort((a, b) => a - b), 0.5);
+  console.log('variant    median ms  p10 ms  p90 ms  latency x  CPU ms  CPU x  GMACs/sample  MACs x  file KiB   (x: relative to dense, the clean dense graph)');
   for (const e of sessions) {
     const sorted = [...e.times].sort((a, b) => a - b);
     const m = macsOf(e.v.id);
     console.log(
-      `${e.v.id.padEnd(9)}  ${med(e).toFixed(3).padStart(9)}  ${quantile(sorted, 0.1).toFixed(3).padStart(6)}  ${quantile(sorted, 0.9).toFixed(3).padStart(6)}  ${(med(e) / denseMed).toFixed(2).padStart(9)}  ${(m / 1e9).toFixed(4).padStart(12)}  ${(m / denseMacs).toFixed(2).padStart(6)}  ${(e.v.bytes.length / 1024).toFixed(0).padStart(8)}`,
+      `${e.v.id.padEnd(9)}  ${med(e).toFixed(3).padStart(9)}  ${quantile(sorted, 0.1).toFixed(3).padStart(6)}  ${quantile(sorted, 0.9).toFixed(3).padStart(6)}  ${(med(e) / denseMed).toFixed(2).padStart(9)}  ${cpuMed(e).toFixed(3).padStart(6)}  ${(cpuMed(e) / cpuMed(sessions[0])).toFixed(2).padStart(5)}  ${(m / 1e9).toFixed(4).padStart(12)}  ${(m / denseMacs).toFixed(2).padStart(6)}  ${(e.v.bytes.length / 1024).toFixed(0).padStart(8)}`,
     );
   }
   console.log('');

@@ -11,7 +11,10 @@
 // optimisations, warm-up, then N iterations; iteration i runs storm test
 // window i mod 9 through every variant in a rotating order (paired,
 // interleaved). Per variant: median / p10 / p90 ms, the median of the paired
-// per-iteration ratios to dense, the MACs it executes relative to dense
+// per-iteration ratios to dense, the median process CPU time of a run and its
+// paired ratio (user + system time while the run is in flight: with one
+// intra-op thread that is the inference thread's time, which does not grow
+// when other jobs deschedule it, so it stays readable on a loaded machine), the MACs it executes relative to dense
 // (counting spec: sparse counts K_active and, where its input is compact,
 // C_in_active per gated conv, full positions; ckpt and dense count every
 // filter; overhead included) and the physical limit 1 / (MAC ratio).
@@ -93,30 +96,38 @@ for (const name of names) {
     v.session = await ort.InferenceSession.create(v.bytes, sessionOptions);
     v.times = [];
     v.ratios = [];
+    v.cpu = [];
+    v.cpuRatios = [];
   }
   const input = (k) => new ort.Tensor('float32', npy.data.slice(k * per, (k + 1) * per), [1, ...npy.shape.slice(1)]);
   for (let i = 0; i < warmup; i++) for (const v of variants) await v.session.run({ x: input(i % windows) });
   for (let i = 0; i < iterations; i++) {
     const x = input(i % windows);
     const t = new Map();
+    const c = new Map();
     for (let j = 0; j < variants.length; j++) {
       const v = variants[(i + j) % variants.length];
+      const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       await v.session.run({ x });
       t.set(v.id, Number(process.hrtime.bigint() - t0) / 1e6);
+      const used = process.cpuUsage(c0);
+      c.set(v.id, (used.user + used.system) / 1e3);
     }
     for (const v of variants) {
       v.times.push(t.get(v.id));
       v.ratios.push(t.get(v.id) / t.get('dense'));
+      v.cpu.push(c.get(v.id));
+      v.cpuRatios.push(c.get(v.id) / c.get('dense'));
     }
   }
   const macsOf = (v) => Array.from({ length: windows }, (_, k) => v.macs(k)).reduce((a, b) => a + b, 0) / windows;
   console.log(`${name} (gated convs gathered by sparse: ${sparse.report.gathered.length}, left dense: ${sparse.report.dense.length}; the checkpoint's mask-aware MACs: ${(maskAware / denseMacs).toFixed(2)}x dense)`);
-  console.log('variant  median ms  p10 ms  p90 ms  latency x (paired median)  executed GMACs  MACs x  limit 1/MACs x');
+  console.log('variant  median ms  p10 ms  p90 ms  latency x (paired median)  CPU ms  CPU x (paired median)  executed GMACs  MACs x  limit 1/MACs x');
   for (const v of variants) {
     const ts = sorted(v.times);
     const m = macsOf(v);
-    console.log(`${v.id.padEnd(7)}  ${quantile(ts, 0.5).toFixed(3).padStart(9)}  ${quantile(ts, 0.1).toFixed(3).padStart(6)}  ${quantile(ts, 0.9).toFixed(3).padStart(6)}  ${quantile(sorted(v.ratios), 0.5).toFixed(2).padStart(25)}  ${(m / 1e9).toFixed(4).padStart(14)}  ${(m / denseMacs).toFixed(2).padStart(6)}  ${(denseMacs / m).toFixed(2).padStart(14)}`);
+    console.log(`${v.id.padEnd(7)}  ${quantile(ts, 0.5).toFixed(3).padStart(9)}  ${quantile(ts, 0.1).toFixed(3).padStart(6)}  ${quantile(ts, 0.9).toFixed(3).padStart(6)}  ${quantile(sorted(v.ratios), 0.5).toFixed(2).padStart(25)}  ${quantile(sorted(v.cpu), 0.5).toFixed(3).padStart(6)}  ${quantile(sorted(v.cpuRatios), 0.5).toFixed(2).padStart(21)}  ${(m / 1e9).toFixed(4).padStart(14)}  ${(m / denseMacs).toFixed(2).padStart(6)}  ${(denseMacs / m).toFixed(2).padStart(14)}`);
   }
   console.log('');
   for (const v of variants) await v.session.release();
