@@ -82,6 +82,9 @@ describe('hostile data and contracts: run, sweep and report refuse each case cle
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Slowest run and highest peak memory, reported as test diagnostics. */
+  const worst = { ms: 0, mb: 0 };
+
   /** Runs one command on one case and returns what it did wrong. */
   async function check(command: (typeof COMMANDS)[number], c: HostileCase): Promise<string[]> {
     const id = serial++;
@@ -90,6 +93,8 @@ describe('hostile data and contracts: run, sweep and report refuse each case cle
     const corpus = path.join(dir, 'corpus');
     const before = statSnapshot(corpus);
     const r = await runCli(cli, argsOf(command, c, cwd), { cwd, env: c.env, timeoutMs: LIMIT_MS + 5000, scratch: path.join(dir, `peak-${id}`) });
+    worst.ms = Math.max(worst.ms, r.ms);
+    worst.mb = Math.max(worst.mb, r.peakMB);
     return problemsOf(r, c, readdirSync(cwd), snapshotDiff(before, statSnapshot(corpus)));
   }
 
@@ -98,9 +103,10 @@ describe('hostile data and contracts: run, sweep and report refuse each case cle
   });
 
   for (const command of COMMANDS) {
-    it(`${command}: every case`, async () => {
+    it(`${command}: every case`, async (t) => {
       const results = await mapLimit(cases, 2, (c) => check(command, c));
       const failures = cases.flatMap((c, i) => results[i].map((p) => `${command} ${c.name}: ${p}`));
+      t.diagnostic(`${cases.length} cases; so far the slowest run took ${worst.ms} ms, the highest peak was ${worst.mb.toFixed(0)} MB`);
       assert.deepEqual(failures, []);
     });
   }
