@@ -1,8 +1,8 @@
 /**
  * `dynapruner profile <ckpt> --host <alias> [--host <alias> ...] [--backend ort|trtexec|node]
- *  [--variants ckpt,dense,l1] [--compare-with other.onnx] [--iterations N] [--json out]`:
+ *  [--variants ckpt,dense,l1,l1c,sparse] [--compare-with other.onnx] [--iterations N] [--json out]`:
  * latency, power and energy of a checkpoint and the variants built from it
- * (dense mode, static L1) on Jetson devices over SSH, next to their
+ * (clean dense, static L1, sparse) on Jetson devices over SSH, next to their
  * mask-aware MACs; saved under .dynapruner/runs/.
  */
 import { existsSync, promises as fs } from 'node:fs';
@@ -51,13 +51,14 @@ inferences, per-sample inference on the samples, tegrastats power per rail
 and energy per inference. Results go to .dynapruner/runs/<id>/profile.json.
 
 By default a Dyna-Pruner checkpoint is profiled as exported (ckpt) and as two
-variants built from it in memory with the engine's graph surgery: dense mode
-(dense: every mask tensor folded as all ones) and static L1 (l1: the engine's
+variants built from it in memory with the engine's graph transforms: clean
+dense (dense: every mask folded away as all ones, no Mul by ones, no mask
+generator or gate heads) and static L1 (l1: the engine's
 L1 filter masks at the contract's s_w, data mask all ones). Each device's
 outputs are checked against the engine's own run of the same variant.
 
 MACs vs latency: the table shows each variant's mask-aware MACs per sample and
-its latency, both relative to dense mode. A dense runtime (onnxruntime,
+its latency, both relative to clean dense. A dense runtime (onnxruntime,
 TensorRT without sparsity) does the same work whatever the masks hold, so a
 MAC saving only becomes a latency saving with a sparse executor.
 
@@ -71,7 +72,8 @@ Options:
   --per-sample <N>        samples run one by one and checked against the engine (default 8)
   --variants <list>       which variants to build and time: ckpt,dense,l1 (default: all that apply; plain
                           ONNX models without the contract's mask tensors only have ckpt); l1c (static L1
-                          with the pruned filters removed) only when listed
+                          with the pruned filters removed) and sparse (active filters gathered per
+                          sample, batch 1) only when listed
   --compare-with <file>   also profile a separate model, e.g. simvp_dense.onnx (repeatable)
   --variant <id=file>     also profile another ONNX file under your own id (repeatable)
   --providers <list>      execution providers for node/ort runners, e.g. tensorrt,cuda,cpu (default cpu)

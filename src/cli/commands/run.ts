@@ -16,10 +16,11 @@ export const runCommand: CliCommand = {
   summary: 'Run a checkpoint on data: masks, gates, mask-aware MACs, errors, alignment per sample',
   help: `Usage: dynapruner run <checkpoint.onnx> [--data FILES...] [--json OUT] [--samples N] [--save]
 
-Runs the checkpoint (onnxruntime-node, worker threads) and its dense mode (all
-masks injected as ones) on every window and reports per sample: importance S,
+Runs the checkpoint (onnxruntime-node, worker threads) and its clean dense
+graph (the same weights with every mask folded away as all ones) on every window and reports per sample: importance S,
 data mask and active fraction, gate scores/masks per unit, effective MACs per
-layer (mask-aware, overhead apart), prediction, MSE/MAE vs target, dense mode
+layer (mask-aware, overhead apart), prediction, MSE/MAE vs target, clean dense,
+the trained dense checkpoint beside it (<backbone>_dense.onnx, when present)
 and persistence on valid pixels, |Delta| and the importance alignment (ROC AUC,
 Spearman). Prints a summary; --json writes the full analysis (schemaVersion 1,
 src/core/schema/results.ts; '-' for stdout).

@@ -82,13 +82,13 @@ export class InProcessEngine implements EngineClient {
 
   /**
    * Opens a checkpoint ahead of a call (cached per file version) and creates
-   * the sessions an analysis runs first (the exported graph and the dense-mode
+   * the sessions an analysis runs first (the exported graph and the clean dense
    * graph); errors surface in the call itself.
    */
   prepare(file: string, workers = 1): void {
     this.warm(workers);
     void this.checkpoint(file)
-      .then((ck) => this.runner(ck, workers).preload(['full', 'allCut']))
+      .then((ck) => this.runner(ck, workers).preload(['full', 'cleanDense']))
       .catch(() => undefined);
   }
 

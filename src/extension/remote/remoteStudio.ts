@@ -175,7 +175,7 @@ export class RemoteStudio {
       }),
     );
     const signal = job.controller.signal;
-    progress(0, 'building variants (dense mode, static L1) and counting MACs');
+    progress(0, 'building variants (clean dense, static L1) and counting MACs');
     const plan = await planProfile(req.checkpoint, { samples: req.samples, perSample: req.perSample, signal });
     for (const s of plan.skipped) this.d.log.info(`remote: ${s.kind} not profiled: ${s.reason}`);
     const fractions = new Map<string, number>();
