@@ -3,7 +3,7 @@
 // mode, static L1) built and checked against the engine, MACs next to
 // latency in the table, runs saved, --json written; bad input is a clear error.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -86,4 +86,38 @@ test('bad input names the option and what was expected', async () => {
   await assert.rejects(profileCommand.run([model.onnx, '--host', 'a', '--hosts-file', bad, '--samples', model.inputs], capture(), signal), /bad-hosts\.json\[0\]\.port: expected a number/);
   writeFileSync(bad, JSON.stringify([{ alias: 'a', password: 'x' }]));
   await assert.rejects(profileCommand.run([model.onnx, '--host', 'a', '--hosts-file', bad, '--samples', model.inputs], capture(), signal), /secrets are not read from settings/);
+});
+
+test("without --known-hosts the host's UserKnownHostsFile from ~/.ssh/config is used", async () => {
+  // The sshd's key is recorded only in the file that the config names: the run connects
+  // without a prompt (there is no terminal) only if the CLI leaves known_hosts to the config.
+  const home = mkdtempSync(path.join(dir, 'home-'));
+  const sshDir = path.join(home, '.ssh');
+  mkdirSync(sshDir, { mode: 0o700 });
+  writeFileSync(path.join(sshDir, 'config'), [
+    'Host cfg-orin',
+    '  HostName 127.0.0.1',
+    `  Port ${env.port}`,
+    `  User ${env.user}`,
+    `  IdentityFile ${env.userKey}`,
+    `  UserKnownHostsFile ${env.knownHostsFile}`,
+    '  ConnectTimeout 20',
+    '',
+  ].join('\n'));
+  const hostsFile = path.join(dir, 'hosts-cfg.json');
+  writeFileSync(hostsFile, JSON.stringify([{ alias: 'cfg-orin', deviceRoot: fixtureDeviceRoot, workDir: path.join(dir, 'work'), ortModulePath: path.join(repoRoot, 'node_modules', 'onnxruntime-node'), tegrastatsIntervalMs: 50 }]));
+  const savedHome = process.env.HOME;
+  process.env.HOME = home;
+  try {
+    const io = capture();
+    const code = await profileCommand.run(
+      [model.onnx, '--host', 'cfg-orin', '--hosts-file', hostsFile, '--variants', 'ckpt', '--samples', model.inputs, '--iterations', '2', '--warmup', '1', '--workspace', dir, '--runner', runner],
+      io,
+      new AbortController().signal,
+    );
+    assert.equal(code, 0, io.text.err);
+    assert.match(io.text.out, /^cfg-orin\s+ckpt\s/m);
+  } finally {
+    process.env.HOME = savedHome;
+  }
 });

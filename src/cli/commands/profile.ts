@@ -23,7 +23,7 @@ import { SELECTABLE_VARIANT_KINDS, VARIANT_KINDS, type VariantKind } from '../..
 import type { ProfileBackend, ProfileResult } from '../../core/schema/profileResult';
 import { saveProfileRun } from '../../core/runs/profileRunStore';
 import { DENSE_RUNTIME_NOTE, macsVersusLatency } from '../../core/remote/profile/macsVersusLatency';
-import { defaultKnownHostsFiles, resolveAlias, shippedRunner, validateHostSettings } from '../../core/remote/device/remoteEnvironment';
+import { resolveAlias, shippedRunner, validateHostSettings } from '../../core/remote/device/remoteEnvironment';
 
 const PROFILE_FLAGS: FlagSpecs = {
   host: { type: 'string', multiple: true, value: 'ALIAS' },
@@ -88,6 +88,18 @@ Options:
 Host keys are verified against known_hosts; a changed key is refused. An unknown key,
 a key passphrase or a password is asked for on the terminal (never stored by the CLI).
 `;
+
+/** Host-key, passphrase and password prompts on the terminal. */
+function terminalPrompts(io: CliIO): Pick<ConnectOptions, 'confirmHostKey' | 'askPassphrase' | 'askPassword'> {
+  return {
+    confirmHostKey: async (p) =>
+      /^y(es)?$/i.test(
+        (await ask(io, `The authenticity of host '${p.host}' can't be established.\n${p.keyType} key fingerprint is ${p.fingerprint}.\nTrust it and record it in known_hosts (yes/no)? `, false)) ?? '',
+      ),
+    askPassphrase: (file, retry) => ask(io, `${retry ? 'Wrong passphrase. ' : ''}Passphrase for ${file}: `, true),
+    askPassword: (target) => ask(io, `Password for ${target}: `, true),
+  };
+}
 
 function ask(io: CliIO, question: string, hidden: boolean): Promise<string | undefined> {
   if (!process.stdin.isTTY) return Promise.resolve(undefined);
@@ -206,7 +218,7 @@ export const profileCommand: CliCommand = {
     const backend = choice<ProfileBackend>('backend', p.string('backend'), PROFILE_BACKENDS, PROFILE_DEFAULTS.backend);
     const iterations = intValue('iterations', p.string('iterations'), ITERATIONS, PROFILE_DEFAULTS.iterations);
     const warmup = intValue('warmup', p.string('warmup'), WARMUP, PROFILE_DEFAULTS.warmup);
-    const connectTimeoutMs = intValue('connect-timeout', p.string('connect-timeout'), CONNECT_TIMEOUT_MS, 10000);
+    const connectTimeoutMs = intValue('connect-timeout', p.string('connect-timeout'), CONNECT_TIMEOUT_MS);
     const perSample = intValue('per-sample', p.string('per-sample'), PER_SAMPLE, PROFILE_DEFAULTS.perSample);
     const outputs = await checkOutputs(values.json ? [fileOutput('--json', values.json)] : []);
     const inputs = [checkpoint, values.samples, values['hosts-file'], values['known-hosts'], values.runner, ...(values['compare-with'] ?? [])];
@@ -248,15 +260,13 @@ export const profileCommand: CliCommand = {
     const dup = variants.find((v, i) => variants.findIndex((w) => w.id === v.id) !== i);
     if (dup) throw new CliError(`--variant ${dup.id}: that id is already used by a built variant`, 2);
     const hosts = await Promise.all(values.host.map((alias) => resolveAlias(alias, hostsSettings)));
+    // Unset known_hosts and time-out fall back to the host's ~/.ssh/config entries
+    // (UserKnownHostsFile, ConnectTimeout), then the defaults; prompts exist only on a terminal,
+    // so a key that needs a passphrase is named as such when there is none.
     const connection: Omit<ConnectOptions, 'signal'> = {
-      knownHostsFiles: values['known-hosts'] ? [values['known-hosts']] : defaultKnownHostsFiles(),
+      knownHostsFiles: values['known-hosts'] ? [values['known-hosts']] : undefined,
       connectTimeoutMs,
-      confirmHostKey: async (p) =>
-        /^y(es)?$/i.test(
-          (await ask(io, `The authenticity of host '${p.host}' can't be established.\n${p.keyType} key fingerprint is ${p.fingerprint}.\nTrust it and record it in known_hosts (yes/no)? `, false)) ?? '',
-        ),
-      askPassphrase: (file, retry) => ask(io, `${retry ? 'Wrong passphrase. ' : ''}Passphrase for ${file}: `, true),
-      askPassword: (target) => ask(io, `Password for ${target}: `, true),
+      ...(process.stdin.isTTY ? terminalPrompts(io) : {}),
       log: io.isTTY ? (l) => io.err(`  ${l}\n`) : undefined,
     };
     const runnerScript = values.runner ?? shippedRunner(backend, __dirname);
