@@ -16,7 +16,7 @@ import { graphOverlay, type GraphOverlay } from '../../src/core/figures/graphOve
 import type { GraphSource } from '../../src/core/figures/graph';
 import { inspectModel } from '../../src/core/inspect/inspect';
 import type { Analysis } from '../../src/core/schema/results';
-import type { PanelKind } from '../../src/shared/ids';
+import { PANEL_TITLES, type PanelKind } from '../../src/shared/ids';
 import type { ToWebview } from '../../src/shared/protocol';
 import { readGraphSource } from '../../src/extension/graph/graphSource';
 import { launchChromium, watchProblems, type PageProblems } from './harness/browser';
@@ -57,7 +57,7 @@ describe('Graph panel in Chromium', () => {
     await page.goto(harness.url(kind, theme));
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
     const send = async (m: ToWebview) => void (await page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>));
-    await send({ type: 'init', panel: kind, trusted: true, title: `${kind}: ${path.basename(ckpt)}`, source: { checkpoints: [ckpt], runDir: null } });
+    await send({ type: 'init', panel: kind, trusted: true, title: `${PANEL_TITLES[kind]}: ${path.basename(ckpt)}`, source: { checkpoints: [ckpt], runDir: null } });
     return { page, problems, send };
   }
 
