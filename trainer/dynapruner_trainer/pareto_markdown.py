@@ -1,0 +1,74 @@
+"""The Pareto summary as Markdown tables (pasted into RESULTS.md)."""
+from __future__ import annotations
+
+import math
+from typing import List
+
+
+def ci(c: dict, scale: float = 1.0, fmt: str = "{:.4f}", sign: bool = False) -> str:
+    """`mean [lo, hi]` (just the mean when the interval is undefined)."""
+    if c is None or not math.isfinite(c.get("mean", float("nan"))):
+        return ""
+    f = ("{:+" + fmt[2:]) if sign else fmt
+    m = f.format(c["mean"] * scale)
+    if not math.isfinite(c["lo"]):
+        return m
+    return f"{m} [{f.format(c['lo'] * scale)}, {f.format(c['hi'] * scale)}]"
+
+
+def targets(r: dict) -> str:
+    if r["method"] == "dense":
+        return ""
+    return f"s_w {r['s_w']:g}" if r["s_d"] is None else f"s_d {r['s_d']:g}, s_w {r['s_w']:g}"
+
+
+def points_table(rows: List[dict]) -> List[str]:
+    out = ["| backbone | method | targets | seeds | MSE | MSE vs dense % | effective MMACs | MAC reduction % | ROC AUC |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        out.append(f"| {r['backbone']} | {r['method']} | {targets(r)} | {len(r['seeds'])} | {ci(r['mse'])} | "
+                   f"{ci(r['mse_vs_dense_pct'], fmt='{:.1f}', sign=True)} | "
+                   f"{ci(r['effective_macs'], 1e-6, '{:.2f}')} | {ci(r['mac_reduction'], 100, '{:.1f}')} | "
+                   f"{ci(r['roc_auc'], fmt='{:.3f}')} |")
+    return out
+
+
+def matched_table(matched: dict) -> List[str]:
+    out = ["| backbone | MAC reduction % | dynapruner vs dense % | mp_l1 vs dense % | "
+           "dynapruner - mp_l1 (% of dense MSE) [95% bootstrap CI] |", "|---|---|---|---|---|"]
+    for bb, m in matched.items():
+        if m is None:
+            out.append(f"| {bb} | (curves do not overlap in MAC reduction) | | | |")
+            continue
+        for p in m["points"]:
+            out.append(f"| {bb} | {100 * p['mac_reduction']:.1f} | {p['dynapruner_vs_dense_pct']:+.1f} | "
+                       f"{p['mp_l1_vs_dense_pct']:+.1f} | {p['diff_pct_of_dense']:+.1f} "
+                       f"[{p['ci95'][0]:+.1f}, {p['ci95'][1]:+.1f}] |")
+    return out
+
+
+def calm_table(rows: List[dict]) -> List[str]:
+    out = ["| backbone | method | targets | calm windows: MSE vs dense % | calm: MAC red. % | "
+           "busy windows: MSE vs dense % | busy: MAC red. % | calm pixels: MSE vs dense % | calm px: mask on | "
+           "busy pixels: MSE vs dense % | busy px: mask on |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if r["method"] == "dense":
+            continue
+        c = r["calm"]
+        pct = dict(fmt="{:.1f}", sign=True)
+        out.append(f"| {r['backbone']} | {r['method']} | {targets(r)} | "
+                   f"{ci(c['windows_calm']['mse_vs_dense_pct'], **pct)} | "
+                   f"{ci(c['windows_calm']['mac_reduction'], 100, '{:.1f}')} | "
+                   f"{ci(c['windows_busy']['mse_vs_dense_pct'], **pct)} | "
+                   f"{ci(c['windows_busy']['mac_reduction'], 100, '{:.1f}')} | "
+                   f"{ci(c['pixels_calm']['mse_vs_dense_pct'], **pct)} | "
+                   f"{ci(c['pixels_calm']['data_mask_active'], 100, '{:.0f}')} | "
+                   f"{ci(c['pixels_busy']['mse_vs_dense_pct'], **pct)} | "
+                   f"{ci(c['pixels_busy']['data_mask_active'], 100, '{:.0f}')} |")
+    return out
+
+
+def summary_markdown(s: dict) -> str:
+    lines = [f"Runs: {s['runs']} of {s['planned']} planned. Means over seeds, [95% t-interval over seeds].", ""]
+    lines += points_table(s["points"]) + [""] + matched_table(s["matched"]) + [""] + calm_table(s["points"])
+    return "\n".join(lines) + "\n"
