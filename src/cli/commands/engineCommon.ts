@@ -94,7 +94,7 @@ export async function setup(o: EngineOptions, outputs: RolePath[], signal: Abort
   const data = await dataFiles(o, ck);
   const inputs = [{ role: 'the checkpoint', path: o.checkpoint }, ...data.map((f) => ({ role: `data file ${f}`, path: f }))];
   await refuseOutputsOverInputs(outputs, inputs);
-  let samples = await loadSamples(data, ck.spec, { split: o.split });
+  let samples = await loadSamples(data, ck.spec, { split: o.split, maxWindows: o.samples });
   if (o.samples !== undefined && o.samples < samples.count) samples = takeSamples(samples, Array.from({ length: o.samples }, (_, i) => i));
   const pool = new InferencePool({ size: o.workers, intraOpThreads: o.threads });
   return { ck, samples, pool, runner: new ModelRunner(ck, pool), batch: o.batch };

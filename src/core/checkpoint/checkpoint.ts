@@ -161,6 +161,7 @@ export async function openCheckpoint(file: string, signal?: AbortSignal): Promis
     std: contract.normalization.std,
     splits,
     source: model.file,
+    ...(contract.dataset?.description ? { description: contract.dataset.description } : {}),
   };
   const ref: ModelRef = {
     path: model.file,

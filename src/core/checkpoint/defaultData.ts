@@ -1,6 +1,7 @@
 /** Finds the data files a checkpoint was trained on when `--data` is not given. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { describedFiles } from '../samples/describedSources';
 import { contractDataFiles, type Checkpoint } from './checkpoint';
 
 /** NCL storm file of a channel name (`u500` -> `U500storm.cdf`). */
@@ -12,8 +13,11 @@ function stormFile(channel: string): string {
  * The contract's data files (its `dataset.files`, else the storm file per
  * channel for the NCL storm data set) found beside the checkpoint, in
  * `../data/ncl` from it, or in `demo/data/ncl` under `cwd`. Null when not all are found.
+ * A contract with a data set description names its files itself (relative to
+ * the checkpoint; one that leaves the description's root is refused).
  */
 export function defaultDataFiles(ck: Checkpoint, cwd = process.cwd()): string[] | null {
+  if (ck.spec.description) return describedFiles(ck.spec.description, ck.file);
   let names = contractDataFiles(ck).map((f) => path.basename(f));
   if (names.length === 0 && ck.contract.dataset?.name.startsWith('ncl-storm')) names = ck.contract.channels.map(stormFile);
   if (names.length === 0) return null;

@@ -6,6 +6,7 @@
  */
 
 import { contractValueProblems, type ContractProblem } from './contractValues';
+import { DescriptionError, parseDatasetDescription, type DatasetDescription } from './datasetDescription';
 
 /** Highest contract version this reader understands. */
 export const CONTRACT_VERSION = 1;
@@ -55,7 +56,8 @@ export interface DynaPrunerContract {
   units: ContractUnit[];
   layers: ContractLayer[];
   overhead_nodes: string[];
-  dataset: { name: string; train: [number, number]; val: [number, number]; test: [number, number] } | null;
+  /** `description` is null for contracts before data set descriptions (the storm data set by file names). */
+  dataset: { name: string; train: [number, number]; val: [number, number]; test: [number, number]; description: DatasetDescription | null } | null;
   training: Record<string, unknown> | null;
 }
 
@@ -189,6 +191,7 @@ export function parseContract(json: string, file: string): DynaPrunerContract {
       train: f.nums(d, 'train', 'dataset.train', 2) as [number, number],
       val: f.nums(d, 'val', 'dataset.val', 2) as [number, number],
       test: f.nums(d, 'test', 'dataset.test', 2) as [number, number],
+      description: null,
     };
   }
   const contract: DynaPrunerContract = {
@@ -208,8 +211,21 @@ export function parseContract(json: string, file: string): DynaPrunerContract {
     dataset,
     training: o.training && typeof o.training === 'object' ? (o.training as Record<string, unknown>) : null,
   };
+  if (contract.dataset) contract.dataset.description = describedDataset(o.dataset, contract, file);
   checkInternal(contract, file);
   return contract;
+}
+
+/** The dataset's `description`, checked against the contract's channels, grid and window; null when absent. */
+function describedDataset(dataset: Json, contract: DynaPrunerContract, file: string): DatasetDescription | null {
+  const value = (dataset as Record<string, Json>).description;
+  if (value === undefined || value === null) return null;
+  try {
+    return parseDatasetDescription(value, file, contract);
+  } catch (error) {
+    if (error instanceof DescriptionError) throw new ContractError(file, error.problem);
+    throw error;
+  }
 }
 
 /** Cross-field checks that need no graph: unit ids unique, bindings refer to known units, sizes agree. */

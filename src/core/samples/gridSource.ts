@@ -106,14 +106,52 @@ export function checkStepRange(src: { file: string; name: string; shape: [number
   }
 }
 
+/** A named variable the file does not hold; `found` lists the gridded ones it has. */
+export class MissingVariableError extends SampleDataError {
+  constructor(file: string, readonly variable: string, readonly found: string[]) {
+    super(file, `no (time, y, x) variable '${variable}' (found: ${found.join(', ') || 'none'})`);
+  }
+}
+
 /** Picks the variable to read: `name`, or the only (time, y, x) one; the message lists what the file has. */
 export function pickVariable(file: string, threeDimensional: string[], name?: string): string {
   if (name) {
-    if (!threeDimensional.includes(name)) throw new SampleDataError(file, `no (time, y, x) variable '${name}' (found: ${threeDimensional.join(', ') || 'none'})`);
+    if (!threeDimensional.includes(name)) throw new MissingVariableError(file, name, threeDimensional);
     return name;
   }
   if (threeDimensional.length !== 1) {
     throw new SampleDataError(file, `expected exactly one (time, y, x) variable, found: ${threeDimensional.join(', ') || 'none'} (name one with --variables)`);
   }
   return threeDimensional[0];
+}
+
+/** Fixed positions of the dimensions besides time, y and x (a level, an ensemble member), by dimension name. */
+export type ExtraSelection = Record<string, { index: number } | { value: number | string }>;
+
+/** Options of the lazy readers. */
+export interface OpenOptions {
+  /** Selection of the extra dimension of a (time, level, y, x) variable. */
+  select?: ExtraSelection;
+}
+
+/**
+ * The index on the second dimension of a 4-D (time, extra, y, x) variable:
+ * `select[dims[1]]` as an index, or as a coordinate value found in `coordinate`.
+ */
+export function extraIndex(file: string, variable: string, dims: string[], shape: number[], select: ExtraSelection, coordinate?: Float64Array): number {
+  const dim = dims[1];
+  const sel = select[dim];
+  const n = shape[1];
+  if (!sel) throw new SampleDataError(file, `variable '${variable}' has dimensions (${dims.join(', ')}): select an index on '${dim}'`);
+  if ('index' in sel) {
+    if (!(Number.isInteger(sel.index) && sel.index >= 0 && sel.index < n)) throw new SampleDataError(file, `variable '${variable}': select.${dim} is ${sel.index}, expected an index in [0, ${n})`);
+    return sel.index;
+  }
+  const target = Number(sel.value);
+  const hits = coordinate ? [...coordinate.keys()].filter((i) => Math.abs(coordinate[i] - target) <= 1e-8 + 1e-5 * Math.abs(target)) : [];
+  if (hits.length !== 1) {
+    const have = coordinate ? [...coordinate.slice(0, 12)].join(', ') : 'no coordinate variable';
+    throw new SampleDataError(file, `variable '${variable}': select.${dim} is the value ${sel.value}, expected one of ${have}`);
+  }
+  return hits[0];
 }

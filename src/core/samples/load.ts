@@ -10,6 +10,7 @@ import path from 'node:path';
 import { loadNpy, loadNpz } from './arraySamples';
 import { BudgetMeter, readBudgetFromEnv, type ReadBudget } from './budget';
 import { SampleDataError } from './errors';
+import { loadDescribed } from './describedData';
 import { loadNetcdf } from './netcdfSamples';
 import type { SampleSet, SampleSpec } from './sampleSet';
 
@@ -19,6 +20,8 @@ export interface LoadOptions {
   split?: string;
   /** Memory budget of the load (default: {@link readBudgetFromEnv}). */
   budget?: ReadBudget;
+  /** Read at most this many windows (the first ones of the split) where the format allows reading by window. */
+  maxWindows?: number;
 }
 
 /** Refuses the same file given twice (compared by real path, so links and `./` do not hide it). */
@@ -62,6 +65,9 @@ export async function loadSamples(files: string[], spec: SampleSpec, options: Lo
   if (files.length === 1 && ext(files[0]) === '.npz') return loadNpz(files[0], spec, meter);
   if (files.some((f) => ext(f) === '.npy' || ext(f) === '.npz')) {
     throw new SampleDataError('', `mixed data files: give NetCDF files (one per channel) or one .npz or .npy inputs (+ targets): ${files.join(', ')}`);
+  }
+  if (spec.description && spec.source) {
+    return loadDescribed({ description: spec.description, checkpoint: spec.source, files, split: options.split ?? 'test', maxWindows: options.maxWindows }, spec, meter);
   }
   return loadNetcdf(files, spec, options.split ?? 'test', meter);
 }

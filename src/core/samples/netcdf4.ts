@@ -9,7 +9,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { SampleDataError } from './errors';
 import { importEsm } from './esmPackage';
-import { cfEncoding, checkStepRange, decodeSteps, pickVariable, type GridSource } from './gridSource';
+import { cfEncoding, checkStepRange, decodeSteps, extraIndex, pickVariable, type GridSource, type OpenOptions } from './gridSource';
 
 type H5 = typeof import('h5wasm/node').default;
 type H5File = InstanceType<H5['File']>;
@@ -44,7 +44,7 @@ function readHead(file: string): Uint8Array {
   return head;
 }
 
-/** Datasets of the root group with three dimensions and a numeric type. */
+/** Datasets of the root group with three or four dimensions and a numeric type. */
 function gridDatasets(lib: H5, file: H5File): Map<string, H5Dataset> {
   const out = new Map<string, H5Dataset>();
   for (const key of file.keys()) {
@@ -52,20 +52,19 @@ function gridDatasets(lib: H5, file: H5File): Map<string, H5Dataset> {
     if (!(entity instanceof lib.Dataset)) continue;
     const type = entity.metadata.type;
     const numeric = type === 0 || type === 1; // H5T_INTEGER, H5T_FLOAT
-    if (numeric && entity.shape?.length === 3) out.set(key, entity);
+    if (numeric && (entity.shape?.length === 3 || entity.shape?.length === 4)) out.set(key, entity);
   }
   return out;
 }
 
 /** Dimension names through the dimension scales; `dim_<i>` where a file has none. */
-function dimensionNames(file: H5File, ds: H5Dataset): [string, string, string] {
+function dimensionNames(file: H5File, ds: H5Dataset): string[] {
   const refs = ds.attrs['DIMENSION_LIST']?.value as unknown;
-  const names = [0, 1, 2].map((i) => {
+  return (ds.shape ?? []).map((_, i) => {
     const ref = Array.isArray(refs) ? (refs[i] as unknown[])?.[0] : undefined;
     const target = ref ? (file.dereference(ref as Parameters<H5File['dereference']>[0]) as { path?: string } | null) : null;
     return target?.path ? target.path.replace(/^\//, '') : `dim_${i}`;
   });
-  return names as [string, string, string];
 }
 
 /** A 1-d coordinate variable's values, when the file has one of that name and length. */
@@ -82,8 +81,11 @@ function textAttr(ds: H5Dataset, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Opens the (time, y, x) variable `name` (or the only one) of a NetCDF-4 / HDF5 file. */
-export async function openNetcdf4(file: string, name?: string): Promise<GridSource> {
+/**
+ * Opens the (time, y, x) variable `name` (or the only one) of a NetCDF-4 / HDF5
+ * file; a named (time, level, y, x) one reads the level `options.select` picks.
+ */
+export async function openNetcdf4(file: string, name?: string, options: OpenOptions = {}): Promise<GridSource> {
   const lib = await h5();
   let h: H5File;
   try {
@@ -94,10 +96,14 @@ export async function openNetcdf4(file: string, name?: string): Promise<GridSour
   }
   try {
     const grids = gridDatasets(lib, h);
-    const chosen = pickVariable(file, [...grids.keys()], name);
+    const candidates = [...grids.keys()].filter((k) => name !== undefined || grids.get(k)!.shape!.length === 3);
+    const chosen = pickVariable(file, candidates, name);
     const ds = grids.get(chosen)!;
-    const shape = ds.shape as [number, number, number];
-    const dims = dimensionNames(h, ds);
+    const full = ds.shape!;
+    const all = dimensionNames(h, ds);
+    const level = full.length === 4 ? extraIndex(file, chosen, all, full, options.select ?? {}, coordinate(lib, h, all[1], full[1])) : undefined;
+    const shape = [full[0], full[full.length - 2], full[full.length - 1]] as [number, number, number];
+    const dims = [all[0], all[all.length - 2], all[all.length - 1]] as [string, string, string];
     const enc = cfEncoding(file, chosen, (a) => ds.attrs[a]?.value);
     const src: GridSource = {
       file: path.resolve(file),
@@ -110,7 +116,8 @@ export async function openNetcdf4(file: string, name?: string): Promise<GridSour
       x: coordinate(lib, h, dims[2], shape[2]),
       async readSteps(t0, count) {
         checkStepRange(src, t0, count);
-        const raw = ds.slice([[t0, t0 + count], [], []]) as unknown;
+        const ranges: [number, number][] = level === undefined ? [[t0, t0 + count], [], []] as never : [[t0, t0 + count], [level, level + 1], [], []] as never;
+        const raw = ds.slice(ranges) as unknown;
         if (!ArrayBuffer.isView(raw)) throw new SampleDataError(file, `variable '${chosen}': could not read steps ${t0}..${t0 + count - 1}`);
         return decodeSteps(raw as unknown as ArrayLike<number>, enc);
       },

@@ -1,4 +1,5 @@
 /** The windows an analysis runs on, in the checkpoint's normalised units. */
+import type { DatasetDescription } from '../contract/datasetDescription';
 
 /** What the checkpoint expects of its samples (from the contract, or the graph for plain models). */
 export interface SampleSpec {
@@ -15,6 +16,8 @@ export interface SampleSpec {
   splits: Record<string, [number, number]>;
   /** The checkpoint the spec comes from, named in errors about the spec or its splits. */
   source?: string;
+  /** How to find and read the data (the contract's `dataset.description`); absent for the storm data set by file names. */
+  description?: DatasetDescription;
 }
 
 /** Windows `[N, T, C, H, W]` row-major, normalised; invalid pixels are 0. */

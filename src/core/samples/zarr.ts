@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SampleDataError } from './errors';
 import { importEsm } from './esmPackage';
-import { cfEncoding, checkStepRange, decodeSteps, numberOf, pickVariable, type GridSource } from './gridSource';
+import { cfEncoding, checkStepRange, decodeSteps, extraIndex, numberOf, pickVariable, type GridSource, type OpenOptions } from './gridSource';
 
 type ZArray = { shape: number[]; dtype: string; attrs: Record<string, unknown>; fillValue: unknown };
 
@@ -30,8 +30,11 @@ function isV3Array(dir: string): boolean {
   return /"node_type"\s*:\s*"array"/.test(readFileSync(meta, 'utf8'));
 }
 
-/** Opens the (time, y, x) array `name` (or the only one) of a Zarr store. */
-export async function openZarr(dir: string, name?: string): Promise<GridSource> {
+/**
+ * Opens the (time, y, x) array `name` (or the only one) of a Zarr store; a
+ * named (time, level, y, x) one reads the level `options.select` picks.
+ */
+export async function openZarr(dir: string, name?: string, options: OpenOptions = {}): Promise<GridSource> {
   const zarr = await importEsm(() => import('zarrita'), 'zarrita', 'dist/src/index.js');
   const { FileSystemStore } = await importEsm(() => import('@zarrita/storage'), '@zarrita/storage', 'dist/src/index.js');
   const root = zarr.root(new FileSystemStore(path.resolve(dir)));
@@ -43,13 +46,16 @@ export async function openZarr(dir: string, name?: string): Promise<GridSource> 
     const a = await open(n).catch(() => undefined);
     if (!a) continue;
     arrays.set(n, a);
-    if (a.shape.length === 3 && a.dtype !== 'bool' && !String(a.dtype).startsWith('v')) grids.push(n);
+    const rank = name === undefined ? [3] : [3, 4];
+    if (rank.includes(a.shape.length) && a.dtype !== 'bool' && !String(a.dtype).startsWith('v')) grids.push(n);
   }
   const chosen = pickVariable(dir, grids, name);
   const arr = arrays.get(chosen)!;
   const attrs = arr.attrs as Record<string, unknown>;
-  const dims = dimensionNames(attrs, arr as unknown as Record<string, unknown>);
-  const shape = arr.shape as [number, number, number];
+  const all = dimensionNames(attrs, arr as unknown as Record<string, unknown>, arr.shape.length);
+  const full = arr.shape;
+  const shape = [full[0], full[full.length - 2], full[full.length - 1]] as [number, number, number];
+  const dims = [all[0], all[all.length - 2], all[all.length - 1]] as [string, string, string];
   const fill = numberOf((arr as unknown as { fillValue: unknown }).fillValue);
   const enc = cfEncoding(dir, chosen, (a) => attrs[a], fill === undefined ? [] : [fill]);
   const coordinate = async (n: string, length: number) => {
@@ -58,6 +64,8 @@ export async function openZarr(dir: string, name?: string): Promise<GridSource> 
     const chunk = await zarr.get(c as never);
     return Float64Array.from(chunk.data as ArrayLike<number>);
   };
+  const level = full.length === 4 ? extraIndex(dir, chosen, all, full, options.select ?? {}, await coordinate(all[1], full[1])) : undefined;
+  const selection = level === undefined ? [null, null] : [level, null, null];
   const src: GridSource = {
     file: path.resolve(dir),
     name: chosen,
@@ -69,7 +77,7 @@ export async function openZarr(dir: string, name?: string): Promise<GridSource> 
     x: await coordinate(dims[2], shape[2]),
     async readSteps(t0, count) {
       checkStepRange(src, t0, count);
-      const chunk = await zarr.get(arr as never, [zarr.slice(t0, t0 + count), null, null]).catch((e: Error) => {
+      const chunk = await zarr.get(arr as never, [zarr.slice(t0, t0 + count), ...selection]).catch((e: Error) => {
         throw new SampleDataError(dir, `array '${chosen}': cannot read steps ${t0}..${t0 + count - 1}: ${e.message}`);
       });
       return decodeSteps(chunk.data as ArrayLike<number>, enc);
@@ -80,10 +88,9 @@ export async function openZarr(dir: string, name?: string): Promise<GridSource> 
 }
 
 /** `_ARRAY_DIMENSIONS` (xarray, Zarr v2) or `dimension_names` (v3); `dim_<i>` otherwise. */
-function dimensionNames(attrs: Record<string, unknown>, arr: Record<string, unknown>): [string, string, string] {
+function dimensionNames(attrs: Record<string, unknown>, arr: Record<string, unknown>, rank: number): string[] {
   const listed = (attrs._ARRAY_DIMENSIONS ?? arr.dimensionNames ?? arr.dimension_names) as unknown;
-  const names = [0, 1, 2].map((i) => (Array.isArray(listed) && typeof listed[i] === 'string' ? (listed[i] as string) : `dim_${i}`));
-  return names as [string, string, string];
+  return Array.from({ length: rank }, (_, i) => (Array.isArray(listed) && typeof listed[i] === 'string' ? (listed[i] as string) : `dim_${i}`));
 }
 
 /** Throws when `dir` is not a Zarr store (for callers that dispatch by path). */
