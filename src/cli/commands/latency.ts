@@ -9,6 +9,7 @@ import { renderTable } from '../format/table';
 import { ContractRequiredError, openCheckpoint } from '../../core/checkpoint/checkpoint';
 import { defaultDataFiles } from '../../core/checkpoint/defaultData';
 import { layerLatency } from '../../core/experiments/layerLatency';
+import { l1cSparsity } from '../../core/export/l1cVariant';
 import { poolEvaluator } from '../../core/runtime/graphEvaluator';
 import { InferencePool } from '../../core/runtime/inferencePool';
 import { ModelRunner } from '../../core/runtime/modelRunner';
@@ -108,6 +109,14 @@ export const latencyCommand: CliCommand = {
       if (error instanceof ContractRequiredError) throw new CliError(`${file}: no Dyna-Pruner contract ('dynapruner' metadata): latency needs it for --variants ${variants.join(',')} (the variants and per-sample MACs come from its masks and units)`, 2);
       throw error;
     });
+    if (variants.includes('l1c')) {
+      try {
+        l1cSparsity(ck);
+      } catch (error) {
+        if (error instanceof ContractRequiredError) throw new CliError(error.message, 2);
+        throw error;
+      }
+    }
     const data = p.strings('data') ?? defaultDataFiles(ck);
     if (!data) throw new CliError(`${file}: no --data given and the contract's data files were not found beside the checkpoint or in demo/data/ncl`, 2);
     if (p.strings('data')) await refuseDuplicateFiles('--data', data);
@@ -118,7 +127,7 @@ export const latencyCommand: CliCommand = {
     try {
       const result = await layerLatency(ck, samples, {
         variants, iterations, warmup, evaluate: poolEvaluator(pool, 'latency', signal), runner: new ModelRunner(ck, pool),
-        samplesSource: `${samples.count} ${samples.split} windows of ${data.join(', ')}`, signal, onProgress: (phase) => io.err(`${phase}...\n`),
+        samplesSource: `${samples.count} ${samples.split} windows of ${data.join(', ')}`, signal, onProgress: io.isTTY ? (phase) => io.err(`${phase}...\n`) : undefined,
       }).catch((error: unknown) => {
         if (error instanceof ContractRequiredError) throw new CliError(error.message, 2);
         throw error;
