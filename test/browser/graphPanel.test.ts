@@ -69,6 +69,11 @@ describe('Graph panel in Chromium', () => {
   }
 
   async function checkProblems(page: Page, problems: PageProblems): Promise<void> {
+    // Every control has an accessible name (aria-label, its own text, or a label around it with text); graph nodes too.
+    const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, vscode-button, [role="button"]')]
+      .filter((el) => !el.getAttribute('aria-label') && !el.getAttribute('label') && !el.textContent?.trim() && !(el.closest('label')?.textContent?.trim()))
+      .map((el) => el.outerHTML.slice(0, 120)));
+    assert.deepEqual(unnamed, [], 'controls without an accessible name');
     assert.deepEqual(problems.cspViolations, [], 'CSP violations');
     assert.deepEqual(problems.consoleErrors, [], 'console errors');
     const posted = (await page.evaluate(() => (window as unknown as { __posted: Posted }).__posted)) as Posted;
