@@ -6,6 +6,7 @@ import { graphOverlay, keptMacs } from '../../../src/core/figures/graphOverlay';
 import { inspectModel, type InspectReport } from '../../../src/core/inspect/inspect';
 import type { Analysis } from '../../../src/core/schema/results';
 import { readGraphSource } from '../../../src/extension/graph/graphSource';
+import { OnnxBuilder, seededValues } from '../../helpers/onnxBuilder';
 
 const CKPT = path.resolve(import.meta.dirname, '../../../demo/checkpoints/simvp_dynapruner.onnx');
 
@@ -78,6 +79,26 @@ describe('buildGraph on the bundled SimVP Dyna-Pruner checkpoint', () => {
     assert.equal(g.hiddenNodes, 0);
     assert.ok(g.edges.every((e) => e.hidden === 0));
     assert.ok(g.edges.length > 557);
+  });
+});
+
+describe('buildGraph on a plain ONNX model (no contract)', () => {
+  it('draws its convs joined through the collapsed Relu, nothing overhead or gated', async () => {
+    const b = new OnnxBuilder();
+    b.input('x', [1, 3, 8, 8]);
+    b.initializer('w1', [4, 3, 3, 3], seededValues(108));
+    b.initializer('w2', [2, 4, 1, 1], seededValues(8, 2));
+    b.node('Conv', ['x', 'w1'], ['a'], { pads: [1, 1, 1, 1] }, 'first');
+    b.node('Relu', ['a'], ['r']);
+    b.node('Conv', ['r', 'w2'], ['y']);
+    b.output('y');
+    const file = b.save();
+    const g = buildGraph(await readGraphSource(file, await inspectModel(file)));
+    assert.deepEqual(g.nodes.map((n) => [n.kind, n.id]), [['input', 'input:x'], ['compute', 'first'], ['compute', '/Conv_2'], ['output', 'output:y']]);
+    assert.deepEqual(g.edges.map((e) => [e.from, e.to, e.hidden]), [['input:x', 'first', 0], ['first', '/Conv_2', 1], ['/Conv_2', 'output:y', 0]]);
+    assert.equal(g.nodes[1].macs, 4 * 3 * 9 * 64);
+    assert.ok(g.nodes.every((n) => !n.overhead && n.unit === null && !n.bound));
+    assert.deepEqual(withoutMaskEdges(g), g, 'nothing to hide without masks');
   });
 });
 
