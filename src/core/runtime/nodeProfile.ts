@@ -9,23 +9,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { parseTrace, type ProfiledRun } from './ortTrace';
 import type { WireTensor } from './workerProtocol';
 
-/** One kernel run of one runtime node. */
-export interface NodeEvent {
-  /** The runtime node's name (after graph optimisation and fusion). */
-  name: string;
-  /** Its op type (`args.op_name`). */
-  op: string;
-  durUs: number;
-}
-
-/** The node events of one model run. */
-export interface ProfiledRun {
-  nodes: NodeEvent[];
-  /** Duration of the whole run as the profiler saw it, microseconds. */
-  runUs: number;
-}
+export { parseTrace, type NodeEvent, type ProfiledRun } from './ortTrace';
 
 /** Options of the measurements. */
 export interface ProfileOptions {
@@ -122,33 +109,4 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-interface TraceEvent {
-  cat?: string;
-  name?: string;
-  ts?: number;
-  dur?: number;
-  args?: { op_name?: string };
-}
-
-/**
- * Splits an onnxruntime Chrome trace into runs: each `model_run` session
- * event with the `*_kernel_time` node events inside its time span.
- */
-export function parseTrace(trace: unknown, source: string): ProfiledRun[] {
-  if (!Array.isArray(trace)) throw new Error(`${source}: expected a JSON array of trace events, found ${typeof trace}`);
-  const events = trace as TraceEvent[];
-  const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
-  const nodes = events.filter((e) => e.cat === 'Node' && typeof e.name === 'string' && e.name.endsWith('_kernel_time'));
-  const out: ProfiledRun[] = runs.map((r) => ({ nodes: [], runUs: r.dur ?? 0 }));
-  let k = 0;
-  for (const e of [...nodes].sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0))) {
-    const ts = e.ts ?? 0;
-    while (k < runs.length && ts > (runs[k].ts ?? 0) + (runs[k].dur ?? 0)) k++;
-    if (k >= runs.length) break;
-    if (ts < (runs[k].ts ?? 0)) continue;
-    out[k].nodes.push({ name: e.name!.slice(0, -'_kernel_time'.length), op: e.args?.op_name ?? 'unknown', durUs: e.dur ?? 0 });
-  }
-  return out;
 }

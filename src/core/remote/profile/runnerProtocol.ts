@@ -34,6 +34,19 @@ export interface RunnerJob {
   ortModule: string;
   /** Execution providers in order of preference (ORT names: `tensorrt`, `cuda`, `cpu`). */
   providers: string[];
+  /**
+   * Also profile each variant node by node: after the per-sample runs, a
+   * session with onnxruntime's profiler runs every per-sample input once more
+   * (one untimed run first) and the runner sends a `layers` message.
+   */
+  profileLayers?: boolean;
+}
+
+/** One kernel run in a `layers` message: runtime node name (after fusion), op type, microseconds. */
+export interface RunnerNodeTime {
+  name: string;
+  op: string;
+  durUs: number;
 }
 
 /** Messages, one JSON object per stdout line. Times are device wall-clock ms (Date.now()). */
@@ -45,10 +58,11 @@ export type RunnerMessage =
   | { type: 'sample'; variant: string; index: number; ms: number }
   | { type: 'outputs'; variant: string; files: Record<string, string>; shape: Record<string, number[]> }
   | { type: 'progress'; variant: string; phase: 'warmup' | 'timed' | 'samples'; done: number; total: number }
+  | { type: 'layers'; variant: string; runs: { nodes: RunnerNodeTime[]; runUs: number }[] }
   | { type: 'done'; t: number }
   | { type: 'error'; message: string };
 
-const TYPES = new Set(['hello', 'loaded', 'warmup', 'timed', 'sample', 'outputs', 'progress', 'done', 'error']);
+const TYPES = new Set(['hello', 'loaded', 'warmup', 'timed', 'sample', 'outputs', 'progress', 'layers', 'done', 'error']);
 const PHASES = new Set(['warmup', 'timed', 'samples']);
 
 /** Parses and checks one stdout line; throws with the line quoted when it is not a protocol message. */
@@ -83,6 +97,13 @@ export function parseRunnerLine(line: string): RunnerMessage {
       break;
     case 'outputs':
       if (!m.files || typeof m.files !== 'object') throw bad('files');
+      break;
+    case 'layers':
+      if (typeof m.variant !== 'string' || !Array.isArray(m.runs)) throw bad('variant/runs');
+      for (const r of m.runs) {
+        if (!r || !Array.isArray(r.nodes) || typeof r.runUs !== 'number') throw bad('runs');
+        if (r.nodes.some((n) => !n || typeof n.name !== 'string' || typeof n.op !== 'string' || typeof n.durUs !== 'number')) throw bad('runs[].nodes');
+      }
       break;
     case 'error':
       if (typeof m.message !== 'string') throw bad('message');

@@ -3,14 +3,16 @@
  * and run ON THE DEVICE: `node remoteRunner.js <job.json>`. It loads each
  * variant with onnxruntime-node, runs warm-up, N timed iterations (batch 1,
  * cycling over the uploaded samples) and one inference per sample whose
- * outputs it saves as .npy, printing the JSON-lines protocol of
+ * outputs it saves as .npy (and, with `profileLayers`, a per-node profile),
+ * printing the JSON-lines protocol of
  * ../runnerProtocol.ts. Self-contained: only node built-ins and onnxruntime.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { encodeNpyF32, parseNpy } from '../../../samples/npy';
-import { RUNNER_PROTOCOL, type RunnerJob, type RunnerMessage } from '../runnerProtocol';
+import { RUNNER_PROTOCOL, type RunnerJob, type RunnerMessage, type RunnerVariant } from '../runnerProtocol';
+import { parseTrace } from '../../../runtime/ortTrace';
 
 type Ort = typeof import('onnxruntime-node');
 
@@ -25,6 +27,31 @@ function progress(variant: string, phase: 'warmup' | 'timed' | 'samples', done: 
   if (done < total && now - lastProgress < 250) return;
   lastProgress = now;
   emit({ type: 'progress', variant, phase, done, total });
+}
+
+/**
+ * Per-node profile of one variant: a profiling session runs the first `n`
+ * samples once untimed, then once each; its trace (written in the job's
+ * output folder, removed after) becomes one `layers` message.
+ */
+async function profileLayers(ort: Ort, job: RunnerJob, variant: RunnerVariant, providers: string[], n: number, tensorOf: (i: number) => import('onnxruntime-node').Tensor): Promise<void> {
+  const prefix = path.join(job.outputDir, `${variant.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.profile`);
+  const session = await ort.InferenceSession.create(variant.model, { executionProviders: providers, graphOptimizationLevel: 'all', enableProfiling: true, profileFilePrefix: prefix });
+  const inputName = session.inputNames[0];
+  const count = Math.max(1, n);
+  try {
+    for (let i = 0; i < 2 * count; i++) await session.run({ [inputName]: tensorOf(i % count) });
+  } finally {
+    session.endProfiling();
+    await session.release();
+  }
+  const base = path.basename(prefix);
+  const file = readdirSync(job.outputDir).find((f) => f.startsWith(`${base}_`) && f.endsWith('.json'));
+  if (!file) throw new Error(`${variant.model}: onnxruntime wrote no profile trace in ${job.outputDir}`);
+  const full = path.join(job.outputDir, file);
+  const runs = parseTrace(JSON.parse(readFileSync(full, 'utf8')), full).slice(count);
+  unlinkSync(full);
+  emit({ type: 'layers', variant: variant.id, runs });
 }
 
 async function main(jobFile: string): Promise<void> {
@@ -112,6 +139,7 @@ async function main(jobFile: string): Promise<void> {
     }
     emit({ type: 'outputs', variant: variant.id, files, shape });
     await session.release();
+    if (job.profileLayers) await profileLayers(ort, job, variant, providers, n, tensorOf);
   }
   emit({ type: 'done', t: Date.now() });
 }

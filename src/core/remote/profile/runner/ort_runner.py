@@ -3,7 +3,8 @@
 
 Runs ON THE DEVICE: `python3 ort_runner.py <job.json>`. Speaks the same
 JSON-lines protocol as the Node runner (src/core/remote/profile/runnerProtocol.ts):
-hello, loaded, warmup, timed, sample, outputs, done | error. Kept thin on
+hello, loaded, warmup, timed, sample, outputs, layers (with profileLayers),
+done | error. Kept thin on
 purpose: it cannot be exercised where the project is tested (no onnxruntime
 wheel there); the Node runner is the tested reference.
 Needs: numpy, onnxruntime (onnxruntime-gpu from the Jetson Zoo on Orin).
@@ -33,6 +34,41 @@ def progress(variant, phase, done, total):
         return
     _last_progress[0] = now
     emit({"type": "progress", "variant": variant, "phase": phase, "done": done, "total": total})
+
+
+def parse_trace(events):
+    """onnxruntime's Chrome trace -> runs: each `model_run` with the `*_kernel_time` node events inside it."""
+    runs = sorted((e for e in events if e.get("cat") == "Session" and e.get("name") == "model_run"), key=lambda e: e.get("ts", 0))
+    nodes = sorted((e for e in events if e.get("cat") == "Node" and str(e.get("name", "")).endswith("_kernel_time")), key=lambda e: e.get("ts", 0))
+    out = [{"nodes": [], "runUs": r.get("dur", 0)} for r in runs]
+    k = 0
+    for e in nodes:
+        ts = e.get("ts", 0)
+        while k < len(runs) and ts > runs[k].get("ts", 0) + runs[k].get("dur", 0):
+            k += 1
+        if k >= len(runs):
+            break
+        if ts < runs[k].get("ts", 0):
+            continue
+        out[k]["nodes"].append({"name": e["name"][:-len("_kernel_time")], "op": (e.get("args") or {}).get("op_name", "unknown"), "durUs": e.get("dur", 0)})
+    return out
+
+
+def profile_layers(ort, job, variant, providers, samples, n):
+    """Per-node profile: the first n samples once untimed, then once each; one `layers` message, trace file removed."""
+    options = ort.SessionOptions()
+    options.enable_profiling = True
+    options.profile_file_prefix = os.path.join(job["outputDir"], "%s.profile" % re.sub(r"[^A-Za-z0-9_.-]", "_", variant["id"]))
+    session = ort.InferenceSession(variant["model"], sess_options=options, providers=providers)
+    name = session.get_inputs()[0].name
+    count = max(1, n)
+    for i in range(2 * count):
+        session.run(None, {name: samples[i % count:i % count + 1]})
+    trace_file = session.end_profiling()
+    with open(trace_file) as f:
+        runs = parse_trace(json.load(f))[count:]
+    os.remove(trace_file)
+    emit({"type": "layers", "variant": variant["id"], "runs": runs})
 
 
 def main(job_file):
@@ -92,6 +128,8 @@ def main(job_file):
             np.save(path, arr)
             files[n], shapes[n] = path, list(arr.shape)
         emit({"type": "outputs", "variant": variant["id"], "files": files, "shape": shapes})
+        if job.get("profileLayers"):
+            profile_layers(ort, job, variant, providers, samples, min(job["perSample"], count))
     emit({"type": "done", "t": int(time.time() * 1000)})
 
 
