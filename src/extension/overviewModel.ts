@@ -41,7 +41,9 @@ export function overviewModel(r: InspectReport): OverviewModel {
     model,
     contract,
     variant: c?.variant ?? null,
-    contractProblem: c ? null : 'Plain ONNX model: it has no Dyna-Pruner metadata. Its structure, parameters and dense MACs per layer are shown here and in the FLOPs breakdown; analysing masks and gates and robustness sweeps need a checkpoint that follows the Dyna-Pruner contract.',
+    contractProblem: r.contractError
+      ? `Its Dyna-Pruner contract is invalid, so it is shown as a plain ONNX model: ${r.contractError}`
+      : c ? null : 'Plain ONNX model: it has no Dyna-Pruner metadata. Its structure, parameters and dense MACs per layer are shown here and in the FLOPs breakdown; analysing masks and gates and robustness sweeps need a checkpoint that follows the Dyna-Pruner contract.',
     totals: { params: r.totals.params, macs: r.totals.macs, flops: r.totals.flops },
     units: c ? c.units.map((u) => ({ id: u.id, name: u.name, node: u.node, channels: u.channels, tau: u.tau })) : r.units.map((u, i) => ({ id: i, name: u.name, node: u.name, channels: u.channels, tau: null })),
     training,

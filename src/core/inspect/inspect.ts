@@ -7,7 +7,7 @@
 import { readModel, type LoadedModel } from '../onnx/reader';
 import { opsetVersion, producerMap, realInputs, valueInfoShape } from '../onnx/graph';
 import { readContract } from '../contract/readContract';
-import type { DynaPrunerContract } from '../contract/contract';
+import { ContractError, type DynaPrunerContract } from '../contract/contract';
 import type { GraphProto } from '../onnx/proto';
 import { inferShapes } from '../shapes/infer';
 import type { ShapeSource, ShapeTable } from '../shapes/types';
@@ -32,6 +32,12 @@ export interface InspectOptions {
   fallback?: boolean;
   /** Largest model file read, in bytes (default DEFAULT_MAX_MODEL_BYTES, 2 GiB). */
   maxModelBytes?: number;
+  /**
+   * An invalid contract: `throw` (default: the CLI fails on it) or `report`
+   * (the model is inspected as a plain ONNX model and `contractError` says why;
+   * VS Code's Overview opens any .onnx this way).
+   */
+  invalidContract?: 'throw' | 'report';
   signal?: AbortSignal;
   /** Progress callback: a phase label and a 0..1 fraction. */
   onProgress?: (phase: string, fraction: number) => void;
@@ -64,6 +70,8 @@ export interface InspectReport {
     metadata: Record<string, string>;
   };
   contract: DynaPrunerContract | null;
+  /** Why the model's contract was set aside (`invalidContract: 'report'`); null when valid or absent. */
+  contractError: string | null;
   totals: ModelCounts['totals'];
   layers: InspectLayer[];
   units: InspectUnit[];
@@ -85,6 +93,16 @@ export interface InspectReport {
   convention: string;
 }
 
+/** The model's contract; an invalid one is rethrown or, with `report`, set aside with its message. */
+function contractOf(model: LoadedModel, invalid: 'throw' | 'report'): { contract: DynaPrunerContract | null; contractError: string | null } {
+  try {
+    return { contract: readContract(model), contractError: null };
+  } catch (error) {
+    if (invalid === 'throw' || !(error instanceof ContractError)) throw error;
+    return { contract: null, contractError: error.message };
+  }
+}
+
 /** Reads and inspects a model file. */
 export async function inspectModel(file: string, opts: InspectOptions = {}): Promise<InspectReport> {
   opts.onProgress?.('reading', 0);
@@ -94,7 +112,7 @@ export async function inspectModel(file: string, opts: InspectOptions = {}): Pro
 
 /** Inspects an already loaded model. */
 export async function inspectLoaded(model: LoadedModel, opts: InspectOptions = {}): Promise<InspectReport> {
-  const contract = readContract(model);
+  const { contract, contractError } = contractOf(model, opts.invalidContract ?? 'throw');
   opts.onProgress?.('shapes', 0.3);
   const shapes = await inferShapes(model, {
     inputShapes: opts.inputShapes,
@@ -140,6 +158,7 @@ export async function inspectLoaded(model: LoadedModel, opts: InspectOptions = {
       metadata,
     },
     contract,
+    contractError,
     totals: counts.totals,
     layers,
     units: units(model, counts).map((u) => ({ ...u, contractUnit: unitByNode.get(u.name) ?? null })),

@@ -103,7 +103,7 @@ export class InProcessEngine implements EngineClient {
       const hit = this.opened.get(file);
       const open = hit && hit.key === `${s.mtimeMs}:${s.size}` ? hit.value : undefined;
       const model = open ? await open.then((ck) => ck.model, () => null) : null;
-      return model ? inspectLoaded(model, { signal }) : inspectModel(file, { signal });
+      return model ? inspectLoaded(model, { signal, invalidContract: 'report' }) : inspectModel(file, { signal, invalidContract: 'report' });
     });
   }
 
