@@ -77,3 +77,18 @@ export class TraceLayerMap {
     return null;
   }
 }
+
+/**
+ * Where a TensorRT layer's time goes: TensorRT names a fused layer by its
+ * ONNX nodes joined with ` + ` (pointwise groups as `PWN(a, b)`); the first
+ * compute layer among them takes it. Reformat copies go to other ops as
+ * `Reformat`; the rest under the op of their first known node (`ops`), else `TensorRT`.
+ */
+export function trtLayerTarget(name: string, computeLayers: Set<string>, ops: Map<string, string>): NodeTarget {
+  if (/^Reformatting CopyNode\b/.test(name)) return { other: 'Reformat' };
+  const tokens = name.split(/ \+ |PWN\(|[(),]\s*/).map((t) => t.trim()).filter((t) => t !== '');
+  const layer = tokens.find((t) => computeLayers.has(t));
+  if (layer) return { layer };
+  const known = tokens.find((t) => ops.has(t));
+  return { other: known ? ops.get(known)! : 'TensorRT' };
+}

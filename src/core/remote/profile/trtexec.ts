@@ -99,3 +99,48 @@ export function parseTrtexecOutput(text: string, label = 'trtexec output'): Trte
   const qps = host.throughput && host.throughput > 0 ? host.throughput : host.stats ? 1000 / host.stats.mean : undefined;
   return { layout: 'trt7', passed, tensorrtVersion: version, throughputQps: qps, latency: host.stats, gpuCompute: gpu.stats };
 }
+
+/** One TensorRT layer of `trtexec --exportProfile` (a fused layer names its ONNX nodes joined by ` + `). */
+export interface TrtLayerTime {
+  name: string;
+  /** Total over the profiled iterations, ms. */
+  timeMs: number;
+  averageMs: number;
+  /** TensorRT 8.x+ only. */
+  medianMs?: number;
+  percentage: number;
+}
+
+/** The per-layer profile `trtexec --dumpProfile --exportProfile=<file>` writes. */
+export interface TrtexecProfile {
+  /** Profiled iterations (the leading `{ "count" : N }`). */
+  count: number;
+  layers: TrtLayerTime[];
+}
+
+/**
+ * Parses an exportProfile JSON file: an array whose first element is
+ * `{ "count": N }` and every other `{ name, timeMs, averageMs, [medianMs],
+ * percentage }`. Throws one line naming the file, the entry and the field.
+ */
+export function parseTrtexecProfile(text: string, label = 'trtexec profile'): TrtexecProfile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${label}: not JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(value) || value.length === 0) throw new Error(`${label}: expected a JSON array starting with { "count": N }, found ${Array.isArray(value) ? 'an empty array' : typeof value}`);
+  const head = value[0] as { count?: unknown };
+  if (typeof head?.count !== 'number') throw new Error(`${label}: entry 0: expected { "count": N }, found ${JSON.stringify(value[0]).slice(0, 80)}`);
+  const layers = value.slice(1).map((e: unknown, i): TrtLayerTime => {
+    const l = e as Record<string, unknown>;
+    const num = (k: string) => {
+      if (typeof l?.[k] !== 'number' || !Number.isFinite(l[k])) throw new Error(`${label}: entry ${i + 1}: field '${k}': expected a number, found ${JSON.stringify(l?.[k])}`);
+      return l[k] as number;
+    };
+    if (typeof l?.name !== 'string') throw new Error(`${label}: entry ${i + 1}: field 'name': expected a string, found ${JSON.stringify(l?.name)}`);
+    return { name: l.name, timeMs: num('timeMs'), averageMs: num('averageMs'), ...(l.medianMs !== undefined ? { medianMs: num('medianMs') } : {}), percentage: num('percentage') };
+  });
+  return { count: head.count, layers };
+}
