@@ -4,6 +4,7 @@ export * from './raster';
 export * from './maps';
 export * from './filters';
 export * from './flops';
+export * from './latency';
 export * from './robustness';
 export * from './overview';
 export * from './compare';
