@@ -24,9 +24,10 @@ class ComparePanel implements PanelApp {
   private dataLine!: HTMLElement;
 
   mount(ctx: PanelContext): void {
-    const dense = () => this.model?.entries.find((e) => e.variant === 'dense' && e.mse !== null) ?? null;
+    // The trained dense checkpoint of the same backbone (a ConvLSTM is not compared with the SimVP dense model).
+    const dense = (e: CompareEntry) => this.model?.entries.find((d) => d.variant === 'dense' && d.backbone === e.backbone && d.mse !== null) ?? null;
     const mseChange = (e: CompareEntry) => {
-      const base = dense()?.mse;
+      const base = dense(e)?.mse;
       return base && e.mse !== null ? e.mse / base - 1 : null;
     };
     const backbone = (e: CompareEntry) => e.denseBackboneMacs ?? e.denseMacs;

@@ -16,7 +16,8 @@ export interface CompareSeries {
 export function compareCostFigure(series: CompareSeries[], theme: FigureTheme): FigureSpec {
   return {
     data: series.map((e, i) => ({ type: 'box', name: e.name, y: e.perSampleMacs.map((v) => v / 1e6), marker: { color: theme.series[i % theme.series.length] }, boxmean: true, hovertemplate: `%{y:${HOVER_FORMAT}} MMACs<extra></extra>` })),
-    layout: baseLayout(theme, 'Effective MACs per sample', { yaxis: { title: { text: 'MMACs per sample' }, gridcolor: theme.grid, rangemode: 'tozero' }, showlegend: false }),
+    // Headroom above the largest box (a dense checkpoint's constant cost would sit on the plot's top edge).
+    layout: baseLayout(theme, 'Effective MACs per sample', { yaxis: { title: { text: 'MMACs per sample' }, gridcolor: theme.grid, range: [0, 1.1 * Math.max(1e-9, ...series.flatMap((e) => e.perSampleMacs.map((v) => v / 1e6)))] }, showlegend: false }),
   };
 }
 
