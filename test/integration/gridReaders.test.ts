@@ -16,6 +16,7 @@ import { build } from 'esbuild';
 import { openNetcdf4 } from '../../src/core/samples/netcdf4';
 import { readGridVariable } from '../../src/core/samples/netcdf';
 import { openZarr } from '../../src/core/samples/zarr';
+import { openNetcdf3 } from '../../src/core/samples/netcdf3Source';
 import type { GridSource } from '../../src/core/samples/gridSource';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -62,19 +63,39 @@ async function peakReadingWindows(file: string): Promise<number> {
 describe('NetCDF-4, HDF5 and Zarr readers', () => {
   before(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-formats-'));
-    python('--src', STORM);
+    python('--src', STORM, '--levels');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('read the same values, validity and grid as the NetCDF-3 original', async () => {
     const ref = await readGridVariable(STORM);
-    for (const src of [await openNetcdf4(path.join(dir, 'p.nc4')), await openNetcdf4(path.join(dir, 'p.h5')), await openZarr(path.join(dir, 'p.zarr'))]) {
+    for (const src of [await openNetcdf4(path.join(dir, 'p.nc4')), await openNetcdf4(path.join(dir, 'p.h5')), await openZarr(path.join(dir, 'p.zarr')), await openNetcdf3(STORM)]) {
       assert.deepEqual(src.shape, ref.shape, src.file);
       const { values, valid } = await readAll(src);
       assert.deepEqual(valid, ref.valid, `${src.file}: validity`);
       const expected = Float32Array.from(ref.values);
       assert.deepEqual(values, expected, `${src.file}: values`);
     }
+  });
+
+  it('read one level of a (time, level, y, x) variable, chosen by index or coordinate value', async () => {
+    const ref = await readGridVariable(STORM);
+    const forms = [
+      await openNetcdf4(path.join(dir, 'p_levels.nc4'), 'p', { select: { level: { value: 500 } } }),
+      await openZarr(path.join(dir, 'p_levels.zarr'), 'p', { select: { level: { index: 1 } } }),
+      await openNetcdf3(path.join(dir, 'p_levels.cdf'), 'p', { select: { level: { value: 500 } } }),
+    ];
+    for (const src of forms) {
+      assert.deepEqual(src.shape, ref.shape, src.file);
+      const { values, valid } = await src.readSteps(10, 4);
+      const plane = ref.shape[1] * ref.shape[2];
+      assert.deepEqual(valid, ref.valid.slice(10 * plane, 14 * plane), `${src.file}: validity`);
+      assert.deepEqual(values, Float32Array.from(ref.values.subarray(10 * plane, 14 * plane)), `${src.file}: values of level 500`);
+      src.close();
+    }
+    await assert.rejects(openNetcdf4(path.join(dir, 'p_levels.nc4'), 'p'), /select an index on 'level'/);
+    await assert.rejects(openZarr(path.join(dir, 'p_levels.zarr'), 'p', { select: { level: { value: 700 } } }), /select\.level is the value 700, expected one of 850, 500/);
+    await assert.rejects(openNetcdf3(path.join(dir, 'p_levels.cdf'), 'p', { select: { level: { index: 2 } } }), /expected an index in \[0, 2\)/);
   });
 
   it('take dimension names and coordinates from the file', async () => {

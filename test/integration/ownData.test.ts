@@ -100,7 +100,7 @@ describe('(b) one field in every format', () => {
     const expected = readFileSync(path.join(ref, 'test.inputs.f32'));
     const source = path.join(ref, 'ck.onnx');
     const forms: [string, Record<string, unknown>][] = [['p.cdf', {}], ['p.nc4', {}], ['p.h5', {}], ['p.zarr', {}],
-      ['p_levels.nc4', { level: { value: 500 } }], ['p_levels.zarr', { level: { index: 1 } }]];
+      ['p_levels.nc4', { level: { value: 500 } }], ['p_levels.zarr', { level: { index: 1 } }], ['p_levels.cdf', { level: { value: 500 } }]];
     for (const [file, select] of forms) {
       const d = structuredClone(resolved.description) as unknown as { files: { path: string[]; variables: { select: unknown }[] }[] };
       d.files[0].path = [file];

@@ -8,8 +8,8 @@ import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetDescription } from '../contract/datasetDescription';
 import { SampleDataError } from './errors';
-import { MissingVariableError, checkStepRange, type ExtraSelection, type GridSource } from './gridSource';
-import { readGridVariable } from './netcdf';
+import { MissingVariableError, type ExtraSelection, type GridSource } from './gridSource';
+import { openNetcdf3 } from './netcdf3Source';
 import { isHdf5, openNetcdf4 } from './netcdf4';
 import { isZarrStore, openZarr } from './zarr';
 
@@ -58,21 +58,6 @@ function head(file: string): Uint8Array {
   return bytes;
 }
 
-/** A NetCDF-3 variable as a source (the NetCDF-3 reader reads the variable whole, within the load's budget). */
-async function openNetcdf3(file: string, name: string): Promise<GridSource> {
-  const v = await readGridVariable(file, name);
-  const [, H, W] = v.shape;
-  const src: GridSource = {
-    file: v.file, name: v.name, shape: v.shape, dims: ['time', 'y', 'x'],
-    async readSteps(t0, count) {
-      checkStepRange(src, t0, count);
-      return { values: Float32Array.from(v.values.subarray(t0 * H * W, (t0 + count) * H * W)), valid: v.valid.slice(t0 * H * W, (t0 + count) * H * W) };
-    },
-    close: () => undefined,
-  };
-  return src;
-}
-
 /** The kind of a data file: `netcdf3`, `hdf5` (NetCDF-4 too) or `zarr`. */
 export function sniffFormat(file: string): 'netcdf3' | 'hdf5' | 'zarr' {
   let st;
@@ -97,7 +82,7 @@ export async function openSource(file: string, name: string, select: ExtraSelect
   const kind = sniffFormat(file);
   if (kind === 'zarr') return openZarr(file, name, { select });
   if (kind === 'hdf5') return openNetcdf4(file, name, { select });
-  return openNetcdf3(file, name);
+  return openNetcdf3(file, name, { select });
 }
 
 /** Names the variable a file lacks as the channel it should be. */
