@@ -34,7 +34,7 @@ export function summaryRows(a: Analysis): [string, string][] {
   const g = a.aggregates;
   const gmacs = (v: number) => formatSig(v / 1e9, 3);
   const backbone = denseBackboneMacs(a);
-  const trained = g.trainedDenseMse ? ` / ${formatMetric(g.trainedDenseMse.mean)}` : '';
+
   return [
     ['checkpoint', `${a.model.name} (${a.model.backbone ?? '?'} / ${a.model.variant ?? '?'})`],
     ['samples', `${a.samples.length} windows (${a.data.split} split, ${a.data.format})`],
@@ -44,8 +44,10 @@ export function summaryRows(a: Analysis): [string, string][] {
     ['MAC reduction vs dense backbone', formatPercent(-(changeVsBackbone(g.effectiveMacs.mean, backbone) ?? NaN))],
     ['overhead GMACs (mask generator, gate heads)', gmacs(g.overheadMacs.mean)],
     ['active pixels (mean)', formatPercent(g.activeFraction.mean)],
-    [`MSE Dyna-Pruner / clean dense (same weights, masks off)${trained ? ' / trained dense' : ''} / persistence`, `${formatMetric(g.mse?.mean)} / ${formatMetric(g.denseMse?.mean)}${trained} / ${formatMetric(g.persistenceMse?.mean)}`],
-    ['MAE Dyna-Pruner / clean dense', `${formatMetric(g.mae?.mean)} / ${formatMetric(g.denseMae?.mean)}`],
+    ['MSE / MAE Dyna-Pruner', `${formatMetric(g.mse?.mean)} / ${formatMetric(g.mae?.mean)}`],
+    ['MSE / MAE clean dense (all masks off)', `${formatMetric(g.denseMse?.mean)} / ${formatMetric(g.denseMae?.mean)}`],
+    ...(g.trainedDenseMse ? [['MSE / MAE trained dense', `${formatMetric(g.trainedDenseMse.mean)} / ${formatMetric(g.trainedDenseMae?.mean)}${a.trainedDense ? ` (${a.trainedDense.name})` : ''}`] as [string, string]] : []),
+    ['MSE persistence', formatMetric(g.persistenceMse?.mean)],
     ['alignment ROC AUC / Spearman (mean)', `${formatSig(g.auc?.mean, 3)} / ${formatSig(g.spearman?.mean, 3)}`],
   ];
 }
