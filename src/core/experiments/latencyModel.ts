@@ -1,8 +1,9 @@
 /**
  * The latency model: per compute layer, time = a + b * MACs, fitted by least
  * squares over calibration points, plus a constant for the nodes that map to
- * no compute layer, scaled by the profiler's overhead (unprofiled / profiled
- * time of the clean dense graph). Fits per deployment form:
+ * no compute layer, scaled by one constant calibrated on the clean dense
+ * graph: its median unprofiled wall time over the sum of its per-node
+ * medians (profiler overhead, runtime glue, load on the machine). Fits per deployment form:
  * - `dense` and `l1c`: stock kernels on physically smaller layers, the line
  *   through the clean dense and l1c runs;
  * - `ckpt`: the checkpoint as exported, through its own samples' masks and
@@ -16,7 +17,7 @@ import type { LatencyVariant, LayerFit, VariantLayerLatency, VariantPrediction }
 /** Per-sample calibration points of one run (layer -> MACs and median time, us). */
 export interface CalibrationRun {
   id: string;
-  samples: { layers: Map<string, { macs: number; us: number }>; otherUs: number; nodeUs: number }[];
+  samples: { layers: Map<string, { macs: number; us: number }>; otherUs: number }[];
 }
 
 /** Least-squares line through (x, y); slope 0 when the x values span no range. */
@@ -77,10 +78,10 @@ const NOTES: Record<LatencyVariant, string> = {
 
 /** Fits the model of every measured variant and compares it with the measured per-sample latency. */
 export function fitLatencyModel(variants: VariantLayerLatency[], calibration: Map<string, CalibrationRun>, injected: CalibrationRun[]): { profileScale: number; model: VariantPrediction[] } {
-  const base = calibration.get('dense') ?? calibration.get(variants[0]?.variant ?? '');
-  const baseMs = variants.find((v) => v.variant === (calibration.has('dense') ? 'dense' : variants[0]?.variant))?.perSampleMs ?? [];
-  const profileScale = base && baseMs.length ? median(baseMs.map((ms, i) => (ms * 1000) / Math.max(1, base.samples[i].nodeUs))) : 1;
   const dense = variants.find((v) => v.variant === 'dense');
+  const base = dense ?? variants[0];
+  // Unprofiled wall time over the sum of the per-node medians the model adds up (profiler overhead, runtime glue).
+  const profileScale = base && base.nodeTimeUs > 0 && base.perSampleMs.length ? (median(base.perSampleMs) * 1000) / base.nodeTimeUs : 1;
   const denseMs = dense ? median(dense.perSampleMs) : null;
   const denseMacs = dense ? median(dense.perSampleMacs) : null;
   const stock = ['dense', 'l1c'].map((v) => calibration.get(v)).filter((r): r is CalibrationRun => Boolean(r));

@@ -157,7 +157,6 @@ function assemble(ck: Checkpoint, id: string, g: VariantGraph, profiled: Profile
     samples: bySample.map((runs, s) => ({
       layers: new Map([...g.macs[s].keys()].map((n) => [n, { macs: g.macs[s].get(n) ?? 0, us: medianOf(runs, (r) => r.layers.get(n)) }])),
       otherUs: medianOf(runs, (r) => [...r.other.values()].reduce((x, y) => x + y, 0)),
-      nodeUs: medianOf(runs, (r) => [...r.layers.values(), ...r.other.values()].reduce((x, y) => x + y, 0)),
     })),
   };
   return { result: { variant: id as LatencyVariant, description: g.description, ...rows, perSampleMs, perSampleMacs }, calibration };

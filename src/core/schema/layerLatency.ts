@@ -88,7 +88,7 @@ export interface LayerLatencyResult {
   checkpoint: { name: string; sha256: string };
   runtime: { name: string; version: string; intraOpThreads: 1; batch: 1; warmup: number; iterations: number; graphOptimization: 'all' };
   samples: { count: number; source: string };
-  /** onnxruntime's profiled per-run scale: unprofiled wall time / sum of profiled node times (clean dense, median). */
+  /** Clean dense (else the first variant): median unprofiled wall time / sum of its per-node median times. */
   profileScale: number;
   variants: VariantLayerLatency[];
   model: VariantPrediction[];
