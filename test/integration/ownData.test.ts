@@ -6,8 +6,9 @@
  *     description (no --data) and analyse the test split's windows, whose
  *     inputs equal the trainer's own loader's bit for bit;
  * (b) the storm pressure field as NetCDF-3, NetCDF-4, HDF5, Zarr and as a
- *     level of 4-D NetCDF-4 / Zarr variables, cropped and coarsened, gives
- *     inputs bit-equal to each other and to the trainer's reading;
+ *     level of 4-D NetCDF-3/4 / Zarr variables, cropped, masked (a 2-D
+ *     land-sea mask) and coarsened, gives inputs bit-equal to each other and
+ *     to the trainer's reading;
  * (c) bad data is one line naming the file and the description key;
  * (d) the trainer's U-Net example: contract valid, sparse-equivalence on its
  *     graph, its own masks injected reproduce its output.
@@ -91,7 +92,8 @@ describe('(b) one field in every format', () => {
     const fm = path.join(dir, 'fm');
     copyFileSync(path.join(ROOT, 'demo', 'data', 'ncl', 'Pstorm.cdf'), path.join(fm, 'p.cdf'));
     const raw = { name: 'storm-p', files: [{ path: 'p.nc4', variables: ['p'] }], t_in: 4, t_out: 4, fill_values: [-9999],
-      split: { train: [0, 40], val: [40, 48], test: [48, 64] }, crop: { y: [1, 31], x: [2, 34] }, coarsen: 2 };
+      split: { train: [0, 40], val: [40, 48], test: [48, 64] }, crop: { y: [1, 31], x: [2, 34] }, coarsen: 2,
+      mask: { file: 'lsm.nc4', variable: 'lsm', valid: 'nonzero' } };
     const descFile = path.join(fm, 'description.json');
     writeFileSync(descFile, JSON.stringify(raw));
     const ref = path.join(fm, 'ref');
@@ -113,6 +115,11 @@ describe('(b) one field in every format', () => {
     const wrongLevel = parseDatasetDescription({ ...resolved.description, files: [{ ...resolved.description.files[0], path: ['p_levels.nc4'], select: { level: { index: 0 } } }] }, source);
     const other = await loadSamples(describedFiles(wrongLevel, source), stormSpec(wrongLevel, source, resolved.mean, resolved.std));
     assert.ok(!bytes(other.inputs).equals(expected), 'the other level holds other values (the selection is real)');
+    const load = (d: DatasetDescription) => loadSamples(describedFiles(d, source), stormSpec(d, source, resolved.mean, resolved.std));
+    const masked = await load(parseDatasetDescription(resolved.description, source));
+    const unmasked = await load(parseDatasetDescription({ ...resolved.description, mask: null }, source));
+    const validCount = (v: Uint8Array | null) => v!.reduce((n, x) => n + x, 0);
+    assert.ok(validCount(unmasked.inputValid) > validCount(masked.inputValid), 'the land-sea mask removes pixels');
   });
 });
 

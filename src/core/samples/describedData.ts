@@ -215,15 +215,17 @@ async function fillSeries(load: DescribedLoad, channels: Channel[], spec: Sample
 }
 
 /** The description's mask, cropped, as 1 = may hold data; null when there is none. */
-async function readMask(load: DescribedLoad, root: string): Promise<Uint8Array | null> {
+async function readMask(load: DescribedLoad, root: string, grid: [number, number]): Promise<Uint8Array | null> {
   const m = load.description.mask;
   if (!m) return null;
   const file = insideRoot(root, m.file, 'mask.file', load.checkpoint);
-  const src = await openSource(file, m.variable ?? '', {}).catch((e: unknown) => {
+  const src = await openSource(file, m.variable ?? undefined, {}).catch((e: unknown) => {
     throw inKey(e, 'mask.variable', load.checkpoint);
   });
   try {
-    if (src.shape[0] !== 1) throw new SampleDataError(file, `${descKey('mask.variable')} (of ${load.checkpoint}): expected one (y, x) field, found ${src.shape[0]} steps`);
+    if (src.shape[0] !== 1 || src.shape[1] !== grid[0] || src.shape[2] !== grid[1]) {
+      throw new SampleDataError(file, `${descKey('mask.variable')} (of ${load.checkpoint}): expected one (y, x) field on the data's ${grid.join('x')} grid, found '${src.name}' of ${src.shape.join('x')}`);
+    }
     const [h, w] = [src.shape[1], src.shape[2]];
     const { values, valid } = await src.readSteps(0, 1);
     const d = load.description;
@@ -274,7 +276,8 @@ export async function loadDescribed(load: DescribedLoad, spec: SampleSpec, meter
     const needed = runs.reduce((n, [a, b]) => n + b - a, 0);
     meter.reserve(channels[0].sources[0].file, needed * C * H * W * 5 + starts.length * win * C * H * W * 5, `${starts.length} windows of ${spec.tIn} + ${spec.tOut} steps`);
     const root = path.resolve(path.dirname(load.checkpoint), load.description.root);
-    const mask = await readMask(load, root);
+    const first = channels[0].sources[0];
+    const mask = await readMask(load, root, [first.shape[1], first.shape[2]]);
     const filled = await fillSeries(load, channels, spec, runs, mask);
     const w = cutWindows(spec, C, starts, filled);
     return {

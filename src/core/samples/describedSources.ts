@@ -78,7 +78,7 @@ export function sniffFormat(file: string): 'netcdf3' | 'hdf5' | 'zarr' {
 }
 
 /** Opens variable `name` of `file` with the reader of its format. */
-export async function openSource(file: string, name: string, select: ExtraSelection): Promise<GridSource> {
+export async function openSource(file: string, name: string | undefined, select: ExtraSelection): Promise<GridSource> {
   const kind = sniffFormat(file);
   if (kind === 'zarr') return openZarr(file, name, { select });
   if (kind === 'hdf5') return openNetcdf4(file, name, { select });

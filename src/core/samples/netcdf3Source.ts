@@ -2,7 +2,8 @@
  * NetCDF-3 (classic and 64-bit offset) variables read lazily: netcdfjs parses
  * the header from the file's first bytes only, and each time step is read at
  * its own offset, so only the requested steps are ever in memory. A
- * (time, level, y, x) variable reads the level its selection picks.
+ * (time, level, y, x) variable reads the level its selection picks; a (y, x)
+ * one (a land-sea mask) reads as one step.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
@@ -61,10 +62,11 @@ export async function openNetcdf3(file: string, name?: string, options: OpenOpti
   try {
     const size = fstatSync(fd).size;
     const h = await readHeader(fd, size, file);
-    const numeric = h.variables.filter((v) => WIDTH[v.type] && (v.dimensions.length === 3 || (name !== undefined && v.dimensions.length === 4)));
+    const numeric = h.variables.filter((v) => WIDTH[v.type] && (v.dimensions.length === 3 || (name !== undefined && [2, 4].includes(v.dimensions.length))));
     const v = numeric.find((x) => x.name === pickVariable(file, numeric.map((x) => x.name), name))!;
-    const dims = v.dimensions.map((d) => h.dimensions[d]?.name ?? `dim_${d}`);
-    const full = v.dimensions.map((d) => (v.record && d === h.recordDimension.id ? h.recordDimension.length : h.dimensions[d]?.size ?? 0));
+    const dims = (v.dimensions.length === 2 ? [-1, ...v.dimensions] : v.dimensions).map((d) => h.dimensions[d]?.name ?? 'none');
+    const flat = v.dimensions.length === 2;
+    const full = (flat ? [-1, ...v.dimensions] : v.dimensions).map((d) => (d < 0 ? 1 : v.record && d === h.recordDimension.id ? h.recordDimension.length : h.dimensions[d]?.size ?? 0));
     const plane = full[full.length - 2] * full[full.length - 1];
     const perStep = full.slice(1).reduce((a, b) => a * b, 1) * WIDTH[v.type];
     const step = v.record ? h.recordDimension.recordStep ?? perStep : perStep;

@@ -44,7 +44,7 @@ function readHead(file: string): Uint8Array {
   return head;
 }
 
-/** Datasets of the root group with three or four dimensions and a numeric type. */
+/** Datasets of the root group with two to four dimensions and a numeric type. */
 function gridDatasets(lib: H5, file: H5File): Map<string, H5Dataset> {
   const out = new Map<string, H5Dataset>();
   for (const key of file.keys()) {
@@ -52,7 +52,7 @@ function gridDatasets(lib: H5, file: H5File): Map<string, H5Dataset> {
     if (!(entity instanceof lib.Dataset)) continue;
     const type = entity.metadata.type;
     const numeric = type === 0 || type === 1; // H5T_INTEGER, H5T_FLOAT
-    if (numeric && (entity.shape?.length === 3 || entity.shape?.length === 4)) out.set(key, entity);
+    if (numeric && [2, 3, 4].includes(entity.shape?.length ?? 0)) out.set(key, entity);
   }
   return out;
 }
@@ -83,7 +83,8 @@ function textAttr(ds: H5Dataset, name: string): string | undefined {
 
 /**
  * Opens the (time, y, x) variable `name` (or the only one) of a NetCDF-4 / HDF5
- * file; a named (time, level, y, x) one reads the level `options.select` picks.
+ * file; a named (time, level, y, x) one reads the level `options.select` picks,
+ * a named (y, x) one (a land-sea mask) reads as one step.
  */
 export async function openNetcdf4(file: string, name?: string, options: OpenOptions = {}): Promise<GridSource> {
   const lib = await h5();
@@ -102,8 +103,9 @@ export async function openNetcdf4(file: string, name?: string, options: OpenOpti
     const full = ds.shape!;
     const all = dimensionNames(h, ds);
     const level = full.length === 4 ? extraIndex(file, chosen, all, full, options.select ?? {}, coordinate(lib, h, all[1], full[1])) : undefined;
-    const shape = [full[0], full[full.length - 2], full[full.length - 1]] as [number, number, number];
-    const dims = [all[0], all[all.length - 2], all[all.length - 1]] as [string, string, string];
+    const flat = full.length === 2;
+    const shape = [flat ? 1 : full[0], full[full.length - 2], full[full.length - 1]] as [number, number, number];
+    const dims = [flat ? 'none' : all[0], all[all.length - 2], all[all.length - 1]] as [string, string, string];
     const enc = cfEncoding(file, chosen, (a) => ds.attrs[a]?.value);
     const src: GridSource = {
       file: path.resolve(file),
@@ -116,7 +118,8 @@ export async function openNetcdf4(file: string, name?: string, options: OpenOpti
       x: coordinate(lib, h, dims[2], shape[2]),
       async readSteps(t0, count) {
         checkStepRange(src, t0, count);
-        const ranges: [number, number][] = level === undefined ? [[t0, t0 + count], [], []] as never : [[t0, t0 + count], [level, level + 1], [], []] as never;
+        const time: [number, number][] = flat ? [] : [[t0, t0 + count]];
+        const ranges = [...time, ...(level === undefined ? [] : [[level, level + 1]]), [], []] as never;
         const raw = ds.slice(ranges) as unknown;
         if (!ArrayBuffer.isView(raw)) throw new SampleDataError(file, `variable '${chosen}': could not read steps ${t0}..${t0 + count - 1}`);
         return decodeSteps(raw as unknown as ArrayLike<number>, enc);

@@ -32,7 +32,8 @@ function isV3Array(dir: string): boolean {
 
 /**
  * Opens the (time, y, x) array `name` (or the only one) of a Zarr store; a
- * named (time, level, y, x) one reads the level `options.select` picks.
+ * named (time, level, y, x) one reads the level `options.select` picks, a
+ * named (y, x) one (a land-sea mask) reads as one step.
  */
 export async function openZarr(dir: string, name?: string, options: OpenOptions = {}): Promise<GridSource> {
   const zarr = await importEsm(() => import('zarrita'), 'zarrita', 'dist/src/index.js');
@@ -46,7 +47,7 @@ export async function openZarr(dir: string, name?: string, options: OpenOptions 
     const a = await open(n).catch(() => undefined);
     if (!a) continue;
     arrays.set(n, a);
-    const rank = name === undefined ? [3] : [3, 4];
+    const rank = name === undefined ? [3] : [2, 3, 4];
     if (rank.includes(a.shape.length) && a.dtype !== 'bool' && !String(a.dtype).startsWith('v')) grids.push(n);
   }
   const chosen = pickVariable(dir, grids, name);
@@ -54,8 +55,9 @@ export async function openZarr(dir: string, name?: string, options: OpenOptions 
   const attrs = arr.attrs as Record<string, unknown>;
   const all = dimensionNames(attrs, arr as unknown as Record<string, unknown>, arr.shape.length);
   const full = arr.shape;
-  const shape = [full[0], full[full.length - 2], full[full.length - 1]] as [number, number, number];
-  const dims = [all[0], all[all.length - 2], all[all.length - 1]] as [string, string, string];
+  const flat = full.length === 2;
+  const shape = [flat ? 1 : full[0], full[full.length - 2], full[full.length - 1]] as [number, number, number];
+  const dims = [flat ? 'none' : all[0], all[all.length - 2], all[all.length - 1]] as [string, string, string];
   const fill = numberOf((arr as unknown as { fillValue: unknown }).fillValue);
   const enc = cfEncoding(dir, chosen, (a) => attrs[a], fill === undefined ? [] : [fill]);
   const coordinate = async (n: string, length: number) => {
@@ -66,6 +68,7 @@ export async function openZarr(dir: string, name?: string, options: OpenOptions 
   };
   const level = full.length === 4 ? extraIndex(dir, chosen, all, full, options.select ?? {}, await coordinate(all[1], full[1])) : undefined;
   const selection = level === undefined ? [null, null] : [level, null, null];
+  const time = (t0: number, count: number) => (flat ? [] : [zarr.slice(t0, t0 + count)]);
   const src: GridSource = {
     file: path.resolve(dir),
     name: chosen,
@@ -77,7 +80,7 @@ export async function openZarr(dir: string, name?: string, options: OpenOptions 
     x: await coordinate(dims[2], shape[2]),
     async readSteps(t0, count) {
       checkStepRange(src, t0, count);
-      const chunk = await zarr.get(arr as never, [zarr.slice(t0, t0 + count), ...selection]).catch((e: Error) => {
+      const chunk = await zarr.get(arr as never, [...time(t0, count), ...selection]).catch((e: Error) => {
         throw new SampleDataError(dir, `array '${chosen}': cannot read steps ${t0}..${t0 + count - 1}: ${e.message}`);
       });
       return decodeSteps(chunk.data as ArrayLike<number>, enc);
