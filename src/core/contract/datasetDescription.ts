@@ -73,6 +73,10 @@ class Reader {
     const found = got === undefined ? 'nothing' : JSON.stringify(got)?.slice(0, 80) ?? String(got);
     throw new DescriptionError(this.file, `dataset.description.${key}`, expected, found);
   }
+  /** Like {@link fail}, with `found` already worded. */
+  failText(key: string, expected: string, found: string): never {
+    throw new DescriptionError(this.file, `dataset.description.${key}`, expected, found);
+  }
   obj(v: unknown, key: string): Record<string, unknown> {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail(key, 'an object', v);
     return v as Record<string, unknown>;
@@ -164,7 +168,7 @@ function checkConsistent(r: Reader, d: DatasetDescription): void {
   for (const k of ['train', 'val', 'test'] as const) {
     const [a, b] = d.split[k];
     if (b > d.time_steps) r.fail(`split.${k}`, `a range inside the ${d.time_steps} time steps`, d.split[k]);
-    if (b - a < d.t_in + d.t_out) r.fail(`split.${k}`, `at least t_in + t_out = ${d.t_in + d.t_out} time steps for one window`, `${b - a} ([${a}, ${b}))`);
+    if (b - a < d.t_in + d.t_out) r.failText(`split.${k}`, `at least t_in + t_out = ${d.t_in + d.t_out} time steps for one window`, `${b - a} ([${a}, ${b}))`);
   }
 }
 
