@@ -205,7 +205,7 @@ describe('webview panels in Chromium', () => {
       const means = noise.map((p) => p.mse.mean);
       const axis = await page.evaluate(() => ((document.querySelector('[data-plot="robustness-noise"]') as unknown as { layout: { yaxis: { type: string; title: { text: string } } } }).layout.yaxis));
       if (Math.max(...means) / Math.min(...means) > 20) assert.equal(axis.type, 'log', `MSE axis for ${Math.min(...means).toFixed(3)}..${Math.max(...means).toFixed(3)}`);
-      if (data.sweep!.trainedDense) assert.ok(names.some((n) => n.startsWith('Trained dense')), 'the trained dense checkpoint is plotted');
+      if (data.sweep!.trainedDense) assert.ok(names.some((n) => n?.startsWith('Trained dense')), 'the trained dense checkpoint is plotted');
       assert.equal(await page.locator('[data-table="table2-robustness"] tbody tr').count(), data.sweep!.tables.table2.rows.length);
       await finish(page, problems, `robustness-${theme}`);
     });
