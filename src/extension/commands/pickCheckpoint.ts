@@ -14,15 +14,15 @@ function activeCheckpoint(): vscode.Uri | undefined {
   return undefined;
 }
 
-/** One checkpoint, or undefined when the user cancels: the argument, the open checkpoint (custom editor or `openPanel`'s), else a pick. */
+/** One checkpoint, or undefined when the user cancels: the argument, the custom editor's checkpoint, else a pick with the active panel's checkpoint (`openPanel`) first and selected. */
 export async function pickCheckpoint(arg: unknown, title: string, openPanel?: string): Promise<vscode.Uri | undefined> {
-  const direct = asUri(arg) ?? activeCheckpoint() ?? (openPanel ? vscode.Uri.file(openPanel) : undefined);
+  const direct = asUri(arg) ?? activeCheckpoint();
   if (direct) return direct;
-  const picked = await pickCheckpoints(title, false);
+  const picked = await pickCheckpoints(title, false, openPanel ? [openPanel] : []);
   return picked?.[0];
 }
 
-/** Quick pick over the workspace's .onnx files; `preselect` (the open checkpoint) comes first and, for a multi-pick, is already ticked. */
+/** Quick pick over the workspace's .onnx files; `preselect` (the open checkpoint) comes first (the selected row) and, for a multi-pick, is already ticked. */
 export async function pickCheckpoints(title: string, many: boolean, preselect: string[] = []): Promise<vscode.Uri[] | undefined> {
   const active = activeCheckpoint()?.fsPath;
   const chosenFirst = new Set([...(active ? [active] : []), ...preselect]);
@@ -32,7 +32,11 @@ export async function pickCheckpoints(title: string, many: boolean, preselect: s
     return undefined;
   }
   const items = files
-    .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), uri, picked: chosenFirst.has(uri.fsPath) }))
+    .map((uri) => {
+      const open = chosenFirst.has(uri.fsPath);
+      const folder = vscode.workspace.asRelativePath(path.dirname(uri.fsPath));
+      return { label: path.basename(uri.fsPath), description: open ? `open · ${folder}` : folder, uri, picked: open };
+    })
     .sort((a, b) => Number(b.picked) - Number(a.picked));
   if (many) {
     const chosen = await vscode.window.showQuickPick(items, { title, canPickMany: true, placeHolder: 'Choose two or more checkpoints' });
