@@ -24,6 +24,7 @@ import type { ProfileBackend, ProfileResult } from '../../core/schema/profileRes
 import { saveProfileRun } from '../../core/runs/profileRunStore';
 import { DENSE_RUNTIME_NOTE, macsVersusLatency } from '../../core/remote/profile/macsVersusLatency';
 import { resolveAlias, shippedRunner, validateHostSettings } from '../../core/remote/device/remoteEnvironment';
+import { profileLayersText } from './profileLayers';
 
 const PROFILE_FLAGS: FlagSpecs = {
   host: { type: 'string', multiple: true, value: 'ALIAS' },
@@ -42,6 +43,7 @@ const PROFILE_FLAGS: FlagSpecs = {
   json: { type: 'string', value: 'OUT' },
   workspace: { type: 'string', value: 'DIR' },
   runner: { type: 'string', value: 'FILE' },
+  layers: { type: 'boolean' },
 };
 
 const HELP = `Usage: dynapruner profile <checkpoint.onnx> --host <alias> [options]
@@ -84,6 +86,8 @@ Options:
                           not written (an earlier file is kept) when no host succeeded
   --workspace <dir>       where .dynapruner/runs lives (default: current folder)
   --runner <file>         runner to ship instead of the bundled one (dist/remoteRunner.js or ort_runner.py)
+  --layers                node/ort backends: also profile each variant node by node on the device and print,
+                          per layer, its share of MACs beside its share of measured time (local: dynapruner latency)
 
 Host keys are verified against known_hosts; a changed key is refused. An unknown key,
 a key passphrase or a password is asked for on the terminal (never stored by the CLI).
@@ -283,6 +287,7 @@ export const profileCommand: CliCommand = {
       runnerScript,
       providers: values.providers?.split(',').filter(Boolean),
       reference: plan.reference,
+      profileLayers: p.flag('layers'),
       signal,
       onEvent: (e, alias) => progress.event(e, alias),
     });
@@ -298,6 +303,7 @@ export const profileCommand: CliCommand = {
       }
     }
     if (ok.length) io.out(table(ok));
+    if (ok.length && p.flag('layers')) io.out(`\n${await profileLayersText(checkpoint, variants, ok)}`);
     if (values.json && ok.length) {
       await writeFileAtomic(values.json, JSON.stringify(ok, null, 1));
       io.err(`wrote ${values.json}\n`);

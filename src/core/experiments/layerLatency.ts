@@ -53,7 +53,7 @@ interface VariantGraph {
 }
 
 /** Dense MACs per compute layer of a model built in memory, at batch 1. */
-function countBuilt(ck: Checkpoint, model: ModelProto, bytes: Uint8Array): ModelCounts {
+export function countBuilt(ck: Checkpoint, model: ModelProto, bytes: Uint8Array): ModelCounts {
   const loaded = { file: `${ck.file} (variant)`, dir: '', proto: model, bytes, sizeBytes: bytes.length };
   const [H, W] = ck.spec.grid;
   const shapes = inferStatic(loaded, resolveInputShapes(loaded, { [INPUT]: [1, ck.spec.tIn, ck.spec.channels.length, H, W] }));

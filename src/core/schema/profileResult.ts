@@ -33,6 +33,8 @@ export interface VariantProfile {
   throughputQps: number;
   /** Per-sample inference time, ms (node/ort backends). */
   perSampleMs: number[];
+  /** Per-node profile runs from the device (`profile --layers`, node/ort runners): kernel name after fusion, op type, microseconds. */
+  layerRuns?: { nodes: { name: string; op: string; durUs: number }[]; runUs: number }[];
   power: PowerSummary | null;
   /**
    * Remote vs local outputs on the same samples, when checked. `reference`:

@@ -14,6 +14,9 @@ import { after, test } from 'node:test';
 import { openCheckpoint } from '../../../src/core/checkpoint/checkpoint';
 import { runTimes } from '../../../src/core/experiments/layerLatency';
 import { TraceLayerMap } from '../../../src/core/experiments/traceLayers';
+import { deviceLayerShares } from '../../../src/core/experiments/remoteLayers';
+import { profileLayersText } from '../../../src/cli/commands/profileLayers';
+import type { ProfileResult } from '../../../src/core/schema/profileResult';
 import { parseRunnerLine, RUNNER_PROTOCOL, type RunnerJob, type RunnerMessage } from '../../../src/core/remote/profile/runnerProtocol';
 import { parseTrace } from '../../../src/core/runtime/ortTrace';
 import { encodeNpyF32, parseNpy } from '../../../src/core/samples/npy';
@@ -48,6 +51,16 @@ test('nodeRunner profileLayers: a layers message that maps onto the FLOPs breakd
   const compute = ck.counts.layers.filter((l) => l.macs > 0).map((l) => l.name);
   const map = new TraceLayerMap(ck.model.proto.graph ?? {}, new Set(compute));
   for (const run of layers.runs) assert.deepEqual([...runTimes(run, map).layers.keys()].sort(), [...compute].sort());
+  // What `profile --layers` prints from it: shares of the graph's MACs and of the measured time.
+  const shares = deviceLayerShares(ck, 'dense', ck.model.bytes, layers.runs);
+  assert.ok(Math.abs(shares.layers.reduce((a, l) => a + l.macShare, 0) - 1) < 1e-6);
+  assert.ok(Math.abs([...shares.layers, ...shares.otherOps].reduce((a, l) => a + l.timeShare, 0) - 1) < 1e-6);
+  for (const l of shares.layers) assert.ok(l.macs > 0 && l.timeUs > 0, l.name);
+  const result = { host: { alias: 'loop' }, backend: 'node', variants: [{ id: 'dense', label: 'simvp_dense.onnx', layerRuns: layers.runs }, { id: 'l1', label: 'x', layerRuns: undefined }] } as unknown as ProfileResult;
+  const text = await profileLayersText(checkpoint('simvp_dense'), [{ id: 'dense', label: 'simvp_dense.onnx', file: checkpoint('simvp_dense') }], [result]);
+  assert.match(text, /^\[loop\] dense: per layer \(median of 2 profiled runs/);
+  for (const name of compute) assert.ok(text.includes(name), `table row for ${name}`);
+  assert.match(text, /\[loop\] l1: no per-layer profile/);
   assert.ok(!readdirSync(outputDir).some((f) => f.endsWith('.json')), 'trace file removed');
 });
 

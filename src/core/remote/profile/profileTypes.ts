@@ -66,6 +66,8 @@ export interface ProfileRequest {
   providers?: string[];
   /** Compare the device's outputs with a local onnxruntime-node run (default true). */
   checkOutputs?: boolean;
+  /** Node and ort runners: also profile every variant node by node (`layerRuns` in the result). */
+  profileLayers?: boolean;
   /**
    * The local outputs a variant's device outputs must match (first `count`
    * samples, stacked); null or absent: a local onnxruntime-node run of the

@@ -45,6 +45,7 @@ function variantProfile(v: RemoteVariant, m: VariantMeasurement, power: PowerSum
     outputsCheck: m.outputsCheck,
   };
   if ('gpuComputeMs' in m) out.gpuComputeMs = m.gpuComputeMs;
+  if (m.layerRuns) out.layerRuns = m.layerRuns;
   return out;
 }
 

@@ -43,6 +43,8 @@ export interface VariantMeasurement {
   outputsCheck: VariantProfile['outputsCheck'];
   /** trtexec only: GPU compute time apart from host latency. */
   gpuComputeMs?: VariantProfile['gpuComputeMs'];
+  /** Runner backends with `profileLayers`: the per-node profile runs. */
+  layerRuns?: VariantProfile['layerRuns'];
 }
 
 /** Everything a backend measured. */

@@ -31,6 +31,7 @@ function jobOf(ctx: MeasureContext): RunnerJob {
     outputDir: ctx.runDir,
     ortModule: req.host.device.ortModulePath,
     providers: req.providers ?? ['cpu'],
+    ...(req.profileLayers ? { profileLayers: true } : {}),
   };
 }
 
@@ -90,7 +91,9 @@ async function variantMeasurement(ctx: MeasureContext, v: RemoteVariant, message
   const outputsCheck = await checkOutputs(ctx, v, outputs);
   const stats = latencyStats(timed.latenciesMs);
   const windowMs = timed.t1 - timed.t0;
+  const layers = messages.find((m): m is Message<'layers'> => m.type === 'layers' && m.variant === v.id);
   return {
+    ...(layers ? { layerRuns: layers.runs } : {}),
     id: v.id,
     latencyMs: stats,
     latenciesMs: timed.latenciesMs,
