@@ -11,7 +11,8 @@
  *     to the trainer's reading;
  * (c) bad data is one line naming the file and the description key;
  * (d) the trainer's U-Net example: contract valid, sparse-equivalence on its
- *     graph, its own masks injected reproduce its output.
+ *     graph, its own masks injected reproduce its output; its recorded storm
+ *     description reads the bundled storm_test.inputs.npy bit for bit.
  * Needs Debian's /usr/bin/python3 (torch, xarray, netCDF4, h5py, zarr) and
  * the CLI bundle (`npm run build`).
  */
@@ -29,7 +30,9 @@ import { InferencePool } from '../../src/core/runtime/inferencePool';
 import { ModelRunner } from '../../src/core/runtime/modelRunner';
 import { describedFiles } from '../../src/core/samples/describedSources';
 import { loadSamples } from '../../src/core/samples/load';
+import { parseNpy } from '../../src/core/samples/npy';
 import type { SampleSpec } from '../../src/core/samples/sampleSet';
+import { STORM_FILES, STORM_TEST_INPUTS } from '../helpers/engineFixtures';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'formats');
@@ -182,8 +185,13 @@ describe('(d) the U-Net example (a backbone the trainer does not ship)', () => {
       assert.deepEqual(c.leaks, [], `${c.node}: unmasked output read outside the mask chain`);
       assert.ok(c.maskedOutput, `${c.node}: no tensor carries all its masks`);
     }
-    const samples = await loadSamples(defaultDataFiles(u)!, u.spec, { maxWindows: 3 });
+    // Its contract records the storm data set as a description: the engine's reading is the bundled test inputs, bit for bit.
+    const all = await loadSamples(defaultDataFiles(u)!, u.spec);
+    assert.ok(bytes(all.inputs).equals(Buffer.from(bytes(parseNpy(readFileSync(STORM_TEST_INPUTS), STORM_TEST_INPUTS).data))), 'storm_test.inputs.npy');
+    const globOrder = [...STORM_FILES].sort();
+    const samples = await loadSamples(globOrder, u.spec, { maxWindows: 3 });
     assert.equal(samples.count, 3);
+    assert.ok(bytes(samples.inputs).equals(bytes(all.inputs.subarray(0, samples.inputs.length))), '--data files in name order are matched to channels by file name');
     const pool = new InferencePool({ size: 1, intraOpThreads: 1 });
     try {
       const runner = new ModelRunner(u, pool);

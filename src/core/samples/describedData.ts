@@ -43,14 +43,25 @@ function inKey(error: unknown, key: string, checkpoint: string): unknown {
   return new SampleDataError(error.file, `${descKey(key)} (of ${checkpoint}): ${rest}`);
 }
 
+/**
+ * `given` in the description's order: by file name where every name is one of
+ * the description's (so `*storm.cdf` in any order fits), else as given.
+ */
+function inDescriptionOrder(own: string[], given: string[], checkpoint: string): string[] {
+  if (given.length !== own.length) {
+    throw new SampleDataError(checkpoint, `${descKey('files')}: expected ${own.length} data files (${own.map((f) => path.basename(f)).join(', ')}), found ${given.length}`);
+  }
+  const names = own.map((f) => path.basename(f));
+  const byName = new Map(given.map((f) => [path.basename(f), f]));
+  const unique = new Set(names).size === names.length && byName.size === given.length;
+  return unique && names.every((n) => byName.has(n)) ? names.map((n) => byName.get(n)!) : given;
+}
+
 /** Opens every channel's sources; `files` replace the description's paths one for one. */
 async function openChannels(load: DescribedLoad): Promise<Channel[]> {
   const { description: d, checkpoint } = load;
   const own = describedFiles(d, checkpoint);
-  const files = load.files ?? own;
-  if (files.length !== own.length) {
-    throw new SampleDataError(checkpoint, `${descKey('files')}: expected ${own.length} data files (${own.map((f) => path.basename(f)).join(', ')}), found ${files.length}`);
-  }
+  const files = load.files ? inDescriptionOrder(own, load.files, checkpoint) : own;
   const channels: Channel[] = [];
   let next = 0;
   try {
