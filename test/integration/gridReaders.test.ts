@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -45,8 +45,7 @@ async function readAll(src: GridSource): Promise<{ values: Float32Array; valid: 
  * number is the reader's, not the TypeScript loader's).
  */
 async function peakReadingWindows(file: string): Promise<number> {
-  const driver = path.join(dir, 'peak.ts');
-  writeFileSync(driver, [
+  return peakOf([
     `import { openNetcdf4 } from ${JSON.stringify(path.join(ROOT, 'src/core/samples/netcdf4.ts'))};`,
     'async function main(): Promise<void> {',
     `  const src = await openNetcdf4(${JSON.stringify(file)});`,
@@ -54,7 +53,32 @@ async function peakReadingWindows(file: string): Promise<number> {
     '  console.log(process.resourceUsage().maxRSS / 1024);',
     '}',
     'void main();',
-  ].join('\n'));
+  ]);
+}
+
+/** Peak RSS (MB) of a child loading the first 2 test windows of `file` through a data set description (the engine's described loader). */
+async function peakLoadingDescribed(file: string, steps: number): Promise<number> {
+  const description = {
+    version: 1, name: 'long', root: '.', files: [{ path: [path.basename(file)], format: 'auto', formats: ['netcdf4'], select: {}, variables: [{ name: 'h', channel: 'h', select: {}, normalisation: 'zscore' }] }],
+    channels: ['h'], time_axis: null, t_in: 4, t_out: 4, stride: 1, split: { train: [0, 8], val: [8, 16], test: [16, steps] }, time_steps: steps,
+    fill_values: [], mask: null, crop: {}, coarsen: 1, grid: [128, 128],
+  };
+  const spec = { tIn: 4, tOut: 4, channels: ['h'], grid: [128, 128], mean: [0], std: [1], splits: description.split, source: path.join(dir, 'ck.onnx'), description };
+  return peakOf([
+    `import { loadSamples } from ${JSON.stringify(path.join(ROOT, 'src/core/samples/load.ts'))};`,
+    'async function main(): Promise<void> {',
+    `  const s = await loadSamples([${JSON.stringify(file)}], ${JSON.stringify(spec)} as never, { maxWindows: 2 });`,
+    '  if (s.count !== 2) throw new Error(`expected 2 windows, found ${s.count}`);',
+    '  console.log(process.resourceUsage().maxRSS / 1024);',
+    '}',
+    'void main();',
+  ]);
+}
+
+/** Bundles `lines` as the CLI is bundled and runs it; its output is a peak RSS in MB. */
+async function peakOf(lines: string[]): Promise<number> {
+  const driver = path.join(dir, 'peak.ts');
+  writeFileSync(driver, lines.join('\n'));
   const bundle = path.join(dir, 'peak.cjs');
   await build({ entryPoints: [driver], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent', absWorkingDir: ROOT, ...ESM_IN_CJS });
   return Number(execFileSync(process.execPath, [bundle], { encoding: 'utf8' }).trim());
@@ -127,5 +151,14 @@ describe('NetCDF-4, HDF5 and Zarr readers', () => {
     const wholeFile = (3000 * 128 * 128 * 4) / 2 ** 20;
     t.diagnostic(`peak RSS reading 16 steps: ${short.toFixed(0)} MB of a 200-step file, ${long.toFixed(0)} MB of a 3000-step file (${wholeFile.toFixed(0)} MB of float32)`);
     assert.ok(long - short < 20, `peak RSS ${long.toFixed(0)} MB for 3000 steps vs ${short.toFixed(0)} MB for 200 (reading it whole would add ${wholeFile.toFixed(0)} MB)`);
+  });
+
+  it('load the first windows of a long file through a data set description with memory that does not grow with its length', async (t) => {
+    if (!existsSync(path.join(dir, 'long3000.nc4'))) python('--long', '3000');
+    if (!existsSync(path.join(dir, 'long200.nc4'))) python('--long', '200');
+    const short = await peakLoadingDescribed(path.join(dir, 'long200.nc4'), 200);
+    const long = await peakLoadingDescribed(path.join(dir, 'long3000.nc4'), 3000);
+    t.diagnostic(`peak RSS loading 2 described windows: ${short.toFixed(0)} MB of a 200-step file, ${long.toFixed(0)} MB of a 3000-step file`);
+    assert.ok(long - short < 20, `peak RSS ${long.toFixed(0)} MB for 3000 steps vs ${short.toFixed(0)} MB for 200`);
   });
 });
