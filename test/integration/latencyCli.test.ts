@@ -1,6 +1,6 @@
 /**
  * `dynapruner latency` through the real CLI (src/cli/main.ts under tsx) on the
- * bundled simvp_dynapruner.onnx and the storm test windows: 2 iterations, 2
+ * bundled simvp_dynapruner.onnx (all four variants) and the storm test windows: 2 iterations, 2
  * samples, JSON written atomically; every compute layer of the checkpoint's
  * FLOPs breakdown is a row of every variant, MAC and time shares sum to 1,
  * the model predicts every sample of every variant. Bad input: one line,
@@ -37,12 +37,12 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 describe('dynapruner latency', () => {
   test('simvp_dynapruner: every compute layer, shares sum to 1, a prediction per sample', async () => {
     const out = path.join(dir, 'latency.json');
-    const r = runCli([checkpoint('simvp_dynapruner'), '--iterations', '2', '--warmup', '1', '--samples', '2', '--json', out]);
+    const r = runCli([checkpoint('simvp_dynapruner'), '--variants', 'ckpt,dense,l1c,sparse', '--iterations', '2', '--warmup', '1', '--samples', '2', '--json', out]);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(readdirSync(dir), ['latency.json'], 'no temp file left');
     const result = JSON.parse(readFileSync(out, 'utf8')) as LayerLatencyResult;
     assert.equal(result.schema, LAYER_LATENCY_SCHEMA);
-    assert.deepEqual(result.variants.map((v) => v.variant), ['ckpt', 'dense', 'l1c']);
+    assert.deepEqual(result.variants.map((v) => v.variant), ['ckpt', 'dense', 'l1c', 'sparse']);
     const ck = await openCheckpoint(checkpoint('simvp_dynapruner'));
     const compute = ck.counts.layers.filter((l) => l.macs > 0);
     for (const v of result.variants) {
@@ -60,6 +60,8 @@ describe('dynapruner latency', () => {
     const dense = byVariant.get('dense')!.perSampleMacs[0];
     assert.ok(byVariant.get('l1c')!.perSampleMacs[0] < dense);
     for (const m of byVariant.get('ckpt')!.perSampleMacs) assert.ok(m < ck.denseMacs);
+    // The sparse executor skips gated filters but not positions: between the checkpoint's count and dense.
+    byVariant.get('sparse')!.perSampleMacs.forEach((m, i) => assert.ok(m < ck.denseMacs && m >= byVariant.get('ckpt')!.perSampleMacs[i]));
     assert.deepEqual(result.injectedKeptFractions, [1, 0.75, 0.5, 0.25]);
     for (const m of result.model) {
       assert.equal(m.samples.length, 2);
@@ -81,9 +83,10 @@ describe('dynapruner latency', () => {
     writeFileSync(plain, b.encode());
     const out = path.join(dir, 'never.json');
     assertOneLineFailure(runCli([plain, '--variants', 'dense', '--json', out]), /plain\.onnx: no Dyna-Pruner contract .*--variants dense/);
-    assertOneLineFailure(runCli([checkpoint('simvp_dynapruner'), '--variants', 'ckpt,sparce', '--json', out]), /latency: --variants: expected 'ckpt', 'dense' or 'l1c', found 'sparce'$/);
+    assertOneLineFailure(runCli([checkpoint('simvp_dynapruner'), '--variants', 'ckpt,sparce', '--json', out]), /latency: --variants: expected 'ckpt', 'dense', 'l1c' or 'sparse', found 'sparce'$/);
     assertOneLineFailure(runCli([checkpoint('simvp_dynapruner'), '--iterations', '0']), /latency: --iterations: expected an integer in 1\.\.100000, found 0$/);
     assertOneLineFailure(runCli([checkpoint('simvp_dense'), '--variants', 'l1c', '--json', out]), /simvp_dense\.onnx: the 'l1c' variant needs gated units/);
+    assertOneLineFailure(runCli([checkpoint('simvp_dp_only'), '--variants', 'sparse', '--json', out]), /simvp_dp_only\.onnx: the 'sparse' variant needs gated units/);
     assert.equal(existsSync(out), false);
   });
 });

@@ -10,6 +10,7 @@ import { ContractRequiredError, openCheckpoint } from '../../core/checkpoint/che
 import { defaultDataFiles } from '../../core/checkpoint/defaultData';
 import { layerLatency } from '../../core/experiments/layerLatency';
 import { l1cSparsity } from '../../core/export/l1cVariant';
+import { buildSparseVariant } from '../../core/export/sparseVariant';
 import { poolEvaluator } from '../../core/runtime/graphEvaluator';
 import { InferencePool } from '../../core/runtime/inferencePool';
 import { ModelRunner } from '../../core/runtime/modelRunner';
@@ -17,7 +18,7 @@ import { refuseOutputsOverInputs } from '../../core/runs/outputGuard';
 import { writeFileAtomic } from '../../core/runs/atomicWrite';
 import { loadSamples } from '../../core/samples/load';
 import { takeSamples } from '../../core/samples/sampleSet';
-import { LATENCY_VARIANTS, type LatencyVariant, type LayerLatencyResult } from '../../core/schema/layerLatency';
+import { DEFAULT_LATENCY_VARIANTS, LATENCY_VARIANTS, type LatencyVariant, type LayerLatencyResult } from '../../core/schema/layerLatency';
 
 const FLAGS = {
   variants: { type: 'string', value: 'LIST' },
@@ -46,9 +47,10 @@ MAC limit (clean dense time x MAC ratio: a kernel whose time follows MACs).
   ckpt    the checkpoint as exported
   dense   the clean dense graph (masks folded away)
   l1c     compacted static L1 (the contract's filter sparsity)
+  sparse  the channel-gathering executor (active filters only, batch 1; only when listed)
 
 Options:
-  --variants LIST   comma-separated, of ${LATENCY_VARIANTS.join(', ')} (default all)
+  --variants LIST   comma-separated, of ${LATENCY_VARIANTS.join(', ')} (default ${DEFAULT_LATENCY_VARIANTS.join(',')})
   --iterations N    profiled and timed runs of every sample (default 10)
   --warmup N        untimed runs of every sample first (default 2)
   --samples N       test windows used (default 8)
@@ -59,7 +61,7 @@ Options:
 
 /** --variants, checked: known names, each once. */
 export function parseVariants(raw: string | undefined): LatencyVariant[] {
-  if (raw === undefined) return [...LATENCY_VARIANTS];
+  if (raw === undefined) return [...DEFAULT_LATENCY_VARIANTS];
   const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (names.length === 0) throw new CliError(`--variants: expected a comma-separated list of ${alternatives(LATENCY_VARIANTS.map((v) => `'${v}'`))}, found '${raw}'`, 2);
   for (const n of names) {
@@ -109,9 +111,10 @@ export const latencyCommand: CliCommand = {
       if (error instanceof ContractRequiredError) throw new CliError(`${file}: no Dyna-Pruner contract ('dynapruner' metadata): latency needs it for --variants ${variants.join(',')} (the variants and per-sample MACs come from its masks and units)`, 2);
       throw error;
     });
-    if (variants.includes('l1c')) {
+    if (variants.includes('l1c') || variants.includes('sparse')) {
       try {
-        l1cSparsity(ck);
+        if (variants.includes('l1c')) l1cSparsity(ck);
+        if (variants.includes('sparse') && ck.gateTensors.length === 0) buildSparseVariant(ck);
       } catch (error) {
         if (error instanceof ContractRequiredError) throw new CliError(error.message, 2);
         throw error;

@@ -20,7 +20,12 @@ export interface CalibrationRun {
   samples: { layers: Map<string, { macs: number; us: number }>; otherUs: number }[];
 }
 
-/** Least-squares line through (x, y); slope 0 when the x values span no range. */
+/**
+ * Least-squares line through (x, y) with a slope of at least 0 (a layer does
+ * not get slower with fewer MACs; a negative fit is noise and would blow up
+ * when extrapolated): the mean and slope 0 when the fit is negative or the x
+ * values span no range.
+ */
 export function fitLine(points: { x: number; y: number }[]): { a: number; b: number } {
   const n = points.length;
   if (n === 0) return { a: 0, b: 0 };
@@ -28,7 +33,7 @@ export function fitLine(points: { x: number; y: number }[]): { a: number; b: num
   const my = points.reduce((s, p) => s + p.y, 0) / n;
   const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
   const sxy = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
-  if (!(sxx > (1e-9 * Math.max(1, Math.abs(mx))) ** 2)) return { a: my, b: 0 };
+  if (!(sxx > (1e-9 * Math.max(1, Math.abs(mx))) ** 2) || !(sxy > 0)) return { a: my, b: 0 };
   const b = sxy / sxx;
   return { a: my - b * mx, b };
 }
@@ -74,6 +79,7 @@ const NOTES: Record<LatencyVariant, string> = {
   ckpt: 'masks multiply dense activations: every conv runs at full size, so on this runtime the time does not follow the masks (slope near 0); only an executor that skips masked work (the sparse variant) can',
   dense: 'stock kernels at full size; the line per layer runs through the clean dense and l1c runs',
   l1c: 'stock kernels on physically compacted layers (pruned filters removed); the line per layer runs through the clean dense and l1c runs',
+  sparse: "the channel-gathering executor: each gated conv computes its active filters only; the line per layer runs through the sparse run's own samples (their gates differ)",
 };
 
 /** Fits the model of every measured variant and compares it with the measured per-sample latency. */
@@ -87,7 +93,7 @@ export function fitLatencyModel(variants: VariantLayerLatency[], calibration: Ma
   const stock = ['dense', 'l1c'].map((v) => calibration.get(v)).filter((r): r is CalibrationRun => Boolean(r));
   const model = variants.map((v): VariantPrediction => {
     const run = calibration.get(v.variant)!;
-    const fitRuns = v.variant === 'ckpt' ? [run, ...injected] : stock;
+    const fitRuns = v.variant === 'ckpt' ? [run, ...injected] : v.variant === 'sparse' ? [run] : stock;
     const fits = fitLayers(fitRuns);
     const byName = new Map(fits.map((f) => [f.name, f]));
     const otherUs = median(run.samples.map((s) => s.otherUs));

@@ -12,6 +12,7 @@ import { countModel, type ModelCounts } from '../counting/count';
 import { effectiveMacs } from '../counting/effective';
 import { buildDenseVariant } from '../export/denseVariant';
 import { buildL1cVariant } from '../export/l1cVariant';
+import { gatherGatedChannels } from '../graph/channelGather';
 import type { GraphEvaluator } from '../graph/foldOnes';
 import { encodeModelProto, type GraphProto, type ModelProto } from '../onnx/proto';
 import { decodeModel } from '../onnx/reader';
@@ -50,6 +51,8 @@ interface VariantGraph {
   macs: Map<string, number>[];
   feeds: Record<string, WireTensor>[];
   description: string;
+  /** The checkpoint's own data mask per sample (ckpt only), reused by the injected-gate runs. */
+  dataMasks?: Float32Array[];
 }
 
 /** Dense MACs per compute layer of a model built in memory, at batch 1. */
@@ -74,15 +77,17 @@ function inputFeed(ck: Checkpoint, samples: SampleSet, i: number): WireTensor {
 async function checkpointGraph(ck: Checkpoint, samples: SampleSet, o: LayerLatencyOptions): Promise<VariantGraph> {
   const [H, W] = ck.spec.grid;
   const macs: Map<string, number>[] = [];
+  const dataMasks: Float32Array[] = [];
   for (let i = 0; i < samples.count; i++) {
     const out = await o.runner.full(inputFeed(ck, samples, i).data, 1, o.signal);
     const gateMasks = new Map(ck.gateTensors.map((g, j) => [g.unit, out.gates[j]] as const));
     const dataMask = out.dataMask ?? new Float32Array(H * W).fill(1);
+    dataMasks.push(dataMask);
     const eff = effectiveMacs(ck.counts, ck.contract, { dataMask, height: H, width: W, gateMasks });
     macs.push(new Map(eff.layers.map((l) => [l.name, l.effectiveMacs])));
   }
   const feeds = Array.from({ length: samples.count }, (_, i) => ({ [INPUT]: inputFeed(ck, samples, i) }));
-  return { bytes: ck.model.bytes, graph: ck.model.proto.graph ?? {}, macs, feeds, description: 'the checkpoint as exported (masks multiply dense activations)' };
+  return { bytes: ck.model.bytes, graph: ck.model.proto.graph ?? {}, macs, feeds, description: 'the checkpoint as exported (masks multiply dense activations)', dataMasks };
 }
 
 /** A variant built by an export builder: its own graph and MAC counts, the same for every sample. */
@@ -93,6 +98,41 @@ async function builtGraph(ck: Checkpoint, variant: 'dense' | 'l1c', samples: Sam
   const feeds = Array.from({ length: samples.count }, (_, i) => ({ [INPUT]: inputFeed(ck, samples, i) }));
   const description = variant === 'dense' ? 'clean dense graph (every mask one, folded away)' : `compacted static L1 (filter sparsity ${'sparsity' in built.info ? built.info.sparsity : '?'}, pruned filters removed)`;
   return { bytes, graph: built.model.graph ?? {}, macs: feeds.map(() => perLayer), feeds, description };
+}
+
+/**
+ * The channel-gathering executor with, per sample, the MACs each layer
+ * executes: the mask-aware count with positions not skipped (data mask ones),
+ * scaled back to full width where a unit's filters or input channels are not gathered.
+ */
+async function sparseGraph(ck: Checkpoint, samples: SampleSet, o: LayerLatencyOptions): Promise<VariantGraph> {
+  const { model, report } = gatherGatedChannels(ck);
+  const bytes = encodeModelProto(model);
+  const [H, W] = ck.spec.grid;
+  const ones = new Float32Array(H * W).fill(1);
+  const gathered = new Set(report.gathered);
+  const inputGathered = new Set(report.inputGathered);
+  const macs: Map<string, number>[] = [];
+  for (let i = 0; i < samples.count; i++) {
+    const out = await o.runner.full(inputFeed(ck, samples, i).data, 1, o.signal);
+    const eff = effectiveMacs(ck.counts, ck.contract, { dataMask: ones, height: H, width: W, gateMasks: new Map(ck.gateTensors.map((g, j) => [g.unit, out.gates[j]] as const)) });
+    const ratio = (unit: number | null): number => {
+      const j = ck.gateTensors.findIndex((g) => g.unit === unit);
+      if (j < 0) return 1;
+      const active = out.gates[j].reduce((a, v) => a + (v > 0.5 ? 1 : 0), 0);
+      return ck.gateTensors[j].channels / Math.max(1, active);
+    };
+    const byNode = new Map(ck.layers.map((l) => [l.node, l]));
+    macs.push(new Map(eff.layers.map((l) => {
+      const info = byNode.get(l.name);
+      let m = l.effectiveMacs;
+      if (info && !info.overhead && info.outUnit !== null && !gathered.has(l.name)) m *= ratio(info.outUnit);
+      if (info && !info.overhead && info.inUnit !== null && !inputGathered.has(l.name)) m *= ratio(info.inUnit);
+      return [l.name, m];
+    })));
+  }
+  const feeds = Array.from({ length: samples.count }, (_, i) => ({ [INPUT]: inputFeed(ck, samples, i) }));
+  return { bytes, graph: model.graph ?? {}, macs, feeds, description: `channel-gathering sparse executor (${report.gathered.length} gathered convs, batch 1)` };
 }
 
 /** Per run: layer name -> time (us) and op type -> time of the rest. */
@@ -162,8 +202,8 @@ function assemble(ck: Checkpoint, id: string, g: VariantGraph, profiled: Profile
   return { result: { variant: id as LatencyVariant, description: g.description, ...rows, perSampleMs, perSampleMacs }, calibration };
 }
 
-/** The mask-cut graph with random gates at kept fraction `f` (data mask ones), per sample. */
-function injectedGraph(ck: Checkpoint, samples: SampleSet, f: number): VariantGraph | null {
+/** The mask-cut graph with, per sample, its own data mask and random gates at kept fraction `f`. */
+function injectedGraph(ck: Checkpoint, samples: SampleSet, f: number, dataMasks: Float32Array[]): VariantGraph | null {
   if (!ck.variants.allCut || ck.gateTensors.length === 0) return null;
   const [H, W] = ck.spec.grid;
   const next = rng(Math.round(f * 1000) + 17);
@@ -172,14 +212,14 @@ function injectedGraph(ck: Checkpoint, samples: SampleSet, f: number): VariantGr
   for (let i = 0; i < samples.count; i++) {
     const gates = ck.gateTensors.map((g) => randomMask(1, g.channels, f * g.channels, next));
     const feed: Record<string, WireTensor> = { [INPUT]: inputFeed(ck, samples, i) };
-    if (ck.hasDataMask) feed[DATA_MASK] = { data: new Float32Array(H * W).fill(1), dims: [1, 1, H, W] };
+    if (ck.hasDataMask) feed[DATA_MASK] = { data: dataMasks[i].slice(), dims: [1, 1, H, W] };
     ck.gateTensors.forEach((g, j) => (feed[g.mask] = { data: gates[j], dims: [1, g.channels] }));
     feeds.push(feed);
-    const eff = effectiveMacs(ck.counts, ck.contract, { dataMask: new Float32Array(H * W).fill(1), height: H, width: W, gateMasks: new Map(ck.gateTensors.map((g, j) => [g.unit, gates[j]] as const)) });
+    const eff = effectiveMacs(ck.counts, ck.contract, { dataMask: dataMasks[i], height: H, width: W, gateMasks: new Map(ck.gateTensors.map((g, j) => [g.unit, gates[j]] as const)) });
     macs.push(new Map(eff.layers.map((l) => [l.name, l.effectiveMacs])));
   }
   const graph = decodeModel(`${ck.file} (mask-cut graph)`, ck.variants.allCut).graph ?? {};
-  return { bytes: ck.variants.allCut, graph, macs, feeds, description: `mask-cut graph, random gates at ${f} kept` };
+  return { bytes: ck.variants.allCut, graph, macs, feeds, description: `mask-cut graph, own data masks, random gates at ${f} kept` };
 }
 
 /** Measures every requested variant (and the injected-mask calibration graphs), interleaved, and fits the latency model. */
@@ -188,11 +228,13 @@ export async function layerLatency(ck: Checkpoint, samples: SampleSet, o: LayerL
   const graphs: { id: string; g: VariantGraph }[] = [];
   for (const v of o.variants) {
     o.onProgress?.(`building ${v}`);
-    graphs.push({ id: v, g: v === 'ckpt' ? await checkpointGraph(ck, samples, o) : await builtGraph(ck, v, samples, o) });
+    const g = v === 'ckpt' ? await checkpointGraph(ck, samples, o) : v === 'sparse' ? await sparseGraph(ck, samples, o) : await builtGraph(ck, v, samples, o);
+    graphs.push({ id: v, g });
   }
-  if (o.variants.includes('ckpt')) {
+  const own = graphs.find((g) => g.id === 'ckpt')?.g.dataMasks;
+  if (own) {
     for (const f of keptFractions) {
-      const g = injectedGraph(ck, samples, f);
+      const g = injectedGraph(ck, samples, f, own);
       if (g) graphs.push({ id: `injected ${f}`, g });
     }
   }

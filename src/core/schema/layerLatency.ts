@@ -8,8 +8,13 @@
 export const LAYER_LATENCY_SCHEMA = 'dynapruner.layer-latency' as const;
 export const LAYER_LATENCY_SCHEMA_VERSION = 1 as const;
 
-/** The variants measured: the checkpoint as exported, the clean dense graph, compacted static L1. */
-export const LATENCY_VARIANTS = ['ckpt', 'dense', 'l1c'] as const;
+/**
+ * The variants measured: the checkpoint as exported, the clean dense graph,
+ * compacted static L1, and the channel-gathering sparse executor (only when asked for).
+ */
+export const LATENCY_VARIANTS = ['ckpt', 'dense', 'l1c', 'sparse'] as const;
+/** What `--variants` defaults to. */
+export const DEFAULT_LATENCY_VARIANTS = ['ckpt', 'dense', 'l1c'] as const;
 export type LatencyVariant = (typeof LATENCY_VARIANTS)[number];
 
 /** One compute layer (a node with MACs in the FLOPs breakdown) of one variant. */

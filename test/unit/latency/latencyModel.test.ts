@@ -25,6 +25,7 @@ describe('latency model', () => {
     close(l.b, 1e-5);
     assert.deepEqual(fitLine([{ x: 5, y: 1 }, { x: 5, y: 3 }]), { a: 2, b: 0 });
     assert.deepEqual(fitLine([]), { a: 0, b: 0 });
+    assert.deepEqual(fitLine([{ x: 1, y: 3 }, { x: 2, y: 1 }]), { a: 2, b: 0 }, 'a negative slope is noise: the mean, slope 0');
   });
 
   test('predictions: dense and l1c on the stock line, ckpt flat, MAC limit from clean dense', () => {
