@@ -46,13 +46,16 @@ export function runsFolder(scope?: vscode.Uri): string | null {
 
 /**
  * Data files for a checkpoint: the `dynapruner.data.files` setting (relative
- * to the workspace folder), else the NetCDF files in the workspace, else the
- * user picks. Returns null when the user cancels.
+ * to the workspace folder), else the files its contract's data set
+ * description names (`described`), else the NetCDF files in the workspace,
+ * else the user picks. Returns null when the user cancels.
  */
-export async function resolveDataFiles(checkpoint: vscode.Uri, ask = true): Promise<string[] | null> {
+export async function resolveDataFiles(checkpoint: vscode.Uri, ask = true, described?: () => Promise<string[] | null>): Promise<string[] | null> {
   const folder = vscode.workspace.getWorkspaceFolder(checkpoint) ?? vscode.workspace.workspaceFolders?.[0];
   const configured = get<string[]>(Settings.dataFiles, [], checkpoint);
   if (configured.length > 0) return configured.map((f) => path.resolve(folder?.uri.fsPath ?? path.dirname(checkpoint.fsPath), f));
+  const fromContract = await described?.();
+  if (fromContract) return fromContract;
   if (folder) {
     const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.{cdf,nc}'), '**/{node_modules,.dynapruner}/**', 64);
     // hgt.nc is a second (monthly) data set; the storm fields are the *.cdf files.

@@ -10,6 +10,7 @@ import type { Analysis, SweepResult } from '../core/schema/results';
 import { CUSTOM_EDITOR_VIEW_TYPE, type PanelKind } from '../shared/ids';
 import type { CompareEntry } from '../shared/models';
 import type { PanelSource } from '../shared/protocol';
+import { describedFiles } from '../core/samples/describedSources';
 import { dataSplit, maxSamples, resolveDataFiles, runsFolder, sweepGrids, workerCount } from './config';
 import type { EngineClient } from './engine/engineClient';
 import type { Inspections } from './inspections';
@@ -192,6 +193,23 @@ export class Studio {
     else void this.runAnalysis(panel);
   }
 
+  /**
+   * The files the checkpoint's data set description names (paths relative to
+   * the checkpoint), from the engine's cached inspection; null without one.
+   * A description naming a file outside its root is shown as an error.
+   */
+  private async describedData(ckpt: string): Promise<string[] | null> {
+    const report = await this.engine.inspect(ckpt).catch(() => null);
+    const description = report?.contract?.dataset?.description;
+    if (!description) return null;
+    try {
+      return describedFiles(description, ckpt);
+    } catch (error) {
+      void vscode.window.showErrorMessage((error as Error).message);
+      return null;
+    }
+  }
+
   /** Runs the per-sample analysis, streaming into the panel (and any other analysis panel of the checkpoint). */
   async runAnalysis(panel: StudioPanel): Promise<Analysis | null> {
     if (!this.requireTrust('Analysing samples')) return null;
@@ -199,7 +217,7 @@ export class Studio {
     const uri = vscode.Uri.file(ckpt);
     // Open the checkpoint and its sessions in the engine worker while the data files are resolved and the webview loads.
     this.engine.prepare(ckpt, workerCount(uri));
-    const dataFiles = await resolveDataFiles(uri);
+    const dataFiles = await resolveDataFiles(uri, true, () => this.describedData(ckpt));
     if (!dataFiles) return null;
     const viewers = () => this.panels().all.filter((p) => ANALYSIS_KINDS.includes(p.kind) && p.source.checkpoints[0] === ckpt);
     const started = Date.now();
@@ -252,7 +270,7 @@ export class Studio {
     if (!this.requireTrust('A robustness sweep')) return null;
     const ckpt = panel.source.checkpoints[0];
     const uri = vscode.Uri.file(ckpt);
-    const dataFiles = await resolveDataFiles(uri);
+    const dataFiles = await resolveDataFiles(uri, true, () => this.describedData(ckpt));
     if (!dataFiles) return null;
     const started = Date.now();
     let jobId = '';
@@ -289,7 +307,7 @@ export class Studio {
   async runCompare(panel: StudioPanel): Promise<void> {
     if (!this.requireTrust('Comparing checkpoints')) return;
     const ckpts = panel.source.checkpoints;
-    const dataFiles = await resolveDataFiles(vscode.Uri.file(ckpts[0]));
+    const dataFiles = await resolveDataFiles(vscode.Uri.file(ckpts[0]), true, () => this.describedData(ckpts[0]));
     if (!dataFiles) return;
     let jobId = '';
     const result = await this.jobs.run(
