@@ -1,5 +1,5 @@
 /**
- * Per-sample analysis of a checkpoint on a sample set (issue 4, item 4): S,
+ * Per-sample analysis of a checkpoint on a sample set: S,
  * data mask, gates, mask-aware MACs, prediction, errors against the target,
  * the clean dense graph (this checkpoint with every mask one, folded away),
  * the separately trained dense checkpoint (when one is beside it) and
