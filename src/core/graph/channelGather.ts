@@ -27,6 +27,7 @@ import { attrInt, consumerMap, initializerMap, producerMap, tensorDims } from '.
 import { DataType, type ModelProto, type NodeProto, type TensorProto } from '../onnx/proto';
 import { keepOutputs, pruneDeadNodes } from './surgery';
 import { topologicalOrder } from './topologicalOrder';
+import { derivesFrom } from './derivesFrom';
 
 /** What the rewrite did. */
 export interface ChannelGatherReport {
@@ -82,17 +83,6 @@ function initializerOf(name: string, inits: Map<string, TensorProto>, producers:
   return null;
 }
 
-/** Does `tensor` derive from `source` through Unsqueeze / Reshape / Expand / Cast / Identity? */
-function derivesFrom(tensor: string, source: string, producers: Map<string, NodeProto>): boolean {
-  let cur = tensor;
-  for (let hops = 0; hops < 6; hops++) {
-    if (cur === source) return true;
-    const p = producers.get(cur);
-    if (!p || !['Unsqueeze', 'Reshape', 'Expand', 'Cast', 'Identity'].includes(p.op_type ?? '')) return false;
-    cur = (p.input ?? [])[0] ?? '';
-  }
-  return false;
-}
 
 /** The chain of a gated conv, or the reason it cannot be gathered. */
 function chainOf(conv: NodeProto, layer: RawLayer, gate: string, graph: { producers: Map<string, NodeProto>; consumers: Map<string, NodeProto[]>; inits: Map<string, TensorProto> }): Chain | string {

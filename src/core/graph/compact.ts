@@ -35,6 +35,7 @@
 import { createHash } from 'node:crypto';
 import { PREDICTION, type Checkpoint } from '../checkpoint/checkpoint';
 import { pruneDeadNodes } from './surgery';
+import { derivesFrom } from './derivesFrom';
 import { materializeConstantMasks, type ConstantMask } from './constantMasks';
 import { attrInt, consumerMap, initializerMap, producerMap, tensorDims, tensorToFloat32 } from '../onnx/graph';
 import { DataType, decodeModelProto, type ModelProto, type NodeProto, type TensorProto } from '../onnx/proto';
@@ -168,17 +169,6 @@ export function compactStaticGates(ck: Checkpoint, gateMasks: Map<number, ArrayL
     }
     throw new Error(`compact: '${name}' is not an initializer (directly or through Identity)`);
   };
-  /** Does `tensor` derive (through Unsqueeze/Reshape/Expand/Cast) from `source`? */
-  const derivesFrom = (tensor: string, source: string): boolean => {
-    let cur = tensor;
-    for (let hops = 0; hops < 6; hops++) {
-      if (cur === source) return true;
-      const p = producers.get(cur);
-      if (!p || !['Unsqueeze', 'Reshape', 'Expand', 'Cast', 'Identity'].includes(p.op_type ?? '')) return false;
-      cur = (p.input ?? [])[0] ?? '';
-    }
-    return false;
-  };
 
   // 1. Gated convs: their unit, the chain end, the gate Mul to drop.
   const compactedTensors = new Map<string, number>(); // masked_output -> unit
@@ -200,12 +190,12 @@ export function compactStaticGates(ck: Checkpoint, gateMasks: Map<number, ArrayL
       const next = consumers.get(cur) ?? [];
       if (next.length !== 1 || steps > 4) throw new Error(`compact: the chain of '${l.node}' does not reach '${l.masked_output}' through single consumers`);
       const n = next[0];
-      if (n.op_type === 'Mul' && (n.input ?? []).some((i) => i !== cur && derivesFrom(i, gateTensor))) gateMul = n;
+      if (n.op_type === 'Mul' && (n.input ?? []).some((i) => i !== cur && derivesFrom(i, gateTensor, producers))) gateMul = n;
       else if (!['LeakyRelu', 'Relu', 'Mul'].includes(n.op_type ?? '')) throw new Error(`compact: unexpected ${n.op_type} in the chain of '${l.node}'`);
       cur = (n.output ?? [])[0];
     }
     if (!gateMul) throw new Error(`compact: no gate Mul by '${gateTensor}' in the chain of '${l.node}'`);
-    const data = (gateMul.input ?? []).find((i) => !derivesFrom(i, gateTensor))!;
+    const data = (gateMul.input ?? []).find((i) => !derivesFrom(i, gateTensor, producers))!;
     rename.set((gateMul.output ?? [])[0], data);
     dropped.add(gateMul);
     // Without a spatial Mul the gate Mul's output is the masked output: its consumers then read the renamed tensor.
