@@ -42,9 +42,10 @@ def common_targets(curves: List[tuple], n: int = 5) -> np.ndarray:
         return np.array([])
     lo = max(c[0][0] for c in curves)
     hi = min(c[0][-1] for c in curves)
+    lo, hi = np.ceil(lo * 1000) / 1000, np.floor(hi * 1000) / 1000  # round inwards: stay on every curve
     if hi <= lo:
         return np.array([])
-    return np.round(np.linspace(lo, hi, n), 3)
+    return np.round(np.linspace(lo, hi, n), 3).clip(lo, hi)
 
 
 def bootstrap_ratio(diff: np.ndarray, base: np.ndarray, reps: int, rng) -> tuple:

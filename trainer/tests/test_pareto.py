@@ -103,3 +103,10 @@ def test_smoke_grid_writes_every_output(tmp_path):
         assert all(_finite(q["diff_pct_of_dense"]) and q["ci95"][0] <= q["ci95"][1] for q in m["points"])
     svg = (out / "pareto.svg").read_text()
     assert svg.startswith("<svg") and svg.count("<polyline") >= 2
+
+
+def test_matched_targets_stay_inside_curves_whose_ends_are_not_round():
+    red = [np.array([0.2004, 0.6157]), np.array([0.1, 0.61574])]
+    at = common_targets([(r, None) for r in red])
+    assert at[0] >= 0.2004 and at[-1] <= 0.6157
+    assert np.isfinite(interpolate(red[0], np.array([[1.0], [2.0]]), at)).all()
