@@ -23,6 +23,7 @@ import { compareEntry, failedCompareEntry } from './compareEntries';
 import { planLoad } from './panels/loadPlan';
 import { userProgress } from './progressText';
 import { readRun, saveRun } from './runStore';
+import { showErrorNotice } from './errorNotice';
 
 /** Kinds that show an analysis. */
 const ANALYSIS_KINDS: PanelKind[] = ['masks', 'filters', 'flops'];
@@ -205,7 +206,7 @@ export class Studio {
     try {
       return describedFiles(description, ckpt);
     } catch (error) {
-      void vscode.window.showErrorMessage((error as Error).message);
+      showErrorNotice(error);
       return null;
     }
   }
@@ -244,7 +245,7 @@ export class Studio {
     );
     if (result.outcome !== 'done') {
       viewers().forEach((p) => p.post({ type: 'jobEnd', jobId, outcome: result.outcome, error: result.outcome === 'failed' ? result.error.message : undefined }));
-      if (result.outcome === 'failed') void vscode.window.showErrorMessage(`Dyna-Pruner: ${result.error.message}`);
+      if (result.outcome === 'failed') showErrorNotice(result.error);
       return null;
     }
     const analysis = result.value;
@@ -285,7 +286,7 @@ export class Studio {
     );
     if (result.outcome !== 'done') {
       panel.post({ type: 'jobEnd', jobId, outcome: result.outcome, error: result.outcome === 'failed' ? result.error.message : undefined });
-      if (result.outcome === 'failed') void vscode.window.showErrorMessage(`Dyna-Pruner: ${result.error.message}`);
+      if (result.outcome === 'failed') showErrorNotice(result.error);
       return null;
     }
     const sweep = result.value;

@@ -8,6 +8,7 @@ import type { Studio } from '../studio';
 import type { CheckpointsTree } from '../trees/checkpointsTree';
 import type { RunsTree } from '../trees/runsTree';
 import { pickCheckpoint, pickCheckpoints } from './pickCheckpoint';
+import { showErrorNotice } from '../errorNotice';
 
 /** Everything the commands use. */
 export interface CommandDeps {
@@ -19,7 +20,17 @@ export interface CommandDeps {
 
 /** Registers every command except `profileOnRemoteDevice` (the remote part's). */
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
-  const on = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
+  // Every command's failure is one notification (first line, Show Log), never VS Code's generic trace.
+  const on = (id: string, fn: (...args: unknown[]) => unknown) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (error) {
+        d.log.error(error as Error);
+        showErrorNotice(error);
+        return undefined;
+      }
+    });
   const withCheckpoint = (title: string, fn: (uri: vscode.Uri) => unknown) => async (arg: unknown) => {
     const uri = await pickCheckpoint(arg, title, d.studio.activeCheckpoint());
     if (uri) await fn(uri);

@@ -13,6 +13,7 @@ import { Disposable } from '../dispose';
 import type { Log } from '../log';
 import { buildWebviewHtml, webviewOptions } from '../webviewHtml/html';
 import { saveCsv, saveFigure } from './exports';
+import { showErrorNotice } from '../errorNotice';
 
 /** What a panel needs from the rest of the extension. */
 export interface PanelHost {
@@ -159,7 +160,7 @@ export class StudioPanel extends Disposable {
   private fail(what: string, e: unknown): void {
     const text = e instanceof Error ? e.message : String(e);
     this.host.log.error(`${what}: ${text}`);
-    void vscode.window.showErrorMessage(`Dyna-Pruner: ${what} failed: ${text}`);
+    showErrorNotice(text, `Dyna-Pruner: ${what} failed`);
   }
 
   override dispose(): void {

@@ -12,6 +12,7 @@ import type { PanelManager } from '../panels/panelManager';
 import { DevicesProvider } from './devicesView';
 import { remoteSettings } from './remoteSettings';
 import { RemoteStudio } from './remoteStudio';
+import { showErrorNotice } from '../errorNotice';
 
 /** Quiet time after the last change under runs/ before the Orin panel re-reads its run list. */
 const REFRESH_DELAY_MS = 300;
@@ -55,7 +56,7 @@ export function registerRemote(context: vscode.ExtensionContext, parts: RemotePa
       await fn(arg);
     } catch (error) {
       log.error(error as Error);
-      void vscode.window.showErrorMessage(`Dyna-Pruner: ${(error as Error).message}`);
+      showErrorNotice(error);
     }
   };
   // A run folder appears by a rename (no event for the files inside it): watch every path under runs/.

@@ -28,6 +28,7 @@ import { askProfileRequest, requestOfSavedRun, type ProfileRequestSpec } from '.
 import type { RemotePanel, RemotePanelRequest } from './remotePanel';
 import { addHostSetting, remoteSettings } from './remoteSettings';
 import { vscodeConnectCallbacks } from './secretPrompts';
+import { showErrorNotice } from '../errorNotice';
 
 /** What the controller works with. */
 export interface RemoteStudioDeps {
@@ -139,7 +140,7 @@ export class RemoteStudio {
     const result = await this.d.jobs.run(`Testing the connection to ${entry.alias}`, (job) => testConnection(entry, this.d.context.secrets, this.d.log, job.controller.signal));
     if (result.outcome !== 'done') {
       this.d.devices.setState(entry.alias, { text: result.outcome === 'failed' ? result.error.message.slice(0, 80) : 'cancelled', error: true });
-      if (result.outcome === 'failed') void vscode.window.showErrorMessage(`Dyna-Pruner (${entry.alias}): ${result.error.message}`);
+      if (result.outcome === 'failed') showErrorNotice(result.error, `Dyna-Pruner (${entry.alias})`);
       return;
     }
     await addHostSetting(entry);
@@ -222,7 +223,7 @@ export class RemoteStudio {
       this.d.devices.setState(s.alias, { text: text.slice(0, 80), error: !cancelled });
       if (!cancelled) {
         this.d.log.error(`remote ${s.alias}: ${s.error.message}`);
-        void vscode.window.showErrorMessage(`Dyna-Pruner (${s.alias}): ${s.error.message}`);
+        showErrorNotice(s.error, `Dyna-Pruner (${s.alias})`);
       }
       return false;
     }
@@ -239,7 +240,7 @@ export class RemoteStudio {
   private fail(e: unknown): void {
     const error = e instanceof Error ? e : new Error(String(e));
     this.d.log.error(error);
-    void vscode.window.showErrorMessage(`Dyna-Pruner: ${error.message}`);
+    showErrorNotice(error);
   }
 }
 
