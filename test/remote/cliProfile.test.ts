@@ -79,7 +79,7 @@ test('bad input names the option and what was expected', async () => {
   await assert.rejects(profileCommand.run([model.onnx, '--host', 'x', '--backend', 'cuda'], capture(), signal), /--backend: expected 'node', 'ort' or 'trtexec', found 'cuda'/);
   await assert.rejects(profileCommand.run([model.onnx, '--host', 'x', '--iterations', '0', '--samples', model.inputs], capture(), signal), /--iterations: expected an integer in 1\.\.100000, found 0/);
   await assert.rejects(profileCommand.run([model.onnx], capture(), signal), /--host <alias> is required/);
-  await assert.rejects(profileCommand.run([model.onnx, '--host', 'x', '--variants', 'ckpt,sparse'], capture(), signal), /--variants: expected a comma-separated subset of ckpt,dense,l1, found 'ckpt,sparse'/);
+  await assert.rejects(profileCommand.run([model.onnx, '--host', 'x', '--variants', 'ckpt,fp8'], capture(), signal), /--variants: expected a comma-separated subset of ckpt,dense,l1, found 'ckpt,fp8' \(also accepted: l1c,sparse\)/);
   await assert.rejects(profileCommand.run([model.onnx, '--host', 'x', '--compare-with', path.join(dir, 'nope.onnx')], capture(), signal), /--compare-with .*nope\.onnx: no such file/);
   const bad = path.join(dir, 'bad-hosts.json');
   writeFileSync(bad, JSON.stringify([{ alias: 'a', port: '22' }]));
