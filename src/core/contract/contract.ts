@@ -39,6 +39,10 @@ export interface ContractLayer {
   out_unit: number | null;
   /** Unit that gated the channels this node reads, or null. */
   in_unit: number | null;
+  /** The tensor where this layer's gated (and spatially masked) output ends, when the exporter records it. */
+  masked_output?: string | null;
+  /** The gate mask tensor multiplied into this layer's output, when recorded (null: none). */
+  gate_mask_tensor?: string | null;
 }
 
 /** The parsed `dynapruner` metadata. */
@@ -107,6 +111,9 @@ class Fields {
     const v = o[key];
     if (typeof v !== 'string') this.fail(path, 'a string', v);
     return v as string;
+  }
+  optStr(o: Record<string, Json>, key: string, path: string): string | null {
+    return o[key] === undefined || o[key] === null ? null : this.str(o, key, path);
   }
   bool(o: Record<string, Json>, key: string, path: string): boolean {
     const v = o[key];
@@ -181,6 +188,8 @@ export function parseContract(json: string, file: string): DynaPrunerContract {
       spatial_mask: f.bool(l, 'spatial_mask', `${p}.spatial_mask`),
       out_unit: f.intOrNull(l, 'out_unit', `${p}.out_unit`),
       in_unit: f.intOrNull(l, 'in_unit', `${p}.in_unit`),
+      masked_output: f.optStr(l, 'masked_output', `${p}.masked_output`),
+      gate_mask_tensor: f.optStr(l, 'gate_mask_tensor', `${p}.gate_mask_tensor`),
     };
   });
   let dataset: DynaPrunerContract['dataset'] = null;

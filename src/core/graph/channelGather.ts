@@ -23,6 +23,7 @@
  * weights are per input).
  */
 import { type Checkpoint, PREDICTION, INPUT } from '../checkpoint/checkpoint';
+import type { ContractLayer } from '../contract/contract';
 import { attrInt, consumerMap, initializerMap, producerMap, tensorDims } from '../onnx/graph';
 import { DataType, type ModelProto, type NodeProto, type TensorProto } from '../onnx/proto';
 import { keepOutputs, pruneDeadNodes } from './surgery';
@@ -41,12 +42,6 @@ export interface ChannelGatherReport {
   scattered: number;
 }
 
-interface RawLayer {
-  node: string;
-  out_unit: number | null;
-  in_unit: number | null;
-  masked_output?: string;
-}
 
 /** A gated conv chain that can be gathered. */
 interface Chain {
@@ -61,10 +56,6 @@ interface Chain {
 
 const TAG = 'dynapruner_studio/gather';
 
-function rawLayers(ck: Checkpoint): RawLayer[] {
-  const raw = (ck.model.proto.metadata_props ?? []).find((p) => p.key === 'dynapruner')?.value;
-  return raw ? ((JSON.parse(raw) as { layers?: RawLayer[] }).layers ?? []) : [];
-}
 
 function int64(name: string, values: number[]): TensorProto {
   return { name, data_type: DataType.INT64, dims: [values.length], int64_data: values };
@@ -85,7 +76,7 @@ function initializerOf(name: string, inits: Map<string, TensorProto>, producers:
 
 
 /** The chain of a gated conv, or the reason it cannot be gathered. */
-function chainOf(conv: NodeProto, layer: RawLayer, gate: string, graph: { producers: Map<string, NodeProto>; consumers: Map<string, NodeProto[]>; inits: Map<string, TensorProto> }): Chain | string {
+function chainOf(conv: NodeProto, layer: ContractLayer, gate: string, graph: { producers: Map<string, NodeProto>; consumers: Map<string, NodeProto[]>; inits: Map<string, TensorProto> }): Chain | string {
   if (conv.op_type !== 'Conv') return `a ${conv.op_type}, not a Conv`;
   if (attrInt(conv, 'group', 1) !== 1) return 'a grouped conv (its group count would depend on the input)';
   if (!initializerOf((conv.input ?? [])[1] ?? '', graph.inits, graph.producers)) return 'its weight is not an initializer';
@@ -154,7 +145,7 @@ export function gatherGatedChannels(ck: Checkpoint): { model: ModelProto; report
   const report: ChannelGatherReport = { gathered: [], inputGathered: [], dense: [], scattered: 0 };
 
   const chains = new Map<NodeProto, Chain>();
-  for (const l of rawLayers(ck)) {
+  for (const l of ck.contract.layers) {
     if (l.out_unit === null || l.out_unit === undefined) continue;
     const conv = nodeByName.get(l.node);
     const gate = gateOf.get(l.out_unit);

@@ -77,22 +77,9 @@ export interface CompactResult {
   report: CompactReport;
 }
 
-interface RawLayer {
-  node: string;
-  out_unit: number | null;
-  in_unit: number | null;
-  masked_output?: string;
-  gate_mask_tensor?: string | null;
-}
 
 const TAG = 'dynapruner_studio/compact';
 
-function rawLayers(ck: Checkpoint): RawLayer[] {
-  const raw = (ck.model.proto.metadata_props ?? []).find((p) => p.key === 'dynapruner')?.value;
-  if (!raw) throw new Error(`${ck.file}: no 'dynapruner' contract metadata`);
-  const parsed = JSON.parse(raw) as { layers?: RawLayer[] };
-  return parsed.layers ?? [];
-}
 
 function int64(name: string, dims: number[], values: number[]): TensorProto {
   return { name, data_type: DataType.INT64, dims, int64_data: values };
@@ -154,7 +141,7 @@ export function compactStaticGates(ck: Checkpoint, gateMasks: Map<number, ArrayL
   const consumers = consumerMap(graph);
   const inits = initializerMap(graph);
   const gateTensorOfUnit = new Map(ck.gateTensors.map((g) => [g.unit, g.mask]));
-  const layers = rawLayers(ck);
+  const layers = ck.contract.layers;
   const layerByNode = new Map(layers.map((l) => [l.node, l]));
   const nodeByName = new Map(nodes.map((n) => [n.name ?? '', n]));
 
