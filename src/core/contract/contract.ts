@@ -188,8 +188,9 @@ export function parseContract(json: string, file: string): DynaPrunerContract {
       spatial_mask: f.bool(l, 'spatial_mask', `${p}.spatial_mask`),
       out_unit: f.intOrNull(l, 'out_unit', `${p}.out_unit`),
       in_unit: f.intOrNull(l, 'in_unit', `${p}.in_unit`),
-      masked_output: f.optStr(l, 'masked_output', `${p}.masked_output`),
-      gate_mask_tensor: f.optStr(l, 'gate_mask_tensor', `${p}.gate_mask_tensor`),
+      // Exporter-recorded tensors: present only when the contract has them.
+      ...(l.masked_output === undefined ? {} : { masked_output: f.optStr(l, 'masked_output', `${p}.masked_output`) }),
+      ...(l.gate_mask_tensor === undefined ? {} : { gate_mask_tensor: f.optStr(l, 'gate_mask_tensor', `${p}.gate_mask_tensor`) }),
     };
   });
   let dataset: DynaPrunerContract['dataset'] = null;
