@@ -4,13 +4,13 @@
  * checkpoint's folder) and refused when they leave it, each file opened with
  * the reader its own leading bytes (or a Zarr folder) call for.
  */
-import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetDescription } from '../contract/datasetDescription';
 import { SampleDataError } from './errors';
 import { MissingVariableError, type ExtraSelection, type GridSource } from './gridSource';
 import { openNetcdf3 } from './netcdf3Source';
-import { isHdf5, openNetcdf4 } from './netcdf4';
+import { isHdf5, openNetcdf4, readHead } from './netcdf4';
 import { isZarrStore, openZarr } from './zarr';
 
 /** The key of a description field in messages. */
@@ -46,18 +46,6 @@ export function describedFiles(desc: DatasetDescription, checkpoint: string): st
   return desc.files.flatMap((e, i) => e.path.map((p, j) => insideRoot(root, p, `files[${i}].path[${j}]`, checkpoint)));
 }
 
-/** The first four bytes of a file. */
-function head(file: string): Uint8Array {
-  const bytes = new Uint8Array(8);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, bytes, 0, 8, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return bytes;
-}
-
 /** The kind of a data file: `netcdf3`, `hdf5` (NetCDF-4 too) or `zarr`. */
 export function sniffFormat(file: string): 'netcdf3' | 'hdf5' | 'zarr' {
   let st;
@@ -70,7 +58,7 @@ export function sniffFormat(file: string): 'netcdf3' | 'hdf5' | 'zarr' {
     if (isZarrStore(file)) return 'zarr';
     throw new SampleDataError(file, 'is a folder but not a Zarr store (no .zgroup, .zarray, .zmetadata or zarr.json)');
   }
-  const bytes = head(file);
+  const bytes = readHead(file);
   if (isHdf5(bytes)) return 'hdf5';
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
   if (magic === 'CDF\x01' || magic === 'CDF\x02') return 'netcdf3';

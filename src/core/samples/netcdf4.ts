@@ -32,8 +32,8 @@ export function isHdf5(head: Uint8Array): boolean {
   return sig.every((b, i) => head[i] === b);
 }
 
-/** The first 8 bytes of a file. */
-function readHead(file: string): Uint8Array {
+/** The first 8 bytes of a file (enough for the NetCDF-3 and HDF5 signatures). */
+export function readHead(file: string): Uint8Array {
   const head = new Uint8Array(8);
   const fd = openSync(file, 'r');
   try {
