@@ -2,10 +2,16 @@
 import { stat } from 'node:fs/promises';
 import { CliError, type CliCommand } from '../command';
 import { parseCommandArgs } from '../args/parse';
-import { alternatives, choice } from '../args/values';
+import { alternatives, choice, intValue } from '../args/values';
+import { CONNECT_TIMEOUT_MS, THREADS } from '../args/limits';
+import { calibrateTarget, calibrationSamples, sparsePlanFor, type CalibrateTarget } from './exportCalibrate';
+import { sparsePlanText } from '../../core/export/sparsePlanText';
+import { requireGatedUnits } from '../../core/export/sparseVariant';
 import { fileOutput, checkOutputs } from '../outputs';
 import { humanBytes } from '../format/table';
-import { ContractRequiredError, openCheckpoint } from '../../core/checkpoint/checkpoint';
+import { ContractRequiredError, openCheckpoint, type Checkpoint } from '../../core/checkpoint/checkpoint';
+import type { SparsePlan } from '../../core/export/sparsePlan';
+import type { GraphEvaluator } from '../../core/graph/foldOnes';
 import { EXPORT_VARIANTS, exportVariant, type ExportVariant } from '../../core/export/exportVariant';
 import { poolEvaluator } from '../../core/runtime/graphEvaluator';
 import { InferencePool } from '../../core/runtime/inferencePool';
@@ -17,9 +23,23 @@ const EXPORT_FLAGS = {
   out: { type: 'string', value: 'FILE' },
   force: { type: 'boolean' },
   sparsity: { type: 'string', value: 'S' },
+  calibrate: { type: 'string', value: 'local|none|HOST' },
+  threads: { type: 'string', value: 'N' },
+  samples: { type: 'string', value: 'FILE.npy' },
+  'calibrate-rounds': { type: 'string', value: 'N' },
+  'calibrate-samples': { type: 'string', value: 'N' },
+  'hosts-file': { type: 'string', value: 'FILE' },
+  'known-hosts': { type: 'string', value: 'FILE' },
+  'connect-timeout': { type: 'string', value: 'MS' },
+  runner: { type: 'string', value: 'FILE' },
 } as const;
 
+/** Bounds of the calibration's rounds and samples. */
+const CALIBRATE_ROUNDS = { min: 1, max: 1000 };
+const CALIBRATE_SAMPLES = { min: 1, max: 256 };
+
 const help = `Usage: dynapruner export <checkpoint.onnx> --variant dense|l1c|sparse --out FILE [--force] [--sparsity S]
+                         [--calibrate local|none|HOST] [--threads N] [--samples FILE.npy]
 
 Writes one deployable variant of a Dyna-Pruner checkpoint as a standalone ONNX
 model with the single input x and the single output prediction:
@@ -35,8 +55,16 @@ model with the single input x and the single output prediction:
           computing only the filters its gate keeps (NonZero of the gate,
           gathered weights, compact activations between gated convs). Same
           outputs as the checkpoint up to float rounding; batch 1 only.
-          Grouped (depthwise) gated convs run as exported. Not faster than
-          dense on onnxruntime CPU at the bundled 33x36 size (npm run bench:sparse).
+          Grouped (depthwise) gated convs run as exported. Per unit the form
+          (gathered, or dense conv then the Mul by its gate) is calibrated on
+          the target: the all-gathered graph is timed against the same graph
+          with each unit alone dense, a unit whose gathered form loses runs
+          dense, and the assembled plan is timed against the clean dense
+          graph end to end. The plan, what was measured and whether it beats
+          clean dense are printed and recorded in the file's metadata_props
+          'dynapruner.sparse_plan'. On onnxruntime CPU at the bundled 33x36
+          size even the best plan is slower than clean dense (the mask
+          generator and gate heads still run; npm run bench:sparse).
 
 The file's metadata_props 'dynapruner_export' records the variant, the source
 checkpoint's name and sha256, and the options used.
@@ -46,6 +74,14 @@ Options:
   --out FILE      the ONNX file to write (required; written atomically, never the checkpoint itself)
   --force         replace FILE when it exists (refused otherwise)
   --sparsity S    l1c: fraction of filters pruned per unit, in [0, 1) (default: the contract's targets.s_w)
+  --calibrate T   sparse: where the plan is measured: local (onnxruntime-node here, default), none (every
+                  unit gathered, nothing timed) or a profiling host alias (~/.ssh/config or --hosts-file),
+                  timed there through the node runner
+  --threads N     sparse, local calibration: intra-op threads (default 1)
+  --samples F     sparse: calibration inputs, float32 [S, T_in, C, H, W] (default <checkpoint>.inputs.npy,
+                  else the contract's test windows, e.g. demo/data/ncl)
+  --calibrate-samples N  samples used (default 8); --calibrate-rounds N  timed rounds over them (default 5)
+  --hosts-file F, --known-hosts F, --connect-timeout MS, --runner F   the profiling host, as for 'profile'
   --debug         stack traces on errors
 `;
 
@@ -64,7 +100,18 @@ interface ExportArgs {
   out: string;
   force: boolean;
   sparsity: number | undefined;
+  calibrate: string;
+  threads: number;
+  samples: string | undefined;
+  rounds: number;
+  calibrationSamples: number;
+  hostsFile: string | undefined;
+  knownHosts: string | undefined;
+  connectTimeoutMs: number | undefined;
+  runner: string | undefined;
 }
+
+const SPARSE_ONLY = ['calibrate', 'threads', 'samples', 'calibrate-rounds', 'calibrate-samples', 'hosts-file', 'known-hosts', 'connect-timeout', 'runner'] as const;
 
 /** Parses and checks everything that needs no file: one checkpoint, a known variant, --out given. */
 function exportArgs(args: string[]): ExportArgs {
@@ -80,13 +127,36 @@ function exportArgs(args: string[]): ExportArgs {
   if (!out) throw new CliError('--out is required: the ONNX file to write (FILE)', 2);
   const sparsity = sparsityOf(p.string('sparsity'));
   if (sparsity !== undefined && variant !== 'l1c') throw new CliError(`--sparsity applies to --variant l1c only, found --variant ${variant}`, 2);
-  return { checkpoint: p.positionals[0], variant, out, force: p.flag('force'), sparsity };
+  const given = SPARSE_ONLY.find((f) => p.string(f) !== undefined);
+  if (given && variant !== 'sparse') throw new CliError(`--${given} applies to --variant sparse only, found --variant ${variant}`, 2);
+  const calibrate = p.string('calibrate') ?? 'local';
+  if (calibrate.trim() === '') throw new CliError("--calibrate: expected 'local', 'none' or a profiling host alias, found ''", 2);
+  return {
+    checkpoint: p.positionals[0], variant, out, force: p.flag('force'), sparsity, calibrate,
+    threads: intValue('threads', p.string('threads'), THREADS, 1),
+    samples: p.string('samples'),
+    rounds: intValue('calibrate-rounds', p.string('calibrate-rounds'), CALIBRATE_ROUNDS, 5),
+    calibrationSamples: intValue('calibrate-samples', p.string('calibrate-samples'), CALIBRATE_SAMPLES, 8),
+    hostsFile: p.string('hosts-file'), knownHosts: p.string('known-hosts'), runner: p.string('runner'),
+    connectTimeoutMs: intValue('connect-timeout', p.string('connect-timeout'), CONNECT_TIMEOUT_MS),
+  };
 }
 
 /** Refuses, before any work, an output that is the checkpoint, a folder, or an existing file without --force. */
 async function checkOutput(a: ExportArgs): Promise<void> {
   await refuseOutputsOverInputs(await checkOutputs([fileOutput('--out', a.out)]), [{ role: 'the checkpoint', path: a.checkpoint }]);
   if (!a.force && (await stat(a.out).catch(() => null))) throw new CliError(`--out ${a.out}: the file exists; give --force to replace it`, 2);
+}
+
+/** The sparse plan: the checkpoint's gated units checked, the calibration samples read, then measured on `target`. */
+async function planOf(a: ExportArgs, target: CalibrateTarget, ck: Checkpoint, evaluate: GraphEvaluator, signal: AbortSignal): Promise<SparsePlan> {
+  try {
+    requireGatedUnits(ck);
+  } catch (error) {
+    throw new CliError((error as Error).message, 2);
+  }
+  const samples = await calibrationSamples(a.checkpoint, ck, a.samples, a.calibrationSamples);
+  return sparsePlanFor(ck, a.checkpoint, target, samples, { rounds: a.rounds, warmup: 1 }, evaluate, signal);
 }
 
 export const exportCommand: CliCommand = {
@@ -96,19 +166,24 @@ export const exportCommand: CliCommand = {
   async run(args, io, signal) {
     const a = exportArgs(args);
     await checkOutput(a);
+    if (a.samples && !(await stat(a.samples).catch(() => null))?.isFile()) throw new CliError(`--samples ${a.samples}: no such file`, 2);
+    const target: CalibrateTarget | null = a.variant === 'sparse' ? await calibrateTarget({ ...a, calibrate: a.calibrate }, signal) : null;
     const ck = await openCheckpoint(a.checkpoint, signal).catch((error: unknown) => {
       if (error instanceof ContractRequiredError) throw new CliError(`${a.checkpoint}: no Dyna-Pruner contract ('dynapruner' metadata): export builds its variants from the contract's masks and units`, 2);
       throw error;
     });
     const pool = new InferencePool({ size: 1, intraOpThreads: 1 });
     try {
-      const result = await exportVariant(ck, a.variant, { evaluate: poolEvaluator(pool, 'export', signal), sparsity: a.sparsity }).catch((error: unknown) => {
+      const evaluate = poolEvaluator(pool, 'export', signal);
+      const sparsePlan = target ? await planOf(a, target, ck, evaluate, signal) : undefined;
+      const result = await exportVariant(ck, a.variant, { evaluate, sparsity: a.sparsity, sparsePlan }).catch((error: unknown) => {
         if (error instanceof ContractRequiredError) throw new CliError(error.message, 2);
         throw error;
       });
       signal.throwIfAborted();
       await writeFileAtomic(a.out, result.bytes);
       const nodes = result.model.graph?.node?.length ?? 0;
+      if (sparsePlan) io.out(sparsePlanText(sparsePlan));
       io.out(`wrote ${a.out} (${a.variant} of ${ck.ref.name}: ${nodes} nodes, ${humanBytes(result.bytes.length)}; options ${JSON.stringify(result.record.options)})\n`);
       return 0;
     } finally {

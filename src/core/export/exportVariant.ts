@@ -12,6 +12,7 @@ import { encodeModelProto, type ModelProto } from '../onnx/proto';
 import { buildDenseVariant } from './denseVariant';
 import { buildL1cVariant } from './l1cVariant';
 import { buildSparseVariant } from './sparseVariant';
+import type { SparsePlan } from './sparsePlan';
 
 /** The variants `exportVariant` builds. */
 export const EXPORT_VARIANTS = ['dense', 'l1c', 'sparse'] as const;
@@ -26,6 +27,8 @@ export interface ExportOptions {
   evaluate: GraphEvaluator;
   /** l1c: filter sparsity (default: the contract's targets.s_w). */
   sparsity?: number;
+  /** sparse: the per-unit plan (default: every gatherable unit gathered, no plan recorded). */
+  sparsePlan?: SparsePlan;
 }
 
 /** The exported model, its bytes and the record written into its metadata. */
@@ -47,7 +50,7 @@ export interface ExportRecord {
 export async function exportVariant(ck: Checkpoint, variant: ExportVariant, opts: ExportOptions): Promise<ExportResult> {
   const built = variant === 'dense' ? await buildDenseVariant(ck, opts.evaluate)
     : variant === 'l1c' ? await buildL1cVariant(ck, opts.evaluate, opts.sparsity)
-      : buildSparseVariant(ck);
+      : buildSparseVariant(ck, opts.sparsePlan);
   const record: ExportRecord = { variant, source: ck.ref.name, sourceSha256: ck.ref.sha256, options: { ...built.info } };
   const metadata = (built.model.metadata_props ?? []).filter((p) => p.key !== EXPORT_METADATA_KEY);
   metadata.push({ key: EXPORT_METADATA_KEY, value: JSON.stringify(record) });

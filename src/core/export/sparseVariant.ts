@@ -9,6 +9,7 @@
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { ContractRequiredError } from '../checkpoint/checkpoint';
 import { gatherGatedChannels, type ChannelGatherReport } from '../graph/channelGather';
+import { denseUnitsOf, withSparsePlan, type SparsePlan } from './sparsePlan';
 import { sampleMacs } from '../experiments/analyze';
 import type { ModelProto } from '../onnx/proto';
 
@@ -18,17 +19,35 @@ export interface SparseExportInfo {
   gatheredConvs: number;
   inputGatheredConvs: number;
   fullWidthCopies: number;
-  /** Gated convs left as exported, with the reason (e.g. grouped convs). */
+  /** Gated convs left as exported, with the reason (e.g. grouped convs, or kept dense by the plan). */
   denseConvs: Array<{ node: string; reason: string }>;
+  /** Units kept dense by the plan. */
+  denseUnits: number[];
+  /** The plan's end-to-end ratio to clean dense (null when not calibrated) and its verdict. */
+  ratioToCleanDense: number | null;
+  verdict: string | null;
 }
 
-/** Builds the channel-gathering model of `ck`; a checkpoint without gated units is refused. */
-export function buildSparseVariant(ck: Checkpoint): { model: ModelProto; info: SparseExportInfo } {
+/** Refuses a checkpoint without gated units (nothing to gather). */
+export function requireGatedUnits(ck: Checkpoint): void {
   if (ck.gateTensors.length === 0) throw new ContractRequiredError(ck.file, `the 'sparse' variant needs gated units (dp_gate_mask_<i>); this '${ck.contract.variant}' checkpoint has none`);
-  const { model, report } = gatherGatedChannels(ck);
+}
+
+/**
+ * Builds the channel-gathering model of `ck`, with the units `plan` keeps
+ * dense in their exported form and the plan in the metadata; without a plan
+ * every gatherable unit is gathered.
+ */
+export function buildSparseVariant(ck: Checkpoint, plan?: SparsePlan): { model: ModelProto; info: SparseExportInfo } {
+  requireGatedUnits(ck);
+  const denseUnits = plan ? denseUnitsOf(plan) : new Set<number>();
+  const { model, report } = gatherGatedChannels(ck, { denseUnits });
   return {
-    model,
-    info: { batch: 1, gatheredConvs: report.gathered.length, inputGatheredConvs: report.inputGathered.length, fullWidthCopies: report.scattered, denseConvs: report.dense },
+    model: plan ? withSparsePlan(model, plan) : model,
+    info: {
+      batch: 1, gatheredConvs: report.gathered.length, inputGatheredConvs: report.inputGathered.length, fullWidthCopies: report.scattered, denseConvs: report.dense,
+      denseUnits: [...denseUnits].sort((a, b) => a - b), ratioToCleanDense: plan?.endToEnd?.ratio ?? null, verdict: plan?.verdict ?? null,
+    },
   };
 }
 

@@ -40,7 +40,18 @@ export interface ChannelGatherReport {
   dense: Array<{ node: string; reason: string }>;
   /** Compact tensors rebuilt at full width for readers that need every channel. */
   scattered: number;
+  /** Units whose gated convs compute only their active filters. */
+  gatheredUnits: number[];
 }
+
+/** Options of {@link gatherGatedChannels}. */
+export interface ChannelGatherOptions {
+  /** Units kept in their exported form (dense conv, then the Mul by the gate). */
+  denseUnits?: ReadonlySet<number>;
+}
+
+/** Reason recorded for a unit kept dense by the caller. */
+export const DENSE_BY_PLAN = 'kept dense by the sparse plan';
 
 
 /** A gated conv chain that can be gathered. */
@@ -135,14 +146,14 @@ function sharedInits(): TensorProto[] {
  * Builds the channel-gathering model of `ck` (`x` -> `prediction`, batch 1).
  * A checkpoint without gated units comes back as exported (prediction only).
  */
-export function gatherGatedChannels(ck: Checkpoint): { model: ModelProto; report: ChannelGatherReport } {
+export function gatherGatedChannels(ck: Checkpoint, options: ChannelGatherOptions = {}): { model: ModelProto; report: ChannelGatherReport } {
   const base = keepOutputs(ck.model.proto, [PREDICTION]);
   const graph = base.graph!;
   const maps = { producers: producerMap(graph), consumers: consumerMap(graph), inits: initializerMap(graph) };
   const gateOf = new Map(ck.gateTensors.map((g) => [g.unit, g.mask]));
   const produced = new Set((graph.node ?? []).flatMap((n) => n.output ?? []));
   const nodeByName = new Map((graph.node ?? []).map((n) => [n.name ?? '', n]));
-  const report: ChannelGatherReport = { gathered: [], inputGathered: [], dense: [], scattered: 0 };
+  const report: ChannelGatherReport = { gathered: [], inputGathered: [], dense: [], scattered: 0, gatheredUnits: [] };
 
   const chains = new Map<NodeProto, Chain>();
   for (const l of ck.contract.layers) {
@@ -150,7 +161,7 @@ export function gatherGatedChannels(ck: Checkpoint): { model: ModelProto; report
     const conv = nodeByName.get(l.node);
     const gate = gateOf.get(l.out_unit);
     if (!conv || !gate || !produced.has(gate)) continue;
-    const c = chainOf(conv, l, gate, maps);
+    const c = options.denseUnits?.has(l.out_unit) ? DENSE_BY_PLAN : chainOf(conv, l, gate, maps);
     if (typeof c === 'string') report.dense.push({ node: l.node, reason: c });
     else chains.set(conv, c);
   }
@@ -177,6 +188,7 @@ export function gatherGatedChannels(ck: Checkpoint): { model: ModelProto; report
     rankOf.set(c.end, tensorDims(initializerOf((c.conv.input ?? [])[1] ?? '', maps.inits, maps.producers)!).length);
     indexOf(c.unit);
   }
+  report.gatheredUnits = [...index.keys()].sort((a, b) => a - b);
 
   const gathers = new Map<string, string>();
   /** `Gather(t, idx, axis)`, one node per (tensor, index, axis). */

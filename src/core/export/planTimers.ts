@@ -1,0 +1,60 @@
+/**
+ * Where a sparse plan is calibrated: onnxruntime-node on this machine
+ * (paired, interleaved rounds; src/core/runtime/pairedTiming.ts), or a
+ * profiling host over SSH through its measure backend (the node runner by
+ * default), one profile run per set of candidate graphs.
+ */
+import os from 'node:os';
+import type { ResolvedHost } from '../remote/ssh/hostConfig';
+import type { ConnectOptions } from '../remote/ssh/sshConnection';
+import { profileOnDevice } from '../remote/profile/profileRun';
+import type { ProfileBackend } from '../schema/profileResult';
+import { runtimeVersion } from '../runtime/nodeProfile';
+import { timePaired, type PairedTime } from '../runtime/pairedTiming';
+import type { WireTensor } from '../runtime/workerProtocol';
+import type { PlanTimer } from './calibrate';
+
+/** Rounds over the samples and warm-up rounds of a calibration. */
+export interface CalibrationRounds {
+  rounds: number;
+  warmup: number;
+}
+
+/** Times candidate graphs with onnxruntime-node on this machine's CPU. */
+export function localPlanTimer(feeds: Record<string, WireTensor>[], threads: number, r: CalibrationRounds, signal?: AbortSignal): PlanTimer {
+  return {
+    measured: { calibrate: 'local', device: `${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} logical CPUs)`, runtime: `onnxruntime-node ${runtimeVersion()} CPU`, threads, rounds: r.rounds },
+    time: (models) => timePaired(models, feeds, { threads, warmup: r.warmup, rounds: r.rounds, signal }),
+  };
+}
+
+/** What a remote calibration needs besides the host. */
+export interface RemoteTimerOptions {
+  host: ResolvedHost;
+  connection: Omit<ConnectOptions, 'signal'>;
+  checkpoint: string;
+  samples: { bytes: Uint8Array; name: string; count: number };
+  backend: ProfileBackend;
+  runnerScript?: string;
+  signal?: AbortSignal;
+}
+
+/** Times candidate graphs on a profiling host: median latencies, their ratios to the first graph (not paired). */
+export function remotePlanTimer(o: RemoteTimerOptions, r: CalibrationRounds): PlanTimer {
+  const measured = { calibrate: o.host.target.alias, device: o.host.target.alias, runtime: `${o.backend} runner`, threads: null, rounds: r.rounds };
+  return {
+    measured,
+    async time(models): Promise<PairedTime[]> {
+      const result = await profileOnDevice({
+        host: o.host, connection: o.connection, checkpoint: o.checkpoint, samples: { bytes: o.samples.bytes, name: o.samples.name },
+        variants: models.map((m) => ({ id: m.id, label: m.id, bytes: m.bytes, description: 'sparse plan candidate' })),
+        backend: o.backend, warmup: r.warmup * o.samples.count, iterations: r.rounds * o.samples.count, perSample: 1, checkOutputs: false,
+        runnerScript: o.runnerScript, signal: o.signal,
+      });
+      measured.device = result.device.model ?? `${o.host.target.alias} (${result.device.kernel}, ${result.device.cpuCount ?? '?'} CPUs)`;
+      if (result.runner) measured.runtime = `${result.runner.runtime} ${result.runner.version} ${result.runner.providers.join(',')}`;
+      const base = result.variants[0].latencyMs.p50;
+      return result.variants.map((v) => ({ id: v.id, medianMs: v.latencyMs.p50, pairedRatio: v.latencyMs.p50 / base, runs: v.latenciesMs.length }));
+    },
+  };
+}
