@@ -1,24 +1,27 @@
-// Benchmark: does the channel-gathering `sparse` export turn Dyna-Pruner's
-// gates into time on a dense runtime? For each bundled checkpoint given
-// (default simvp_dynapruner, tau_dynapruner, convlstm_dynapruner) builds, as
-// `dynapruner export` does: `dense` (the clean dense graph: the baseline of
-// every ratio), `ckpt` (the checkpoint as exported, masks computed per input,
-// every filter and position still computed), `l1c` (static L1 at the contract's
-// s_w, pruned filters removed) and `sparse` (the checkpoint's own gates, each
-// gated conv computing only its active filters; the data mask is still a
-// multiply), and times them with onnxruntime-node on this machine's CPU:
-// batch 1, one intra-op and one inter-op thread, sequential, default graph
-// optimisations, warm-up, then N iterations; iteration i runs storm test
-// window i mod 9 through every variant in a rotating order (paired,
-// interleaved). Per variant: median / p10 / p90 ms, the median of the paired
-// per-iteration ratios to dense, the median process CPU time of a run and its
-// paired ratio (user + system time while the run is in flight: with one
-// intra-op thread that is the inference thread's time, which does not grow
-// when other jobs deschedule it, so it stays readable on a loaded machine), the MACs it executes relative to dense
-// (counting spec: sparse counts K_active and, where its input is compact,
-// C_in_active per gated conv, full positions; ckpt and dense count every
-// filter; overhead included) and the physical limit 1 / (MAC ratio).
-//   npm run bench:sparse [-- --iterations 300 --warmup 30 simvp_dynapruner]
+// Benchmark: does the `sparse` export turn Dyna-Pruner's gates into time on
+// a dense runtime? Per checkpoint (the bundled SimVP, TAU and ConvLSTM at
+// 33x36, and the paper-scale benchmark models of .cache/bench-models/ or
+// --models) builds, as `dynapruner export` does:
+//   dense        the clean dense graph (every mask one, folded away): the baseline of every ratio
+//   ckpt         the checkpoint as exported (masks computed per input, every filter and position computed)
+//   l1c          static L1 at the contract's s_w, pruned filters removed
+//   sparse-plan  the checkpoint's own gates, per unit the form calibrated at this thread count
+//                (src/core/export/calibrate.ts: gathered, or dense conv + Mul by the gate)
+//   sparse-all   every gatherable unit channel-gathered (`--calibrate none`)
+// and times them with onnxruntime-node on this machine's CPU: batch 1, at 1
+// intra-op thread and at each further --threads count, sequential, default
+// graph optimisations, warm-up, then N iterations; iteration i runs sample
+// i mod S through every variant in a rotating order (paired, interleaved).
+// Per variant: median / p10 / p90 ms, the median of the paired per-iteration
+// ratios to dense, the median process CPU time and its paired ratio (at 1
+// thread the inference thread's time, readable on a loaded machine), the MACs
+// it executes relative to dense (counting spec: sparse counts K_active and,
+// where its input is compact, C_in_active per gated conv, full positions;
+// overhead included) and the physical limit 1 / (MAC ratio). Then, at 1
+// thread, the latency model's mean per-sample prediction error per variant
+// (src/core/experiments/layerLatency.ts; --no-model skips it).
+//   npm run bench:sparse [-- --iterations 270 --threads 1,2 --models a.onnx,b.onnx simvp_dynapruner]
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,31 +35,53 @@ const { gatherGatedChannels } = await import('../src/core/graph/channelGather.ts
 const { keepOutputs } = await import('../src/core/graph/surgery.ts');
 const { buildL1cVariant, L1C_OPTIONS, l1cSparsity } = await import('../src/core/export/l1cVariant.ts');
 const { sparseExecutedMacs } = await import('../src/core/export/sparseVariant.ts');
+const { calibrateSparsePlan } = await import('../src/core/export/calibrate.ts');
+const { localPlanTimer } = await import('../src/core/export/planTimers.ts');
+const { denseUnitsOf } = await import('../src/core/export/sparsePlan.ts');
 const { compactStaticGates, compactedLayerMacs } = await import('../src/core/graph/compact.ts');
 const { sampleMacs } = await import('../src/core/experiments/analyze.ts');
 const { filterL1Norms, l1Gate } = await import('../src/core/experiments/maskOps.ts');
 const { encodeModelProto } = await import('../src/core/onnx/proto.ts');
 const { parseNpy } = await import('../src/core/samples/npy.ts');
+const { benchLatencyModel } = await import('./bench-sparse-model.ts');
 
 const args = process.argv.slice(2);
-const opt = (name, fallback) => {
+const take = (name, fallback) => {
   const i = args.indexOf(name);
   if (i < 0) return fallback;
-  const v = Number(args[i + 1]);
+  const v = args[i + 1];
   args.splice(i, 2);
   return v;
 };
-const iterations = opt('--iterations', 270);
-const warmup = opt('--warmup', 27);
+const flag = (name) => {
+  const i = args.indexOf(name);
+  if (i >= 0) args.splice(i, 1);
+  return i >= 0;
+};
+const iterations = Number(take('--iterations', 270));
+const warmup = Number(take('--warmup', 27));
+const paperIterations = Number(take('--paper-iterations', 40));
+const threadCounts = String(take('--threads', '1,2')).split(',').map(Number);
+const calibrateRounds = Number(take('--calibrate-rounds', 5));
+const noModel = flag('--no-model');
+const PAPER_DIR = path.join(root, '.cache', 'bench-models');
+const PAPER_MODELS = ['simvp_paper_128x128.onnx', 'simvp_paper_32x64.onnx'];
+const PAPER_SCRIPT = take('--paper-script', 'the trainer\'s paper-scale bench-model script (trainer/scripts/)');
+const extra = take('--models', null);
 const names = args.length ? args : ['simvp_dynapruner', 'tau_dynapruner', 'convlstm_dynapruner'];
-const npy = parseNpy(new Uint8Array(await readFile(path.join(root, 'demo', 'checkpoints', 'storm_test.inputs.npy'))), 'inputs');
-const windows = npy.shape[0];
-const per = npy.data.length / windows;
-const sessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
+const bundledInputs = path.join(root, 'demo', 'checkpoints', 'storm_test.inputs.npy');
+const models = names.map((n) => ({ file: path.join(root, 'demo', 'checkpoints', `${n}.onnx`), inputs: bundledInputs, iterations }));
+for (const file of extra ? extra.split(',') : args.length ? [] : PAPER_MODELS.map((m) => path.join(PAPER_DIR, m))) {
+  const inputs = file.replace(/\.onnx$/, '') + '.inputs.npy';
+  if (!existsSync(file) || !existsSync(inputs)) console.log(`${path.relative(root, file)}: missing${existsSync(file) ? ` its inputs ${path.basename(inputs)}` : ''}, run ${PAPER_SCRIPT}`);
+  else models.push({ file, inputs, iterations: paperIterations });
+}
+
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
+const sessionOptions = (threads) => ({ intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
 
-/** Evaluates a model once (the folding of constant masks needs their values). */
+/** Evaluates a model once (the folding of constant masks and the keep rates need values). */
 async function evaluate(model, feeds, outputs) {
   const session = await ort.InferenceSession.create(model);
   const out = await session.run(Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor('float32', t.data, t.dims)])), outputs);
@@ -64,45 +89,35 @@ async function evaluate(model, feeds, outputs) {
   return Object.fromEntries(outputs.map((n) => [n, { data: new Float32Array(out[n].data), dims: [...out[n].dims] }]));
 }
 
-console.log(`onnxruntime-node ${ort.env.versions?.common ?? ''} on ${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} logical CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
-console.log(`batch 1, intraOpNumThreads 1, interOpNumThreads 1, sequential; warm-up ${warmup}, ${iterations} iterations over the ${windows} storm test windows, paired and interleaved (rotating order)\n`);
-for (const name of names) {
-  const ck = await openCheckpoint(path.join(root, 'demo', 'checkpoints', `${name}.onnx`));
-  const own = await (async () => {
-    const s = await ort.InferenceSession.create(ck.variants.full, sessionOptions);
-    const out = [];
-    for (let k = 0; k < windows; k++) {
-      const r = await s.run({ x: new ort.Tensor('float32', npy.data.slice(k * per, (k + 1) * per), [1, ...npy.shape.slice(1)]) });
-      out.push({ dataMask: ck.hasDataMask ? r.dp_data_mask.data : null, gates: ck.gateTensors.map((g) => r[g.mask].data) });
-    }
-    await s.release();
-    return out;
-  })();
-  const denseAll = sampleMacs(ck, null, ck.gateTensors.map(() => null));
-  const denseMacs = denseAll.total - denseAll.overhead;
-  const sparse = gatherGatedChannels(ck);
-  const s = l1cSparsity(ck);
-  const rows = ck.gateTensors.map((g) => l1Gate(filterL1Norms(ck, g.unit), s));
-  const l1cReport = compactStaticGates(ck, new Map(ck.gateTensors.map((g, i) => [g.unit, rows[i]])), L1C_OPTIONS).report;
-  const l1cMacs = compactedLayerMacs(ck, l1cReport, sampleMacs(ck, null, rows).perLayer).reduce((a, b) => a + b, 0);
-  const variants = [
-    { id: 'dense', bytes: encodeModelProto((await cleanDense(ck, evaluate)).model), macs: () => denseMacs },
-    { id: 'ckpt', bytes: encodeModelProto(keepOutputs(ck.model.proto, [PREDICTION])), macs: () => denseAll.total },
-    { id: 'l1c', bytes: encodeModelProto((await buildL1cVariant(ck, evaluate)).model), macs: () => l1cMacs },
-    { id: 'sparse', bytes: encodeModelProto(sparse.model), macs: (k) => sparseExecutedMacs(ck, sparse.report, own[k].gates) },
-  ];
-  const maskAware = own.reduce((a, o) => a + sampleMacs(ck, o.dataMask, o.gates).total, 0) / windows;
-  for (const v of variants) {
-    v.session = await ort.InferenceSession.create(v.bytes, sessionOptions);
-    v.times = [];
-    v.ratios = [];
-    v.cpu = [];
-    v.cpuRatios = [];
+/** The samples of a model as batch-1 feeds. */
+async function feedsOf(file) {
+  const npy = parseNpy(new Uint8Array(await readFile(file)), file);
+  const per = npy.data.length / npy.shape[0];
+  return Array.from({ length: npy.shape[0] }, (_, k) => ({ x: { data: npy.data.slice(k * per, (k + 1) * per), dims: [1, ...npy.shape.slice(1)] } }));
+}
+
+/** Each sample's gates from the checkpoint itself. */
+async function ownGates(ck, feeds) {
+  const s = await ort.InferenceSession.create(ck.variants.full, sessionOptions(1));
+  const out = [];
+  for (const f of feeds) {
+    const r = await s.run({ x: new ort.Tensor('float32', f.x.data, f.x.dims) });
+    out.push({ dataMask: ck.hasDataMask ? r.dp_data_mask.data : null, gates: ck.gateTensors.map((g) => r[g.mask].data) });
   }
-  const input = (k) => new ort.Tensor('float32', npy.data.slice(k * per, (k + 1) * per), [1, ...npy.shape.slice(1)]);
-  for (let i = 0; i < warmup; i++) for (const v of variants) await v.session.run({ x: input(i % windows) });
-  for (let i = 0; i < iterations; i++) {
-    const x = input(i % windows);
+  await s.release();
+  return out;
+}
+
+/** Paired, interleaved timing of `variants` (dense first) at `threads`. */
+async function timeVariants(variants, feeds, threads, n) {
+  for (const v of variants) {
+    v.session = await ort.InferenceSession.create(v.bytes, sessionOptions(threads));
+    Object.assign(v, { times: [], ratios: [], cpu: [], cpuRatios: [] });
+  }
+  const input = (k) => new ort.Tensor('float32', feeds[k % feeds.length].x.data, feeds[k % feeds.length].x.dims);
+  for (let i = 0; i < Math.min(warmup, n); i++) for (const v of variants) await v.session.run({ x: input(i) });
+  for (let i = 0; i < n; i++) {
+    const x = input(i);
     const t = new Map();
     const c = new Map();
     for (let j = 0; j < variants.length; j++) {
@@ -121,14 +136,54 @@ for (const name of names) {
       v.cpuRatios.push(c.get(v.id) / c.get('dense'));
     }
   }
-  const macsOf = (v) => Array.from({ length: windows }, (_, k) => v.macs(k)).reduce((a, b) => a + b, 0) / windows;
-  console.log(`${name} (gated convs gathered by sparse: ${sparse.report.gathered.length}, left dense: ${sparse.report.dense.length}; the checkpoint's mask-aware MACs: ${(maskAware / denseMacs).toFixed(2)}x dense)`);
-  console.log('variant  median ms  p10 ms  p90 ms  latency x (paired median)  CPU ms  CPU x (paired median)  executed GMACs  MACs x  limit 1/MACs x');
+  for (const v of variants) await v.session.release();
+}
+
+/** The table of one model at one thread count. */
+function printTable(variants, feeds, denseMacs) {
+  const macsOf = (v) => feeds.reduce((a, _, k) => a + v.macs(k), 0) / feeds.length;
+  console.log('variant      median ms  p10 ms  p90 ms  latency x (paired median)  CPU ms  CPU x (paired median)  executed GMACs  MACs x  limit 1/MACs x');
   for (const v of variants) {
     const ts = sorted(v.times);
     const m = macsOf(v);
-    console.log(`${v.id.padEnd(7)}  ${quantile(ts, 0.5).toFixed(3).padStart(9)}  ${quantile(ts, 0.1).toFixed(3).padStart(6)}  ${quantile(ts, 0.9).toFixed(3).padStart(6)}  ${quantile(sorted(v.ratios), 0.5).toFixed(2).padStart(25)}  ${quantile(sorted(v.cpu), 0.5).toFixed(3).padStart(6)}  ${quantile(sorted(v.cpuRatios), 0.5).toFixed(2).padStart(21)}  ${(m / 1e9).toFixed(4).padStart(14)}  ${(m / denseMacs).toFixed(2).padStart(6)}  ${(denseMacs / m).toFixed(2).padStart(14)}`);
+    console.log(`${v.id.padEnd(11)}  ${quantile(ts, 0.5).toFixed(3).padStart(9)}  ${quantile(ts, 0.1).toFixed(3).padStart(6)}  ${quantile(ts, 0.9).toFixed(3).padStart(6)}  ${quantile(sorted(v.ratios), 0.5).toFixed(2).padStart(25)}  ${quantile(sorted(v.cpu), 0.5).toFixed(3).padStart(6)}  ${quantile(sorted(v.cpuRatios), 0.5).toFixed(2).padStart(21)}  ${(m / 1e9).toFixed(4).padStart(14)}  ${(m / denseMacs).toFixed(2).padStart(6)}  ${(denseMacs / m).toFixed(2).padStart(14)}`);
   }
+  const plan = variants.find((v) => v.id === 'sparse-plan');
+  const r = quantile(sorted(plan.ratios), 0.5);
+  console.log(r <= 1 ? `sparse-plan is faster than clean dense here: ${r.toFixed(2)}x` : `sparse-plan is SLOWER than clean dense here: ${r.toFixed(2)}x its time (target <= 1.0 not met)`);
+}
+
+console.log(`onnxruntime-node ${ort.env.versions?.common ?? ''} on ${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} logical CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+console.log(`batch 1, intraOpNumThreads ${threadCounts.join(' and ')}, interOpNumThreads 1, sequential; warm-up ${warmup}, ${iterations} iterations (${paperIterations} for the paper-scale models), paired and interleaved (rotating order)\n`);
+for (const m of models) {
+  const ck = await openCheckpoint(m.file);
+  const feeds = await feedsOf(m.inputs);
+  const own = await ownGates(ck, feeds);
+  const denseAll = sampleMacs(ck, null, ck.gateTensors.map(() => null));
+  const denseMacs = denseAll.total - denseAll.overhead;
+  const all = gatherGatedChannels(ck);
+  const s = l1cSparsity(ck);
+  const rows = ck.gateTensors.map((g) => l1Gate(filterL1Norms(ck, g.unit), s));
+  const l1cReport = compactStaticGates(ck, new Map(ck.gateTensors.map((g, i) => [g.unit, rows[i]])), L1C_OPTIONS).report;
+  const l1cMacs = compactedLayerMacs(ck, l1cReport, sampleMacs(ck, null, rows).perLayer).reduce((a, b) => a + b, 0);
+  const base = [
+    { id: 'dense', bytes: encodeModelProto((await cleanDense(ck, evaluate)).model), macs: () => denseMacs },
+    { id: 'ckpt', bytes: encodeModelProto(keepOutputs(ck.model.proto, [PREDICTION])), macs: () => denseAll.total },
+    { id: 'l1c', bytes: encodeModelProto((await buildL1cVariant(ck, evaluate)).model), macs: () => l1cMacs },
+    { id: 'sparse-all', bytes: encodeModelProto(all.model), macs: (k) => sparseExecutedMacs(ck, all.report, own[k].gates) },
+  ];
+  const maskAware = own.reduce((a, o) => a + sampleMacs(ck, o.dataMask, o.gates).total, 0) / feeds.length;
+  const [H, W] = ck.spec.grid;
+  console.log(`${ck.ref.name} at ${H}x${W} (${feeds.length} samples; gatherable units ${all.report.gatheredUnits.length}, gated convs left dense: ${all.report.dense.length}; the checkpoint's mask-aware MACs: ${(maskAware / denseMacs).toFixed(2)}x dense)`);
+  for (const threads of threadCounts) {
+    const calibration = feeds.slice(0, Math.min(8, feeds.length));
+    const plan = await calibrateSparsePlan(ck, localPlanTimer(calibration, threads, { rounds: m.iterations === iterations ? calibrateRounds : 2, warmup: 1 }), calibration, evaluate);
+    const planned = gatherGatedChannels(ck, { denseUnits: denseUnitsOf(plan) });
+    const variants = [...base, { id: 'sparse-plan', bytes: encodeModelProto(planned.model), macs: (k) => sparseExecutedMacs(ck, planned.report, own[k].gates) }];
+    console.log(`\n${threads} thread${threads === 1 ? '' : 's'}: plan ${plan.units.map((u) => `u${u.unit} ${u.form} (keep ${u.keepRate.toFixed(2)}, ${u.denseOverGathered.toFixed(2)})`).join(', ')}; calibration verdict: ${plan.verdict}`);
+    await timeVariants(variants, feeds, threads, m.iterations);
+    printTable(variants, feeds, denseMacs);
+  }
+  if (!noModel) console.log(`\n${await benchLatencyModel(ck, m.inputs, evaluate)}`);
   console.log('');
-  for (const v of variants) await v.session.release();
 }
