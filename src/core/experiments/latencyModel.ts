@@ -1,9 +1,11 @@
 /**
  * The latency model: per compute layer, time = a + b * MACs, fitted by least
  * squares over calibration points, plus a constant for the nodes that map to
- * no compute layer, scaled by one constant calibrated on the clean dense
- * graph: its median unprofiled wall time over the sum of its per-node
- * medians (profiler overhead, runtime glue, load on the machine). Fits per deployment form:
+ * no compute layer, scaled per deployment form by its profile scale: the
+ * form's median unprofiled wall time over the sum of its per-node medians
+ * (profiler overhead, runtime glue, load on the machine; the checkpoint and
+ * the sparse executor run several hundred small nodes more than clean dense,
+ * so one scale calibrated on clean dense misjudges them). Fits per deployment form:
  * - `dense` and `l1c`: stock kernels on physically smaller layers, the line
  *   through the clean dense and l1c runs;
  * - `ckpt`: the checkpoint as exported, through its own samples' masks and
@@ -82,12 +84,16 @@ const NOTES: Record<LatencyVariant, string> = {
   sparse: "the channel-gathering executor: each gated conv computes its active filters only; the line per layer runs through the sparse run's own samples (their gates differ)",
 };
 
+/** Unprofiled wall time of a form over the sum of the per-node medians the model adds up (`fallback` without a profile). */
+function scaleOf(v: VariantLayerLatency, fallback = 1): number {
+  return v.nodeTimeUs > 0 && v.perSampleMs.length ? (median(v.perSampleMs) * 1000) / v.nodeTimeUs : fallback;
+}
+
 /** Fits the model of every measured variant and compares it with the measured per-sample latency. */
 export function fitLatencyModel(variants: VariantLayerLatency[], calibration: Map<string, CalibrationRun>, injected: CalibrationRun[]): { profileScale: number; model: VariantPrediction[] } {
   const dense = variants.find((v) => v.variant === 'dense');
   const base = dense ?? variants[0];
-  // Unprofiled wall time over the sum of the per-node medians the model adds up (profiler overhead, runtime glue).
-  const profileScale = base && base.nodeTimeUs > 0 && base.perSampleMs.length ? (median(base.perSampleMs) * 1000) / base.nodeTimeUs : 1;
+  const profileScale = base ? scaleOf(base) : 1;
   const denseMs = dense ? median(dense.perSampleMs) : null;
   const denseMacs = dense ? median(dense.perSampleMacs) : null;
   const stock = ['dense', 'l1c'].map((v) => calibration.get(v)).filter((r): r is CalibrationRun => Boolean(r));
@@ -97,14 +103,15 @@ export function fitLatencyModel(variants: VariantLayerLatency[], calibration: Ma
     const fits = fitLayers(fitRuns);
     const byName = new Map(fits.map((f) => [f.name, f]));
     const otherUs = median(run.samples.map((s) => s.otherUs));
+    const scale = scaleOf(v, profileScale);
     const samples = run.samples.map((s, i) => ({
       macs: v.perSampleMacs[i],
-      predictedMs: predictMs(byName, s.layers, otherUs, profileScale),
+      predictedMs: predictMs(byName, s.layers, otherUs, scale),
       measuredMs: v.perSampleMs[i],
       macLimitMs: denseMs !== null && denseMacs ? (denseMs * v.perSampleMacs[i]) / denseMacs : null,
     }));
     const err = samples.reduce((a, s) => a + Math.abs(s.predictedMs - s.measuredMs) / s.measuredMs, 0) / Math.max(1, samples.length);
-    const calibrationText = fitRuns.map((r) => r.id).join(', ');
+    const calibrationText = `${fitRuns.map((r) => r.id).join(', ')}; profile scale ${scale.toFixed(3)}`;
     return { variant: v.variant, calibration: calibrationText, fits, otherUs, samples, meanAbsPctError: err * 100, macSensitivity: macSensitivity(fits, calibration.get('dense') ?? run), note: NOTES[v.variant] };
   });
   return { profileScale, model };

@@ -48,4 +48,17 @@ describe('latency model', () => {
     close(by.get('ckpt')!.meanAbsPctError, 100); // measured 0.14 ms, predicted 0.28
     assert.match(by.get('ckpt')!.calibration, /ckpt, injected 0\.5/);
   });
+
+  test('each form with its own profile is scaled by its own wall time over its node medians', () => {
+    const dense = run('dense', [[4e6, 100]], 20);
+    const sparse = run('sparse', [[1e6, 50], [2e6, 70]], 60);
+    // Clean dense: 0.24 ms over 120 us (scale 2); sparse: 0.3 ms median over 200 us of node medians (scale 1.5).
+    const variants = [variant('dense', [0.24], [4e6], 120), variant('sparse', [0.28, 0.32], [1e6, 2e6], 200)];
+    const { profileScale, model } = fitLatencyModel(variants, new Map([['dense', dense], ['sparse', sparse]]), []);
+    close(profileScale, 2);
+    const sp = model.find((m) => m.variant === 'sparse')!;
+    close(sp.samples[0].predictedMs, (110 * 1.5) / 1000);
+    close(sp.samples[1].predictedMs, (130 * 1.5) / 1000);
+    assert.match(sp.calibration, /profile scale 1\.500/);
+  });
 });
