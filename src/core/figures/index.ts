@@ -8,3 +8,5 @@ export * from './latency';
 export * from './robustness';
 export * from './overview';
 export * from './compare';
+export * from './paretoFront';
+export * from './pareto';
