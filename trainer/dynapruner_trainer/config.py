@@ -18,10 +18,11 @@ SECTIONS: Dict[Any, Dict[str, str]] = {
     None: {"backbone": "backbone", "variant": "variant", "seed": "seed", "threads": "threads", "device": "device",
            "init_from": "init_from", "out": "out", "widths": "widths", "data": "data"},
     "targets": {"s_d": "s_d", "s_w": "s_w"},
-    "loss": {"lambda_d": "lambda_d", "lambda_w": "lambda_w", "theta_d": "theta_d"},
+    "loss": {"lambda_d": "lambda_d", "lambda_w": "lambda_w", "theta_d": "theta_d", "distill": "distill"},
     "schedule": {"epochs": "epochs", "lr": "lr", "weight_decay": "wd", "batch": "batch", "soft_frac": "soft_frac",
                  "ramp_frac": "ramp_frac", "mask_pretrain": "mask_pretrain", "tau_lr_mult": "tau_lr_mult",
-                 "gate_init": "gate_init", "last": "last", "max_steps": "max_steps"},
+                 "gate_init": "gate_init", "last": "last", "max_steps": "max_steps",
+                 "gate_t_start": "gate_t_start", "gate_t_end": "gate_t_end"},
 }
 INFO_KEYS = ("name", "notes")
 PATH_KEYS = ("init_from", "out")

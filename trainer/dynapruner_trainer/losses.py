@@ -1,7 +1,8 @@
 """Loss of method spec section 6:
 MSE on valid pixels + lambda_d B(M_data, s_d) + lambda_w sum_l B(M_w,l, s_w)
 + small L1 on S and I, with B(M, s) = relu(mean(M) - (1 - s)) on the HARD
-masks through the straight-through estimator (batch averages)."""
+masks through the straight-through estimator (batch averages); optionally
++ distill * MSE(prediction, dense teacher's prediction) on valid pixels."""
 from typing import Dict, Optional
 
 import torch
@@ -25,9 +26,13 @@ def budget(mask: torch.Tensor, s: float) -> torch.Tensor:
 
 
 def total_loss(out: dict, target: torch.Tensor, valid: torch.Tensor, s_d: float, s_w: float,
-               lambda_d: float, lambda_w: float, l1_s: float = 1e-3, l1_i: float = 1e-3) -> Dict[str, torch.Tensor]:
+               lambda_d: float, lambda_w: float, l1_s: float = 1e-3, l1_i: float = 1e-3,
+               teacher: Optional[torch.Tensor] = None, distill: float = 0.0) -> Dict[str, torch.Tensor]:
+    """The training objective and its terms; `teacher` (the dense model's
+    predictions for the same batch) enters with weight `distill`."""
     mse = masked_mse(out["prediction"], target, valid)
     zero = mse.new_zeros(())
+    kd = masked_mse(out["prediction"], teacher, valid) if teacher is not None and distill > 0 else zero
     b_d = budget(out["data_mask_hard"], s_d) if out["data_mask_hard"] is not None else zero
     gates = [g for g in out["budget_gates"] if g is not None]
     b_w = sum((budget(g, s_w) for g in gates), zero)
@@ -37,5 +42,5 @@ def total_loss(out: dict, target: torch.Tensor, valid: torch.Tensor, s_d: float,
     scores = [s for s in out["gate_scores"] if s is not None]
     if scores:
         l1 = l1 + l1_i * sum(s.mean() for s in scores) / len(scores)
-    loss = mse + lambda_d * b_d + lambda_w * b_w + l1
-    return {"loss": loss, "mse": mse, "b_d": b_d, "b_w": b_w, "l1": l1}
+    loss = mse + lambda_d * b_d + lambda_w * b_w + l1 + distill * kd
+    return {"loss": loss, "mse": mse, "b_d": b_d, "b_w": b_w, "l1": l1, "kd": kd}

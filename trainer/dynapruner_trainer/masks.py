@@ -147,6 +147,7 @@ class MaskContext:
         self.budget_masks: Dict[int, torch.Tensor] = {}
         self.macs: Optional[list] = None  # list of per-call records when counting
         self.apply_static = True          # False at export: mp_l1 pruning is baked into weights
+        self.soft_t = SOFT_T              # soft-phase gate temperature (annealed by train.py)
 
     def spatial(self, k: int) -> Optional[torch.Tensor]:
         """M_sp at factor k (None: no spatial masking)."""
@@ -179,7 +180,7 @@ class MaskContext:
         if unit.uid in self.overrides:
             m = self.overrides[unit.uid]
         elif self.mode == "soft":
-            m = torch.sigmoid((score - unit.tau) / SOFT_T)
+            m = torch.sigmoid((score - unit.tau) / self.soft_t)
             self.budget_masks[unit.uid] = self._hard(score, unit.tau, True)
         else:
             m = self._hard(score, unit.tau, self.training)

@@ -14,7 +14,10 @@ each epoch's seeded permutation is split across ranks, gradients are averaged.
 Training notes followed (method spec section 6): masked variants warm-start
 from the dense model; soft masks for the first `--soft-frac` of epochs; the
 budget weights are 0 during the soft phase, then ramp linearly to full at
-`--ramp-frac` of the epochs; model selection on the validation window after that;
+`--ramp-frac` of the epochs; the soft gates' temperature is annealed
+geometrically from `--gate-t-start` to `--gate-t-end` over the soft phase
+(both default to the fixed SOFT_T); `--distill` adds the MSE to the dense
+teacher's (`--init-from`) predictions; model selection on the validation window after that;
 g_mask is warm-started on busy pixels (mask_pretrain.py); tau has a 3x lr;
 gates start on (head bias +2, tau 0.5); at least one filter per unit.
 """
@@ -41,7 +44,9 @@ from .errors import InputError
 from .variants import VARIANTS
 from .evaluate import evaluate_model, format_report
 from .losses import total_loss
+from .distill import teacher_predictions
 from .mask_pretrain import pretrain_mask_generator
+from .masks import SOFT_T
 from .variants import DynaModel, apply_l1_static_pruning, bake_static_pruning, init_gates_from_l1
 
 #: default learning rates (dense models train from scratch, masked ones fine-tune)
@@ -56,7 +61,7 @@ LOG_EVERY = 10
 #: variants trained without dynamic masks (no soft phase, no budget ramp)
 STATIC_VARIANTS = ("dense", "mp_l1")
 #: loss terms averaged over each epoch's steps
-LOSS_TERMS = ("loss", "mse", "b_d", "b_w")
+LOSS_TERMS = ("loss", "mse", "b_d", "b_w", "kd")
 SELECTION_RULE = "lowest validation objective (val MSE + full-weight budgets) after the budget ramp"
 
 
@@ -79,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--s-w", type=float, default=0.7)
     ap.add_argument("--lambda-d", type=float, default=0.5)
     ap.add_argument("--lambda-w", type=float, default=0.5)
+    ap.add_argument("--distill", type=float, default=0.0,
+                    help="weight of the MSE to the dense teacher's predictions (teacher: --init-from); 0 = off")
+    ap.add_argument("--gate-t-start", type=float, default=None, help=f"soft gate temperature at epoch 0 (default {SOFT_T})")
+    ap.add_argument("--gate-t-end", type=float, default=None,
+                    help="soft gate temperature at the soft phase's last epoch (default: --gate-t-start)")
     ap.add_argument("--epochs", type=int, default=150)
     ap.add_argument("--lr", type=float, default=None, help=f"default {DENSE_LR:g} dense, {MASKED_LR:g} masked")
     ap.add_argument("--wd", type=float, default=0.0, help="AdamW weight decay")
@@ -150,12 +160,25 @@ class Schedule:
     masked: bool
     soft_end: int
     ramp_end: int
+    t_start: float = SOFT_T
+    t_end: float = SOFT_T
 
     @classmethod
     def from_args(cls, args) -> "Schedule":
         masked = args.variant not in STATIC_VARIANTS
         soft_end = int(args.soft_frac * args.epochs) if masked else 0
-        return cls(masked, soft_end, max(soft_end + 1, int(args.ramp_frac * args.epochs)))
+        t_start = SOFT_T if args.gate_t_start is None else args.gate_t_start
+        t_end = t_start if args.gate_t_end is None else args.gate_t_end
+        if t_start <= 0 or t_end <= 0:
+            raise InputError("--gate-t-start/--gate-t-end", "", "positive temperatures", f"{t_start}, {t_end}")
+        return cls(masked, soft_end, max(soft_end + 1, int(args.ramp_frac * args.epochs)), t_start, t_end)
+
+    def gate_temperature(self, epoch: int) -> float:
+        """Soft gate temperature: geometric from `t_start` (epoch 0) to `t_end`
+        (the soft phase's last epoch), `t_end` after it."""
+        if epoch >= self.soft_end - 1:
+            return self.t_end
+        return self.t_start * (self.t_end / self.t_start) ** (epoch / (self.soft_end - 1))
 
     @property
     def select_from(self) -> int:
@@ -247,13 +270,15 @@ def clamp_thresholds(model: DynaModel) -> None:
             u.tau.clamp_(*TAU_RANGE)
 
 
-def train_epoch(net, model: DynaModel, opt, train: Tensors, batches, args, weight: float, device) -> Dict[str, float]:
+def train_epoch(net, model: DynaModel, opt, train: Tensors, batches, args, weight: float, device,
+                teacher: Optional[torch.Tensor] = None) -> Dict[str, float]:
     """One pass over `batches` (index tensors); returns the mean of each loss term."""
     totals = dict.fromkeys(LOSS_TERMS, 0.0)
     for idx in batches:
         out = net(train.x[idx].to(device))
         losses = total_loss(out, train.y[idx].to(device), train.valid[idx].to(device), args.s_d, args.s_w,
-                            args.lambda_d * weight, args.lambda_w * weight)
+                            args.lambda_d * weight, args.lambda_w * weight,
+                            teacher=None if teacher is None else teacher[idx].to(device), distill=args.distill)
         opt.zero_grad()
         losses["loss"].backward()
         opt.step()
@@ -299,6 +324,7 @@ def fit(net, model: DynaModel, train: Tensors, val: Tensors, args, rank: int, wo
     schedule = Schedule.from_args(args)
     verbose = rank == 0 and not args.quiet
     warm_start_mask_generator(model, train, args, device, verbose)
+    teacher = teacher_predictions(args.init_from, train.x) if args.distill > 0 else None
     gen = torch.Generator().manual_seed(args.seed)
     per_rank = max(1, args.batch // world)
     started = time.time()
@@ -307,11 +333,12 @@ def fit(net, model: DynaModel, train: Tensors, val: Tensors, args, rank: int, wo
     for ep in range(args.epochs):
         model.train()
         model.phase = schedule.phase(ep)
+        model.soft_t = schedule.gate_temperature(ep)
         batches = rank_batches(torch.randperm(len(train.x), generator=gen), per_rank, rank, world)
         if steps_left is not None:
             batches = batches[:steps_left]
             steps_left -= len(batches)
-        rec = train_epoch(net, model, opt, train, batches, args, schedule.budget_weight(ep), device)
+        rec = train_epoch(net, model, opt, train, batches, args, schedule.budget_weight(ep), device, teacher)
         sched.step()
         rec["val"] = validation_score(model, val, args)
         rec["epoch"] = ep
@@ -334,6 +361,7 @@ def training_record(args, model: DynaModel, best: Best, log: list, report: dict,
         "lr": base_lr(args), "weight_decay": args.wd, "batch": args.batch,
         "soft_frac": args.soft_frac, "ramp_frac": args.ramp_frac,
         "mask_pretrain_epochs": args.mask_pretrain if model.mask_gen is not None else 0,
+        "distill": args.distill, "gate_t_start": args.gate_t_start, "gate_t_end": args.gate_t_end,
         "tau_lr_mult": args.tau_lr_mult, "gate_init": args.gate_init if model.flags["gates"] == "dynamic" else None,
         "world_size": world, "init_from": os.path.basename(args.init_from) if args.init_from else None,
         "config": os.path.basename(args.config) if args.config else None, "widths": dict(args.widths),

@@ -18,7 +18,7 @@ import torch
 import torch.nn as nn
 
 from .backbones import build_backbone
-from .masks import MaskContext, MaskGenerator, ste_threshold
+from .masks import SOFT_T, MaskContext, MaskGenerator, ste_threshold
 
 VARIANTS: Dict[str, dict] = {
     "dense": dict(data_mask=False, gates=None, weighted=False),
@@ -52,6 +52,7 @@ class DynaModel(nn.Module):
         self.mask_gen = MaskGenerator(t_in, channels) if self.flags["data_mask"] else None
         self.phase = "hard"
         self.apply_static = True  # export sets False after baking mp_l1 zeros into the weights
+        self.soft_t = SOFT_T      # soft-phase gate temperature; train.py may anneal it
         if self.flags["gates"] == "static":
             for u in self.backbone.units:
                 u.static = True
@@ -91,6 +92,7 @@ class DynaModel(nn.Module):
         ctx = MaskContext(mode, m_used, s, self.flags["gates"], self.flags["weighted"], self.training,
                           overrides=gate_masks)
         ctx.apply_static = self.apply_static
+        ctx.soft_t = self.soft_t
         if count_macs:
             ctx.macs = []
         x_last = x[:, -1:]
