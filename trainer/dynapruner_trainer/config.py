@@ -18,6 +18,7 @@ SECTIONS: Dict[Any, Dict[str, str]] = {
     None: {"backbone": "backbone", "variant": "variant", "seed": "seed", "threads": "threads", "device": "device",
            "init_from": "init_from", "out": "out", "widths": "widths", "data": "data"},
     "targets": {"s_d": "s_d", "s_w": "s_w"},
+    "mask": {"resolution_factor": "mask_pool"},
     "loss": {"lambda_d": "lambda_d", "lambda_w": "lambda_w", "theta_d": "theta_d", "distill": "distill"},
     "schedule": {"epochs": "epochs", "lr": "lr", "weight_decay": "wd", "batch": "batch", "soft_frac": "soft_frac",
                  "ramp_frac": "ramp_frac", "mask_pretrain": "mask_pretrain", "tau_lr_mult": "tau_lr_mult",

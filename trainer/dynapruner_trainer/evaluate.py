@@ -31,7 +31,7 @@ def load_checkpoint(path: str):
     blob = torch.load(pt, map_location="cpu")
     cfg = blob["cfg"]
     model = DynaModel(cfg["backbone"], cfg["variant"], cfg["t_in"], cfg["t_out"], cfg["channels"],
-                      tuple(cfg["grid"]), cfg["theta_d"], cfg.get("widths"))
+                      tuple(cfg["grid"]), cfg["theta_d"], cfg.get("widths"), cfg.get("mask_pool", 1))
     model.load_state_dict(blob["state"])
     if cfg["variant"] == "mp_l1":
         for u in model.backbone.units:

@@ -195,6 +195,9 @@ def build_metadata(model, onnx_model, fields, training: dict, targets: dict, kep
         },
         "output": "prediction = x[:, -1] + M_sp(H,W) * Delta_hat (persistence residual)",
     }
+    if model.mask_gen is not None:
+        meta["mask_generator"] = {"resolution_factor": model.mask_gen.pool, "upsample": "nearest",
+                                  "conv_grid": list(model.mask_gen.conv_grid(h, w))}
     if model.variant == "mp_l1":
         meta["static_pruning"] = {
             "method": "l1", "s_w": targets.get("s_w"),

@@ -8,16 +8,13 @@ ops" and not in MACs."""
 from typing import Dict, List
 
 import numpy as np
-import torch.nn as nn
 
 
 def overhead_macs(model) -> Dict[str, float]:
     h, w = model.cfg["grid"]
     mg = 0.0
     if model.mask_gen is not None:
-        for m in model.mask_gen.modules():
-            if isinstance(m, nn.Conv2d):
-                mg += m.out_channels * m.in_channels / m.groups * m.kernel_size[0] * m.kernel_size[1] * h * w
+        mg = model.mask_gen.macs(h, w)
     gh = 0.0
     if model.flags["gates"] == "dynamic":
         gh = float(sum(u.in_channels * u.channels for u in model.units))

@@ -59,17 +59,30 @@ def down_avg(s: torch.Tensor, k: int) -> torch.Tensor:
     return F.avg_pool2d(pad_to_multiple(s, k), k, k)
 
 
+#: input pooling factors g_mask supports (1 = full resolution)
+MASK_POOL_FACTORS = (1, 2, 4)
+
+
 class MaskGenerator(nn.Module):
     """g_mask: three 3x3 convs (ReLU) on Z = [frames, temporal diffs].
 
     Width 8 instead of the spec's "about 16": with 16 channels g_mask costs
     10.1 M MACs, 18% of our small SimVP (55 M); with 8 it costs 4.3 M.
 
+    `pool` > 1 (cheaper variant): Z is average-pooled by `pool` (zero-padded
+    bottom/right to a multiple of it, pads count as 0, like `down_avg`), the
+    convs run at 1/pool resolution (about 1/pool^2 of the MACs) and S is
+    upsampled back by nearest neighbour and cropped to H x W. In ONNX:
+    Pad -> AveragePool -> convs -> Sigmoid -> Resize(nearest) -> Slice.
+
     Output S = sigmoid(logits) [N, 1, H, W]. The last bias starts at +2
     (S ~ 0.88: every pixel on at the start, per the training notes)."""
 
-    def __init__(self, t_in: int, channels: int, hidden: int = 8, init_bias: float = 2.0):
+    def __init__(self, t_in: int, channels: int, hidden: int = 8, init_bias: float = 2.0, pool: int = 1):
         super().__init__()
+        if pool not in MASK_POOL_FACTORS:
+            raise ValueError(f"mask generator pool factor must be one of {MASK_POOL_FACTORS}, found {pool}")
+        self.pool = pool
         zc = (2 * t_in - 1) * channels
         self.net = nn.Sequential(
             nn.Conv2d(zc, hidden, 3, padding=1), nn.ReLU(),
@@ -78,11 +91,25 @@ class MaskGenerator(nn.Module):
         nn.init.constant_(self.net[4].bias, init_bias)
         nn.init.normal_(self.net[4].weight, std=1e-3)
 
+    def conv_grid(self, h: int, w: int):
+        """(h, w) at which the convs run."""
+        return math.ceil(h / self.pool), math.ceil(w / self.pool)
+
+    def macs(self, h: int, w: int) -> float:
+        """Conv MACs per sample on an h x w input (counting spec: convs only)."""
+        ch, cw = self.conv_grid(h, w)
+        return float(sum(m.out_channels * m.in_channels / m.groups * m.kernel_size[0] * m.kernel_size[1] * ch * cw
+                         for m in self.net if isinstance(m, nn.Conv2d)))
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         n, t, c, h, w = x.shape
         frames = x.reshape(n, t * c, h, w)
         diffs = (x[:, 1:] - x[:, :-1]).reshape(n, (t - 1) * c, h, w)
-        return torch.sigmoid(self.net(torch.cat([frames, diffs], 1)))
+        z = torch.cat([frames, diffs], 1)
+        if self.pool == 1:
+            return torch.sigmoid(self.net(z))
+        s = torch.sigmoid(self.net(down_avg(z, self.pool)))
+        return F.interpolate(s, scale_factor=float(self.pool), mode="nearest")[:, :, :h, :w]
 
 
 class GateUnit(nn.Module):

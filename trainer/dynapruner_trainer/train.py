@@ -47,6 +47,7 @@ from .losses import total_loss
 from .distill import teacher_predictions
 from .mask_pretrain import pretrain_mask_generator
 from .masks import SOFT_T
+from .masks import MASK_POOL_FACTORS
 from .variants import DynaModel, apply_l1_static_pruning, bake_static_pruning, init_gates_from_l1
 
 #: default learning rates (dense models train from scratch, masked ones fine-tune)
@@ -103,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--gate-init", default="l1", choices=["l1", "uniform"],
                     help="dynamic gate head bias at warm start: ranked by filter L1 norm, or uniform +2")
     ap.add_argument("--theta-d", type=float, default=0.5)
+    ap.add_argument("--mask-pool", type=int, default=1, choices=list(MASK_POOL_FACTORS),
+                    help="g_mask runs on the input average-pooled by this factor; S is upsampled (nearest)")
     ap.add_argument("--init-from", default=None, help="dense .pt to warm-start from")
     ap.add_argument("--last", action="store_true", help="keep the last epoch instead of the best validation epoch")
     ap.add_argument("--no-export", action="store_true")
@@ -210,7 +213,7 @@ def build_model(args, fields) -> Tuple[DynaModel, Optional[dict]]:
     """The model, warm-started and (mp_l1) statically pruned; returns (model, kept filters)."""
     model = DynaModel(args.backbone, args.variant, t_in=fields.t_in, t_out=fields.t_out,
                       grid=fields.values.shape[-2:], channels=fields.values.shape[1], theta_d=args.theta_d,
-                      widths=args.widths)
+                      widths=args.widths, mask_pool=args.mask_pool)
     if args.init_from:
         blob = torch.load(args.init_from, map_location="cpu")
         _, unexpected = model.load_state_dict(blob["state"], strict=False)
@@ -361,6 +364,7 @@ def training_record(args, model: DynaModel, best: Best, log: list, report: dict,
         "lr": base_lr(args), "weight_decay": args.wd, "batch": args.batch,
         "soft_frac": args.soft_frac, "ramp_frac": args.ramp_frac,
         "mask_pretrain_epochs": args.mask_pretrain if model.mask_gen is not None else 0,
+        "mask_pool": model.mask_gen.pool if model.mask_gen is not None else None,
         "distill": args.distill, "gate_t_start": args.gate_t_start, "gate_t_end": args.gate_t_end,
         "tau_lr_mult": args.tau_lr_mult, "gate_init": args.gate_init if model.flags["gates"] == "dynamic" else None,
         "world_size": world, "init_from": os.path.basename(args.init_from) if args.init_from else None,

@@ -39,17 +39,18 @@ class DynaModel(nn.Module):
     gate_masks (lists in unit order), budget_gates (STE hard gates)."""
 
     def __init__(self, backbone: str, variant: str, t_in: int = 4, t_out: int = 4, channels: int = 6,
-                 grid=(33, 36), theta_d: float = 0.5, widths: Optional[dict] = None):
+                 grid=(33, 36), theta_d: float = 0.5, widths: Optional[dict] = None, mask_pool: int = 1):
         super().__init__()
         if variant not in VARIANTS:
             raise ValueError(f"unknown variant {variant!r}; choose from {sorted(VARIANTS)}")
         self.cfg = dict(backbone=backbone, variant=variant, t_in=t_in, t_out=t_out,
-                        channels=channels, grid=list(grid), theta_d=theta_d, widths=dict(widths or {}))
+                        channels=channels, grid=list(grid), theta_d=theta_d, widths=dict(widths or {}),
+                        mask_pool=mask_pool)
         self.variant = variant
         self.flags = VARIANTS[variant]
         self.theta_d = theta_d
         self.backbone = build_backbone(backbone, t_in, t_out, channels, grid, widths)
-        self.mask_gen = MaskGenerator(t_in, channels) if self.flags["data_mask"] else None
+        self.mask_gen = MaskGenerator(t_in, channels, pool=mask_pool) if self.flags["data_mask"] else None
         self.phase = "hard"
         self.apply_static = True  # export sets False after baking mp_l1 zeros into the weights
         self.soft_t = SOFT_T      # soft-phase gate temperature; train.py may anneal it

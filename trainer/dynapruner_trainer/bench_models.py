@@ -1,0 +1,202 @@
+"""Paper-scale benchmark checkpoints: the trainer's paper-scale SimVP widths on the
+storm data resampled to a larger grid, trained briefly, exported as contracts.
+
+    python -m dynapruner_trainer.bench_models --out .cache/bench-models
+
+These are BENCH models, not forecasters: a few epochs from scratch (no dense
+warm start) on the 33 x 36 storm fields bilinearly resampled to the bench grid.
+What they are for is realistic mask statistics: S comes from g_mask with the
+trainer's warm start on busy pixels, the gates from the gate heads trained
+against the budget, so the sparse executor and the latency bench see masks
+shaped like a trained model's at the paper's widths and grids.
+
+Per model: `<name>.onnx` (+ `.onnx.pt`), `<name>.inputs.npy` (test windows
+[N, T, C, H, W]), `<name>.summary.json`; `README.txt` for the folder. A model
+whose `.onnx` exists is reused (delete it to retrain)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+import onnx
+import torch
+
+from .bench_regrid import regrid_storm
+from .errors import InputError
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PAPER_CONFIGS = os.path.normpath(os.path.join(HERE, "..", "configs", "paper"))
+LABEL = ("benchmark model, NOT an accurate forecaster: paper-scale SimVP widths trained for a few epochs "
+         "from scratch on the NCL storm fields bilinearly resampled to {grid}; masks are the model's own "
+         "(g_mask warm-started on busy pixels then trained jointly, gate heads trained against the budget)")
+
+
+@dataclass
+class BenchSpec:
+    """One bench model: name, grid, the paper config whose widths and targets it uses, schedule."""
+    name: str
+    grid: Sequence[int]
+    config: str
+    epochs: int
+    batch: int
+    mask_pretrain: int
+    max_steps: Optional[int] = None
+    mask_pool: int = 1
+    widths: Dict[str, int] = field(default_factory=dict)
+
+
+#: the two bench shapes: SEVIR's SimVP widths (64 / 512, stride 4) at 128 x 128,
+#: WeatherBench 5.625 deg's (32 / 256, stride 2) at its own 32 x 64
+DEFAULT_SPECS = [
+    BenchSpec("simvp_paper_128x128", (128, 128), "sevir_simvp_dynapruner.json", epochs=3, batch=4, mask_pretrain=10),
+    BenchSpec("simvp_paper_32x64", (32, 64), "weatherbench_simvp_dynapruner.json", epochs=8, batch=4,
+              mask_pretrain=10),
+]
+
+
+def atomic_bytes(path: str, data: bytes) -> None:
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def train_argv(spec: BenchSpec, data_json: str, out: str, threads: int) -> List[str]:
+    """The `train` command line of one bench model (the paper config, overridden)."""
+    argv = ["--config", os.path.join(PAPER_CONFIGS, spec.config), "--data", data_json, "--out", out,
+            "--init-from", "", "--device", "cpu", "--threads", str(threads), "--epochs", str(spec.epochs),
+            "--batch", str(spec.batch), "--mask-pretrain", str(spec.mask_pretrain),
+            "--mask-pool", str(spec.mask_pool), "--quiet"]
+    if spec.widths:
+        argv += ["--widths"] + [f"{k}={v}" for k, v in spec.widths.items()]
+    if spec.max_steps is not None:
+        argv += ["--max-steps", str(spec.max_steps)]
+    return argv
+
+
+@torch.no_grad()
+def mask_statistics(model, x: np.ndarray) -> dict:
+    """Per-unit gate keep rates and the data-mask keep rate on inputs `x`."""
+    model.eval()
+    o = model(torch.from_numpy(x), count_macs=True)
+    units = {u.name: float(o["gate_masks"][u.uid].mean()) for u in model.dynamic_units}
+    return {"data_mask_keep": float(o["data_mask"].mean()), "gate_keep": units}
+
+
+def label_checkpoint(path: str, label: str, how: dict) -> None:
+    """Add the `bench` block (what the model is, how its masks were obtained) to the contract."""
+    m = onnx.load(path)
+    for p in m.metadata_props:
+        if p.key == "dynapruner":
+            meta = json.loads(p.value)
+            meta["bench"] = {"purpose": label, **how}
+            p.value = json.dumps(meta)
+    atomic_bytes(path, m.SerializeToString())
+
+
+def summarize(spec: BenchSpec, out: str, n_inputs: int) -> dict:
+    """Dense / effective MACs, keep rates; writes `<name>.inputs.npy` from the test windows."""
+    from . import data
+    from .dataset.cli import recorded_description
+    from .evaluate import evaluate_model, load_checkpoint
+    model, blob = load_checkpoint(out)
+    fields = data.load_fields(recorded_description(blob, out))
+    test = data.windows(fields, "test")
+    report = evaluate_model(model, test)
+    report.pop("_predictions", None)
+    x = test["inputs"][:n_inputs].astype(np.float32)
+    inputs = os.path.join(os.path.dirname(out), spec.name + ".inputs.npy")
+    tmp = inputs + f".tmp{os.getpid()}.npy"
+    np.save(tmp, x)
+    os.replace(tmp, inputs)
+    dense = report["macs"]["dense"]
+    eff = report["macs"]["effective"]["mean"]
+    return {"name": spec.name, "grid": list(spec.grid), "config": spec.config, "widths": model.cfg["widths"],
+            "mask_pool": model.cfg.get("mask_pool", 1), "epochs": spec.epochs,
+            "dense_gmacs": dense / 1e9, "effective_gmacs": eff / 1e9, "effective_mac_ratio": eff / dense,
+            "mask_generator_gmacs": report["macs"].get("overhead", {}).get("mask_generator", 0.0) / 1e9,
+            "test_mse": report["mse"], "persistence_test_mse": report["persistence_mse"],
+            "importance_roc_auc": report.get("importance", {}).get("roc_auc"),
+            "inputs": os.path.basename(inputs), "inputs_shape": list(x.shape), **mask_statistics(model, x)}
+
+
+def build_one(spec: BenchSpec, out_dir: str, threads: int, n_inputs: int) -> dict:
+    """Train + export + label one bench model unless its `.onnx` exists; returns its summary."""
+    from . import train
+    out = os.path.join(out_dir, spec.name + ".onnx")
+    summary_path = os.path.join(out_dir, spec.name + ".summary.json")
+    if os.path.exists(out) and os.path.exists(summary_path):
+        print(f"{spec.name}: reusing {out}", flush=True)
+        with open(summary_path) as f:
+            return json.load(f)
+    data_json = regrid_storm(os.path.join(out_dir, f"storm_{spec.grid[0]}x{spec.grid[1]}"), tuple(spec.grid))
+    print(f"{spec.name}: training {spec.epochs} epochs ({spec.config} widths, grid {spec.grid[0]}x{spec.grid[1]})",
+          flush=True)
+    train.train(train.parse(train_argv(spec, data_json, out, threads)))
+    label = LABEL.format(grid=f"{spec.grid[0]}x{spec.grid[1]}")
+    label_checkpoint(out, label, {"masks": "short training run", "epochs": spec.epochs,
+                                  "mask_pretrain_epochs": spec.mask_pretrain, "paper_config": spec.config,
+                                  "data": "ncl-storm-1996 resampled bilinearly to the grid"})
+    summary = summarize(spec, out, n_inputs)
+    atomic_bytes(summary_path, json.dumps(summary, indent=1).encode())
+    return summary
+
+
+def readme_text(summaries: List[dict]) -> str:
+    lines = ["Dyna-Pruner Studio bench models (written by trainer/scripts/bench_models.sh).",
+             "", "These are BENCHMARK models, not accurate forecasters. Each is the trainer's paper-scale SimVP",
+             "(widths from trainer/configs/paper/<config>) trained for a few epochs from scratch on the NCL storm",
+             "data bilinearly resampled to the grid. Masks are the model's own: g_mask warm-started on busy pixels",
+             "and trained jointly, gate heads trained against the budget (targets s_d, s_w of the paper config).",
+             "The ONNX contract says so in its `bench` block. <name>.inputs.npy: test windows [N,T,C,H,W].", ""]
+    for s in summaries:
+        keep = ", ".join(f"{k} {v:.2f}" for k, v in s["gate_keep"].items())
+        lines += [f"{s['name']}.onnx: grid {s['grid'][0]}x{s['grid'][1]}, {s['config']} widths {s['widths']},"
+                  f" mask_pool {s['mask_pool']}, {s['epochs']} epochs",
+                  f"  dense {s['dense_gmacs']:.3f} GMACs, effective {s['effective_gmacs']:.3f} GMACs"
+                  f" (ratio {s['effective_mac_ratio']:.3f}), mask generator {s['mask_generator_gmacs']:.4f} GMACs",
+                  f"  data-mask keep {s['data_mask_keep']:.3f}; gate keep per unit: {keep}",
+                  f"  test MSE {s['test_mse']:.4f} (persistence {s['persistence_test_mse']:.4f}),"
+                  f" importance ROC AUC {s['importance_roc_auc']}", ""]
+    return "\n".join(lines)
+
+
+def build_all(specs: List[BenchSpec], out_dir: str, threads: int = 1, n_inputs: int = 4) -> List[dict]:
+    os.makedirs(out_dir, exist_ok=True)
+    summaries = [build_one(s, out_dir, threads, n_inputs) for s in specs]
+    atomic_bytes(os.path.join(out_dir, "README.txt"), readme_text(summaries).encode())
+    return summaries
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=".cache/bench-models", help="output folder")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--inputs", type=int, default=4, help="test windows saved per model")
+    ap.add_argument("--only", default=None, help="comma-separated model names (default: both)")
+    args = ap.parse_args(argv)
+    specs = DEFAULT_SPECS
+    if args.only:
+        names = args.only.split(",")
+        unknown = [n for n in names if n not in {s.name for s in DEFAULT_SPECS}]
+        if unknown:
+            print(f"error: --only: expected names from {[s.name for s in DEFAULT_SPECS]}, found {unknown[0]}",
+                  file=sys.stderr)
+            return 2
+        specs = [s for s in DEFAULT_SPECS if s.name in names]
+    try:
+        summaries = build_all(specs, args.out, args.threads, args.inputs)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(readme_text(summaries))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
