@@ -20,6 +20,8 @@ export const Commands = {
   /** Walkthrough: opens the demo workspace (or a folder the user picks). */
   openDemo: 'dynapruner.openDemo',
   compareCheckpoints: 'dynapruner.compareCheckpoints',
+  /** Two samples or two checkpoints side by side with their difference map (A/B panel). */
+  compareMaps: 'dynapruner.compareMaps',
   exportReport: 'dynapruner.exportReport',
   /** Registered by the remote part (`registerRemote`). */
   profileOnRemoteDevice: 'dynapruner.profileOnRemoteDevice',
@@ -54,7 +56,7 @@ export const Views = {
 export const CUSTOM_EDITOR_VIEW_TYPE = 'dynapruner.checkpointOverview';
 
 /** Webview panel kinds; each has a bundle `dist/webview/<kind>.js` and a panel view type `dynapruner.panel.<kind>`. */
-export const PANEL_KINDS = ['overview', 'masks', 'filters', 'flops', 'robustness', 'compare', 'graph'] as const;
+export const PANEL_KINDS = ['overview', 'masks', 'filters', 'flops', 'robustness', 'compare', 'graph', 'ab'] as const;
 export type PanelKind = (typeof PANEL_KINDS)[number];
 
 /** The Orin profiling panel: its own protocol (src/shared/remoteProtocol.ts) and bundle `dist/webview/remote.js`. */
@@ -78,6 +80,7 @@ export const PANEL_TITLES: Record<PanelKind, string> = {
   robustness: 'Robustness',
   compare: 'Compare Checkpoints',
   graph: 'Model Graph',
+  ab: 'Compare Maps (A/B)',
 };
 
 /** `when`-clause context keys set by the extension. */
@@ -111,6 +114,10 @@ export const Settings = {
   profileIterations: 'dynapruner.remote.profile.iterations',
   profileWarmup: 'dynapruner.remote.profile.warmup',
   profilePerSample: 'dynapruner.remote.profile.perSample',
+  latencyIterations: 'dynapruner.latency.iterations',
+  latencyWarmup: 'dynapruner.latency.warmup',
+  latencySamples: 'dynapruner.latency.samples',
+  latencyVariants: 'dynapruner.latency.variants',
 } as const;
 
 /** Output channel name. */

@@ -15,6 +15,7 @@
 import type { Analysis, SampleAnalysis, SweepResult, LayerInfo, UnitInfo, ModelRef, DataRef, PaperTables } from '../core/schema/results';
 import type { GraphSource } from '../core/figures/graph';
 import type { GraphOverlay } from '../core/figures/graphOverlay';
+import type { LayerLatencyResult } from '../core/schema/layerLatency';
 import type { PanelKind } from './ids';
 import type { OverviewModel, CompareModel } from './models';
 
@@ -41,6 +42,8 @@ export interface PanelSource {
   runDir: string | null;
   /** Compare: the saved analysis run of each checkpoint, in the order of `checkpoints`. */
   runDirs?: string[];
+  /** FLOPs panel: the saved latency run (absolute) its Latency view reads back. */
+  latencyRunDir?: string;
 }
 
 /** Model facts (Overview panel and custom editor). */
@@ -100,6 +103,13 @@ export interface GraphMessage {
   overlay: GraphOverlay | null;
 }
 
+/** Per-layer latency of the checkpoint's variants and the latency model (FLOPs panel's Latency view). */
+export interface LatencyMessage {
+  type: 'latency';
+  jobId: string | null;
+  latency: LayerLatencyResult;
+}
+
 /** Bring one layer into view (FLOPs row highlighted, Filter activity on its unit): the Graph panel's click. */
 export interface FocusLayerMessage {
   type: 'focusLayer';
@@ -107,6 +117,22 @@ export interface FocusLayerMessage {
   node: string;
   /** Contract unit gating the layer's filters, null when none. */
   unit: number | null;
+}
+
+/** One pane of the A/B panel: a checkpoint's saved analysis and the sample it opens on. */
+export interface AbSideData {
+  checkpoint: string;
+  /** The saved run the analysis was read from (what a restored panel reads back). */
+  runDir: string | null;
+  analysis: Analysis;
+  /** Sample index the pane starts on. */
+  sample: number;
+}
+
+/** The two analyses of the A/B panel (A first). */
+export interface AbMessage {
+  type: 'ab';
+  sides: [AbSideData, AbSideData];
 }
 
 /** Progress of a running job. */
@@ -151,7 +177,9 @@ export type ToWebview =
   | SweepMessage
   | CompareMessage
   | GraphMessage
+  | LatencyMessage
   | FocusLayerMessage
+  | AbMessage
   | ProgressMessage
   | JobEndMessage
   | NoticeMessage;
@@ -197,6 +225,11 @@ export interface RerunMessage {
   type: 'rerun';
 }
 
+/** Measure the per-layer latency of the panel's checkpoint (FLOPs panel's Latency view). */
+export interface MeasureLatencyMessage {
+  type: 'measureLatency';
+}
+
 /** Actions a panel may ask the host to start for its checkpoint (an allowlist, not command ids). */
 export const PANEL_ACTIONS = ['analyze', 'sweep', 'flops', 'filters', 'graph', 'profile'] as const;
 export type PanelAction = (typeof PANEL_ACTIONS)[number];
@@ -223,12 +256,18 @@ export interface RevealLayerMessage {
   unit: number | null;
 }
 
+/** Open the A/B panel on the panel's checkpoint, pane A on the sample shown (the Masks panel's "Open A/B"). */
+export interface OpenAbMessage {
+  type: 'openAb';
+  sample: number;
+}
+
 /** Webview to host. */
-export type FromWebview = ReadyMessage | ActionMessage | CancelMessage | ExportFigureMessage | ExportCsvMessage | ExportReportMessage | RerunMessage | LogMessage | RevealLayerMessage;
+export type FromWebview = ReadyMessage | ActionMessage | CancelMessage | ExportFigureMessage | ExportCsvMessage | ExportReportMessage | RerunMessage | LogMessage | RevealLayerMessage | MeasureLatencyMessage | OpenAbMessage;
 
 /** Tags of host-to-webview messages (for the webview-side guard). */
 export const TO_WEBVIEW_TYPES: readonly ToWebview['type'][] = [
-  'init', 'overview', 'analysisStart', 'analysisSamples', 'analysis', 'sweep', 'compare', 'graph', 'focusLayer', 'progress', 'jobEnd', 'notice',
+  'init', 'overview', 'analysisStart', 'analysisSamples', 'analysis', 'sweep', 'compare', 'graph', 'latency', 'focusLayer', 'ab', 'progress', 'jobEnd', 'notice',
 ];
 
 export type { PaperTables };

@@ -71,7 +71,7 @@ def train_argv(spec: BenchSpec, data_json: str, out: str, threads: int) -> List[
     argv = ["--config", os.path.join(PAPER_CONFIGS, spec.config), "--data", data_json, "--out", out,
             "--init-from", "", "--device", "cpu", "--threads", str(threads), "--epochs", str(spec.epochs),
             "--batch", str(spec.batch), "--mask-pretrain", str(spec.mask_pretrain),
-            "--mask-pool", str(spec.mask_pool), "--quiet"]
+            "--mask-pool", str(spec.mask_pool)]
     if spec.widths:
         argv += ["--widths"] + [f"{k}={v}" for k, v in spec.widths.items()]
     if spec.max_steps is not None:
@@ -125,7 +125,7 @@ def summarize(spec: BenchSpec, out: str, n_inputs: int) -> dict:
             "inputs": os.path.basename(inputs), "inputs_shape": list(x.shape), **mask_statistics(model, x)}
 
 
-def build_one(spec: BenchSpec, out_dir: str, threads: int, n_inputs: int) -> dict:
+def build_one(spec: BenchSpec, out_dir: str, threads: int, n_inputs: int, quiet: bool = False) -> dict:
     """Train + export + label one bench model unless its `.onnx` exists; returns its summary."""
     from . import train
     out = os.path.join(out_dir, spec.name + ".onnx")
@@ -137,7 +137,7 @@ def build_one(spec: BenchSpec, out_dir: str, threads: int, n_inputs: int) -> dic
     data_json = regrid_storm(os.path.join(out_dir, f"storm_{spec.grid[0]}x{spec.grid[1]}"), tuple(spec.grid))
     print(f"{spec.name}: training {spec.epochs} epochs ({spec.config} widths, grid {spec.grid[0]}x{spec.grid[1]})",
           flush=True)
-    train.train(train.parse(train_argv(spec, data_json, out, threads)))
+    train.train(train.parse(train_argv(spec, data_json, out, threads) + (["--quiet"] if quiet else [])))
     label = LABEL.format(grid=f"{spec.grid[0]}x{spec.grid[1]}")
     label_checkpoint(out, label, {"masks": "short training run", "epochs": spec.epochs,
                                   "mask_pretrain_epochs": spec.mask_pretrain, "paper_config": spec.config,
@@ -166,10 +166,22 @@ def readme_text(summaries: List[dict]) -> str:
     return "\n".join(lines)
 
 
-def build_all(specs: List[BenchSpec], out_dir: str, threads: int = 1, n_inputs: int = 4) -> List[dict]:
+def folder_summaries(out_dir: str) -> List[dict]:
+    """Summaries of every bench model in `out_dir` (also those built by another run)."""
+    out = []
+    for name in sorted(os.listdir(out_dir)):
+        if name.endswith(".summary.json") and os.path.exists(os.path.join(out_dir, name[:-13] + ".onnx")):
+            with open(os.path.join(out_dir, name)) as f:
+                out.append(json.load(f))
+    return out
+
+
+def build_all(specs: List[BenchSpec], out_dir: str, threads: int = 1, n_inputs: int = 4,
+              quiet: bool = False) -> List[dict]:
+    """Build (or reuse) `specs`; README.txt describes every model in the folder."""
     os.makedirs(out_dir, exist_ok=True)
-    summaries = [build_one(s, out_dir, threads, n_inputs) for s in specs]
-    atomic_bytes(os.path.join(out_dir, "README.txt"), readme_text(summaries).encode())
+    summaries = [build_one(s, out_dir, threads, n_inputs, quiet) for s in specs]
+    atomic_bytes(os.path.join(out_dir, "README.txt"), readme_text(folder_summaries(out_dir)).encode())
     return summaries
 
 

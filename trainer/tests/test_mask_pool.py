@@ -82,7 +82,7 @@ def test_bench_models_tiny_runs_under_a_minute(tmp_path):
     spec = BenchSpec("tiny", (24, 32), "weatherbench_simvp_dynapruner.json", epochs=1, batch=4, mask_pretrain=1,
                      max_steps=1, widths={"hid_s": 8, "hid_t": 16, "n_trans": 2})
     started = time.time()
-    [summary] = build_all([spec], str(tmp_path))
+    [summary] = build_all([spec], str(tmp_path), quiet=True)
     assert time.time() - started < 60
     meta = read_metadata(str(tmp_path / "tiny.onnx"))
     assert meta["grid"] == [24, 32] and "NOT an accurate forecaster" in meta["bench"]["purpose"]
@@ -93,5 +93,5 @@ def test_bench_models_tiny_runs_under_a_minute(tmp_path):
     assert summary["dense_gmacs"] > 0 and set(summary["gate_keep"]) == {u["name"] for u in meta["units"]}
     assert "tiny.onnx: grid 24x32" in (tmp_path / "README.txt").read_text()
     before = os.path.getmtime(tmp_path / "tiny.onnx")
-    build_all([spec], str(tmp_path))  # reused, not retrained
+    build_all([spec], str(tmp_path), quiet=True)  # reused, not retrained
     assert os.path.getmtime(tmp_path / "tiny.onnx") == before

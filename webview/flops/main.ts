@@ -2,7 +2,8 @@
  * FLOPs breakdown: per-layer dense vs effective MACs (stacked: effective +
  * skipped; mask-generator and gate-head overhead shown apart), the
  * distribution of effective MACs over samples, MAC / FLOP toggle (FLOPs =
- * 2 x MACs), and a sortable table with CSV export.
+ * 2 x MACs), a sortable table with CSV export, and the Latency view
+ * (measured per-layer time and the latency model; ./latencyView.ts).
  */
 import type { LayerInfo } from '../../src/core/schema/results';
 import { costDistributionFigure, denseLayersFigure, layerBreakdownFigure } from '../../src/core/figures/flops';
@@ -17,6 +18,7 @@ import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
 import { SortableTable } from '../common/table';
 import { figureTheme } from '../common/theme';
+import { LatencyView } from './latencyView';
 
 interface Row {
   layer: LayerInfo;
@@ -32,6 +34,7 @@ class FlopsPanel implements PanelApp {
   private readonly perLayer = new Figure('flops-per-layer', 'Dense vs effective per layer (mean over samples)', 380);
   private readonly distribution = new Figure('flops-distribution', 'Effective cost over samples', 300);
   private readonly table: SortableTable<Row>;
+  private readonly latency = new LatencyView();
   private body!: HTMLElement;
   private empty!: HTMLElement;
   private summary!: HTMLElement;
@@ -76,11 +79,14 @@ class FlopsPanel implements PanelApp {
     this.empty = h('div', { class: 'empty' }, 'Waiting for the analysis…');
     this.toolbar = h('div', { class: 'toolbar' }, h('label', {}, 'Count', toggle), reportButton());
     this.body = h('div', { hidden: true }, this.toolbar, this.summary, h('div', { class: 'grid wide' }, this.perLayer.element, this.distribution.element), h('h2', {}, 'Layers'), this.table.element);
-    ctx.root.append(this.empty, this.body);
+    ctx.root.append(this.empty, this.body, this.latency.element);
   }
 
   onMessage(m: ToWebview): void {
-    if (m.type === 'focusLayer') {
+    this.latency.setTrusted(this.ctx.trusted());
+    if (m.type === 'latency') {
+      this.latency.show(m.latency);
+    } else if (m.type === 'focusLayer') {
       this.focused = m.node;
       this.scrollToFocused = true;
       if (this.plain || this.store.view) this.render();
@@ -95,6 +101,8 @@ class FlopsPanel implements PanelApp {
     this.empty.hidden = true;
     this.body.hidden = false;
     this.distribution.element.hidden = true;
+    // A plain model has no masks and no variants to measure.
+    this.latency.element.hidden = true;
     this.toolbar.querySelector('[data-action="export-report"]')?.remove();
     const layers = o.layers.filter((l) => l.macs > 0);
     const stat = (key: string, value: string, label: string) => h('div', { class: 'stat', 'data-stat': key }, h('div', { class: 'v' }, value), h('div', { class: 'k' }, label));
@@ -109,6 +117,7 @@ class FlopsPanel implements PanelApp {
 
   onThemeChange(): void {
     this.render();
+    this.latency.render();
   }
 
   private rows(): Row[] {

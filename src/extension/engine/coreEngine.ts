@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Analysis, SweepResult } from '../../core/schema/results';
 import type { InspectReport } from '../../core/inspect/inspect';
-import type { AnalyzeCall, EngineClient, SweepCall } from './engineClient';
+import type { AnalyzeCall, EngineClient, LatencyCall, LatencyRun, SweepCall } from './engineClient';
 import type { FromEngineWorker, ToEngineWorker } from './engineProtocol';
 
 /** Where the engine worker script is: dist/engineWorker.js beside the bundle, or the .ts source under tsx. */
@@ -133,6 +133,13 @@ export class CoreEngine implements EngineClient {
   sweep(call: SweepCall): Promise<SweepResult> {
     const { signal, onProgress, ...wire } = call;
     return this.request((id) => ({ type: 'sweep', id, call: wire }), signal, (m) => {
+      if (m.type === 'progress') onProgress(m.fraction, m.message);
+    });
+  }
+
+  latency(call: LatencyCall): Promise<LatencyRun> {
+    const { signal, onProgress, ...wire } = call;
+    return this.request((id) => ({ type: 'latency', id, call: wire }), signal, (m) => {
       if (m.type === 'progress') onProgress(m.fraction, m.message);
     });
   }

@@ -5,9 +5,10 @@
  * samples, aggregates and writes reports there and drives the engine's
  * inference worker pool, so nothing heavy runs on the host's thread.
  */
-import type { Analysis, SampleAnalysis, SweepResult } from '../../core/schema/results';
+import type { Analysis, DataRef, ModelRef, SampleAnalysis, SweepResult } from '../../core/schema/results';
 import type { InspectReport } from '../../core/inspect/inspect';
 import type { AnalysisStart } from '../../shared/protocol';
+import type { LatencyVariant, LayerLatencyResult } from '../../core/schema/layerLatency';
 
 /** Common options of long engine calls. */
 export interface EngineCall {
@@ -42,6 +43,22 @@ export interface SweepCall extends EngineCall {
   grids: SweepGrids;
 }
 
+/** Options of {@link EngineClient.latency}: `maxSamples` test windows, each profiled `iterations` times after `warmup` runs. */
+export interface LatencyCall extends EngineCall {
+  variants: LatencyVariant[];
+  iterations: number;
+  warmup: number;
+}
+
+/** A latency measurement and what a saved run records about it. */
+export interface LatencyRun {
+  latency: LayerLatencyResult;
+  model: ModelRef;
+  data: DataRef;
+  /** Dense MACs of the whole checkpoint graph (the run's summary). */
+  denseMacs: number;
+}
+
 /** The engine, as the extension uses it. */
 export interface EngineClient {
   /** Starts the inference threads, opens a checkpoint and creates its first sessions ahead of a call (cached; errors surface in the call). */
@@ -52,6 +69,8 @@ export interface EngineClient {
   analyze(call: AnalyzeCall): Promise<Analysis>;
   /** Robustness and sensitivity sweep. */
   sweep(call: SweepCall): Promise<SweepResult>;
+  /** Per-layer latency of the checkpoint's variants on onnxruntime-node and the latency model (what `dynapruner latency` measures). */
+  latency(call: LatencyCall): Promise<LatencyRun>;
   /** Writes the engine's standalone HTML report of an analysis (and optionally a sweep) to `out` (atomically). */
   writeReport(analysis: Analysis, sweep: SweepResult | null, out: string): Promise<void>;
   /** Releases worker threads. */

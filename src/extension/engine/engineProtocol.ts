@@ -1,7 +1,7 @@
 /** Messages between {@link CoreEngine} (extension host) and the engine worker thread (`engineWorker.ts`). */
 import type { Analysis, SampleAnalysis, SweepResult } from '../../core/schema/results';
 import type { AnalysisStart } from '../../shared/protocol';
-import type { AnalyzeCall, SweepCall } from './engineClient';
+import type { AnalyzeCall, LatencyCall, SweepCall } from './engineClient';
 
 /** An engine call without its callbacks and signal (those stay on the host side). */
 export type WireCall<T> = Omit<T, 'signal' | 'onProgress' | 'onStart' | 'onSamples'>;
@@ -11,6 +11,7 @@ export type ToEngineWorker =
   | { type: 'inspect'; id: number; file: string }
   | { type: 'analyze'; id: number; call: WireCall<AnalyzeCall> }
   | { type: 'sweep'; id: number; call: WireCall<SweepCall> }
+  | { type: 'latency'; id: number; call: WireCall<LatencyCall> }
   | { type: 'writeReport'; id: number; analysis: Analysis; sweep: SweepResult | null; out: string }
   /** Abort request `id` (the worker answers it with an `error` named AbortError). */
   | { type: 'cancel'; id: number }

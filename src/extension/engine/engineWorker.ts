@@ -23,6 +23,8 @@ async function handle(m: Exclude<ToEngineWorker, { type: 'cancel' } | { type: 's
       return engine.analyze({ ...m.call, signal, onProgress: progress, onStart: (start) => send({ type: 'start', id: m.id, start }), onSamples: (samples) => send({ type: 'samples', id: m.id, samples }) });
     case 'sweep':
       return engine.sweep({ ...m.call, signal, onProgress: progress });
+    case 'latency':
+      return engine.latency({ ...m.call, signal, onProgress: progress });
     case 'writeReport':
       return engine.writeReport(m.analysis, m.sweep, m.out);
   }

@@ -13,13 +13,15 @@ import { openCheckpoint, type Checkpoint } from '../../core/checkpoint/checkpoin
 import { InferencePool } from '../../core/runtime/inferencePool';
 import { ModelRunner } from '../../core/runtime/modelRunner';
 import { DEFAULT_SWEEP, sweep } from '../../core/experiments/sweep';
+import { openTrainedDense } from '../../core/experiments/trainedDense';
 import type { Analysis, SampleAnalysis, SweepResult } from '../../core/schema/results';
 import { inspectLoaded, inspectModel, type InspectReport } from '../../core/inspect/inspect';
 import { buildReportHtml } from '../../core/report/html';
 import { loadPlotlySource } from '../../core/report/plotlySource';
 import { loadSamples } from '../../core/samples/load';
 import { takeSamples, type SampleSet } from '../../core/samples/sampleSet';
-import type { AnalyzeCall, EngineClient, SweepCall } from './engineClient';
+import type { AnalyzeCall, EngineClient, LatencyCall, LatencyRun, SweepCall } from './engineClient';
+import { measureLatency } from './latencyJob';
 
 /** Samples per streamed chunk after the first (one worker round trip each). */
 const CHUNK = 8;
@@ -41,6 +43,7 @@ export class InProcessEngine implements EngineClient {
   private readonly opened = new Map<string, Cached<Checkpoint>>();
   private readonly inspected = new Map<string, Cached<InspectReport>>();
   private readonly runners = new Map<string, ModelRunner>();
+  private readonly trained = new WeakMap<Checkpoint, Promise<Checkpoint | null>>();
 
   constructor(
     private readonly log: EngineLog,
@@ -117,22 +120,49 @@ export class InProcessEngine implements EngineClient {
     return r;
   }
 
-  private async samples(ck: Checkpoint, call: AnalyzeCall | SweepCall): Promise<SampleSet> {
+  private async samples(ck: Checkpoint, call: AnalyzeCall | SweepCall | LatencyCall): Promise<SampleSet> {
     const all = await loadSamples(call.dataFiles, ck.spec, call.split ? { split: call.split } : {});
     call.signal.throwIfAborted();
     const n = Math.min(all.count, call.maxSamples);
     return n < all.count ? takeSamples(all, Array.from({ length: n }, (_, i) => i)) : all;
   }
 
+  /** The trained dense checkpoint beside `ck` (opened once per checkpoint), its first session created ahead of the analysis. */
+  private trainedDense(ck: Checkpoint, workers: number, signal: AbortSignal): Promise<Checkpoint | null> {
+    let found = this.trained.get(ck);
+    if (!found) {
+      found = openTrainedDense(ck, signal);
+      this.trained.set(ck, found);
+      found.catch(() => this.trained.delete(ck));
+    }
+    return found.then((dense) => {
+      if (dense) void this.runner(dense, workers).preload(['full'], signal).catch(() => undefined);
+      return dense;
+    });
+  }
+
+  /**
+   * Per-sample analysis, streamed. The cold path overlaps what it can: the
+   * inference thread loads onnxruntime while the checkpoint decodes, and creates
+   * the sessions of the first sample (exported, clean dense, trained dense
+   * graphs) while this thread reads the samples; the step times go to the log.
+   */
   async analyze(call: AnalyzeCall): Promise<Analysis> {
     const { signal } = call;
+    const times = new StepTimes();
+    this.warm(call.workers);
     call.onProgress(0, 'opening checkpoint');
     const ck = await this.checkpoint(call.checkpoint, signal);
+    times.lap('checkpoint');
+    const runner = this.runner(ck, call.workers);
+    void runner.preload(['full', 'cleanDense'], signal).then(() => times.lap('sessions'), () => undefined);
+    const trainedDense = this.trainedDense(ck, call.workers, signal);
     call.onProgress(0.02, 'loading samples');
     const samples = await this.samples(ck, call);
+    times.lap('samples');
     const n = samples.count;
     if (n === 0) throw new Error(`${call.dataFiles.join(', ')}: no sample windows for this checkpoint`);
-    const runner = this.runner(ck, call.workers);
+    const trained = await trainedDense;
     call.onStart({ model: ck.ref, data: dataRef(samples), layers: ck.layers, units: ck.units, denseMacs: ck.denseMacs, total: n });
     let first: Analysis | null = null;
     const out: SampleAnalysis[] = [];
@@ -140,14 +170,17 @@ export class InProcessEngine implements EngineClient {
       signal.throwIfAborted();
       const size = start === 0 ? this.firstChunk : CHUNK;
       const idx = Array.from({ length: Math.min(size, n - start) }, (_, i) => start + i);
-      const part = await analyze(ck, takeSamples(samples, idx), runner, { signal, batchSize: size });
+      const part = await analyze(ck, takeSamples(samples, idx), runner, { signal, batchSize: size, trainedDense: trained });
       const batch = part.samples.map((s, j) => ({ ...s, index: idx[j] }));
       first ??= part;
       out.push(...batch);
       call.onSamples(batch);
+      times.lap('first sample');
       start += idx.length;
       call.onProgress(0.05 + (0.95 * start) / n, `sample ${start}/${n}`);
     }
+    times.lap(`all ${n} samples`);
+    this.log.info(times.line(`analysis of ${ck.ref.name}, ms since the call`));
     return { ...first!, createdAt: new Date().toISOString(), data: dataRef(samples), samples: out, aggregates: aggregate(ck, out) };
   }
 
@@ -169,6 +202,17 @@ export class InProcessEngine implements EngineClient {
       signal,
       onProgress: (f, m) => call.onProgress(0.02 + 0.98 * f, m),
     });
+  }
+
+  /** Per-layer latency of the checkpoint's variants on the first `maxSamples` windows (the runner and evaluator share the engine's pool). */
+  async latency(call: LatencyCall): Promise<LatencyRun> {
+    call.onProgress(0, 'opening checkpoint');
+    const ck = await this.checkpoint(call.checkpoint, call.signal);
+    call.onProgress(0.02, 'loading samples');
+    const samples = await this.samples(ck, call);
+    if (samples.count === 0) throw new Error(`${call.dataFiles.join(', ')}: no sample windows for this checkpoint`);
+    const latency = await measureLatency(ck, samples, this.getPool(call.workers), this.runner(ck, call.workers), call);
+    return { latency, model: ck.ref, data: dataRef(samples), denseMacs: ck.denseMacs };
   }
 
   /** The engine's standalone report (figures from src/core/figures), written atomically. */

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { PanelKind } from '../../shared/ids';
-import { PANEL_TITLES } from '../../shared/ids';
+import { Commands, PANEL_TITLES } from '../../shared/ids';
 import type { FromWebview, PanelSource, ToWebview } from '../../shared/protocol';
 import { parseFromWebview } from '../../shared/validate';
 import { Disposable } from '../dispose';
@@ -25,6 +25,8 @@ export interface PanelHost {
   exportReport(source: PanelSource): Promise<void>;
   /** Runs the panel's work again. */
   rerun(panel: StudioPanel): void;
+  /** Measures the per-layer latency of the panel's checkpoint (FLOPs panel). */
+  measureLatency(panel: StudioPanel): void;
   /** Whether the workspace is trusted (untrusted: inspection only). */
   isTrusted(): boolean;
 }
@@ -34,6 +36,8 @@ export class StudioPanel extends Disposable {
   private ready = false;
   /** True for a panel its serializer brought back after a reload: loading it reads saved results and starts no job. */
   restored = false;
+  /** Re-runs this panel's work instead of the host's `rerun` (kinds with their own controller). */
+  rerunWith: ((panel: StudioPanel) => void) | null = null;
   /** Messages that rebuild the panel's contents (replayed after each `ready`). */
   private snapshot: ToWebview[] = [];
   private readonly onDidDisposeEmitter = this._register(new vscode.EventEmitter<void>());
@@ -109,6 +113,14 @@ export class StudioPanel extends Disposable {
         this.snapshot = this.snapshot.filter((s) => s.type !== 'progress');
         this.snapshot.push(m);
         break;
+      case 'latency':
+        this.snapshot = this.snapshot.filter((s) => s.type !== 'latency');
+        this.snapshot.push(m);
+        break;
+      case 'ab':
+        this.snapshot = this.snapshot.filter((s) => s.type !== 'ab' && s.type !== 'jobEnd');
+        this.snapshot.push(m);
+        break;
       case 'focusLayer':
         this.snapshot = this.snapshot.filter((s) => s.type !== 'focusLayer');
         this.snapshot.push(m);
@@ -149,7 +161,14 @@ export class StudioPanel extends Disposable {
         void this.host.exportReport(this.source).catch((e) => this.fail('Export report', e));
         break;
       case 'rerun':
-        this.host.rerun(this);
+        if (this.rerunWith) this.rerunWith(this);
+        else this.host.rerun(this);
+        break;
+      case 'openAb':
+        void vscode.commands.executeCommand(Commands.compareMaps, { checkpoint: this.source.checkpoints[0], sample: m.sample });
+        break;
+      case 'measureLatency':
+        if (this.kind === 'flops') this.host.measureLatency(this);
         break;
       case 'log':
         (m.level === 'error' ? this.host.log.error : m.level === 'warning' ? this.host.log.warn : this.host.log.info)(`${this.kind} webview: ${m.text}`);
