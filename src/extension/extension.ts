@@ -20,6 +20,7 @@ import { Studio } from './studio';
 import { CheckpointsTree } from './trees/checkpointsTree';
 import { RunsTree } from './trees/runsTree';
 import { registerOpenDemo } from './walkthrough/openDemo';
+import { FlopsLatency } from './panels/flopsLatency';
 
 /** What `activate` returns (used by the @vscode/test-cli suite). */
 export interface StudioApi {
@@ -38,16 +39,18 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   engine.warmUp(workerCount());
   const inspections = new Inspections((file, signal) => engine.inspect(file, signal));
   const studio = new Studio(() => panels, engine, jobs, inspections, log);
+  const latency = new FlopsLatency(engine, jobs, (ckpt) => studio.describedData(ckpt), () => studio.onDidSaveRun.fire());
   const host: PanelHost = {
     extensionUri: context.extensionUri,
     log,
     cancelJob: (id) => jobs.cancel(id),
     exportReport: (source) => studio.exportReport(source),
     rerun: (panel) => studio.rerun(panel),
+    measureLatency: (panel) => void latency.measure(panel),
     isTrusted: () => vscode.workspace.isTrusted,
   };
   const graphs = new GraphPanels(() => panels, studio, inspections, log);
-  const panels = new PanelManager(host, (panel) => (panel.kind === 'graph' ? graphs.load(panel) : studio.load(panel)));
+  const panels = new PanelManager(host, (panel) => (panel.kind === 'graph' ? graphs.load(panel) : (studio.load(panel), void latency.restore(panel))));
   const checkpoints = new CheckpointsTree(inspections, log);
   const runs = new RunsTree();
   studio.onDidSaveRun.event(() => runs.refresh());

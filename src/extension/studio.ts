@@ -199,7 +199,7 @@ export class Studio {
    * the checkpoint), from the engine's cached inspection; null without one.
    * A description naming a file outside its root is shown as an error.
    */
-  private async describedData(ckpt: string): Promise<string[] | null> {
+  async describedData(ckpt: string): Promise<string[] | null> {
     const report = await this.engine.inspect(ckpt).catch(() => null);
     const description = report?.contract?.dataset?.description;
     if (!description) return null;
