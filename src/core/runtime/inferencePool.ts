@@ -68,6 +68,7 @@ export class InferencePool {
   private readonly waiters: (() => void)[] = [];
   private nextId = 1;
   private closed = false;
+  private created = 0;
   /** Workers cancelled mid-call, still finishing their native call. */
   private readonly dying = new Set<Promise<void>>();
 
@@ -85,8 +86,10 @@ export class InferencePool {
    * the model in session errors.
    */
   register(key: string, model: Uint8Array, source?: string): void {
-    this.models.set(key, model);
     if (source) this.sources.set(key, source);
+    // The same bytes again (a second runner of an opened checkpoint): keep the sessions already created.
+    if (this.models.get(key) === model) return;
+    this.models.set(key, model);
     for (const s of this.slots) s?.loaded.delete(key);
   }
 
@@ -96,11 +99,17 @@ export class InferencePool {
     if (slot.loaded.has(key)) return;
     try {
       await this.call(index, { type: 'load', id: this.nextId++, key, model: this.models.get(key)!, intraOpThreads: this.intraOpThreads }, [], signal);
+      this.created++;
     } catch (error) {
       if (error instanceof CancelledError || signal?.aborted) throw error;
       throw new Error(`${this.sources.get(key) ?? key}: creating the onnxruntime session failed: ${(error as Error).message}`, { cause: error });
     }
     slot.loaded.add(key);
+  }
+
+  /** onnxruntime sessions created so far, over all workers (each one costs a graph optimisation pass). */
+  get sessionsCreated(): number {
+    return this.created;
   }
 
   /** Runs session `key` on `feeds`, resolving to the requested outputs. */

@@ -22,6 +22,7 @@ import { loadSamples } from '../../core/samples/load';
 import { takeSamples, type SampleSet } from '../../core/samples/sampleSet';
 import type { AnalyzeCall, EngineClient, LatencyCall, LatencyRun, SweepCall } from './engineClient';
 import { measureLatency } from './latencyJob';
+import { StepTimes } from './stepTimes';
 
 /** Samples per streamed chunk after the first (one worker round trip each). */
 const CHUNK = 8;
