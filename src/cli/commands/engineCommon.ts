@@ -51,10 +51,15 @@ export function engineOptions(command: string, p: ParsedArgs): EngineOptions {
     const found = p.positionals.length ? `found ${p.positionals.map((a) => `'${a}'`).join(' ')}` : 'found none';
     throw new CliError(`usage: dynapruner ${command} <checkpoint.onnx> [--data FILES...]: expected one checkpoint, ${found} (see --help)`, 2);
   }
+  return engineOptionsFor(p, p.positionals[0]);
+}
+
+/** Checks the shared flags for one checkpoint (commands that take several checkpoints call it for each). */
+export function engineOptionsFor(p: ParsedArgs, checkpoint: string): EngineOptions {
   const split = p.string('split') ?? 'test';
   if (split.trim() === '') throw new CliError('--split: expected a split name (e.g. test, all), found an empty value', 2);
   return {
-    checkpoint: p.positionals[0],
+    checkpoint,
     data: p.strings('data'),
     samples: intValue('samples', p.string('samples'), SAMPLES),
     split,

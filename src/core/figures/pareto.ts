@@ -5,7 +5,8 @@
  * seeds with 95% bands, the matched-MACs difference table).
  */
 import type { ParetoSummary, ParetoSummaryPoint } from '../schema/pareto';
-import { formatSig } from './format';
+import type { Analysis } from '../schema/results';
+import { denseBackboneMacs, formatSig } from './format';
 import { frontOrder, groupBy, nonDominated } from './paretoFront';
 import { baseLayout, type FigureSpec, type FigureTheme } from './types';
 
@@ -34,6 +35,14 @@ export interface ParetoCheckpoint {
   denseBackboneMacs: number;
   mse: number | null;
   mae: number | null;
+}
+
+/** The Pareto-view point of an analysis (method from the contract's variant). */
+export function paretoCheckpointOf(a: Analysis, group?: string): ParetoCheckpoint {
+  return {
+    name: a.model.name, backbone: a.model.backbone, method: a.model.variant, ...(group ? { group } : {}),
+    meanEffectiveMacs: a.aggregates.effectiveMacs.mean, denseBackboneMacs: denseBackboneMacs(a), mse: a.aggregates.mse?.mean ?? null, mae: a.aggregates.mae?.mean ?? null,
+  };
 }
 
 const METHOD_LABELS: Record<string, string> = { dense: 'Dense', dynapruner: 'Dyna-Pruner', mp_l1: 'Static L1 (MP)', dp_only: 'DP only', mp_only: 'MP only', random: 'Random pruning', independent: 'Independent' };

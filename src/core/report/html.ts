@@ -11,11 +11,14 @@ import { paretoFigure, robustnessFigure } from '../figures/robustness';
 import { changeVsBackbone, denseBackboneMacs, formatMetric, formatPercent, formatSig } from '../figures/format';
 import { LIGHT_THEME, type FigureSpec, type FigureTheme } from '../figures/types';
 import type { Analysis, SweepResult, Table } from '../schema/results';
+import { paretoSection, type ParetoReportInput } from './paretoSection';
 
 /** Inputs of {@link buildReportHtml}. */
 export interface ReportInput {
   analysis: Analysis;
   sweep: SweepResult | null;
+  /** Pareto fronts of several checkpoints and/or a trainer Pareto summary (section omitted when null). */
+  pareto?: ParetoReportInput | null;
   /** Text of plotly-strict.min.js. */
   plotly: string;
   theme?: FigureTheme;
@@ -72,6 +75,8 @@ export function buildReportHtml(input: ReportInput): string {
     if (sweep.failure.length > 0) figures.failure = robustnessFigure(sweep, 'failure', theme);
     if (sweep.sensitivity.points.length > 0) figures.pareto = paretoFigure(sweep, theme);
   }
+  const pareto = input.pareto ? paretoSection(input.pareto, theme) : null;
+  Object.assign(figures, pareto?.figures);
   const payload = JSON.stringify({ figures, samples }).replace(/</g, '\\u003c');
   const div = (id: string) => (figures[id] ? `<div class="figure" id="fig-${id}"></div>` : '');
   const mapDivs = mapKeys.map((k) => `<div class="figure map" id="map-${k}"></div>`).join('');
@@ -101,6 +106,7 @@ ${div('filterFrequency')}${div('unitRaster')}
 <h2>FLOPs breakdown</h2>
 ${div('layers')}${div('costs')}
 ${sweep ? `<h2>Robustness and sensitivity</h2>${div('noise')}${div('failure')}${div('pareto')}${Object.values(sweep.tables).map(tableHtml).join('')}` : '<p class="note">No sweep in this report (run <code>dynapruner report --sweep</code> to add robustness figures).</p>'}
+${pareto?.html ?? ''}
 <script nonce="${nonce}">${input.plotly.replace(/<\/script/gi, '<\\/script')}</script>
 <script type="application/json" id="report-data">${payload}</script>
 <script nonce="${nonce}">
