@@ -72,12 +72,12 @@ describe('sparse plan', () => {
     assert.ok(plan, `${SPARSE_PLAN_KEY} recorded`);
     const ck = await openCheckpoint(checkpoint('simvp_dynapruner'));
     assert.deepEqual(plan.units.map((u) => u.unit), gatherGatedChannels(ck).report.gatheredUnits, 'one entry per gatherable unit');
-    assert.deepEqual([plan.measured.calibrate, plan.measured.threads, plan.measured.samples, plan.measured.rounds], ['local', 1, 3, 2]);
+    assert.deepEqual([plan.measured.calibrate, plan.measured.threads, plan.measured.clock, plan.measured.samples, plan.measured.rounds], ['local', 1, 'cpu', 3, 2]);
     for (const u of plan.units) {
       assert.ok(u.keepRate > 0 && u.keepRate < 1, `unit ${u.unit}: keep rate ${u.keepRate} measured from the checkpoint's gates`);
       assert.ok(u.gatheredMs! > 0 && u.denseMs! > 0, `unit ${u.unit}: both forms timed`);
-      const chosen = plan.endToEnd!.chosen;
-      const expected = chosen === 'all-dense' ? 'dense' : chosen === 'all-gathered' ? 'gathered' : u.denseOverGathered! < 1 ? 'dense' : 'gathered';
+      const chosen: string = plan.endToEnd!.chosen;
+      const expected: string = chosen === 'all-dense' ? 'dense' : chosen === 'all-gathered' ? 'gathered' : u.denseOverGathered! < 1 ? 'dense' : 'gathered';
       assert.equal(u.form, expected, `unit ${u.unit}: form follows its measurement and the chosen candidate (${chosen})`);
     }
     const e = plan.endToEnd!;
@@ -110,7 +110,7 @@ describe('sparse plan', () => {
       const units = gatherGatedChannels(ck).report.gatheredUnits;
       const plan: SparsePlan = {
         version: 1,
-        measured: { calibrate: 'none', device: 'none', runtime: 'none', threads: 0, samples: 0, rounds: 0 },
+        measured: { calibrate: 'none', device: 'none', runtime: 'none', threads: 0, clock: 'wall', samples: 0, rounds: 0 },
         units: units.map((u, i) => ({ unit: u, channels: 0, keepRate: 0.5, form: i % 2 === 0 ? 'dense' : 'gathered', gatheredMs: null, denseMs: null, denseOverGathered: null })),
         endToEnd: null,
         verdict: 'forced',

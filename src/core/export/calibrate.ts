@@ -105,5 +105,5 @@ export async function calibrateSparsePlan(ck: Checkpoint, timer: PlanTimer, feed
 export async function uncalibratedPlan(ck: Checkpoint, feeds: Record<string, WireTensor>[], evaluate: GraphEvaluator): Promise<SparsePlan> {
   const keep = await unitKeepRates(ck, feeds, evaluate);
   const units = gatherGatedChannels(ck).report.gatheredUnits.map((u): UnitPlan => ({ unit: u, channels: ck.gateTensors.find((g) => g.unit === u)!.channels, keepRate: keep.get(u) ?? 1, form: 'gathered', gatheredMs: null, denseMs: null, denseOverGathered: null }));
-  return { version: 1, measured: { calibrate: 'none', device: 'none', runtime: 'none', threads: 0, samples: feeds.length, rounds: 0 }, units, endToEnd: null, verdict: verdictOf(null, '') };
+  return { version: 1, measured: { calibrate: 'none', device: 'none', runtime: 'none', threads: 0, clock: 'wall', samples: feeds.length, rounds: 0 }, units, endToEnd: null, verdict: verdictOf(null, '') };
 }

@@ -20,11 +20,16 @@ export interface CalibrationRounds {
   warmup: number;
 }
 
-/** Times candidate graphs with onnxruntime-node on this machine's CPU. */
+/**
+ * Times candidate graphs with onnxruntime-node on this machine's CPU: with
+ * one thread on the process CPU time of a run (readable when other jobs
+ * share the machine), with more on the wall clock.
+ */
 export function localPlanTimer(feeds: Record<string, WireTensor>[], threads: number, r: CalibrationRounds, signal?: AbortSignal): PlanTimer {
+  const clock = threads === 1 ? 'cpu' : 'wall';
   return {
-    measured: { calibrate: 'local', device: `${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} logical CPUs)`, runtime: `onnxruntime-node ${runtimeVersion()} CPU`, threads, rounds: r.rounds },
-    time: (models) => timePaired(models, feeds, { threads, warmup: r.warmup, rounds: r.rounds, signal }),
+    measured: { calibrate: 'local', device: `${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} logical CPUs)`, runtime: `onnxruntime-node ${runtimeVersion()} CPU`, threads, clock, rounds: r.rounds },
+    time: (models) => timePaired(models, feeds, { threads, warmup: r.warmup, rounds: r.rounds, clock, signal }),
   };
 }
 
@@ -41,7 +46,7 @@ export interface RemoteTimerOptions {
 
 /** Times candidate graphs on a profiling host: median latencies, their ratios to the first graph (not paired). */
 export function remotePlanTimer(o: RemoteTimerOptions, r: CalibrationRounds): PlanTimer {
-  const measured = { calibrate: o.host.target.alias, device: o.host.target.alias, runtime: `${o.backend} runner`, threads: null, rounds: r.rounds };
+  const measured = { calibrate: o.host.target.alias, device: o.host.target.alias, runtime: `${o.backend} runner`, threads: null, clock: 'wall' as const, rounds: r.rounds };
   return {
     measured,
     async time(models): Promise<PairedTime[]> {

@@ -52,6 +52,8 @@ export interface PlanMeasurement {
   runtime: string;
   /** Intra-op threads; null: the runtime's default (the profiling runners). */
   threads: number | null;
+  /** What the ms are: wall-clock latency, or process CPU time per run (one local thread). */
+  clock: 'wall' | 'cpu';
   samples: number;
   rounds: number;
 }

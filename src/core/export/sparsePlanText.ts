@@ -8,8 +8,8 @@ export function sparsePlanText(plan: SparsePlan): string {
   const m = plan.measured;
   const threads = m.threads === null ? 'runtime default' : String(m.threads);
   const lines = [
-    `sparse plan (calibrate ${m.calibrate}; device ${m.device}; runtime ${m.runtime}; threads ${threads}; ${m.samples} samples x ${m.rounds} rounds)`,
-    'unit  filters  keep rate  form      graph ms, unit gathered  graph ms, unit dense  dense / gathered',
+    `sparse plan (calibrate ${m.calibrate}; device ${m.device}; runtime ${m.runtime}; threads ${threads}; ${m.clock === 'cpu' ? 'CPU time per run' : 'wall-clock'} ms; ${m.samples} samples x ${m.rounds} rounds)`,
+    'unit  filters  keep rate  form      graph ms, unit gathered  graph ms, unit dense  dense / gathered (paired median)',
     ...plan.units.map((u) => `${String(u.unit).padStart(4)}  ${String(u.channels).padStart(7)}  ${u.keepRate.toFixed(2).padStart(9)}  ${u.form.padEnd(8)}  ${ms(u.gatheredMs).padStart(23)}  ${ms(u.denseMs).padStart(20)}  ${(u.denseOverGathered === null ? '-' : u.denseOverGathered.toFixed(3)).padStart(16)}`),
   ];
   const e = plan.endToEnd;
