@@ -147,6 +147,29 @@ def build_one(spec: BenchSpec, out_dir: str, threads: int, n_inputs: int, quiet:
     return summary
 
 
+def pooled_variant(src: str, pool: int, out: str) -> str:
+    """`src`'s weights with g_mask run at 1/pool resolution (no retraining: its conv
+    weights have the same shapes), exported as a labelled contract at `out`."""
+    from . import data
+    from .dataset.cli import recorded_description
+    from .evaluate import load_checkpoint
+    from .export import export_checkpoint
+    from .variants import DynaModel
+    model, blob = load_checkpoint(src)
+    cfg = model.cfg
+    pooled = DynaModel(cfg["backbone"], cfg["variant"], cfg["t_in"], cfg["t_out"], cfg["channels"],
+                       tuple(cfg["grid"]), cfg["theta_d"], cfg["widths"], mask_pool=pool)
+    pooled.load_state_dict(blob["state"])
+    fields = data.load_fields(recorded_description(blob, src))
+    training = {**blob["training"], "mask_pool": pool}
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    export_checkpoint(pooled, out, fields, training, blob["targets"])
+    label_checkpoint(out, LABEL.format(grid=f"{cfg['grid'][0]}x{cfg['grid'][1]}"),
+                     {"masks": f"weights of {os.path.basename(src)}; g_mask run on the input average-pooled by "
+                               f"{pool} without retraining (latency comparison only)"})
+    return out
+
+
 def readme_text(summaries: List[dict]) -> str:
     lines = ["Dyna-Pruner Studio bench models (written by trainer/scripts/bench_models.sh).",
              "", "These are BENCHMARK models, not accurate forecasters. Each is the trainer's paper-scale SimVP",
@@ -191,6 +214,9 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--inputs", type=int, default=4, help="test windows saved per model")
     ap.add_argument("--only", default=None, help="comma-separated model names (default: both)")
+    ap.add_argument("--pool-variant", type=int, default=None, choices=[2, 4],
+                    help="also write <name>_pool<N>.onnx: the same weights with g_mask at 1/N resolution")
+    ap.add_argument("--pool-variant-out", default=".cache/mask-pool", help="folder of the --pool-variant models")
     args = ap.parse_args(argv)
     specs = DEFAULT_SPECS
     if args.only:
@@ -207,6 +233,11 @@ def main(argv=None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(readme_text(summaries))
+    for spec in specs if args.pool_variant else []:
+        out = os.path.join(args.pool_variant_out, f"{spec.name}_pool{args.pool_variant}.onnx")
+        if not os.path.exists(out):
+            pooled_variant(os.path.join(args.out, spec.name + ".onnx"), args.pool_variant, out)
+        print(f"{out}: {spec.name} with g_mask at 1/{args.pool_variant} resolution (same weights)")
     return 0
 
 

@@ -95,3 +95,8 @@ def test_bench_models_tiny_runs_under_a_minute(tmp_path):
     before = os.path.getmtime(tmp_path / "tiny.onnx")
     build_all([spec], str(tmp_path), quiet=True)  # reused, not retrained
     assert os.path.getmtime(tmp_path / "tiny.onnx") == before
+    from dynapruner_trainer.bench_models import pooled_variant
+    pooled = pooled_variant(str(tmp_path / "tiny.onnx"), 2, str(tmp_path / "pooled" / "tiny_pool2.onnx"))
+    pmeta = read_metadata(pooled)
+    assert pmeta["mask_generator"]["resolution_factor"] == 2 and "without retraining" in pmeta["bench"]["masks"]
+    assert [u["tau"] for u in pmeta["units"]] == [u["tau"] for u in meta["units"]]
