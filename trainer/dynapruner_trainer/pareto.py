@@ -7,7 +7,10 @@ and matched-MAC differences (pareto_stats) and plotted (pareto_svg).
         --seeds 3 --points 3 --backbones simvp --epochs 30 --dense-epochs 20 --out /tmp/pareto
 
 Runs whose `<run>.onnx.pt` exists are reused (re-running resumes the grid);
-`--no-train` only evaluates and summarises what exists.
+`--no-train` only evaluates and summarises what exists. The grid's optional
+`schedule` (config keys) applies to every run; its optional `options` name
+Dyna-Pruner variants (config sections, e.g. {"distill": {"loss": {"distill": 0.5}}})
+run with `--options distill` as method `dynapruner+distill`.
 """
 from __future__ import annotations
 
@@ -37,13 +40,19 @@ class Run:
     s_d: Optional[float] = None
     s_w: Optional[float] = None
     epochs: int = 0
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)      # config sections, e.g. {"schedule": {...}, "loss": {...}}
+    option: str = ""     # name of a grid option (a Dyna-Pruner variant); "" for none
+
+    @property
+    def label(self) -> str:
+        """The method as reported: `dynapruner+<option>` for an option's runs."""
+        return f"{self.method}+{self.option}" if self.option else self.method
 
     @property
     def name(self) -> str:
         if self.method == "dense":
             return f"{self.backbone}_dense_s{self.seed}"
-        return f"{self.backbone}_{self.method}_p{self.point}_s{self.seed}"
+        return f"{self.backbone}_{self.label}_p{self.point}_s{self.seed}"
 
     @property
     def dense_name(self) -> str:
@@ -63,6 +72,12 @@ def read_grid(path: str) -> dict:
         raise InputError(path, "mp_l1.s_w", "a non-empty list of model-sparsity targets", repr(s_ws))
     if not isinstance(pairs, list) or not all(isinstance(p, list) and len(p) == 2 for p in pairs):
         raise InputError(path, "dynapruner.pairs", "a list of [s_d, s_w] pairs", repr(pairs))
+    if not isinstance(g.get("schedule", {}), dict):
+        raise InputError(path, "schedule", "an object of schedule config keys", repr(g["schedule"]))
+    for name, sections in g.get("options", {}).items():
+        if not isinstance(sections, dict) or not all(isinstance(v, dict) for v in sections.values()):
+            raise InputError(path, f"options.{name}", "an object of config sections such as {\"loss\": {...}}",
+                             repr(sections))
     g["data"] = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)), g.get("data", "")))
     return g
 
@@ -77,27 +92,47 @@ def pick(values: list, k: int) -> List[int]:
     return sorted({round(i * (n - 1) / (k - 1)) for i in range(k)})
 
 
+def option_runs(grid: dict, bb: str, seed: int, options: List[str], indices: List[int], epochs: int,
+                extra: dict) -> List[Run]:
+    """Dyna-Pruner runs of the named grid options at the pairs `indices`."""
+    out = []
+    for name in options:
+        sections = grid["options"][name]
+        sched = {**extra.get("schedule", {}), **sections.get("schedule", {})}
+        for i in indices:
+            sd, sw = grid["dynapruner"]["pairs"][i]
+            out.append(Run(bb, "dynapruner", seed, i, sd, sw, sched.get("epochs", epochs),
+                           {**sections, "schedule": sched}, name))
+    return out
+
+
 def plan(grid: dict, backbones: List[str], seeds: int, points: int, epochs: int, dense_epochs: int,
-         mask_pretrain: Optional[int]) -> List[Run]:
-    """Every run of the grid, dense runs first."""
-    extra = {} if mask_pretrain is None else {"mask_pretrain": mask_pretrain}
-    dense = [Run(bb, "dense", s, epochs=dense_epochs) for bb in backbones for s in range(seeds)]
+         mask_pretrain: Optional[int], options: Optional[List[str]] = None,
+         option_points: Optional[List[int]] = None) -> List[Run]:
+    """Every run of the grid, dense runs first; `options` at `option_points` (default: the Dyna-Pruner points)."""
+    base = dict(grid.get("schedule", {}))
+    extra = {"schedule": dict(base, **({} if mask_pretrain is None else {"mask_pretrain": mask_pretrain}))}
+    dense = [Run(bb, "dense", s, epochs=dense_epochs, extra={"schedule": dict(base)})
+             for bb in backbones for s in range(seeds)]
     masked = []
+    dp_points = pick(grid["dynapruner"]["pairs"], points)
     for bb in backbones:
         for s in range(seeds):
             for i in pick(grid["mp_l1"]["s_w"], points):
-                masked.append(Run(bb, "mp_l1", s, i, None, grid["mp_l1"]["s_w"][i], epochs))
-            for i in pick(grid["dynapruner"]["pairs"], points):
+                masked.append(Run(bb, "mp_l1", s, i, None, grid["mp_l1"]["s_w"][i], epochs, {"schedule": dict(base)}))
+            for i in dp_points:
                 sd, sw = grid["dynapruner"]["pairs"][i]
                 masked.append(Run(bb, "dynapruner", s, i, sd, sw, epochs, dict(extra)))
+            masked += option_runs(grid, bb, s, options or [], option_points or dp_points, epochs, extra)
     return dense + masked
 
 
 def run_config(run: Run, data: str, runs_dir: str) -> dict:
     """The experiment config (train --config) of one run."""
     cfg = {"name": run.name, "backbone": run.backbone, "variant": run.method, "seed": run.seed,
-           "data": data, "out": os.path.join(runs_dir, run.name + ".onnx"),
-           "schedule": {"epochs": run.epochs, **run.extra}}
+           "data": data, "out": os.path.join(runs_dir, run.name + ".onnx")}
+    cfg.update({k: dict(v) for k, v in run.extra.items() if k != "schedule"})
+    cfg["schedule"] = {**run.extra.get("schedule", {}), "epochs": run.epochs}
     targets = {k: v for k, v in (("s_d", run.s_d), ("s_w", run.s_w)) if v is not None}
     if targets:
         cfg["targets"] = targets
@@ -152,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--dense-epochs", type=int, default=None, help="dense runs' epochs; default: --epochs or the grid's")
     ap.add_argument("--mask-pretrain", type=int, default=None, help="g_mask warm-start epochs; default: the trainer's")
     ap.add_argument("--data", default=None, help="default: the grid's")
+    ap.add_argument("--options", default=None, help="comma-separated names of the grid's `options` to run")
+    ap.add_argument("--option-points", default=None,
+                    help="comma-separated indices into the grid's pairs for the options; default: the Dyna-Pruner points")
     ap.add_argument("--jobs", type=int, default=2, help="trainings at a time")
     ap.add_argument("--threads", type=int, default=1, help="threads per training")
     ap.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples of the matched-MAC differences")
@@ -167,6 +205,25 @@ def check_args(a) -> None:
             raise InputError(flag, "", "a positive integer", str(v))
 
 
+def parse_options(a, grid: dict):
+    """--options / --option-points, checked against the grid."""
+    options = a.options.split(",") if a.options else []
+    for name in options:
+        if name not in grid.get("options", {}):
+            raise InputError("--options", name, f"one of the grid's options {sorted(grid.get('options', {}))}",
+                             repr(name))
+    if a.option_points is None:
+        return options, None
+    try:
+        idx = [int(v) for v in a.option_points.split(",")]
+    except ValueError:
+        raise InputError("--option-points", "", "comma-separated integers", a.option_points) from None
+    n = len(grid["dynapruner"]["pairs"])
+    if not all(0 <= i < n for i in idx):
+        raise InputError("--option-points", "", f"indices in 0..{n - 1}", a.option_points)
+    return options, idx
+
+
 def main(argv=None) -> int:
     a = build_parser().parse_args(argv)
     try:
@@ -175,7 +232,9 @@ def main(argv=None) -> int:
         backbones = a.backbones.split(",") if a.backbones else grid["backbones"]
         epochs = a.epochs or grid["epochs"]["masked"]
         dense_epochs = a.dense_epochs or a.epochs or grid["epochs"]["dense"]
-        runs = plan(grid, backbones, a.seeds or grid["seeds"], a.points, epochs, dense_epochs, a.mask_pretrain)
+        options, option_points = parse_options(a, grid)
+        runs = plan(grid, backbones, a.seeds or grid["seeds"], a.points, epochs, dense_epochs, a.mask_pretrain,
+                    options, option_points)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -47,6 +47,24 @@ def matched_table(matched: dict) -> List[str]:
     return out
 
 
+def options_table(entries: List[dict]) -> List[str]:
+    """Each Dyna-Pruner option minus plain Dyna-Pruner / static L1 at matched MAC reductions."""
+    if not entries:
+        return []
+    out = ["| backbone | method | against | MAC reduction % | method - against (% of dense MSE) [95% bootstrap CI] |",
+           "|---|---|---|---|---|"]
+    for e in entries:
+        m = e["result"]
+        if m is None:
+            out.append(f"| {e['backbone']} | {e['method']} | {e['against']} | (fewer than 2 points per seed, "
+                       "or no overlap in MAC reduction) | |")
+            continue
+        for p in m["points"]:
+            out.append(f"| {e['backbone']} | {e['method']} | {e['against']} | {100 * p['mac_reduction']:.1f} | "
+                       f"{p['diff_pct_of_dense']:+.1f} [{p['ci95'][0]:+.1f}, {p['ci95'][1]:+.1f}] |")
+    return out
+
+
 def calm_table(rows: List[dict]) -> List[str]:
     out = ["| backbone | method | targets | calm windows: MSE vs dense % | calm: MAC red. % | "
            "busy windows: MSE vs dense % | busy: MAC red. % | calm pixels: MSE vs dense % | calm px: mask on | "
@@ -70,5 +88,7 @@ def calm_table(rows: List[dict]) -> List[str]:
 
 def summary_markdown(s: dict) -> str:
     lines = [f"Runs: {s['runs']} of {s['planned']} planned. Means over seeds, [95% t-interval over seeds].", ""]
-    lines += points_table(s["points"]) + [""] + matched_table(s["matched"]) + [""] + calm_table(s["points"])
+    lines += points_table(s["points"]) + [""] + matched_table(s["matched"]) + [""]
+    opts = options_table(s.get("matched_options", []))
+    lines += (opts + [""] if opts else []) + calm_table(s["points"])
     return "\n".join(lines) + "\n"

@@ -52,7 +52,7 @@ def collect(runs, data: str, out: str) -> List[dict]:
         if not os.path.exists(os.path.join(runs_dir, run.name + ".onnx.pt")):
             print(f"not trained (skipped): {run.name}", flush=True)
             continue
-        rec = {"name": run.name, "backbone": run.backbone, "method": run.method, "point": run.point,
+        rec = {"name": run.name, "backbone": run.backbone, "method": run.label, "point": run.point,
                "seed": run.seed, "s_d": run.s_d, "s_w": run.s_w, "epochs": run.epochs}
         rec.update(evaluated(run, data, runs_dir, cache))
         recs.append(rec)
@@ -83,20 +83,38 @@ def aggregate(recs: List[dict]) -> List[dict]:
     return rows
 
 
+def by_seed_of(recs: List[dict], bb: str):
+    """(seed -> method -> masked runs, seed -> dense run) of one backbone."""
+    by_seed: Dict[int, Dict[str, List[dict]]] = defaultdict(lambda: defaultdict(list))
+    dense = {}
+    for r in recs:
+        if r["backbone"] != bb:
+            continue
+        if r["method"] == "dense":
+            dense[r["seed"]] = r
+        else:
+            by_seed[r["seed"]][r["method"]].append(r)
+    return by_seed, dense
+
+
 def matched(recs: List[dict], reps: int) -> Dict[str, dict]:
     """Per backbone: Dyna-Pruner minus static L1 at matched MAC reductions."""
     out = {}
     for bb in sorted({r["backbone"] for r in recs}):
-        by_seed: Dict[int, Dict[str, List[dict]]] = defaultdict(lambda: defaultdict(list))
-        dense = {}
-        for r in recs:
-            if r["backbone"] != bb:
-                continue
-            if r["method"] == "dense":
-                dense[r["seed"]] = r
-            else:
-                by_seed[r["seed"]][r["method"]].append(r)
-        out[bb] = matched_difference(by_seed, dense, "dynapruner", "mp_l1", reps)
+        out[bb] = matched_difference(*by_seed_of(recs, bb), "dynapruner", "mp_l1", reps)
+    return out
+
+
+def matched_options(recs: List[dict], reps: int) -> List[dict]:
+    """Each Dyna-Pruner option (method `dynapruner+<name>`) at matched MAC
+    reductions against plain Dyna-Pruner and against static L1."""
+    out = []
+    for bb in sorted({r["backbone"] for r in recs}):
+        by_seed, dense = by_seed_of(recs, bb)
+        for m in sorted({r["method"] for r in recs if r["backbone"] == bb and r["method"].startswith("dynapruner+")}):
+            for base in ("dynapruner", "mp_l1"):
+                out.append({"backbone": bb, "method": m, "against": base,
+                            "result": matched_difference(by_seed, dense, m, base, reps)})
     return out
 
 
@@ -127,7 +145,8 @@ def report(runs, data: str, out: str, reps: int = 2000) -> dict:
     from .pareto_markdown import summary_markdown
     recs = collect(runs, data, out)
     rows = aggregate(recs)
-    summary = {"data": data, "runs": len(recs), "planned": len(runs), "points": rows, "matched": matched(recs, reps)}
+    summary = {"data": data, "runs": len(recs), "planned": len(runs), "points": rows, "matched": matched(recs, reps),
+               "matched_options": matched_options(recs, reps)}
     write_text(os.path.join(out, "runs.json"), json.dumps(recs, indent=1))
     write_text(os.path.join(out, "runs.csv"), csv_text(recs, ["name", "backbone", "method", "point", "seed", "s_d",
                                                               "s_w", "epochs", "mse", "effective_macs", "dense_macs",

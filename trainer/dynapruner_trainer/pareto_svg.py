@@ -6,6 +6,8 @@ import math
 from typing import Dict, List
 
 COLORS = {"dense": "#333333", "mp_l1": "#d95f02", "dynapruner": "#1b9e77"}
+#: colours of further methods (Dyna-Pruner options), by order of appearance
+EXTRA_COLORS = ("#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
 W, H, PAD_L, PAD_R, PAD_T, PAD_B = 460, 320, 64, 16, 28, 44
 
 
@@ -40,15 +42,19 @@ def panel(title: str, series: Dict[str, List[dict]], x0: float) -> List[str]:
     out.append(f'<text x="{x0 + 14}" y="{H / 2}" font-size="11" transform="rotate(-90 {x0 + 14} {H / 2})" '
                'text-anchor="middle">test MSE</text>')
     for k, (method, s) in enumerate(series.items()):
-        out += method_marks(method, sorted(s, key=lambda p: p["x"]), sx, sy)
+        out += method_marks(method, sorted(s, key=lambda p: p["x"]), sx, sy, color_of(method, k))
         out.append(f'<text x="{x0 + W - PAD_R - 6}" y="{PAD_T + 14 + 13 * k}" text-anchor="end" font-size="11" '
-                   f'fill="{COLORS.get(method, "#000")}">{method}</text>')
+                   f'fill="{color_of(method, k)}">{method}</text>')
     return out
 
 
-def method_marks(method: str, s: List[dict], sx, sy) -> List[str]:
+def color_of(method: str, k: int) -> str:
+    """The method's colour; others get one of EXTRA_COLORS by their index `k`."""
+    return COLORS.get(method, EXTRA_COLORS[k % len(EXTRA_COLORS)])
+
+
+def method_marks(method: str, s: List[dict], sx, sy, c: str) -> List[str]:
     """Band polygon, mean line and points of one method."""
-    c = COLORS.get(method, "#000")
     out = []
     band = [p for p in s if math.isfinite(p["lo"])]
     if len(band) >= 2:

@@ -110,3 +110,60 @@ def test_matched_targets_stay_inside_curves_whose_ends_are_not_round():
     at = common_targets([(r, None) for r in red])
     assert at[0] >= 0.2004 and at[-1] <= 0.6157
     assert np.isfinite(interpolate(red[0], np.array([[1.0], [2.0]]), at)).all()
+
+
+def _grid(tmp_path, **extra):
+    g = {"data": ".", "backbones": ["simvp"], "seeds": 2, "epochs": {"dense": 3, "masked": 4},
+         "mp_l1": {"s_w": [0.2, 0.5]}, "dynapruner": {"pairs": [[0.1, 0.2], [0.1, 0.5]]}, **extra}
+    p = tmp_path / "grid.json"
+    p.write_text(json.dumps(g))
+    return pareto.read_grid(str(p))
+
+
+def test_options_are_dyna_pruner_runs_with_their_config_sections(tmp_path):
+    grid = _grid(tmp_path, schedule={"batch": 4},
+                 options={"distill": {"loss": {"distill": 0.5}}, "long": {"schedule": {"epochs": 9}}})
+    runs = pareto.plan(grid, ["simvp"], 1, 2, 4, 3, None, ["distill", "long"], [1])
+    names = {r.name: r for r in runs}
+    assert set(names) == {"simvp_dense_s0", "simvp_mp_l1_p0_s0", "simvp_mp_l1_p1_s0", "simvp_dynapruner_p0_s0",
+                          "simvp_dynapruner_p1_s0", "simvp_dynapruner+distill_p1_s0", "simvp_dynapruner+long_p1_s0"}
+    kd = pareto.run_config(names["simvp_dynapruner+distill_p1_s0"], "/d", "/o/runs")
+    assert kd["variant"] == "dynapruner" and kd["loss"] == {"distill": 0.5}
+    assert kd["schedule"] == {"batch": 4, "epochs": 4} and kd["targets"] == {"s_d": 0.1, "s_w": 0.5}
+    assert pareto.run_config(names["simvp_dynapruner+long_p1_s0"], "/d", "/o/runs")["schedule"]["epochs"] == 9
+    assert names["simvp_dynapruner+long_p1_s0"].epochs == 9
+    assert pareto.run_config(names["simvp_dense_s0"], "/d", "/o/runs")["schedule"] == {"batch": 4, "epochs": 3}
+
+
+def test_bad_options_are_one_line(tmp_path):
+    with pytest.raises(InputError, match=r"options.kd: expected an object of config sections"):
+        _grid(tmp_path, options={"kd": {"loss": 0.5}})
+    grid = _grid(tmp_path, options={"distill": {"loss": {"distill": 0.5}}})
+    a = pareto.build_parser().parse_args(["--out", "x", "--options", "distil"])
+    with pytest.raises(InputError, match="--options: distil: expected one of the grid's options"):
+        pareto.parse_options(a, grid)
+    a = pareto.build_parser().parse_args(["--out", "x", "--options", "distill", "--option-points", "0,7"])
+    with pytest.raises(InputError, match="--option-points: expected indices in 0..1, found 0,7"):
+        pareto.parse_options(a, grid)
+
+
+def test_options_are_compared_with_plain_dyna_pruner_and_static_l1():
+    from dynapruner_trainer.pareto_markdown import options_table
+    from dynapruner_trainer.pareto_report import matched_options
+    base = [1.0, 2.0]
+    recs = [{"backbone": "simvp", "method": "dense", "seed": s, "window_mse": base} for s in (0, 1)]
+    for s in (0, 1):
+        for red in (0.3, 0.6):
+            recs.append({"backbone": "simvp", "method": "mp_l1", "seed": s, "mac_reduction": red,
+                         "window_mse": [v * (1 + red) for v in base]})
+            recs.append({"backbone": "simvp", "method": "dynapruner", "seed": s, "mac_reduction": red,
+                         "window_mse": [v * (1 + red) + 0.3 for v in base]})
+            recs.append({"backbone": "simvp", "method": "dynapruner+distill", "seed": s, "mac_reduction": red,
+                         "window_mse": [v * (1 + red) + 0.15 for v in base]})
+    out = matched_options(recs, 100)
+    assert [(e["method"], e["against"]) for e in out] == [("dynapruner+distill", "dynapruner"),
+                                                          ("dynapruner+distill", "mp_l1")]
+    vs_dp, vs_l1 = (e["result"]["points"] for e in out)
+    assert all(p["diff_pct_of_dense"] == pytest.approx(-10.0) for p in vs_dp)   # -0.15 of a dense mean 1.5
+    assert all(p["diff_pct_of_dense"] == pytest.approx(10.0) for p in vs_l1)
+    assert any("dynapruner+distill | dynapruner | 30.0 | -10.0" in line for line in options_table(out))
