@@ -11,6 +11,11 @@
 #   bash trainer/scripts/pareto.sh                                  # full grid (see RESULTS.md for its time)
 #   bash trainer/scripts/pareto.sh --seeds 3 --points 4 --backbones simvp --epochs 30 --dense-epochs 20
 #   bash trainer/scripts/pareto.sh --seeds 2 --points 2 --backbones simvp --epochs 1 --mask-pretrain 1 --out /tmp/p
+# Dyna-Pruner options of the grid (distillation, temperature annealing, longer schedule) at chosen pairs,
+# beside the same dense / mp_l1 / Dyna-Pruner runs (same --out), and the NCL hgt grid:
+#   bash trainer/scripts/pareto.sh --seeds 3 --points 4 --backbones simvp --epochs 30 --dense-epochs 20 \
+#        --options distill,anneal --option-points 1,3 --out runs/pareto
+#   bash trainer/scripts/pareto.sh --grid configs/pareto/hgt.json --seeds 3 --points 2 --out runs/pareto_hgt
 # Re-running with the same --out resumes (trained checkpoints are reused);
 # --no-train only re-evaluates and summarises what exists.
 set -euo pipefail
