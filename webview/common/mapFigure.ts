@@ -2,16 +2,22 @@
  * A map figure of the Masks panel: one {@link MapLayer} from the engine's
  * builders painted on a canvas with the shared renderer (src/core/figures/raster.ts,
  * the same pixels the HTML report embeds), a colour bar with the layer's
- * range, and PNG / SVG export. Repainting is a `putImageData` of
- * `H x W` pixels, so scrubbing the sample slider stays well inside a frame.
+ * range (ticks in physical units where the layer has them), optional
+ * coastlines and a lat/lon graticule in an SVG over the canvas (zoomed and
+ * panned with it), and PNG / SVG export. Repainting is a `putImageData` of
+ * `H x W` pixels, so scrubbing the sample slider stays well inside a frame;
+ * the hover read-out only looks values up.
  */
 import { bytesToBase64 } from '../../src/core/schema/encoding';
 import { mapPixels, type MapLayer } from '../../src/core/figures/maps';
+import { layerReadout } from '../../src/core/figures/mapReadout';
+import { denormalise } from '../../src/core/figures/geoReadout';
+import type { GeoOverlay } from '../../src/core/figures/geoOverlay';
 import { colorLut, encodePng } from '../../src/core/figures/raster';
 import { post, reportError } from './api';
 import { h } from './dom';
 import { exportButtons } from './figure';
-import { formatSig } from './format';
+import { geoLayer } from './geoLayer';
 import { zoomPan, type ZoomState } from './zoomPan';
 
 /** Scale of exported PNGs (nearest neighbour: one map cell becomes 8 x 8 pixels). */
@@ -19,6 +25,14 @@ const EXPORT_SCALE = 8;
 
 function formatTick(v: number): string {
   return Math.abs(v) >= 100 || v === 0 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
+}
+
+/** A colour-bar value in the layer's physical units where it has them. */
+function physicalTick(layer: MapLayer, v: number): number {
+  const p = layer.physics;
+  if (!p) return v;
+  if (p.kind === 'value') return denormalise(v, p.channel);
+  return p.channel.transform === 'zscore' ? v * p.channel.std : v;
 }
 
 /** Fractions of the colour bar that get a tick (top to bottom). */
@@ -42,6 +56,7 @@ export class MapFigure {
   private image: ImageData | null = null;
   private lut: { key: unknown; table: Uint8Array } | null = null;
   private barKey: unknown = null;
+  private readonly geo: ReturnType<typeof geoLayer>;
   /** Told of the pixel under the pointer (null when it leaves the map): the panel's read-out. */
   onHover: ((pixel: MapPixel | null) => void) | null = null;
   /** Zoom and pan state of the map (tests read it). */
@@ -59,8 +74,10 @@ export class MapFigure {
     this.empty = h('div', { class: 'empty', hidden: true });
     // Read by the tests and the benchmark: what the canvas shows.
     Object.assign(this.canvas, { mapState: () => (this.layer ? { zmin: this.layer.zmin, zmax: this.layer.zmax, colorscale: this.layer.colorscale, title: this.layer.title, values: this.values() } : null) });
-    const view = h('div', { class: 'map-view', title: 'Wheel: zoom · drag: pan · double-click: reset' }, this.canvas);
-    this.zoom = zoomPan(view, this.canvas);
+    this.geo = geoLayer();
+    const view = h('div', { class: 'map-view', title: 'Wheel: zoom · drag: pan · double-click: reset' }, this.canvas, this.geo.element);
+    // The overlay zooms and pans with the canvas.
+    this.zoom = zoomPan(view, this.canvas, [this.geo.element]);
     this.canvas.addEventListener('mousemove', (e) => this.onHover?.(this.pixelAt(e.clientX, e.clientY)));
     this.canvas.addEventListener('mouseleave', () => this.onHover?.(null));
     this.element = h('section', { class: 'figure map-figure', 'data-figure': name, 'data-rendered': 'false' },
@@ -85,14 +102,14 @@ export class MapFigure {
     return l ? l.values[l.offset + p.row * l.w + p.col] : null;
   }
 
-  /** The layer's value name and the formatted value at a pixel, for the read-out ("S 0.830"). */
+  /** The layer's value name and the formatted value at a pixel, for the read-out ("S 0.830", "input p 101,594 Pa"). */
   readout(p: MapPixel): string | null {
-    const v = this.valueAt(p);
-    if (v === null || !this.layer) return null;
-    if (!Number.isFinite(v)) return `${this.layer.label} no data`;
-    if (this.layer.key === 'dataMask') return `data mask ${v > 0 ? 'active' : 'skipped'}`;
-    const field = this.layer.key === 'input' || this.layer.key === 'prediction' || this.layer.key === 'target' ? `${this.layer.key} ${this.layer.label}` : this.layer.label;
-    return `${field} ${formatSig(v, 3)}`;
+    return this.layer ? layerReadout(this.layer, p) : null;
+  }
+
+  /** Coastlines and graticule over the map (null: none, e.g. data without geographic coordinates). */
+  setGeoOverlay(overlay: GeoOverlay | null, visible = true): void {
+    this.geo.set(overlay, visible);
   }
 
   /** The values shown, row by row as the field stores them (tests and the hover readout). */
@@ -133,7 +150,7 @@ export class MapFigure {
     ctx.putImageData(this.image, 0, 0);
     if (this.barKey !== layer.colorscale) this.paintBar(this.lut.table, layer.colorscale);
     if (this.title.textContent !== layer.title) this.title.textContent = layer.title;
-    TICKS.forEach((f, i) => (this.ticks[i].textContent = formatTick(layer.zmin + f * (layer.zmax - layer.zmin))));
+    TICKS.forEach((f, i) => (this.ticks[i].textContent = formatTick(physicalTick(layer, layer.zmin + f * (layer.zmax - layer.zmin)))));
     this.element.dataset.rendered = 'true';
   }
 

@@ -35,6 +35,13 @@ h2 { font-size: 1.1em; font-weight: 600; margin: 18px 0 6px; }
 .map-figure .map-view { overflow: hidden; position: relative; cursor: crosshair; touch-action: none; }
 .map-figure .map-view[data-zoom]:not([data-zoom="1.00"]) { cursor: grab; }
 .map-figure canvas.map { display: block; width: 100%; height: auto; image-rendering: pixelated; transform-origin: 0 0; }
+.map-figure .geo-overlay { position: absolute; inset: 0; pointer-events: none; transform-origin: 0 0; }
+.map-figure .geo-lines { position: absolute; inset: 0; width: 100%; height: 100%; overflow: visible; filter: drop-shadow(0 0 1px var(--vscode-editor-background, #fff)); }
+.map-figure .geo-lines .coastline { fill: none; stroke: var(--vscode-editor-foreground, #222); stroke-width: 1.2px; stroke-linejoin: round; }
+.map-figure .geo-lines .graticule { fill: none; stroke: var(--vscode-editor-foreground, #222); stroke-opacity: .45; stroke-width: .8px; stroke-dasharray: 2 3; }
+.map-figure .geo-label { position: absolute; font-size: 9px; line-height: 1; color: var(--vscode-editor-foreground, #222); text-shadow: 0 0 2px var(--vscode-editor-background, #fff), 0 0 2px var(--vscode-editor-background, #fff); white-space: nowrap; }
+.map-figure .geo-label.lat { transform: translate(2px, -50%); }
+.map-figure .geo-label.lon { transform: translate(-50%, -110%); }
 .grid.maps { grid-template-columns: repeat(auto-fill, minmax(min(100%, 300px), 1fr)); }
 .readout { min-height: 1.4em; font-variant-numeric: tabular-nums; color: var(--vscode-descriptionForeground); margin: 4px 0; }
 .map-figure .scale { position: relative; align-self: stretch; font-size: .85em; color: var(--vscode-descriptionForeground); font-variant-numeric: tabular-nums; }

@@ -2,7 +2,8 @@
  * Zoom and pan of a map canvas inside its frame: the wheel zooms around the
  * pointer (1x to 16x), dragging pans, a double click resets. The canvas is
  * moved with a CSS transform, so repainting and the hover read-out (which
- * reads the canvas's on-screen box) are unaffected.
+ * reads the canvas's on-screen box) are unaffected; `followers` (overlays
+ * laid over the target, e.g. coastlines) get the same transform.
  */
 
 const MAX_ZOOM = 16;
@@ -15,7 +16,7 @@ export interface ZoomState {
 }
 
 /** Makes `target` zoomable and pannable inside `frame` (which clips it); returns a reader of the state. */
-export function zoomPan(frame: HTMLElement, target: HTMLElement): () => ZoomState {
+export function zoomPan(frame: HTMLElement, target: HTMLElement, followers: HTMLElement[] = []): () => ZoomState {
   const state: ZoomState = { scale: 1, x: 0, y: 0 };
   const apply = () => {
     // Keep the map covering the frame: no panning past its edges.
@@ -23,7 +24,8 @@ export function zoomPan(frame: HTMLElement, target: HTMLElement): () => ZoomStat
     const hgt = frame.clientHeight;
     state.x = Math.min(0, Math.max(w - w * state.scale, state.x));
     state.y = Math.min(0, Math.max(hgt - hgt * state.scale, state.y));
-    target.style.transform = state.scale === 1 ? '' : `translate(${state.x}px, ${state.y}px) scale(${state.scale})`;
+    const transform = state.scale === 1 ? '' : `translate(${state.x}px, ${state.y}px) scale(${state.scale})`;
+    for (const el of [target, ...followers]) el.style.transform = transform;
     frame.dataset.zoom = state.scale.toFixed(2);
   };
   frame.addEventListener('wheel', (e) => {

@@ -5,7 +5,11 @@
  * with shared colour scales (the engine's `sampleMapLayers`, drawn by the
  * shared map renderer on canvases); data-mask overlay; per-sample active
  * fraction, effective MACs, errors and the importance alignment (AUC,
- * Spearman); the engine's per-sample cost figure.
+ * Spearman); the engine's per-sample cost figure (click a sample to show it).
+ * The map inspector: hovering a cell reads every map there, in physical units
+ * with latitude / longitude when the analysis carries the data's geography
+ * (`data.geography`, validated on arrival; older results read in normalised
+ * units), with coastlines and a graticule over geographic grids (toggle).
  *
  * Scrubbing: slider events are coalesced to one paint per animation frame;
  * each sample's maps are decoded once (cached); a frame repaints the map
@@ -14,8 +18,12 @@
  */
 import type { MapLayer } from '../../src/core/figures/maps';
 import { perSampleFigure, sampleMapLayers } from '../../src/core/figures/maps';
-import type { SampleAnalysis } from '../../src/core/schema/results';
+import { cellReadout } from '../../src/core/figures/mapReadout';
+import { geoOverlay, type GeoOverlay } from '../../src/core/figures/geoOverlay';
+import type { GridCoordinates, SampleAnalysis } from '../../src/core/schema/results';
 import type { ToWebview } from '../../src/shared/protocol';
+import { parseGeography } from '../../src/shared/validate';
+import { post } from '../common/api';
 import { AnalysisStore } from '../common/analysisStore';
 import { clear, h } from '../common/dom';
 import { Figure } from '../common/figure';
@@ -47,6 +55,12 @@ class MasksPanel implements PanelApp {
   private step = 0;
   private channel = 0;
   private overlay = false;
+  /** Coastlines and graticule shown (when the data is geographic). */
+  private showGeo = true;
+  private coordinates: GridCoordinates | null = null;
+  private geo: GeoOverlay | null = null;
+  private geoBox!: HTMLInputElement;
+  private geoLabel!: HTMLElement;
   private theme: FigureTheme | null = null;
   private readonly maps = new Map<MapLayer['key'], MapFigure>(MAP_FIGURES.map((f) => [f.key, new MapFigure(f.name, f.label)]));
   private readonly perSample = new Figure('masks-flops', 'Effective MACs, active pixels and alignment AUC per sample', 280);
@@ -73,6 +87,7 @@ class MasksPanel implements PanelApp {
     this.step = Number(ctx.ui.step ?? 0);
     this.channel = Number(ctx.ui.channel ?? 0);
     this.overlay = ctx.ui.overlay === true;
+    this.showGeo = ctx.ui.geo !== false;
     this.sampleSlider = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': 'Sample', 'data-control': 'sample' });
     this.stepSlider = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': 'Lead time', 'data-control': 'step' });
     this.channelSelect = h('select', { 'aria-label': 'Channel', 'data-control': 'channel' });
@@ -104,16 +119,26 @@ class MasksPanel implements PanelApp {
       this.ctx.persist('overlay', this.overlay);
       this.schedule();
     });
+    this.geoBox = h('input', { type: 'checkbox', 'data-control': 'geo', 'aria-label': 'Show coastlines and the latitude / longitude grid' });
+    this.geoBox.checked = this.showGeo;
+    this.geoBox.addEventListener('change', () => {
+      this.showGeo = this.geoBox.checked;
+      this.ctx.persist('geo', this.showGeo);
+      for (const map of this.maps.values()) map.setGeoOverlay(this.geo, this.showGeo);
+    });
+    this.geoLabel = h('label', { hidden: true }, this.geoBox, 'Coastlines and lat/lon');
     const toolbar = h('div', { class: 'toolbar' },
       h('label', {}, 'Sample', this.sampleSlider, this.sampleLabel),
       h('label', {}, 'Lead time', this.stepSlider, this.stepLabel),
       h('label', {}, 'Channel', this.channelSelect),
       h('label', {}, overlayBox, 'Overlay data mask (grey: skipped)'),
+      this.geoLabel,
       reportButton(),
     );
     this.stats = h('div', { class: 'stats', 'data-stats': 'sample' });
     const grid = h('div', { class: 'grid maps' }, ...[...this.maps.values()].map((f) => f.element));
-    this.body = h('div', { hidden: true }, toolbar, this.stats, this.readout, this.overlayLegend, grid, h('h2', {}, 'Cost'), this.perSample.element);
+    this.body = h('div', { hidden: true }, toolbar, this.stats, this.readout, this.overlayLegend, grid, h('h2', {}, 'Cost'),
+      h('div', { class: 'muted' }, 'Click a sample in the chart to show its maps.'), this.perSample.element);
     this.empty = h('div', { class: 'empty' }, 'Waiting for the analysis…');
     ctx.root.append(this.empty, this.body);
   }
@@ -130,6 +155,7 @@ class MasksPanel implements PanelApp {
       this.stepSlider.max = String(v.model.tOut - 1);
       this.step = Math.min(this.step, v.model.tOut - 1);
       this.stepSlider.value = String(this.step);
+      this.setGeography(v);
     }
     if (v.samples.length > 0) {
       this.empty.hidden = true;
@@ -142,15 +168,29 @@ class MasksPanel implements PanelApp {
     this.schedule();
   }
 
+  /** Validates the analysis's geography (dropped, with a log line, when malformed) and draws its coastlines. */
+  private setGeography(v: NonNullable<AnalysisStore['view']>): void {
+    const parsed = parseGeography(v.data?.geography, v.model.grid, v.model.channels);
+    if (!parsed.ok) {
+      post({ type: 'log', level: 'warning', text: `Masks panel: ${parsed.error}; maps read in normalised units` });
+      if (v.data) v.data = { ...v.data, geography: null };
+    }
+    this.coordinates = parsed.ok ? parsed.message?.coordinates ?? null : null;
+    this.geo = this.coordinates?.geographic ? geoOverlay(this.coordinates) : null;
+    this.geoLabel.hidden = !this.geo;
+    for (const map of this.maps.values()) map.setGeoOverlay(this.geo, this.showGeo);
+  }
+
   onThemeChange(): void {
     this.theme = null;
     this.chartDirty = true;
     this.schedule();
   }
 
-  /** Moves the sample slider (also used by the scrub benchmark). */
+  /** Moves the sample slider (also used by the scrub benchmark and the cost chart's clicks). */
   setSample(i: number): void {
     this.sample = i;
+    this.sampleSlider.value = String(i);
     this.ctx.persist('sample', i);
     if (this.settle) clearTimeout(this.settle);
     this.settle = setTimeout(() => {
@@ -186,16 +226,30 @@ class MasksPanel implements PanelApp {
     document.body.dataset.renderedSample = String(this.sample);
     if (this.chartDirty && !this.settle) {
       this.chartDirty = false;
-      void this.perSample.update(perSampleFigure(v, this.theme, { selected: this.sample }));
+      void this.perSample.update(perSampleFigure(v, this.theme, { selected: this.sample })).then(() => this.listenForClicks());
     }
   }
 
-  /** Every map's value at the hovered pixel, one line ("row 12, col 30: input 1.23 · S 0.830 · active 1 · ..."). */
+  private clicksBound = false;
+
+  /** A click on a sample of the cost chart (any of its traces) shows that sample's maps. */
+  private listenForClicks(): void {
+    const plot = this.perSample.plot as HTMLElement & { on?: (event: string, fn: (e: { points?: { pointIndex?: number }[] }) => void) => void };
+    if (this.clicksBound || !plot.on) return;
+    this.clicksBound = true;
+    plot.on('plotly_click', (e) => {
+      const i = e.points?.[0]?.pointIndex;
+      const n = this.store.view?.samples.length ?? 0;
+      if (typeof i === 'number' && i >= 0 && i < n) this.setSample(i);
+    });
+  }
+
+  /** Every map's value at the hovered cell, one line ("row 18, col 17: 42.5°N 97.5°W · input p 101,594 Pa · S 0.830 · ..."). */
   private renderReadout(): void {
     const p = this.hovered;
     if (!p) return;
     const parts = [...this.maps.values()].map((m) => m.readout(p)).filter((t): t is string => t !== null);
-    this.readout.textContent = `row ${p.row}, col ${p.col}: ${parts.join(' · ')}`;
+    this.readout.textContent = cellReadout(p, this.coordinates, parts);
   }
 
   private renderStats(s: SampleAnalysis, backbone: number): void {

@@ -56,6 +56,7 @@ export function dataRef(samples: SampleSet): DataRef {
     split: samples.split,
     windowStarts: samples.starts,
     validFraction: samples.valid ? validCount / samples.valid.length : 1,
+    geography: samples.geography ?? null,
   };
 }
 

@@ -6,7 +6,7 @@
  * report shows them as images inside Plotly frames ({@link sampleMapFigures}).
  */
 import { bytesToBase64, decodeF32, toRows } from '../schema/encoding';
-import type { Analysis, EncodedArray, SampleAnalysis } from '../schema/results';
+import type { Analysis, ChannelPhysics, DataRef, EncodedArray, SampleAnalysis } from '../schema/results';
 import { colorLut, encodePng, rasterizeMap, type Colorscale } from './raster';
 import { baseLayout, type FigureSpec, type FigureTheme } from './types';
 
@@ -18,8 +18,14 @@ export interface MapSelection {
   channel: number;
 }
 
-/** What the map builders read of an analysis (a streaming panel has no aggregates yet). */
-export type MapSource = Pick<Analysis, 'model' | 'samples'>;
+/** What the map builders read of an analysis (a streaming panel has no aggregates yet; `data` carries the geography). */
+export type MapSource = Pick<Analysis, 'model' | 'samples'> & { data?: DataRef | null };
+
+/** How a layer's values read in physical units: a channel's values, or absolute differences of them. */
+export interface LayerPhysics {
+  channel: ChannelPhysics;
+  kind: 'value' | 'difference';
+}
 
 /** Options of the map builders. */
 export interface MapOptions {
@@ -44,6 +50,8 @@ export interface MapLayer {
   colorscale: Colorscale;
   /** The data mask `[H, W]` when the overlay is on (null otherwise). */
   overlay: ArrayLike<number> | null;
+  /** Physical reading of the values (absent: normalised units, e.g. results without geography, S, the mask, |Delta|). */
+  physics?: LayerPhysics;
 }
 
 /** A heatmap of an `[H, W]` map (row 0 = first latitude of the file, drawn at the bottom). */
@@ -98,16 +106,20 @@ export function sampleMapLayers(source: MapSource, sel: MapSelection, theme: Fig
   const error = target ? frameError(pred, target, frame, plane) : s.errorMap ? decode(s.errorMap) : null;
   const errorTitle = target ? `|Prediction - target| t+${sel.t + 1}, ${ch}` : '|Prediction - target| (mean over t, c)';
   const [, changeHi] = range([...(delta ? [{ values: delta, offset: 0, length: plane }] : []), ...(error ? [{ values: error, offset: 0, length: plane }] : [])], false);
-  const layer = (key: MapLayer['key'], title: string, label: string, values: ArrayLike<number>, offset: number, zmin: number, zmax: number, colorscale: Colorscale, withOverlay = true): MapLayer => ({
-    key, title, label, h, w, values, offset, zmin, zmax, colorscale, overlay: withOverlay ? overlay : null,
+  const physics = source.data?.geography?.channels[sel.channel];
+  const unitsOf = (kind: LayerPhysics['kind']) => (physics?.units && (kind === 'value' || physics.transform === 'zscore') ? ` [${physics.units}]` : '');
+  const layer = (key: MapLayer['key'], title: string, label: string, values: ArrayLike<number>, offset: number, zmin: number, zmax: number, colorscale: Colorscale, withOverlay = true, kind?: LayerPhysics['kind']): MapLayer => ({
+    key, title: kind ? `${title}${unitsOf(kind)}` : title, label, h, w, values, offset, zmin, zmax, colorscale, overlay: withOverlay ? overlay : null,
+    ...(kind && physics ? { physics: { channel: physics, kind } } : {}),
   });
-  const out: MapLayer[] = [layer('input', `Input (last frame), ${ch}`, ch, input, inOff, lo, hi, theme.diverging)];
+  const out: MapLayer[] = [layer('input', `Input (last frame), ${ch}`, ch, input, inOff, lo, hi, theme.diverging, true, 'value')];
   if (s.importance) out.push(layer('importance', 'Importance S', 'S', decode(s.importance), 0, 0, 1, theme.sequential));
   if (mask) out.push(layer('dataMask', `Data mask (${(s.activeFraction * 100).toFixed(1)}% active)`, 'data mask', mask, 0, 0, 1, theme.mask ?? 'Greys', false));
   if (delta) out.push(layer('absDelta', '|Delta| (future change)', '|Delta|', delta, 0, 0, changeHi, theme.sequential));
-  out.push(layer('prediction', `Prediction t+${sel.t + 1}, ${ch}`, ch, pred, frame, lo, hi, theme.diverging));
-  if (target) out.push(layer('target', `Target t+${sel.t + 1}, ${ch}`, ch, target, frame, lo, hi, theme.diverging));
-  if (error) out.push(layer('error', errorTitle, '|error|', error, 0, 0, changeHi, theme.sequential));
+  out.push(layer('prediction', `Prediction t+${sel.t + 1}, ${ch}`, ch, pred, frame, lo, hi, theme.diverging, true, 'value'));
+  if (target) out.push(layer('target', `Target t+${sel.t + 1}, ${ch}`, ch, target, frame, lo, hi, theme.diverging, true, 'value'));
+  // The per-frame error is one channel's difference (physical units); the stored mean map mixes channels.
+  if (error) out.push(layer('error', errorTitle, '|error|', error, 0, 0, changeHi, theme.sequential, true, target ? 'difference' : undefined));
   return out;
 }
 

@@ -12,6 +12,7 @@ import { BudgetMeter, readBudgetFromEnv, type ReadBudget } from './budget';
 import { SampleDataError } from './errors';
 import { loadDescribed } from './describedData';
 import { loadNetcdf } from './netcdfSamples';
+import { readGeography } from './geography';
 import type { SampleSet, SampleSpec } from './sampleSet';
 
 /** Options of {@link loadSamples}. */
@@ -54,8 +55,14 @@ function checkSpec(spec: SampleSpec): void {
   });
 }
 
-/** Loads samples from `files` (all NetCDF, or one .npz, or .npy inputs with optional targets and valid). */
+/** Loads samples from `files` (all NetCDF, or one .npz, or .npy inputs with optional targets and valid), with their geography. */
 export async function loadSamples(files: string[], spec: SampleSpec, options: LoadOptions = {}): Promise<SampleSet> {
+  const set = await loadWindows(files, spec, options);
+  return { ...set, geography: await readGeography(set, spec) };
+}
+
+/** The windows of {@link loadSamples}. */
+async function loadWindows(files: string[], spec: SampleSpec, options: LoadOptions): Promise<SampleSet> {
   if (files.length === 0) throw new SampleDataError('', 'no data files given (--data)');
   checkSpec(spec);
   refuseDuplicates(files);

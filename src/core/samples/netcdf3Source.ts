@@ -75,10 +75,16 @@ export async function openNetcdf3(file: string, name?: string, options: OpenOpti
     }
     const level = full.length === 4 ? extraIndex(file, v.name, dims, full, options.select ?? {}, coordinate(fd, h, dims[1], full[1])) : 0;
     const enc = cfEncoding(file, v.name, (a) => v.attributes.find((x) => x.name === a)?.value);
+    const text = (a: string) => {
+      const t = v.attributes.find((x) => x.name === a)?.value;
+      return typeof t === 'string' ? t : undefined;
+    };
     let closed = false;
     const src: GridSource = {
       file: path.resolve(file), name: v.name, shape: [full[0], full[full.length - 2], full[full.length - 1]],
       dims: [dims[0], dims[dims.length - 2], dims[dims.length - 1]],
+      units: text('units'), longName: text('long_name') ?? text('standard_name'),
+      y: coordinate(fd, h, dims[dims.length - 2], full[full.length - 2]), x: coordinate(fd, h, dims[dims.length - 1], full[full.length - 1]),
       async readSteps(t0, count) {
         checkStepRange(src, t0, count);
         const raw = new Float64Array(count * plane);

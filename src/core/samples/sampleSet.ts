@@ -1,5 +1,6 @@
 /** The windows an analysis runs on, in the checkpoint's normalised units. */
 import type { DatasetDescription } from '../contract/datasetDescription';
+import type { DataGeography } from '../schema/results';
 
 /** What the checkpoint expects of its samples (from the contract, or the graph for plain models). */
 export interface SampleSpec {
@@ -40,6 +41,8 @@ export interface SampleSet {
   files: string[];
   format: 'netcdf' | 'npy' | 'npz';
   split: string;
+  /** Grid coordinates, channel variables and units (samples/geography.ts); absent when not read. */
+  geography?: DataGeography | null;
 }
 
 /** Elements in one input window. */

@@ -84,6 +84,45 @@ export interface DataRef {
   windowStarts: number[] | null;
   /** Fraction of target pixels (over t, c, h, w) that are valid. */
   validFraction: number;
+  /** Grid coordinates, channel variables, units and normalisation; null or absent in results written before it existed. */
+  geography?: DataGeography | null;
+}
+
+/** The y and x coordinate variables of the grid (after crop and coarsening), one value per row / column. */
+export interface GridCoordinates {
+  /** Coordinate variable names, e.g. `lat`, `lon`. */
+  yName: string;
+  xName: string;
+  /** Length H (row 0 = first row of the field). */
+  y: number[];
+  /** Length W. */
+  x: number[];
+  /** True when y is latitude and x longitude (by name or CF units) on a regular grid: maps get coastlines and lat/lon. */
+  geographic: boolean;
+}
+
+/** What one model channel is in physical terms. */
+export interface ChannelPhysics {
+  /** Channel name of the contract. */
+  channel: string;
+  /** Variable read from the data (null for pre-windowed .npy / .npz data). */
+  variable: string | null;
+  /** Physical units of the variable (null when unknown). */
+  units: string | null;
+  /** Where the units come from: the file's `units` attribute, or the data set's documentation when the file has none. */
+  unitsSource: 'file' | 'dataset' | null;
+  /** Normalisation of the contract: normalised = (f(x) - mean) / std, f = identity (`zscore`) or log1p(max(x, 0)) (`log1p`). */
+  mean: number;
+  std: number;
+  transform: 'zscore' | 'log1p';
+}
+
+/** Geography and physics of an analysis's data (the map inspector's read-out and coastlines). */
+export interface DataGeography {
+  /** Null when the data has no coordinate variables (e.g. .npy windows). */
+  coordinates: GridCoordinates | null;
+  /** Per model channel, in model order. */
+  channels: ChannelPhysics[];
 }
 
 /** One layer (conv-like node) of the MAC breakdown; order = graph order. */
