@@ -114,6 +114,8 @@ export const Settings = {
   profileIterations: 'dynapruner.remote.profile.iterations',
   profileWarmup: 'dynapruner.remote.profile.warmup',
   profilePerSample: 'dynapruner.remote.profile.perSample',
+  profileVariants: 'dynapruner.remote.profile.variants',
+  profileLayers: 'dynapruner.remote.profile.layers',
   latencyIterations: 'dynapruner.latency.iterations',
   latencyWarmup: 'dynapruner.latency.warmup',
   latencySamples: 'dynapruner.latency.samples',

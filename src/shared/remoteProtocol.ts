@@ -12,6 +12,18 @@ import type { LatencyStats } from '../core/remote/profile/latencyStats';
 /** Latency summary (ms). */
 export type PanelLatency = LatencyStats;
 
+/** One compute layer (or other-ops group) of a variant profiled node by node (`profile --layers`). */
+export interface PanelLayerRow {
+  /** ONNX node name of the layer, or `other ops: <op type>`. */
+  name: string;
+  /** Share of the variant graph's MACs (0 for other ops). */
+  macShare: number;
+  /** Share of the profiled node time. */
+  timeShare: number;
+  /** Median time of its runtime nodes per run, microseconds. */
+  timeUs: number;
+}
+
 /** One variant of a run. */
 export interface PanelVariant {
   id: string;
@@ -25,6 +37,8 @@ export interface PanelVariant {
   throughputQps: number;
   power: { totalMw: number; railsMw: Record<string, number>; energyPerInferenceMj: number; gpuLoadPercent: number | null; samples: number } | null;
   outputsCheck: { samples: number; maxAbsDiff: number; output: string; reference?: 'engine' | 'same-model' } | null;
+  /** Per-layer rows when the run profiled node by node (largest time first, other ops last). */
+  layers?: PanelLayerRow[];
 }
 
 /** Live progress of one host while several may run at once. */

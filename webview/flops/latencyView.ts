@@ -35,7 +35,7 @@ export class LatencyView {
 
   constructor() {
     this.button = h('vscode-button', { icon: 'dashboard', 'data-action': 'measure-latency', 'aria-label': 'Measure latency', onclick: () => post({ type: 'measureLatency' }) }, 'Measure latency');
-    this.results = h('div', { hidden: true }, this.sentence, this.table.element, h('div', { class: 'grid wide' }, this.shares.element, this.model.element));
+    this.results = h('div', { hidden: true }, this.sentence, this.table.element, this.shares.element, this.model.element);
     this.element = h('section', { 'data-view': 'latency' }, h('h2', {}, 'Latency'), h('div', { class: 'toolbar' }, this.button), this.placeholder, this.results);
   }
 

@@ -111,6 +111,17 @@ function drawProgress(): void {
   }
 }
 
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/** Per host and variant profiled node by node: each compute layer's share of MACs beside its share of measured time. */
+function appendLayers(app: HTMLElement, current: PanelRun[]): void {
+  const rows = current.flatMap((r) => r.variants.flatMap((v) => (v.layers ?? []).map((l) => [r.host.alias, v.label, l.name, l.name.startsWith('other ops') ? '–' : pct(l.macShare), pct(l.timeShare), formatNumber(l.timeUs, LATENCY_DIGITS)])));
+  if (rows.length === 0) return;
+  app.append(h('h3', {}, 'Per layer: share of MACs vs share of measured time'));
+  app.append(table('layers', ['host', 'variant', 'layer', 'MACs', 'time', 'µs per run'], rows));
+  app.append(h('p', { class: 'note' }, 'Runtime nodes (fused ones included) mapped to the compute layers of the FLOPs breakdown; medians over the profiled runs on the device. MACs are the dense count of the graph that ran.'));
+}
+
 function render(): void {
   const app = document.getElementById('app')!;
   app.removeAttribute('aria-busy');
@@ -164,6 +175,7 @@ function render(): void {
     ),
   );
   app.append(h('p', { class: 'note' }, DENSE_RUNTIME_NOTE));
+  appendLayers(app, current);
 
   app.append(h('h3', {}, 'Energy'));
   app.append(
@@ -205,7 +217,7 @@ style.textContent = `body{color:var(--vscode-foreground);font-family:var(--vscod
 .card{border:1px solid var(--vscode-editorWidget-border);padding:6px 10px;margin:6px 0;background:var(--vscode-editorWidget-background)}
 .missing{color:var(--vscode-editorWarning-foreground)}.muted,.note{color:var(--vscode-descriptionForeground)}
 table.grid{border-collapse:collapse;margin:4px 0}table.grid td,table.grid th{border:1px solid var(--vscode-editorWidget-border);padding:2px 6px;text-align:right}
-table.grid td:nth-child(-n+2),table.grid th:nth-child(-n+2),table.grid[data-table=macs] td:last-child,table.grid[data-table=macs] th:last-child{text-align:left}
+table.grid td:nth-child(-n+2),table.grid th:nth-child(-n+2),table.grid[data-table=macs] td:last-child,table.grid[data-table=macs] th:last-child,table.grid[data-table=layers] td:nth-child(3),table.grid[data-table=layers] th:nth-child(3){text-align:left}
 .host-progress{display:flex;gap:8px;align-items:center;margin:2px 0}.host-progress .alias{min-width:8em;font-weight:600}
 .host-progress.failed{color:var(--vscode-errorForeground)}
 button{color:var(--vscode-button-foreground);background:var(--vscode-button-background);border:none;padding:2px 8px;margin:2px}

@@ -44,7 +44,8 @@ export function layerShareFigure(result: LayerLatencyResult, theme: FigureTheme)
       barmode: 'group',
       title: { text: title, font: { size: 13 }, y: 0.99, yref: 'container', yanchor: 'top' },
       legend: { orientation: 'h', x: 0, y: 1.0, yanchor: 'bottom' },
-      margin: { l: 8, r: 16, t: 96, b: 40 },
+      // Room above the plot for the title and a legend row per two variants.
+      margin: { l: 8, r: 16, t: 40 + 44 * Math.ceil(result.variants.length / 2), b: 40 },
       yaxis: { type: 'category', autorange: 'reversed', automargin: true, tickfont: { size: 10 }, gridcolor: theme.grid },
       xaxis: { title: { text: '% of the variant' }, gridcolor: theme.grid, rangemode: 'tozero' },
       height: Math.max(320, 140 + rows.length * 10 * Math.max(1, result.variants.length)),

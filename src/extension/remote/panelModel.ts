@@ -5,7 +5,7 @@
  */
 import type { ProfileResult } from '../../core/schema/profileResult';
 import type { ProfileEvent } from '../../core/remote/profile/profileRun';
-import type { PanelProgress, PanelRun } from '../../shared/remoteProtocol';
+import type { PanelLayerRow, PanelProgress, PanelRun } from '../../shared/remoteProtocol';
 
 /** The panel's progress row of a host from a run event (null for events that do not change it). */
 export function progressOf(alias: string, e: ProfileEvent): PanelProgress | null {
@@ -17,8 +17,8 @@ export function progressOf(alias: string, e: ProfileEvent): PanelProgress | null
   return null;
 }
 
-/** Trims a ProfileResult to what the panel draws. */
-export function toPanelRun(r: ProfileResult): PanelRun {
+/** Trims a ProfileResult to what the panel draws; `layers` are the per-layer rows of its variants profiled node by node. */
+export function toPanelRun(r: ProfileResult, layers: Map<string, PanelLayerRow[]> = new Map()): PanelRun {
   return {
     id: r.id,
     createdAt: r.createdAt,
@@ -37,6 +37,7 @@ export function toPanelRun(r: ProfileResult): PanelRun {
       throughputQps: v.throughputQps,
       power: v.power,
       outputsCheck: v.outputsCheck,
+      ...(layers.has(v.id) ? { layers: layers.get(v.id) } : {}),
     })),
     tegrastats: r.tegrastats.map((p) => ({ t: p.t, totalMw: p.totalMw, gpuLoadPercent: p.gpuLoadPercent })),
   };

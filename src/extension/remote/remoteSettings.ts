@@ -8,6 +8,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { defaultKnownHostsFiles, validateHostSettings } from '../../core/remote/device/remoteEnvironment';
 import { PROFILE_BACKENDS, PROFILE_DEFAULTS, type ProfileDefaults } from '../../core/remote/profile/profileDefaults';
+import { SELECTABLE_VARIANT_KINDS, VARIANT_KINDS, type VariantKind } from '../../core/remote/profile/variants';
 import type { HostSettings } from '../../core/remote/ssh/hostConfig';
 import { Settings } from '../../shared/ids';
 import { get } from '../config';
@@ -51,6 +52,18 @@ export function profileDefaults(): ProfileDefaults {
     iterations: intSetting(Settings.profileIterations, PROFILE_DEFAULTS.iterations, 1),
     perSample: intSetting(Settings.profilePerSample, PROFILE_DEFAULTS.perSample, 1),
   };
+}
+
+/** The variants the panel's runs profile (`dynapruner.remote.profile.variants`; unknown names dropped, the CLI's default when none is left). */
+export function profileVariantKinds(): VariantKind[] {
+  const raw = get<unknown>(Settings.profileVariants, [...VARIANT_KINDS]);
+  const known = Array.isArray(raw) ? raw.filter((v): v is VariantKind => (SELECTABLE_VARIANT_KINDS as readonly unknown[]).includes(v)) : [];
+  return known.length ? [...new Set(known)] : [...VARIANT_KINDS];
+}
+
+/** Whether the panel's runs profile every variant node by node (`dynapruner.remote.profile.layers`; node and ort backends). */
+export function profileLayersSetting(): boolean {
+  return get<boolean>(Settings.profileLayers, false) === true;
 }
 
 /** Appends a host to the user's `dynapruner.remote.hosts` (replacing an entry with the same alias). */

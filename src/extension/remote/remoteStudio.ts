@@ -15,7 +15,7 @@ import { CancelledError } from '../../core/runtime/inferencePool';
 import type { ProfileResult } from '../../core/schema/profileResult';
 import type { SshConnectionPool } from '../../core/remote/ssh/connectionPool';
 import { Commands } from '../../shared/ids';
-import type { RemotePanelState } from '../../shared/remoteProtocol';
+import type { PanelRun, RemotePanelState } from '../../shared/remoteProtocol';
 import { pickCheckpoint } from '../commands/pickCheckpoint';
 import type { Job, JobRunner, ProgressFn } from '../jobs';
 import type { Log } from '../log';
@@ -26,7 +26,8 @@ import type { DevicesProvider } from './devicesView';
 import { progressOf, toPanelRun } from './panelModel';
 import { askProfileRequest, requestOfSavedRun, type ProfileRequestSpec } from './profileRequest';
 import type { RemotePanel, RemotePanelRequest } from './remotePanel';
-import { addHostSetting, remoteSettings } from './remoteSettings';
+import { addHostSetting, profileLayersSetting, profileVariantKinds, remoteSettings } from './remoteSettings';
+import { LayerRowsCache } from './panelLayers';
 import { vscodeConnectCallbacks } from './secretPrompts';
 import { showErrorNotice } from '../errorNotice';
 
@@ -52,6 +53,8 @@ function isCancellation(error: Error, job: Job): boolean {
 export class RemoteStudio {
   /** The requests of this session's runs, by run id (they keep explicit sample files). */
   private readonly requests = new Map<string, ProfileRequestSpec>();
+  /** Per-layer rows of the runs that profiled node by node, mapped once per run. */
+  private readonly layerRows = new LayerRowsCache();
 
   constructor(private readonly d: RemoteStudioDeps) {}
 
@@ -91,14 +94,25 @@ export class RemoteStudio {
 
   private async sendRuns(panel: RemotePanel, selected: string[]): Promise<void> {
     const runs = await this.currentRuns();
-    panel.showRuns(runs.map(toPanelRun), selected.filter((id) => runs.some((r) => r.id === id)));
+    panel.showRuns(await this.panelRuns(runs), selected.filter((id) => runs.some((r) => r.id === id)));
+  }
+
+  /** The runs as the panel draws them, with per-layer rows where a run profiled node by node (a run whose mapping fails is shown without them). */
+  private panelRuns(runs: ProfileResult[]): Promise<PanelRun[]> {
+    return Promise.all(runs.map(async (r) => {
+      const layers = await this.layerRows.get(r).catch((e: unknown) => {
+        this.d.log.warn(`remote: ${r.id}: no per-layer rows (${(e as Error).message})`);
+        return undefined;
+      });
+      return toPanelRun(r, layers);
+    }));
   }
 
   /** Compare and Re-run, against the run list as it is now. */
   private async answer(panel: RemotePanel, m: RemotePanelRequest): Promise<void> {
     const runs = await this.currentRuns();
     if (m.type === 'compare') {
-      panel.showRuns(runs.map(toPanelRun), m.runIds.filter((id) => runs.some((r) => r.id === id)));
+      panel.showRuns(await this.panelRuns(runs), m.runIds.filter((id) => runs.some((r) => r.id === id)));
       return;
     }
     const saved = runs.find((r) => r.id === m.runId);
@@ -176,8 +190,9 @@ export class RemoteStudio {
       }),
     );
     const signal = job.controller.signal;
-    progress(0, 'building variants (clean dense, static L1) and counting MACs');
-    const plan = await planProfile(req.checkpoint, { samples: req.samples, perSample: req.perSample, signal });
+    const kinds = profileVariantKinds();
+    progress(0, `building variants (${kinds.join(', ')}) and counting MACs`);
+    const plan = await planProfile(req.checkpoint, { samples: req.samples, perSample: req.perSample, kinds, signal });
     for (const s of plan.skipped) this.d.log.info(`remote: ${s.kind} not profiled: ${s.reason}`);
     const fractions = new Map<string, number>();
     return profileOnDevices(hosts, {
@@ -191,6 +206,7 @@ export class RemoteStudio {
       perSample: req.perSample,
       runnerScript: shippedRunner(req.backend, this.d.context.asAbsolutePath('dist')),
       reference: plan.reference,
+      profileLayers: profileLayersSetting() && req.backend !== 'trtexec',
       pool: this.d.pool,
       signal,
       onEvent: (e, alias) => this.onEvent(e, alias, (fraction, text) => {

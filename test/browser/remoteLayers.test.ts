@@ -1,0 +1,107 @@
+/**
+ * The Orin panel with a real `profile --layers` run of the variants
+ * ckpt, clean dense, l1c and sparse over a loopback OpenSSH sshd (the Node
+ * runner profiling node by node on the "device"): the host's mapping
+ * (panelLayers.ts) turns the device's node runs into per-layer rows, and the
+ * panel shows them per variant, plus the sparse variant's MACs and latency
+ * against clean dense. Headless Chromium, the extension's HTML and CSP.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as esbuild from 'esbuild';
+import type { Browser } from 'playwright-core';
+import SSHConfig from 'ssh-config';
+import { planProfile } from '../../src/core/remote/profile/profilePlan';
+import { profileOnDevices } from '../../src/core/remote/profile/profileRun';
+import { resolveHost } from '../../src/core/remote/ssh/hostConfig';
+import type { ProfileResult } from '../../src/core/schema/profileResult';
+import { profileLayerRows } from '../../src/extension/remote/panelLayers';
+import { toPanelRun } from '../../src/extension/remote/panelModel';
+import type { PanelRun, ToRemoteWebview } from '../../src/shared/remoteProtocol';
+import { fixtureDeviceRoot, repoRoot, startSshd, type SshdTestEnv } from '../remote/helpers/sshdTestEnv';
+import { buildNodeRunner, testModel } from '../remote/helpers/testModel';
+import { launchChromium, watchProblems } from './harness/browser';
+import { startHarness, type Harness } from './harness/server';
+
+describe('Orin panel: per-layer rows and the sparse variant from a real loopback profile --layers', () => {
+  let env: SshdTestEnv;
+  let harness: Harness;
+  let browser: Browser;
+  let result: ProfileResult;
+  let run: PanelRun;
+
+  before(async () => {
+    await esbuild.build({ entryPoints: [path.join(repoRoot, 'webview', 'remote', 'main.ts')], outfile: path.join(repoRoot, 'dist', 'webview', 'remote.js'), bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'error' });
+    env = await startSshd();
+    const runner = await buildNodeRunner();
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-remote-layers-'));
+    try {
+      const model = await testModel();
+      assert.ok(model.bundled, 'the sparse variant needs the bundled Dyna-Pruner checkpoint');
+      const plan = await planProfile(model.onnx, { samples: model.inputs, perSample: 2, kinds: ['ckpt', 'dense', 'l1c', 'sparse'] });
+      model.dispose();
+      const host = resolveHost('orin-layers', {
+        sshConfig: SSHConfig.parse(''),
+        hosts: [{ alias: 'orin-layers', hostName: '127.0.0.1', port: env.port, user: env.user, identityFiles: [env.userKey], deviceRoot: fixtureDeviceRoot, workDir: path.join(scratch, 'work'), ortModulePath: path.join(repoRoot, 'node_modules', 'onnxruntime-node'), tegrastatsIntervalMs: 50 }],
+      });
+      const [settled] = await profileOnDevices([host], {
+        connection: { knownHostsFiles: [env.knownHostsFile], connectTimeoutMs: 5000, agentSocket: '' },
+        checkpoint: model.onnx, variants: plan.variants, samples: { bytes: plan.samples.bytes, name: plan.samples.name },
+        backend: 'node', warmup: 1, iterations: 5, perSample: 2, runnerScript: runner, reference: plan.reference, profileLayers: true,
+      });
+      assert.ok(settled.result, `profile failed: ${settled.error?.message}`);
+      result = settled.result;
+    } finally {
+      rmSync(runner, { force: true });
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    run = toPanelRun(result, await profileLayerRows(result));
+    harness = await startHarness();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await harness?.close();
+    await env?.stop();
+  });
+
+  it('shows per-layer rows of every variant and the sparse variant against clean dense', async () => {
+    assert.deepEqual(run.variants.map((v) => v.id), ['ckpt', 'dense', 'l1c', 'sparse']);
+    for (const v of run.variants) assert.ok((v.layers?.length ?? 0) > 0, `${v.id}: per-layer rows from the device's node runs`);
+    const sparse = run.variants.find((v) => v.id === 'sparse')!;
+    const dense = run.variants.find((v) => v.id === 'dense')!;
+    const mapped = sparse.layers!.filter((l) => !l.name.startsWith('other ops'));
+    assert.ok(mapped.some((l) => l.timeUs > 0 && l.macShare > 0), 'sparse: device time lands on compute layers with MACs');
+    const timeTotal = sparse.layers!.reduce((a, l) => a + l.timeShare, 0);
+    assert.ok(Math.abs(timeTotal - 1) < 1e-6, `sparse time shares sum to 1 (${timeTotal})`);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const problems = await watchProblems(page);
+    await page.goto(harness.url('remote', 'light'));
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    await page.evaluate((msg) => window.postMessage(msg, '*'), { type: 'runs', runs: [run], selected: [run.id] } satisfies ToRemoteWebview as unknown as Record<string, unknown>);
+    await page.waitForSelector('[data-table="layers"] tbody tr');
+    const rows = await page.evaluate(() => [...document.querySelectorAll('[data-table="layers"] tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    assert.equal(rows.length, run.variants.reduce((a, v) => a + v.layers!.length, 0), 'one row per layer and variant');
+    const sparseRows = rows.filter((r) => r[1] === sparse.label);
+    assert.equal(sparseRows.length, sparse.layers!.length);
+    assert.equal(sparseRows[0][2], sparse.layers![0].name, 'largest time first');
+    assert.equal(sparseRows[0][4], `${(100 * sparse.layers![0].timeShare).toFixed(1)}%`);
+
+    const macs = await page.evaluate(() => [...document.querySelectorAll('[data-table="macs"] tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const sparseMacs = macs.find((r) => r[1] === sparse.label)!;
+    assert.ok(sparse.effectiveMacs && dense.effectiveMacs, 'MACs counted for sparse and clean dense');
+    assert.equal(sparseMacs[3], `${(sparse.effectiveMacs / dense.effectiveMacs).toFixed(2)}x`, 'sparse MACs vs clean dense');
+    assert.equal(sparseMacs[4], `${(sparse.latencyMs.mean / dense.latencyMs.mean).toFixed(2)}x`, 'sparse latency vs clean dense');
+    assert.equal(sparseMacs[5], 'dense');
+    await page.locator('[data-table="layers"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(repoRoot, 'test-results', 'remote-layers.png') });
+    assert.deepEqual(problems.cspViolations, [], 'CSP violations');
+    assert.deepEqual(problems.consoleErrors, [], 'console errors');
+    await page.close();
+  });
+});
