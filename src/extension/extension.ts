@@ -10,6 +10,7 @@ import { workerCount } from './config';
 import { CheckpointEditorProvider } from './editor/checkpointEditor';
 import { CoreEngine } from './engine/coreEngine';
 import { GraphPanels } from './graph/graphPanels';
+import { AbPanels } from './panels/abPanels';
 import { Inspections } from './inspections';
 import { JobRunner } from './jobs';
 import { createLog, type Log } from './log';
@@ -51,6 +52,8 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
   };
   const graphs = new GraphPanels(() => panels, studio, inspections, log);
   const panels = new PanelManager(host, (panel) => (panel.kind === 'graph' ? graphs.load(panel) : (studio.load(panel), void latency.restore(panel))));
+  const ab = new AbPanels({ panels: () => panels, engine, jobs, activeCheckpoint: () => studio.activeCheckpoint(), describedData: (c) => studio.describedData(c), savedRun: () => studio.onDidSaveRun.fire() });
+  panels.handleKind('ab', { load: (p) => ab.load(p), rerun: (p) => void ab.rerun(p) });
   const checkpoints = new CheckpointsTree(inspections, log);
   const runs = new RunsTree();
   studio.onDidSaveRun.event(() => runs.refresh());
@@ -67,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     vscode.window.createTreeView(Views.runs, { treeDataProvider: runs }),
     ...registerCommands({ studio, checkpoints, runs, log }),
     ...graphs.register(),
+    ...ab.register(),
     registerOpenDemo(context.extensionUri),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void vscode.commands.executeCommand('setContext', Contexts.trusted, true);

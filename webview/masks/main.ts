@@ -133,6 +133,7 @@ class MasksPanel implements PanelApp {
       h('label', {}, 'Channel', this.channelSelect),
       h('label', {}, overlayBox, 'Overlay data mask (grey: skipped)'),
       this.geoLabel,
+      h('vscode-button', { secondary: true, icon: 'split-horizontal', 'data-action': 'open-ab', 'aria-label': 'Open A/B: compare this sample with another sample or checkpoint', onclick: () => post({ type: 'openAb', sample: this.sample }) }, 'Open A/B'),
       reportButton(),
     );
     this.stats = h('div', { class: 'stats', 'data-stats': 'sample' });

@@ -22,9 +22,16 @@ export type PanelLoader = (panel: StudioPanel) => void;
 /** Called to (re)load the Orin panel; `restored` is the persisted state of a panel that came back after a reload. */
 export type RemotePanelLoader = (panel: RemotePanel, restored: RemotePanelState | null) => void;
 
+/** How the panels of one kind load and re-run, when not through the default loader and the host's `rerun`. */
+export interface KindHandler {
+  load: PanelLoader;
+  rerun: PanelLoader;
+}
+
 /** Panels by kind and source. */
 export class PanelManager extends Disposable {
   private readonly panels = new Map<string, StudioPanel>();
+  private readonly handlers = new Map<PanelKind, KindHandler>();
   /** The Orin profiling panel (one at most). */
   private remotePanel: RemotePanel | undefined;
 
@@ -41,11 +48,16 @@ export class PanelManager extends Disposable {
             const source: PanelSource = persisted.source ?? { checkpoints: [], runDir: null };
             const panel = this.adopt(kind, webviewPanel, source);
             panel.restored = true;
-            this.load(panel);
+            (this.handlers.get(kind)?.load ?? this.load)(panel);
           },
         }),
       );
     }
+  }
+
+  /** Hands the panels of a kind (restored ones too) to their own loader and re-run. */
+  handleKind(kind: PanelKind, handler: KindHandler): void {
+    this.handlers.set(kind, handler);
   }
 
   private key(kind: PanelKind, source: PanelSource): string {
@@ -76,6 +88,7 @@ export class PanelManager extends Disposable {
 
   private adopt(kind: PanelKind, webviewPanel: vscode.WebviewPanel, source: PanelSource): StudioPanel {
     const panel = new StudioPanel(kind, webviewPanel.webview, source, this.host, webviewPanel);
+    panel.rerunWith = this.handlers.get(kind)?.rerun ?? null;
     webviewPanel.title = panel.title;
     webviewPanel.iconPath = vscode.Uri.joinPath(this.host.extensionUri, 'media', 'activity.svg');
     const key = this.key(kind, source);
