@@ -42,7 +42,10 @@ export async function sweep(ck: Checkpoint, samples: SampleSet, runner: ModelRun
   requireTauSupport(ck, runner, configs);
   const unique = accumulators(ctx, configs);
   const inputs = await planInputs(ctx, configs, clean, l1);
-  await runPhases(ctx, planRows(inputs, unique), opts.onProgress);
+  const plan = planRows(inputs, unique);
+  const partial = opts.onPartial && (() => opts.onPartial!(() => sweepResult(ctx, { opts, configs, unique, denseBackboneMacs: inputs.denseBackboneMacs, trainedDense: null })));
+  partial?.();
+  await runPhases(ctx, plan, opts.onProgress, partial);
   const trainedDense = await trainedDensePoint(ck, samples, runner, opts, ctx.rowsPerCall);
   return sweepResult(ctx, { opts, configs, unique, denseBackboneMacs: inputs.denseBackboneMacs, trainedDense });
 }

@@ -59,7 +59,8 @@ export function robustnessFigure(sweep: SweepResult, kind: 'noise' | 'failure', 
   const data: Record<string, unknown>[] = [];
   const plotted: number[] = [];
   ORDER.forEach((m, i) => {
-    const ps = points.filter((p) => p.config.method === m).sort((a, b) => xOf(a) - xOf(b));
+    // Points without a recorded row yet (a running sweep's partial result) are left out: the curves grow as rows finish.
+    const ps = points.filter((p) => p.config.method === m && p.mse.n > 0).sort((a, b) => xOf(a) - xOf(b));
     if (ps.length === 0) return;
     const color = theme.series[i % theme.series.length];
     const x = ps.map(xOf);
@@ -81,10 +82,10 @@ export function robustnessFigure(sweep: SweepResult, kind: 'noise' | 'failure', 
 
 /** Accuracy vs effective GMACs over the sensitivity sweep, Pareto front joined. */
 export function paretoFigure(sweep: SweepResult, theme: FigureTheme): FigureSpec {
-  const pts = sweep.sensitivity.points;
+  const pts = sweep.sensitivity.points.filter((p) => p.mse.n > 0);
   const front = pts.filter((p) => sweep.sensitivity.pareto.includes(p.id)).sort((a, b) => a.effectiveMacs.mean - b.effectiveMacs.mean);
   const label = (p: SweepPoint) => `thr ${p.config.dataThreshold ?? 'own'}, tau ${p.config.tauOffset >= 0 ? '+' : ''}${p.config.tauOffset}`;
-  const refs = sweep.ablation.filter((p) => p.config.method === 'dense' || p.config.method === 'dynapruner');
+  const refs = sweep.ablation.filter((p) => (p.config.method === 'dense' || p.config.method === 'dynapruner') && p.mse.n > 0);
   return {
     data: [
       { type: 'scatter', mode: 'markers', name: 'sensitivity points', x: pts.map((p) => p.effectiveMacs.mean / 1e9), y: pts.map((p) => p.mse.mean), text: pts.map(label), marker: { color: theme.series[2], size: 7 } },

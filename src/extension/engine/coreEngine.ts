@@ -131,9 +131,10 @@ export class CoreEngine implements EngineClient {
   }
 
   sweep(call: SweepCall): Promise<SweepResult> {
-    const { signal, onProgress, ...wire } = call;
+    const { signal, onProgress, onPartial, ...wire } = call;
     return this.request((id) => ({ type: 'sweep', id, call: wire }), signal, (m) => {
       if (m.type === 'progress') onProgress(m.fraction, m.message);
+      else if (m.type === 'partialSweep') onPartial?.(m.sweep, m.samples);
     });
   }
 

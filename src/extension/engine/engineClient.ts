@@ -38,9 +38,14 @@ export interface SweepGrids {
   tauOffsets: number[];
 }
 
+/** Least time between two partial sweep results (ms). */
+export const PARTIAL_SWEEP_MS = 500;
+
 /** Options of {@link EngineClient.sweep}. */
 export interface SweepCall extends EngineCall {
   grids: SweepGrids;
+  /** The rows recorded so far, summarised at most every {@link PARTIAL_SWEEP_MS} while the sweep runs (`samples`: samples per configuration). */
+  onPartial?: (partial: SweepResult, samples: number) => void;
 }
 
 /** Options of {@link EngineClient.latency}: `maxSamples` test windows, each profiled `iterations` times after `warmup` runs. */

@@ -4,7 +4,7 @@ import type { AnalysisStart } from '../../shared/protocol';
 import type { AnalyzeCall, LatencyCall, SweepCall } from './engineClient';
 
 /** An engine call without its callbacks and signal (those stay on the host side). */
-export type WireCall<T> = Omit<T, 'signal' | 'onProgress' | 'onStart' | 'onSamples'>;
+export type WireCall<T> = Omit<T, 'signal' | 'onProgress' | 'onStart' | 'onSamples' | 'onPartial'>;
 
 /** Host -> worker. */
 export type ToEngineWorker =
@@ -25,6 +25,8 @@ export type FromEngineWorker =
   | { type: 'progress'; id: number; fraction: number; message: string }
   | { type: 'start'; id: number; start: AnalysisStart }
   | { type: 'samples'; id: number; samples: SampleAnalysis[] }
+  /** A running sweep's rows so far (see SweepCall.onPartial). */
+  | { type: 'partialSweep'; id: number; sweep: SweepResult; samples: number }
   | { type: 'done'; id: number; value: unknown }
   | { type: 'error'; id: number; name: string; message: string; stack?: string }
   | { type: 'log'; text: string };

@@ -22,7 +22,7 @@ async function handle(m: Exclude<ToEngineWorker, { type: 'cancel' } | { type: 's
     case 'analyze':
       return engine.analyze({ ...m.call, signal, onProgress: progress, onStart: (start) => send({ type: 'start', id: m.id, start }), onSamples: (samples) => send({ type: 'samples', id: m.id, samples }) });
     case 'sweep':
-      return engine.sweep({ ...m.call, signal, onProgress: progress });
+      return engine.sweep({ ...m.call, signal, onProgress: progress, onPartial: (sweep, samples) => send({ type: 'partialSweep', id: m.id, sweep, samples }) });
     case 'latency':
       return engine.latency({ ...m.call, signal, onProgress: progress });
     case 'writeReport':

@@ -23,6 +23,7 @@ import { takeSamples, type SampleSet } from '../../core/samples/sampleSet';
 import type { AnalyzeCall, EngineClient, LatencyCall, LatencyRun, SweepCall } from './engineClient';
 import { measureLatency } from './latencyJob';
 import { StepTimes } from './stepTimes';
+import { partialSweeps } from './partialSweeps';
 
 /** Samples per streamed chunk after the first (one worker round trip each). */
 const CHUNK = 8;
@@ -201,7 +202,7 @@ export class InProcessEngine implements EngineClient {
       dataThresholds: g.dataThresholds,
       tauOffsets: g.tauOffsets,
       signal,
-      onProgress: (f, m) => call.onProgress(0.02 + 0.98 * f, m),
+      ...partialSweeps(call, samples.count),
     });
   }
 

@@ -4,7 +4,7 @@ import type { SweepConfig } from '../../schema/results';
 import { isRandomised, type GroupedConfig } from './configGrid';
 import type { SweepContext } from './context';
 
-/** Per-row values of one configuration, indexed [seed index * samples + sample]. */
+/** Per-row values of one configuration, indexed [seed index * samples + sample]; NaN until the row is recorded (a partial summary leaves it out). */
 export interface PointValues {
   mse: Float64Array;
   mae: Float64Array;
@@ -28,7 +28,8 @@ export function accumulators(ctx: SweepContext, configs: GroupedConfig[]): Map<s
     if (unique.has(key)) continue;
     const runSeeds = isRandomised(c) ? ctx.seeds : [0];
     const n = runSeeds.length * ctx.count;
-    unique.set(key, { c, seeds: runSeeds, values: { mse: new Float64Array(n), mae: new Float64Array(n), macs: new Float64Array(n), active: new Float64Array(n), filters: new Float64Array(n) } });
+    const unset = () => new Float64Array(n).fill(NaN);
+    unique.set(key, { c, seeds: runSeeds, values: { mse: unset(), mae: unset(), macs: unset(), active: unset(), filters: unset() } });
   }
   return unique;
 }

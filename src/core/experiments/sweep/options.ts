@@ -1,7 +1,7 @@
 /** Options of a sweep and their defaults (method spec section 8). */
 import type { Checkpoint } from '../../checkpoint/checkpoint';
 import type { ProgressFn } from '../../runtime/modelRunner';
-import type { MaskMethod } from '../../schema/results';
+import type { MaskMethod, SweepResult } from '../../schema/results';
 
 /** Sweep grids and options. */
 export interface SweepOptions {
@@ -23,6 +23,12 @@ export interface SweepOptions {
   trainedDense?: Checkpoint | null | 'auto';
   signal?: AbortSignal;
   onProgress?: ProgressFn;
+  /**
+   * Called each time rows finish, with a summary of the rows recorded so far
+   * (rows still to run are left out of each estimate; no trained dense point).
+   * The summary is built when called: throttle the calls.
+   */
+  onPartial?: (summary: () => SweepResult) => void;
 }
 
 /** Defaults of method spec section 8. */

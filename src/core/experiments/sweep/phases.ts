@@ -4,8 +4,8 @@ import { runRows } from '../../runtime/rowBatches';
 import type { SweepContext } from './context';
 import { PHASE_ORDER, type RowPlan } from './planTypes';
 
-/** Runs each phase's rows; rows a phase's results create land in later phases. */
-export async function runPhases(ctx: SweepContext, plan: RowPlan, onProgress?: ProgressFn): Promise<void> {
+/** Runs each phase's rows; rows a phase's results create land in later phases. `onRows` follows each recorded batch. */
+export async function runPhases(ctx: SweepContext, plan: RowPlan, onProgress?: ProgressFn, onRows?: () => void): Promise<void> {
   const { phases, immediate } = plan;
   let done = immediate;
   const pendingRows = () => PHASE_ORDER.reduce((n, p) => n + phases[p].length, 0);
@@ -18,6 +18,7 @@ export async function runPhases(ctx: SweepContext, plan: RowPlan, onProgress?: P
         done += rows;
         const total = immediate + finished + pendingRows();
         onProgress?.(Math.min(1, done / Math.max(1, total)), `${phase}: ${done}/${total} rows`);
+        onRows?.();
       },
     });
     finished += phases[phase].length;
