@@ -2,7 +2,8 @@
 import * as path from 'node:path';
 import type { Analysis } from '../core/schema/results';
 import { denseBackboneMacs } from '../core/figures/format';
-import type { CompareEntry } from '../shared/models';
+import type { CompareEntry, CompareModel } from '../shared/models';
+import type { PanelSource } from '../shared/protocol';
 
 /** The Compare row of one checkpoint's analysis. */
 export function compareEntry(ckpt: string, a: Analysis): CompareEntry {
@@ -16,4 +17,9 @@ export function compareEntry(ckpt: string, a: Analysis): CompareEntry {
 /** The Compare row of a checkpoint that could not be analysed (or read back). */
 export function failedCompareEntry(ckpt: string, error: string): CompareEntry {
   return { name: path.basename(ckpt), path: ckpt, backbone: null, variant: null, denseMacs: 0, meanEffectiveMacs: null, mse: null, mae: null, auc: null, activeFraction: null, perSampleMacs: [], error };
+}
+
+/** The user's grouping of the Pareto view, as the Compare model carries it (nothing when the contract's methods group it). */
+export function compareGroups(source: PanelSource): Pick<CompareModel, 'groups'> {
+  return source.groups && source.groups.length === source.checkpoints.length ? { groups: [...source.groups] } : {};
 }

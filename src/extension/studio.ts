@@ -19,7 +19,8 @@ import type { Log } from './log';
 import { overviewModel } from './overviewModel';
 import type { PanelManager } from './panels/panelManager';
 import type { StudioPanel } from './panels/studioPanel';
-import { compareEntry, failedCompareEntry } from './compareEntries';
+import { compareEntry, compareGroups, failedCompareEntry } from './compareEntries';
+import { loadParetoSummary } from './paretoSummaryPanel';
 import { planLoad } from './panels/loadPlan';
 import { userProgress } from './progressText';
 import { readRun, saveRun } from './runStore';
@@ -74,6 +75,9 @@ export class Studio {
       case 'readRuns':
         void this.loadCompareRuns(panel, plan.runDirs);
         break;
+      case 'readParetoSummary':
+        void loadParetoSummary(panel, plan.file);
+        break;
       case 'cached':
         if (panel.kind === 'robustness') panel.post({ type: 'sweep', jobId: null, sweep: this.sweeps.get(plan.checkpoint)! });
         else panel.post({ type: 'analysis', jobId: null, analysis: this.analyses.get(plan.checkpoint)! });
@@ -118,7 +122,7 @@ export class Studio {
         entries.push(failedCompareEntry(ckpt, (e as Error).message));
       }
     }
-    panel.post({ type: 'compare', compare: { data, entries } });
+    panel.post({ type: 'compare', compare: { data, entries, ...compareGroups(panel.source) } });
   }
 
   /** Inspection only: allowed in untrusted workspaces. */
@@ -177,9 +181,9 @@ export class Studio {
   }
 
   /** Opens a panel kind for a checkpoint and loads it. */
-  show(kind: PanelKind, checkpoints: string[], runDir: string | null = null): StudioPanel | undefined {
+  show(kind: PanelKind, checkpoints: string[], runDir: string | null = null, extra: Pick<PanelSource, 'paretoSummary' | 'groups'> = {}): StudioPanel | undefined {
     if (kind !== 'overview' && !this.requireTrust('Running a checkpoint')) return undefined;
-    const source: PanelSource = { checkpoints, runDir };
+    const source: PanelSource = { checkpoints, runDir, ...extra };
     const { panel, created } = this.panels().open(kind, source);
     if (created || runDir) this.load(panel);
     return panel;
@@ -189,6 +193,7 @@ export class Studio {
   rerun(panel: StudioPanel): void {
     if (panel.kind === 'overview') this.load(panel);
     else if (panel.kind === 'robustness') void this.runSweep(panel);
+    else if (panel.kind === 'compare' && panel.source.paretoSummary) this.load(panel);
     else if (panel.kind === 'compare') void this.runCompare(panel);
     else if (panel.kind === 'flops') void this.flopsOrDense(panel);
     else void this.runAnalysis(panel);
@@ -339,7 +344,7 @@ export class Studio {
             if (job.controller.signal.aborted) throw e;
             entries.push(failedCompareEntry(ckpt, (e as Error).message));
           }
-          panel.post({ type: 'compare', compare: { data: dataFiles.map((f) => path.basename(f)), entries: [...entries] } });
+          panel.post({ type: 'compare', compare: { data: dataFiles.map((f) => path.basename(f)), entries: [...entries], ...compareGroups(panel.source) } });
         }
         return entries;
       },

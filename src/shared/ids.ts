@@ -20,6 +20,8 @@ export const Commands = {
   /** Walkthrough: opens the demo workspace (or a folder the user picks). */
   openDemo: 'dynapruner.openDemo',
   compareCheckpoints: 'dynapruner.compareCheckpoints',
+  /** A trainer Pareto summary (summary.json) in the Compare panel: curves with 95% bands, matched-MACs table. */
+  openParetoSummary: 'dynapruner.openParetoSummary',
   /** Two samples or two checkpoints side by side with their difference map (A/B panel). */
   compareMaps: 'dynapruner.compareMaps',
   exportReport: 'dynapruner.exportReport',

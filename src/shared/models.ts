@@ -69,4 +69,6 @@ export interface CompareModel {
   /** Data the checkpoints were evaluated on (file names). */
   data: string[];
   entries: CompareEntry[];
+  /** The Pareto view's group of each entry (same order), when the user chose one instead of the contract's method. */
+  groups?: string[];
 }

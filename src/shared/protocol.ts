@@ -16,6 +16,7 @@ import type { Analysis, SampleAnalysis, SweepResult, LayerInfo, UnitInfo, ModelR
 import type { GraphSource } from '../core/figures/graph';
 import type { GraphOverlay } from '../core/figures/graphOverlay';
 import type { LayerLatencyResult } from '../core/schema/layerLatency';
+import type { ParetoSummary } from '../core/schema/pareto';
 import type { PanelKind } from './ids';
 import type { OverviewModel, CompareModel } from './models';
 
@@ -42,6 +43,10 @@ export interface PanelSource {
   runDir: string | null;
   /** Compare: the saved analysis run of each checkpoint, in the order of `checkpoints`. */
   runDirs?: string[];
+  /** Compare: a trainer Pareto summary (summary.json, absolute) the panel draws instead of analysing checkpoints. */
+  paretoSummary?: string;
+  /** Compare: the Pareto view's group of each checkpoint (the user's override of the contract's method), in the order of `checkpoints`. */
+  groups?: string[];
   /** FLOPs panel: the saved latency run (absolute) its Latency view reads back. */
   latencyRunDir?: string;
 }
@@ -94,6 +99,12 @@ export interface SweepMessage {
 export interface CompareMessage {
   type: 'compare';
   compare: CompareModel;
+}
+
+/** A trainer Pareto summary (Compare panel): curves over seeds with 95% bands, matched-MACs differences. */
+export interface ParetoSummaryMessage {
+  type: 'paretoSummary';
+  summary: ParetoSummary;
 }
 
 /** The checkpoint's graph (Graph panel) and, when an analysis exists, its kept MACs and gates. */
@@ -176,6 +187,7 @@ export type ToWebview =
   | AnalysisMessage
   | SweepMessage
   | CompareMessage
+  | ParetoSummaryMessage
   | GraphMessage
   | LatencyMessage
   | FocusLayerMessage
@@ -267,7 +279,7 @@ export type FromWebview = ReadyMessage | ActionMessage | CancelMessage | ExportF
 
 /** Tags of host-to-webview messages (for the webview-side guard). */
 export const TO_WEBVIEW_TYPES: readonly ToWebview['type'][] = [
-  'init', 'overview', 'analysisStart', 'analysisSamples', 'analysis', 'sweep', 'compare', 'graph', 'latency', 'focusLayer', 'ab', 'progress', 'jobEnd', 'notice',
+  'init', 'overview', 'analysisStart', 'analysisSamples', 'analysis', 'sweep', 'compare', 'paretoSummary', 'graph', 'latency', 'focusLayer', 'ab', 'progress', 'jobEnd', 'notice',
 ];
 
 export type { PaperTables };

@@ -137,5 +137,5 @@ export function startPanel(kind: PanelKind, app: PanelApp): void {
 }
 
 function rememberSource(state: PersistedState, source: PanelSource): void {
-  state.source = { checkpoints: [...source.checkpoints], runDir: source.runDir, ...(source.runDirs ? { runDirs: [...source.runDirs] } : {}), ...(source.latencyRunDir ? { latencyRunDir: source.latencyRunDir } : {}) };
+  state.source = { checkpoints: [...source.checkpoints], runDir: source.runDir, ...(source.runDirs ? { runDirs: [...source.runDirs] } : {}), ...(source.latencyRunDir ? { latencyRunDir: source.latencyRunDir } : {}), ...(source.paretoSummary ? { paretoSummary: source.paretoSummary } : {}), ...(source.groups ? { groups: [...source.groups] } : {}) };
 }

@@ -1,7 +1,8 @@
 /**
  * Compare panel: two or more checkpoints evaluated on the same samples, side
  * by side in the paper's Table I / Table IV layout (MSE, MAE, dense and
- * effective GMACs, change vs dense), with cost and accuracy charts.
+ * effective GMACs, change vs dense), with cost and accuracy charts and each
+ * method's Pareto front; or a trainer Pareto summary's curves over seeds.
  */
 import { compareAccuracyFigure, compareCostFigure } from '../../src/core/figures/compare';
 import type { CompareEntry, CompareModel } from '../../src/shared/models';
@@ -13,6 +14,7 @@ import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
 import { SortableTable } from '../common/table';
 import { figureTheme } from '../common/theme';
+import { ParetoSection } from './paretoSection';
 
 class ComparePanel implements PanelApp {
   private model: CompareModel | null = null;
@@ -22,6 +24,7 @@ class ComparePanel implements PanelApp {
   private body!: HTMLElement;
   private empty!: HTMLElement;
   private dataLine!: HTMLElement;
+  private pareto!: ParetoSection;
 
   mount(ctx: PanelContext): void {
     // The trained dense checkpoint of the same backbone (a ConvLSTM is not compared with the SimVP dense model).
@@ -49,17 +52,25 @@ class ComparePanel implements PanelApp {
     this.dataLine = h('div', { class: 'muted' });
     this.empty = h('div', { class: 'empty' }, 'Evaluating the checkpoints…');
     this.body = h('div', { hidden: true }, this.dataLine, this.table.element, h('div', { class: 'grid wide' }, this.cost.element, this.accuracy.element));
-    ctx.root.append(this.empty, this.body);
+    this.pareto = new ParetoSection(ctx);
+    ctx.root.append(this.empty, this.body, this.pareto.element);
   }
 
   onMessage(m: ToWebview): void {
+    if (m.type === 'paretoSummary') {
+      this.empty.hidden = true;
+      this.pareto.setSummary(m.summary);
+      return;
+    }
     if (m.type !== 'compare') return;
     this.model = m.compare;
     this.render();
+    this.pareto.setCompare(m.compare);
   }
 
   onThemeChange(): void {
     this.render();
+    this.pareto.render();
   }
 
   private render(): void {

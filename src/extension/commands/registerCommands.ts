@@ -8,6 +8,7 @@ import type { Studio } from '../studio';
 import type { CheckpointsTree } from '../trees/checkpointsTree';
 import type { RunsTree } from '../trees/runsTree';
 import { pickCheckpoint, pickCheckpoints } from './pickCheckpoint';
+import { openParetoSummary, pickParetoGrouping } from './compareCommands';
 import { showErrorNotice } from '../errorNotice';
 
 /** Everything the commands use. */
@@ -56,8 +57,12 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         void vscode.window.showWarningMessage('Dyna-Pruner: choose at least two checkpoints to compare.');
         return;
       }
-      d.studio.show('compare', picked.map((u) => u.fsPath));
+      const files = picked.map((u) => u.fsPath);
+      const groups = await pickParetoGrouping(files);
+      if (groups === undefined) return;
+      d.studio.show('compare', files, null, groups ? { groups } : {});
     }),
+    on(Commands.openParetoSummary, (arg) => openParetoSummary(d.studio, arg instanceof vscode.Uri ? arg.fsPath : undefined)),
     on(Commands.exportReport, withCheckpoint('Export Report', (uri) => d.studio.exportReport({ checkpoints: [uri.fsPath], runDir: null }))),
     on(Commands.openRun, (arg) => {
       const run = arg as SavedRun | undefined;

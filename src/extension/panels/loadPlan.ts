@@ -12,6 +12,7 @@ export type LoadPlan =
   | { action: 'overview'; checkpoint: string }
   | { action: 'readRun'; runDir: string }
   | { action: 'readRuns'; runDirs: string[] }
+  | { action: 'readParetoSummary'; file: string }
   | { action: 'cached'; checkpoint: string }
   | { action: 'run' }
   | { action: 'offerRun'; text: string }
@@ -23,6 +24,7 @@ export type LoadReason = 'open' | 'restore';
 /** Decides how a panel gets its data; `hasCached` says whether this session already holds the checkpoint's result. */
 export function planLoad(kind: PanelKind, source: PanelSource, reason: LoadReason, hasCached: boolean): LoadPlan {
   const checkpoint = source.checkpoints[0];
+  if (kind === 'compare' && source.paretoSummary) return { action: 'readParetoSummary', file: source.paretoSummary };
   if (!checkpoint) return { action: 'nothing', text: 'Nothing to show: open a checkpoint or a saved run.' };
   if (kind === 'overview') return { action: 'overview', checkpoint };
   if (kind === 'compare' && source.runDirs?.length === source.checkpoints.length) return { action: 'readRuns', runDirs: source.runDirs };

@@ -61,7 +61,7 @@ export class PanelManager extends Disposable {
   }
 
   private key(kind: PanelKind, source: PanelSource): string {
-    return `${kind}|${source.checkpoints.join('|')}`;
+    return `${kind}|${source.checkpoints.join('|')}${source.paretoSummary ? `|pareto:${source.paretoSummary}` : ''}`;
   }
 
   /** All open panels. */

@@ -1,0 +1,153 @@
+/**
+ * The Compare panel's Pareto view in headless Chromium, served as the
+ * extension serves it: real analyses of bundled checkpoints (two methods and
+ * the dense model of SimVP, and TAU) drawn as one front per backbone and
+ * method, and the trainer's real Pareto summary drawn with its 95% bands;
+ * hover labels carry the summary's numbers.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { readParetoSummary } from '../../src/core/experiments/paretoSummary';
+import type { ParetoSummary } from '../../src/core/schema/pareto';
+import { compareEntry } from '../../src/extension/compareEntries';
+import type { CompareModel } from '../../src/shared/models';
+import type { ToWebview } from '../../src/shared/protocol';
+import { launchChromium, watchProblems, type PageProblems } from './harness/browser';
+import { checkpointsDir, realResults, ROOT, stormFiles } from './harness/realResults';
+import { startHarness, type Harness } from './harness/server';
+
+const SHOTS = [path.join(ROOT, 'test-results', 'webviews'), path.join(ROOT, 'media', 'screenshots')];
+const SUMMARY = path.join(ROOT, 'trainer', 'results', 'pareto', 'storm_simvp', 'summary.json');
+const CHECKPOINTS = ['simvp_dynapruner', 'simvp_mp_l1', 'simvp_dense', 'simvp_dp_only', 'tau_dynapruner', 'tau_dense'];
+
+interface Trace { name: string; x: number[]; y: number[]; hovertext?: string[]; meta?: { role: string; checkpoints?: string[] } }
+
+describe('Compare panel: Pareto view in Chromium', () => {
+  let harness: Harness;
+  let browser: Browser;
+  let compare: CompareModel;
+  let summary: ParetoSummary;
+
+  before(async () => {
+    if (!existsSync(path.join(ROOT, 'dist', 'webview', 'compare.js'))) throw new Error('dist/webview/compare.js is missing: run `npm run build` first');
+    const analyses = [];
+    for (const name of CHECKPOINTS) analyses.push((await realResults(path.join(checkpointsDir(), `${name}.onnx`), { maxSamples: 4, sweep: false })).analysis);
+    compare = { data: stormFiles().map((f) => path.basename(f)), entries: analyses.map((a) => compareEntry(a.model.path, a)) };
+    summary = await readParetoSummary(SUMMARY);
+    harness = await startHarness();
+    browser = await launchChromium();
+    for (const d of SHOTS) mkdirSync(d, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  async function open(theme: 'light' | 'dark'): Promise<{ page: Page; problems: PageProblems; send: (m: ToWebview) => Promise<void> }> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const problems = await watchProblems(page);
+    await page.goto(harness.url('compare', theme));
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    const send = (m: ToWebview) => page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>);
+    await send({ type: 'init', panel: 'compare', trusted: true, title: 'compare', source: { checkpoints: compare.entries.map((e) => e.path), runDir: null } });
+    return { page, problems, send };
+  }
+
+  /** The traces Plotly drew in a figure (its graph div keeps them). */
+  async function traces(page: Page, figure: string): Promise<Trace[]> {
+    await page.waitForSelector(`[data-figure="${figure}"][data-rendered="true"]`, { timeout: 20_000 });
+    return page.evaluate((f) => (document.querySelector(`[data-plot="${f}"]`) as unknown as { data: Trace[] }).data.map((t) => ({ name: t.name, x: t.x, y: t.y, hovertext: t.hovertext, meta: t.meta })), figure);
+  }
+
+  /** Moves the mouse onto point `i` of trace `t` and returns the hover label's text. */
+  async function hover(page: Page, figure: string, t: number, i: number): Promise<string> {
+    await page.locator(`[data-plot="${figure}"]`).scrollIntoViewIfNeeded();
+    const at = await page.evaluate(({ f, t, i }) => {
+      const gd = document.querySelector(`[data-plot="${f}"]`) as unknown as HTMLElement & { data: { x: number[]; y: number[] }[]; _fullLayout: { xaxis: { _offset: number; c2p: (v: number) => number }; yaxis: { _offset: number; c2p: (v: number) => number } } };
+      const r = gd.getBoundingClientRect();
+      const L = gd._fullLayout;
+      return { x: r.left + L.xaxis._offset + L.xaxis.c2p(gd.data[t].x[i]), y: r.top + L.yaxis._offset + L.yaxis.c2p(gd.data[t].y[i]) };
+    }, { f: figure, t, i });
+    await page.mouse.move(at.x - 20, at.y - 20);
+    await page.mouse.move(at.x, at.y, { steps: 4 });
+    await page.waitForSelector(`[data-plot="${figure}"] .hoverlayer .hovertext`, { timeout: 5_000 });
+    return page.locator(`[data-plot="${figure}"] .hoverlayer .hovertext`).first().textContent().then((s) => s ?? '');
+  }
+
+  async function finish(page: Page, problems: PageProblems, name: string): Promise<void> {
+    await page.locator('section.pareto').scrollIntoViewIfNeeded();
+    for (const d of SHOTS) await page.locator('section.pareto').screenshot({ path: path.join(d, `${name}.png`) });
+    const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, vscode-button, vscode-toolbar-button')]
+      .filter((el) => !el.getAttribute('aria-label') && !el.getAttribute('label') && !el.textContent?.trim() && !(el.closest('label')?.textContent?.trim()))
+      .map((el) => el.outerHTML.slice(0, 120)));
+    assert.deepEqual(unnamed, [], 'controls without an accessible name');
+    assert.deepEqual(problems.cspViolations, [], 'CSP violations');
+    assert.deepEqual(problems.consoleErrors, [], 'console errors');
+    await page.close();
+  }
+
+  it('checkpoints: one front per backbone and method, dominated faded, hover numbers, MAE / GMACs / log toggles', async () => {
+    const { page, problems, send } = await open('light');
+    await send({ type: 'compare', compare });
+    let data = await traces(page, 'compare-pareto');
+    const fronts = data.filter((t) => t.meta?.role === 'front').map((t) => t.name);
+    for (const n of ['simvp · Dyna-Pruner', 'simvp · Static L1 (MP)', 'simvp · Dense', 'tau · Dyna-Pruner', 'tau · Dense']) assert.ok(fronts.includes(n), `front ${n} in ${fronts.join(', ')}`);
+    const i = data.findIndex((t) => t.name === 'simvp · Static L1 (MP)');
+    const l1 = compare.entries.find((e) => e.variant === 'mp_l1')!;
+    const text = await hover(page, 'compare-pareto', i, 0);
+    assert.match(text, /simvp_mp_l1\.onnx/);
+    const pct = Number(/([\d.]+)% of the dense backbone/.exec(text)![1]);
+    assert.ok(Math.abs(pct - (100 * l1.meanEffectiveMacs!) / l1.denseBackboneMacs!) < 0.01, `hover ${text} vs ${l1.meanEffectiveMacs}`);
+    assert.ok(Math.abs(Number(/MSE ([\d.]+)/.exec(text)![1]) - l1.mse!) < 5e-4 * l1.mse!, text);
+
+    await page.selectOption('[data-control="pareto-metric"]', 'mae');
+    await page.selectOption('[data-control="pareto-macs"]', 'gmacs');
+    await page.locator('[data-control="pareto-log-x"]').check();
+    await page.waitForFunction(() => (document.querySelector('[data-plot="compare-pareto"]') as unknown as { layout: { xaxis: { type: string } } }).layout.xaxis.type === 'log');
+    data = await traces(page, 'compare-pareto');
+    const l1Trace = data.find((t) => t.name === 'simvp · Static L1 (MP)')!;
+    assert.deepEqual(l1Trace.y, [l1.mae]);
+    assert.ok(Math.abs(l1Trace.x[0] - l1.meanEffectiveMacs! / 1e9) < 1e-12);
+    await finish(page, problems, 'compare-pareto-light');
+  });
+
+  it('a grouping override replaces the methods', async () => {
+    const { page, problems, send } = await open('dark');
+    await send({ type: 'compare', compare: { ...compare, groups: compare.entries.map((e) => (e.variant === 'dense' ? 'baseline' : 'pruned')) } });
+    const names = (await traces(page, 'compare-pareto')).filter((t) => t.meta?.role === 'front').map((t) => t.name).sort();
+    assert.deepEqual(names, ['simvp · baseline', 'simvp · pruned', 'tau · baseline', 'tau · pruned']);
+    await finish(page, problems, 'compare-pareto-groups-dark');
+  });
+
+  it('trainer summary: two methods and dense on one plot, bands drawn, hover equals the summary, matched table', async () => {
+    const { page, problems, send } = await open('dark');
+    await send({ type: 'paretoSummary', summary });
+    const data = await traces(page, 'compare-pareto-summary');
+    const means = data.filter((t) => t.meta?.role === 'summary-mean');
+    assert.deepEqual(means.map((t) => t.name), ['simvp · Dense', 'simvp · Dyna-Pruner', 'simvp · Static L1 (MP)']);
+    assert.equal(data.filter((t) => t.meta?.role === 'band').length, 2);
+    const fills = await page.locator('[data-plot="compare-pareto-summary"] path.js-fill').evaluateAll((els) => els.map((e) => e.getAttribute('d') ?? '').filter((d) => d.length > 20).length);
+    assert.ok(fills >= 2, `two filled bands drawn, found ${fills}`);
+
+    const t = data.findIndex((tr) => tr.name === 'simvp · Dyna-Pruner');
+    const text = await hover(page, 'compare-pareto-summary', t, 1);
+    const dp = summary.points.filter((p) => p.method === 'dynapruner').sort((a, b) => b.macReduction.mean! - a.macReduction.mean!)[1];
+    const [mse, lo, hi] = /MSE ([\d.]+) \(95% CI ([\d.]+) to ([\d.]+)\)/.exec(text)!.slice(1).map(Number);
+    const close = (a: number, b: number) => Math.abs(a - b) <= 5e-4 * Math.abs(b);
+    assert.ok(close(mse, dp.mse.mean!) && close(lo, dp.mse.lo!) && close(hi, dp.mse.hi!), `${text} vs ${JSON.stringify(dp.mse)}`);
+    const macs = Number(/([\d.]+)% of the dense backbone/.exec(text)![1]);
+    assert.ok(close(macs, 100 * (1 - dp.macReduction.mean!)), text);
+    assert.ok(text.includes(`s_d=${dp.sD}, s_w=${dp.sW}`), text);
+
+    const rows = page.locator('[data-table="compare-pareto-matched"] tbody tr');
+    assert.equal(await rows.count(), summary.matched[0].points.length);
+    const first = await rows.first().locator('td').allTextContents();
+    assert.equal(first[3], `+${summary.matched[0].points[0].diffPctOfDense.toFixed(2)}%`);
+    assert.equal(await page.locator('[data-control="pareto-metric"]').isVisible(), false, 'the summary has MSE only');
+    await finish(page, problems, 'compare-pareto-summary-dark');
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * The Compare panel's Pareto section: the compared checkpoints' fronts (one
+ * per backbone and method, or the user's groups) or a trainer Pareto
+ * summary's curves with 95% bands and its matched-MACs difference table.
+ */
+import { checkpointParetoFigure, MATCHED_COLUMNS, matchedCells, matchedRows, summaryParetoFigure, type MatchedRow, type ParetoCheckpoint } from '../../src/core/figures/pareto';
+import { spansDecades } from '../../src/core/figures/paretoFront';
+import type { ParetoSummary } from '../../src/core/schema/pareto';
+import type { CompareModel } from '../../src/shared/models';
+import { h } from '../common/dom';
+import { Figure } from '../common/figure';
+import type { PanelContext } from '../common/shell';
+import { SortableTable } from '../common/table';
+import { figureTheme } from '../common/theme';
+import { ParetoControls } from './paretoControls';
+
+/** The Pareto-view points of the compared checkpoints that were analysed. */
+export function paretoCheckpoints(m: CompareModel): ParetoCheckpoint[] {
+  return m.entries.flatMap((e, i) => (e.error !== null ? [] : [{
+    name: e.name, backbone: e.backbone, method: e.variant, ...(m.groups?.[i] ? { group: m.groups[i] } : {}),
+    meanEffectiveMacs: e.meanEffectiveMacs, denseBackboneMacs: e.denseBackboneMacs ?? e.denseMacs, mse: e.mse, mae: e.mae,
+  }]));
+}
+
+export class ParetoSection {
+  readonly element: HTMLElement;
+  private readonly controls: ParetoControls;
+  private readonly fronts = new Figure('compare-pareto', 'Pareto fronts: error vs effective MACs, one front per backbone and method', 460);
+  private readonly curves = new Figure('compare-pareto-summary', 'Trainer Pareto summary: MSE vs effective MACs, means over seeds with 95% confidence bands', 460);
+  private readonly matched: SortableTable<MatchedRow>;
+  private readonly summaryLine = h('div', { class: 'muted', 'data-summary': 'source' });
+  private readonly summaryPart: HTMLElement;
+  private compare: CompareModel | null = null;
+  private summary: ParetoSummary | null = null;
+
+  constructor(ctx: PanelContext) {
+    this.controls = new ParetoControls(ctx, () => this.render());
+    this.matched = new SortableTable<MatchedRow>('compare-pareto-matched', MATCHED_COLUMNS.map((title, i) => ({ title, text: (r: MatchedRow) => matchedCells(r)[i] })));
+    this.summaryPart = h('div', { hidden: true }, this.summaryLine, this.curves.element,
+      h('h3', {}, 'Paired difference at matched effective MACs'), this.matched.element);
+    this.fronts.element.hidden = true;
+    this.element = h('section', { class: 'pareto', 'aria-label': 'Pareto fronts', hidden: true }, h('h2', {}, 'Pareto fronts'), this.controls.element, this.fronts.element, this.summaryPart);
+  }
+
+  /** The compared checkpoints changed (two or more analysed ones make a plot). */
+  setCompare(m: CompareModel): void {
+    this.compare = m;
+    const pts = paretoCheckpoints(m);
+    this.controls.suggestLog(false, spansDecades(pts.flatMap((p) => [p.mse ?? NaN])));
+    this.render();
+  }
+
+  /** A trainer summary to draw. */
+  setSummary(s: ParetoSummary): void {
+    this.summary = s;
+    this.controls.suggestLog(false, spansDecades(s.points.map((p) => p.mse.mean ?? NaN)));
+    this.summaryLine.textContent = `${s.file}: ${s.runs} of ${s.planned} planned trainings on ${s.data}. Curves are means over seeds, bands the 95% t-intervals stored by the trainer; hover a point for its numbers.`;
+    this.matched.update(matchedRows(s));
+    this.render();
+  }
+
+  render(): void {
+    const theme = figureTheme();
+    const view = this.controls.view();
+    const pts = this.compare ? paretoCheckpoints(this.compare) : [];
+    this.fronts.element.hidden = pts.length < 2;
+    this.summaryPart.hidden = this.summary === null;
+    this.element.hidden = this.fronts.element.hidden && this.summaryPart.hidden;
+    this.controls.showMetric(pts.length >= 2);
+    if (pts.length >= 2) void this.fronts.update(checkpointParetoFigure(pts, view, theme));
+    if (this.summary) {
+      void this.curves.update(summaryParetoFigure(this.summary, view, theme));
+    }
+  }
+}
