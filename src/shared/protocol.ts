@@ -15,6 +15,7 @@
 import type { Analysis, SampleAnalysis, SweepResult, LayerInfo, UnitInfo, ModelRef, DataRef, PaperTables } from '../core/schema/results';
 import type { GraphSource } from '../core/figures/graph';
 import type { GraphOverlay } from '../core/figures/graphOverlay';
+import type { GraphLatency } from '../core/figures/graphLatency';
 import type { LayerLatencyResult } from '../core/schema/layerLatency';
 import type { ParetoSummary } from '../core/schema/pareto';
 import type { PanelKind } from './ids';
@@ -124,6 +125,8 @@ export interface LatencyMessage {
 /** Bring one layer into view (FLOPs row highlighted, Filter activity on its unit): the Graph panel's click. */
 export interface FocusLayerMessage {
   type: 'focusLayer';
+  /** Per-layer measured latency of the checkpoint (its newest latency run), null or absent when none was measured. */
+  latency?: GraphLatency | null;
   /** ONNX node name of the layer. */
   node: string;
   /** Contract unit gating the layer's filters, null when none. */

@@ -13,6 +13,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { formatMacs } from '../../src/core/figures/format';
 import { graphOverlay, type GraphOverlay } from '../../src/core/figures/graphOverlay';
+import { graphLatency } from '../../src/core/figures/graphLatency';
+import type { LayerLatencyResult } from '../../src/core/schema/layerLatency';
+import { CoreEngine } from '../../src/extension/engine/coreEngine';
 import type { GraphSource } from '../../src/core/figures/graph';
 import { inspectModel } from '../../src/core/inspect/inspect';
 import type { Analysis } from '../../src/core/schema/results';
@@ -20,7 +23,7 @@ import { PANEL_TITLES, type PanelKind } from '../../src/shared/ids';
 import type { ToWebview } from '../../src/shared/protocol';
 import { readGraphSource } from '../../src/extension/graph/graphSource';
 import { launchChromium, watchProblems, type PageProblems } from './harness/browser';
-import { realResults, requireDynaprunerCheckpoint, ROOT } from './harness/realResults';
+import { realResults, requireDynaprunerCheckpoint, ROOT, stormFiles } from './harness/realResults';
 import { startHarness, type Harness } from './harness/server';
 import type { ThemeName } from './harness/themes';
 
@@ -165,6 +168,36 @@ describe('Graph panel in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('.graph-svg .node.op').length > 0, undefined, { timeout: 60_000 });
     assert.equal(await page.locator('.graph-svg .node.compute, .graph-svg .node.op').count(), 557, 'every ONNX node is drawn');
     assert.deepEqual(await overlaps(page), [], 'node boxes overlap with every node drawn');
+    await checkProblems(page, problems);
+    await page.close();
+  });
+
+  it('colours by measured latency when a latency run exists; without one the option says where to measure', async () => {
+    const engine = new CoreEngine({ info: () => undefined, error: () => undefined });
+    let measured: LayerLatencyResult;
+    try {
+      measured = (await engine.latency({ checkpoint: ckpt, dataFiles: stormFiles(), maxSamples: 2, workers: 1, variants: ['ckpt'], iterations: 2, warmup: 1, signal: new AbortController().signal, onProgress: () => undefined })).latency;
+    } finally {
+      engine.dispose();
+    }
+    const without = await open('light', { type: 'graph', source, overlay, latency: null });
+    const option = without.page.locator('[data-control="colour-by"] option[value="latency"]');
+    assert.equal(await option.textContent(), 'Measured latency: measure latency in the FLOPs panel first');
+    assert.equal(await option.isDisabled(), true);
+    await checkProblems(without.page, without.problems);
+    await without.page.close();
+
+    const { page, problems } = await open('light', { type: 'graph', source, overlay, latency: graphLatency(measured) });
+    await page.locator('[data-control="colour-by"]').selectOption('latency');
+    await page.waitForFunction(() => /measured median time/.test(document.querySelector('[data-readout="legend"]')?.textContent ?? ''));
+    const rows = measured.variants[0].layers.filter((l) => l.timeUs > 0);
+    const slowest = rows.reduce((a, b) => (b.timeUs > a.timeUs ? b : a));
+    const level = (node: string) => page.locator(`.graph-svg .node[data-node="${node}"] rect.box`).getAttribute('data-level');
+    assert.equal(await level(slowest.name), '1.0000', `the slowest layer (${slowest.name}, ${slowest.timeUs} µs) is the darkest`);
+    for (const r of rows.slice(0, 8)) assert.equal(Number(await level(r.name)), Number(Math.sqrt(r.timeUs / slowest.timeUs).toFixed(4)), `${r.name}: level from its measured time`);
+    await page.locator(`.graph-svg .node[data-node="${slowest.name}"] rect.box`).hover();
+    await page.locator('.graph-tooltip').waitFor({ state: 'visible' });
+    assert.match((await page.locator('.graph-tooltip').textContent()) ?? '', /measured time[\d.]+ µs \(median\)/);
     await checkProblems(page, problems);
     await page.close();
   });

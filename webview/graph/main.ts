@@ -7,6 +7,7 @@
  */
 import { buildGraph, withoutMaskEdges, type GraphModel, type GraphNode, type GraphSource } from '../../src/core/figures/graph';
 import { keptMacs, type GraphOverlay } from '../../src/core/figures/graphOverlay';
+import { latencyShare, type GraphLatency } from '../../src/core/figures/graphLatency';
 import type { ToWebview } from '../../src/shared/protocol';
 import { post } from '../common/api';
 import { h } from '../common/dom';
@@ -17,12 +18,23 @@ import { layoutGraph, type Layout } from './layout';
 import { installGraphStyles } from './styles';
 import { GraphView, type NodeFacts } from './view';
 
-type ColourBy = 'dense' | 'kept';
+/** The latency option's text while the checkpoint has no latency run. */
+const LATENCY_MISSING = 'Measured latency: measure latency in the FLOPs panel first';
+
+/** Microseconds as "812 µs" or "3.41 ms". */
+function formatMicros(us: number): string {
+  return us >= 1000 ? `${(us / 1000).toPrecision(3)} ms` : `${us.toPrecision(3)} µs`;
+}
+
+type ColourBy = 'dense' | 'kept' | 'latency';
+
+const COLOUR_BY: readonly ColourBy[] = ['kept', 'dense', 'latency'];
 
 class GraphPanel implements PanelApp {
   private ctx!: PanelContext;
   private source: GraphSource | null = null;
   private overlay: GraphOverlay | null = null;
+  private latency: GraphLatency | null = null;
   private model: GraphModel | null = null;
   private layout: Layout | null = null;
   private allNodes = false;
@@ -43,7 +55,7 @@ class GraphPanel implements PanelApp {
   mount(ctx: PanelContext): void {
     this.ctx = ctx;
     this.allNodes = ctx.ui.allNodes === true;
-    this.colourBy = ctx.ui.colourBy === 'dense' ? 'dense' : 'kept';
+    this.colourBy = COLOUR_BY.includes(ctx.ui.colourBy as ColourBy) ? (ctx.ui.colourBy as ColourBy) : 'kept';
     this.sample = Number(ctx.ui.sample ?? 0);
     this.allBox = h('input', { type: 'checkbox', 'data-control': 'all-nodes', id: 'graph-all-nodes' });
     this.allBox.checked = this.allNodes;
@@ -60,9 +72,10 @@ class GraphPanel implements PanelApp {
       ctx.persist('maskEdges', this.maskEdges);
       void this.relayout();
     });
-    this.colourSelect = h('select', { 'data-control': 'colour-by', 'aria-label': 'Colour boxes by' }, h('option', { value: 'kept' }, 'Kept MACs (analysis)'), h('option', { value: 'dense' }, 'Dense MACs'));
+    this.colourSelect = h('select', { 'data-control': 'colour-by', 'aria-label': 'Colour boxes by' },
+      h('option', { value: 'kept' }, 'Kept MACs (analysis)'), h('option', { value: 'dense' }, 'Dense MACs'), h('option', { value: 'latency' }, LATENCY_MISSING));
     this.colourSelect.addEventListener('change', () => {
-      this.colourBy = this.colourSelect.value === 'dense' ? 'dense' : 'kept';
+      this.colourBy = this.colourSelect.value as ColourBy;
       ctx.persist('colourBy', this.colourBy);
       this.draw();
     });
@@ -91,13 +104,13 @@ class GraphPanel implements PanelApp {
     if (m.type !== 'graph') return;
     this.source = m.source;
     this.overlay = m.overlay;
+    this.latency = m.latency ?? null;
     const samples = this.overlay?.samples.length ?? 0;
     this.sample = Math.min(this.sample, Math.max(0, samples - 1));
     this.sampleSlider.max = String(Math.max(0, samples - 1));
     this.sampleSlider.value = String(this.sample);
     (this.sampleSlider.closest('label') as HTMLElement).hidden = samples === 0;
-    this.colourSelect.disabled = samples === 0;
-    this.colourSelect.value = samples === 0 ? 'dense' : this.colourBy;
+    this.updateColourOptions(samples);
     void this.relayout();
   }
 
@@ -119,27 +132,44 @@ class GraphPanel implements PanelApp {
     this.draw();
   }
 
+  /** Options offered: kept MACs need an analysis, latency a latency run (else the option says where to measure). */
+  private updateColourOptions(samples: number): void {
+    const [kept, , latency] = [...this.colourSelect.options];
+    kept.disabled = samples === 0;
+    latency.disabled = this.latency === null;
+    latency.textContent = this.latency ? `Measured latency (${this.latency.variant}, ${this.latency.runtime})` : LATENCY_MISSING;
+    this.colourSelect.value = this.effectiveColour();
+  }
+
   private effectiveColour(): ColourBy {
-    return this.overlay && this.overlay.samples.length > 0 ? this.colourBy : 'dense';
+    if (this.colourBy === 'latency') return this.latency ? 'latency' : 'dense';
+    return this.colourBy === 'kept' && this.overlay && this.overlay.samples.length > 0 ? 'kept' : 'dense';
   }
 
   private facts(n: GraphNode): NodeFacts {
     const kept = this.overlay ? keptMacs(this.overlay, n.id, this.sample) : null;
-    const share = this.effectiveColour() === 'kept' && kept !== null && this.model ? kept / Math.max(1, this.model.denseMacs) : n.share;
+    const latencyUs = this.latency?.timeUs[n.id] ?? null;
+    const colour = this.effectiveColour();
+    let share = n.share;
+    if (colour === 'kept' && kept !== null && this.model) share = kept / Math.max(1, this.model.denseMacs);
+    if (colour === 'latency') share = this.latency ? (latencyShare(this.latency, n.id) ?? 0) : 0;
     const gates = n.unit && this.overlay ? (this.overlay.samples[this.sample]?.gates[n.unit.id] ?? null) : null;
-    return { share, kept, gates };
+    return { share, kept, gates, latencyUs };
   }
 
   private draw(): void {
     if (!this.layout || !this.model) return;
     const compute = this.model.nodes.filter((n) => n.kind === 'compute');
-    const maxShare = Math.max(0, ...compute.map((n) => n.share));
+    const maxShare = Math.max(0, ...compute.map((n) => this.facts(n).share));
     this.view.render(this.layout, (n) => this.facts(n), maxShare);
     const s = this.overlay?.samples[this.sample];
     this.sampleLabel.textContent = s ? `${this.sample + 1}/${this.overlay!.samples.length}${s.windowStart === null ? '' : ` (window start t=${s.windowStart})`}` : '';
     const hidden = this.model.hiddenNodes;
-    const what = this.effectiveColour() === 'kept' ? "the layer's kept (mask-aware) MACs for this sample" : "the layer's dense MACs";
-    this.legend.textContent = `${compute.length} compute layers, ${formatMacs(this.model.denseMacs)} dense; colour: ${what} as a share of the graph's dense MACs (darkest ${formatPercent(maxShare)}); dashed boxes: mask generator and gate heads (overhead)${this.maskEdges ? ', dashed edges carry masks and gates' : ', the edges carrying masks and gates into the backbone (and the mask outputs) are hidden'}${hidden ? `; ${hidden} of ${this.model.totalNodes} ONNX nodes collapsed into edges` : ''}.${this.overlay ? '' : ' Analyse the checkpoint to see kept MACs and filter gates.'}`;
+    const colour = this.effectiveColour();
+    const what = colour === 'latency'
+      ? `the layer's measured median time (${this.latency!.variant}, ${this.latency!.runtime}) as a share of the ${formatMicros(this.latency!.nodeTimeUs)} summed node time`
+      : `${colour === 'kept' ? "the layer's kept (mask-aware) MACs for this sample" : "the layer's dense MACs"} as a share of the graph's dense MACs`;
+    this.legend.textContent = `${compute.length} compute layers, ${formatMacs(this.model.denseMacs)} dense; colour: ${what} (darkest ${formatPercent(maxShare)}); dashed boxes: mask generator and gate heads (overhead)${this.maskEdges ? ', dashed edges carry masks and gates' : ', the edges carrying masks and gates into the backbone (and the mask outputs) are hidden'}${hidden ? `; ${hidden} of ${this.model.totalNodes} ONNX nodes collapsed into edges` : ''}.${this.overlay ? '' : ' Analyse the checkpoint to see kept MACs and filter gates.'}`;
   }
 
   private select(n: GraphNode): void {

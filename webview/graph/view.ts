@@ -1,5 +1,5 @@
 /**
- * Draws a laid-out graph as SVG: boxes coloured by a MACs share, gate strips
+ * Draws a laid-out graph as SVG: boxes coloured by a MACs or time share, gate strips
  * (one cell per filter, on/off) under gated layers, overhead layers dashed;
  * wheel zooms around the cursor, drag pans, hover shows a tooltip, click
  * selects a layer.
@@ -21,6 +21,8 @@ export interface NodeFacts {
   kept: number | null;
   /** Gate mask of the node's unit for the current sample, null when not gated or no analysis. */
   gates: number[] | null;
+  /** Measured median time of the layer, microseconds; null without a latency run. */
+  latencyUs?: number | null;
 }
 
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
@@ -83,7 +85,7 @@ export class GraphView {
       const level = maxShare > 0 ? Math.sqrt(Math.min(1, f.share / maxShare)) : 0;
       const i = Math.round(level * 255) * 3;
       const rgb: [number, number, number] = [lut[i], lut[i + 1], lut[i + 2]];
-      g.append(svg('rect', { width: p.width, height: p.height, rx: 4, class: 'box', fill: `rgb(${rgb.join(',')})` }));
+      g.append(svg('rect', { width: p.width, height: p.height, rx: 4, class: 'box', fill: `rgb(${rgb.join(',')})`, 'data-level': level.toFixed(4) }));
       const label = svg('text', { x: 8, y: 15, class: 'label', fill: inkOn(rgb) });
       label.textContent = n.label;
       const sub = svg('text', { x: 8, y: 30, class: 'sub', fill: inkOn(rgb) });
@@ -122,6 +124,7 @@ export class GraphView {
     if (n.kind === 'compute') {
       rows.push(['dense MACs', `${formatMacs(n.macs)} (${formatPercent(n.share)} of the graph)`]);
       if (f.kept !== null) rows.push(['kept MACs', `${formatMacs(f.kept)} (${n.macs > 0 ? formatPercent(f.kept / n.macs) : '–'} of the layer)`]);
+      if (f.latencyUs !== undefined && f.latencyUs !== null) rows.push(['measured time', `${f.latencyUs.toPrecision(3)} µs (median)`]);
     }
     if (n.unit) rows.push(['unit', `${n.unit.name}: ${f.gates ? `${f.gates.filter((v) => v).length}/` : ''}${n.unit.channels} filters`]);
     if (n.overhead) rows.push(['cost', 'overhead (mask generator / gate head)']);

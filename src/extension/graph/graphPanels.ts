@@ -1,13 +1,15 @@
 /**
  * Host side of the Graph panel: the *Show Model Graph* command, filling a
  * panel with the checkpoint's graph (inspection only, allowed in untrusted
- * workspaces) plus the overlay of its latest saved analysis, refreshing open
+ * workspaces) plus the overlay of its latest saved analysis and the
+ * per-layer times of its latest latency run, refreshing open
  * panels when a run is saved, and answering a clicked layer by revealing the
  * FLOPs and Filter activity panels of the checkpoint beside it.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { graphOverlay, type GraphOverlay } from '../../core/figures/graphOverlay';
+import { graphLatency, type GraphLatency } from '../../core/figures/graphLatency';
 import { Commands } from '../../shared/ids';
 import type { PanelSource, RevealLayerMessage } from '../../shared/protocol';
 import { pickCheckpoint } from '../commands/pickCheckpoint';
@@ -15,6 +17,7 @@ import { runsFolder } from '../config';
 import type { Inspections } from '../inspections';
 import type { Log } from '../log';
 import type { PanelManager } from '../panels/panelManager';
+import { readLatencyRun } from '../panels/latencyRuns';
 import type { StudioPanel } from '../panels/studioPanel';
 import { listRuns, readRun } from '../runStore';
 import type { Studio } from '../studio';
@@ -70,7 +73,8 @@ export class GraphPanels {
     try {
       const report = await this.inspections.get(ckpt);
       const source = await readGraphSource(ckpt, report);
-      panel.post({ type: 'graph', source, overlay: await this.latestOverlay(panel) });
+      const [overlay, latency] = await Promise.all([this.latestOverlay(panel), this.latestLatency(ckpt)]);
+      panel.post({ type: 'graph', source, overlay, latency });
     } catch (e) {
       this.log.error(e as Error);
       panel.post({ type: 'notice', level: 'error', text: (e as Error).message });
@@ -92,6 +96,19 @@ export class GraphPanels {
       return analysis ? graphOverlay(analysis) : null;
     } catch (e) {
       this.log.warn(`Graph: saved run ${dir} not read: ${(e as Error).message}`);
+      return null;
+    }
+  }
+
+  /** The per-layer latency of the checkpoint's newest latency run (FLOPs panel's "Measure latency"), null when there is none. */
+  private async latestLatency(ckpt: string): Promise<GraphLatency | null> {
+    const runs = runsFolder(vscode.Uri.file(ckpt));
+    const newest = runs ? (await listRuns(runs)).find((r) => r.record.command === 'latency' && path.resolve(r.record.model.path) === path.resolve(ckpt)) : undefined;
+    if (!newest) return null;
+    try {
+      return graphLatency(await readLatencyRun(newest.dir));
+    } catch (e) {
+      this.log.warn(`Graph: latency run ${newest.dir} not read: ${(e as Error).message}`);
       return null;
     }
   }
