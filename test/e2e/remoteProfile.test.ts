@@ -6,8 +6,11 @@
  * the test user key); the Devices view lists it; explorer > "Profile on Remote
  * Device" on demo/checkpoints/simvp_dynapruner.onnx asks for the device,
  * backend and iterations, shows the SHA256 host-key trust prompt, records the
- * trusted key, and the Orin panel shows live progress, the device card and the
- * latency of the checkpoint and its dense variant; the run is saved under
+ * trusted key, and the Orin panel shows live progress, the device card, the
+ * latency of the checkpoint and its clean dense, l1c and sparse variants, the
+ * sparse variant's MACs and latency against clean dense, and the per-layer
+ * rows of the node-by-node profile (settings dynapruner.remote.profile.variants
+ * and .layers); the run is saved under
  * .dynapruner/runs/. Second case: a changed host key is refused with a visible
  * error and nothing is authenticated, run or saved. Also: a passphrase-protected
  * key is asked for once (password box) and then taken from SecretStorage.
@@ -95,6 +98,8 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
               tegrastatsIntervalMs: 50,
             },
           ],
+          'dynapruner.remote.profile.variants': ['ckpt', 'dense', 'l1c', 'sparse'],
+          'dynapruner.remote.profile.layers': true,
           'dynapruner.remote.knownHostsFile': knownHosts,
           'dynapruner.remote.connectTimeoutMs': 10000,
         },
@@ -208,6 +213,17 @@ describe('remote profiling in code-server over a loopback sshd', { timeout: 900_
     }
     const dense = saved.variants.find((v) => v.id === 'dense')!;
     assert.equal(rowOf('dense')![4], formatNumber(dense.latencyMs.p50, 4), 'the panel shows the saved p50');
+    // The sparse variant ran on the device: its MACs and latency against clean dense, and per-layer rows.
+    const sparse = saved.variants.find((v) => v.id === 'sparse');
+    assert.ok(sparse && rowOf('sparse'), `the sparse variant was profiled: ${saved.variants.map((v) => v.id).join(', ')}`);
+    const macs = await panel.evaluate(() => [...document.querySelectorAll('[data-table="macs"] tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const sparseMacs = macs.find((r) => r[1] === sparse.label)!;
+    assert.match(sparseMacs[3], /^0\.\d\dx$/, `sparse MACs vs clean dense: ${sparseMacs.join(' | ')}`);
+    assert.match(sparseMacs[4], /^\d+\.\d\dx$/, `sparse latency vs clean dense: ${sparseMacs.join(' | ')}`);
+    assert.equal(sparseMacs[5], 'dense');
+    await panel.locator('[data-table="layers"] tbody tr').first().waitFor({ timeout: 60_000 });
+    const layerRows = await panel.evaluate(() => [...document.querySelectorAll('[data-table="layers"] tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    assert.ok(layerRows.some((r) => r[1] === sparse.label && !r[2].startsWith('other ops') && r[3] !== '0.0%'), 'per-layer rows of the sparse variant with their MAC share');
     await page.waitForTimeout(500);
     await shot(page, 'remote-results', true);
   });
