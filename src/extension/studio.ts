@@ -181,7 +181,7 @@ export class Studio {
   }
 
   /** Opens a panel kind for a checkpoint and loads it. */
-  show(kind: PanelKind, checkpoints: string[], runDir: string | null = null, extra: Pick<PanelSource, 'paretoSummary' | 'groups'> = {}): StudioPanel | undefined {
+  show(kind: PanelKind, checkpoints: string[], runDir: string | null = null, extra: Pick<PanelSource, 'paretoSummary' | 'groups' | 'runDirs'> = {}): StudioPanel | undefined {
     if (kind !== 'overview' && !this.requireTrust('Running a checkpoint')) return undefined;
     const source: PanelSource = { checkpoints, runDir, ...extra };
     const { panel, created } = this.panels().open(kind, source);

@@ -22,6 +22,8 @@ export const Commands = {
   compareCheckpoints: 'dynapruner.compareCheckpoints',
   /** A trainer Pareto summary (summary.json) in the Compare panel: curves with 95% bands, matched-MACs table. */
   openParetoSummary: 'dynapruner.openParetoSummary',
+  /** Two or more saved analysis runs in the Compare panel (read back, no engine run). */
+  compareSavedRuns: 'dynapruner.compareSavedRuns',
   /** Two samples or two checkpoints side by side with their difference map (A/B panel). */
   compareMaps: 'dynapruner.compareMaps',
   exportReport: 'dynapruner.exportReport',

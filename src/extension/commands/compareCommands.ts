@@ -2,6 +2,8 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runsFolder } from '../config';
+import { listRuns } from '../runStore';
 import type { Studio } from '../studio';
 
 /** The parent folder of each checkpoint (one training run or method per folder is a common layout). */
@@ -52,4 +54,27 @@ export async function openParetoSummary(studio: Studio, file?: string): Promise<
     target = picked?.[0]?.fsPath;
   }
   if (target) studio.show('compare', [], null, { paretoSummary: path.resolve(target) });
+}
+
+/** Saved analysis runs of the run store picked (two or more) and compared from their saved results, no engine run. */
+export async function compareSavedRuns(studio: Studio): Promise<void> {
+  const dir = runsFolder();
+  const runs = dir ? (await listRuns(dir)).filter((r) => r.record.command === 'run' || r.record.command === 'report') : [];
+  if (runs.length < 2) {
+    void vscode.window.showWarningMessage(`Dyna-Pruner: comparing saved runs needs at least two saved analyses in ${dir ?? 'the runs folder (open a workspace folder)'}, found ${runs.length}.`);
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    runs.map((run) => ({ label: run.record.model.name, description: `${run.record.model.backbone ?? '?'} / ${run.record.model.variant ?? '?'}`, detail: `${run.record.createdAt} · ${path.basename(run.dir)}`, run })),
+    { title: 'Compare Saved Runs', placeHolder: 'Pick two or more saved analyses', canPickMany: true, matchOnDescription: true },
+  );
+  if (!picked) return;
+  if (picked.length < 2) {
+    void vscode.window.showWarningMessage('Dyna-Pruner: choose at least two saved runs to compare.');
+    return;
+  }
+  const files = picked.map((p) => p.run.record.model.path);
+  const groups = await pickParetoGrouping(files);
+  if (groups === undefined) return;
+  studio.show('compare', files, null, { runDirs: picked.map((p) => p.run.dir), ...(groups ? { groups } : {}) });
 }

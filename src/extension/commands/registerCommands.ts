@@ -8,7 +8,7 @@ import type { Studio } from '../studio';
 import type { CheckpointsTree } from '../trees/checkpointsTree';
 import type { RunsTree } from '../trees/runsTree';
 import { pickCheckpoint, pickCheckpoints } from './pickCheckpoint';
-import { openParetoSummary, pickParetoGrouping } from './compareCommands';
+import { compareSavedRuns, openParetoSummary, pickParetoGrouping } from './compareCommands';
 import { showErrorNotice } from '../errorNotice';
 
 /** Everything the commands use. */
@@ -62,6 +62,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       if (groups === undefined) return;
       d.studio.show('compare', files, null, groups ? { groups } : {});
     }),
+    on(Commands.compareSavedRuns, () => compareSavedRuns(d.studio)),
     on(Commands.openParetoSummary, (arg) => openParetoSummary(d.studio, arg instanceof vscode.Uri ? arg.fsPath : undefined)),
     on(Commands.exportReport, withCheckpoint('Export Report', (uri) => d.studio.exportReport({ checkpoints: [uri.fsPath], runDir: null }))),
     on(Commands.openRun, (arg) => {
