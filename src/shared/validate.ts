@@ -7,7 +7,6 @@
 import type { FromWebview, ToWebview } from './protocol';
 import { PANEL_ACTIONS, TO_WEBVIEW_TYPES } from './protocol';
 import type { DataGeography } from '../core/schema/results';
-import type { DataGeography } from '../core/schema/results';
 
 /** Largest figure export accepted from a webview (data URL characters). */
 export const MAX_EXPORT_CHARS = 32 * 1024 * 1024;
@@ -101,44 +100,6 @@ export function parseFromWebview(raw: unknown): Parsed<FromWebview> {
 /** Webview-side guard: a message from the host has a known tag. */
 export function isToWebview(raw: unknown): raw is ToWebview {
   return isRecord(raw) && typeof raw.type === 'string' && (TO_WEBVIEW_TYPES as readonly string[]).includes(raw.type);
-}
-
-const finiteList = (v: unknown, n: number): boolean => Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x));
-const nullableText = (v: unknown): boolean => v === null || (typeof v === 'string' && v.length <= 200);
-
-/** Why one channel's physics is malformed, or null when it is well formed. */
-function channelPhysicsError(c: unknown, i: number, name: string | undefined): string | null {
-  if (!isRecord(c)) return `channels[${i}] must be an object`;
-  if (c.channel !== name) return `channels[${i}].channel must be '${name}', found ${JSON.stringify(c.channel)?.slice(0, 40)}`;
-  if (!nullableText(c.variable) || !nullableText(c.units)) return `channels[${i}].variable and .units must be null or strings`;
-  if (c.unitsSource !== null && c.unitsSource !== 'file' && c.unitsSource !== 'dataset') return `channels[${i}].unitsSource must be 'file', 'dataset' or null`;
-  if (!finiteList([c.mean, c.std], 2) || !((c.std as number) > 0)) return `channels[${i}].mean / .std must be finite numbers with std > 0`;
-  if (c.transform !== 'zscore' && c.transform !== 'log1p') return `channels[${i}].transform must be 'zscore' or 'log1p'`;
-  return null;
-}
-
-/**
- * Validates an analysis's `data.geography` against its grid and channels
- * (results written before it existed have none: `{ ok: true, message: null }`).
- */
-export function parseGeography(raw: unknown, grid: [number, number], channels: string[]): Parsed<DataGeography | null> {
-  if (raw === undefined || raw === null) return { ok: true, message: null };
-  const fail = (error: string): Parsed<DataGeography | null> => ({ ok: false, error: `data.geography: ${error}` });
-  if (!isRecord(raw)) return fail('must be an object');
-  const co = raw.coordinates;
-  if (co !== null) {
-    if (!isRecord(co)) return fail('coordinates must be an object or null');
-    if (typeof co.yName !== 'string' || typeof co.xName !== 'string') return fail('coordinates.yName / .xName must be strings');
-    if (!finiteList(co.y, grid[0])) return fail(`coordinates.y must hold ${grid[0]} finite numbers (the grid's rows)`);
-    if (!finiteList(co.x, grid[1])) return fail(`coordinates.x must hold ${grid[1]} finite numbers (the grid's columns)`);
-    if (typeof co.geographic !== 'boolean') return fail('coordinates.geographic must be a boolean');
-  }
-  if (!Array.isArray(raw.channels) || raw.channels.length !== channels.length) return fail(`channels must be a list of ${channels.length} entries (one per model channel)`);
-  for (const [i, c] of raw.channels.entries()) {
-    const err = channelPhysicsError(c, i, channels[i]);
-    if (err) return fail(err);
-  }
-  return { ok: true, message: raw as unknown as DataGeography };
 }
 
 const finiteList = (v: unknown, n: number): boolean => Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x));
