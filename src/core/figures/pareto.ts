@@ -239,7 +239,7 @@ export interface MatchedRow {
 }
 
 /** Column titles of {@link matchedRows}. */
-export const MATCHED_COLUMNS = ['backbone', 'comparison', 'MAC reduction', 'MSE difference (% of dense)', 'bootstrap 95% CI', 'a vs dense', 'b vs dense', 'verdict'];
+export const MATCHED_COLUMNS = ['backbone', 'A − B', 'MAC reduction', 'MSE difference A − B (% of dense MSE)', 'bootstrap 95% CI', 'A vs dense', 'B vs dense', 'verdict'];
 
 const signedPct = (v: number | null) => (v === null ? '–' : `${v > 0 ? '+' : ''}${v.toFixed(2)}%`);
 
