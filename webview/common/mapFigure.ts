@@ -10,8 +10,7 @@
  */
 import { bytesToBase64 } from '../../src/core/schema/encoding';
 import { mapPixels, type MapLayer } from '../../src/core/figures/maps';
-import { layerReadout } from '../../src/core/figures/mapReadout';
-import { denormalise } from '../../src/core/figures/geoReadout';
+import { layerReadout, layerTickValue } from '../../src/core/figures/mapReadout';
 import type { GeoOverlay } from '../../src/core/figures/geoOverlay';
 import { colorLut, encodePng } from '../../src/core/figures/raster';
 import { post, reportError } from './api';
@@ -27,13 +26,6 @@ function formatTick(v: number): string {
   return Math.abs(v) >= 100 || v === 0 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
 }
 
-/** A colour-bar value in the layer's physical units where it has them. */
-function physicalTick(layer: MapLayer, v: number): number {
-  const p = layer.physics;
-  if (!p) return v;
-  if (p.kind === 'value') return denormalise(v, p.channel);
-  return p.channel.transform === 'zscore' ? v * p.channel.std : v;
-}
 
 /** Fractions of the colour bar that get a tick (top to bottom). */
 const TICKS = [1, 0.75, 0.5, 0.25, 0];
@@ -150,7 +142,7 @@ export class MapFigure {
     ctx.putImageData(this.image, 0, 0);
     if (this.barKey !== layer.colorscale) this.paintBar(this.lut.table, layer.colorscale);
     if (this.title.textContent !== layer.title) this.title.textContent = layer.title;
-    TICKS.forEach((f, i) => (this.ticks[i].textContent = formatTick(physicalTick(layer, layer.zmin + f * (layer.zmax - layer.zmin)))));
+    TICKS.forEach((f, i) => (this.ticks[i].textContent = formatTick(layerTickValue(layer, layer.zmin + f * (layer.zmax - layer.zmin)))));
     this.element.dataset.rendered = 'true';
   }
 

@@ -32,6 +32,14 @@ export function layerReadout(layer: MapLayer, cell: GridCell): string | null {
   return layer.key === 'absDelta' || layer.key === 'error' ? `${field} ${formatSig(v, 3)} σ` : `${field} ${formatSig(v, 3)}`;
 }
 
+/** A colour-bar value of a layer in its physical units where it has them (normalised otherwise). */
+export function layerTickValue(layer: MapLayer, v: number): number {
+  const p = layer.physics;
+  if (!p) return v;
+  if (p.kind === 'value') return denormalise(v, p.channel);
+  return physicalDifference(v, p.channel) ?? v;
+}
+
 /**
  * The whole read-out line of a cell: "row 18, col 17: 42.5°N 97.5°W · input p 101,594 Pa · S 0.830 · ..."
  * (no position part without coordinates).

@@ -7,7 +7,10 @@
  */
 import { bytesToBase64, decodeF32, toRows } from '../schema/encoding';
 import type { Analysis, ChannelPhysics, DataRef, EncodedArray, SampleAnalysis } from '../schema/results';
+import type { GeoOverlay } from './geoOverlay';
+import { layerTickValue } from './mapReadout';
 import { colorLut, encodePng, rasterizeMap, type Colorscale } from './raster';
+import { formatSig } from './format';
 import { baseLayout, type FigureSpec, type FigureTheme } from './types';
 
 /** Which frame of a sample to show. */
@@ -135,14 +138,30 @@ export function mapPixels(layer: MapLayer, lut: Uint8Array = colorLut(layer.colo
   return rasterizeMap(layer.values, layer.h, layer.w, layer.offset, { zmin: layer.zmin, zmax: layer.zmax, colorscale: layer.colorscale, overlay: layer.overlay }, lut, out);
 }
 
-/** A map layer as a Plotly figure: the rendered pixels as an image trace, plus the colour bar. */
+/** Colour-bar ticks of a layer: five values, labelled in physical units where the layer has them. */
+function colorbarTicks(layer: MapLayer): { tickvals: number[]; ticktext: string[] } {
+  const tickvals = [0, 0.25, 0.5, 0.75, 1].map((f) => layer.zmin + f * (layer.zmax - layer.zmin));
+  return { tickvals, ticktext: tickvals.map((v) => formatSig(layerTickValue(layer, v), 3)) };
+}
+
+/**
+ * Coastlines and graticule as Plotly path shapes over a map image (whose
+ * pixels span 0..W, 0..H: {@link mapImageFigure} places them so).
+ */
+export function mapGeoShapes(geo: GeoOverlay, theme: FigureTheme): Record<string, unknown>[] {
+  const shape = (path: string, width: number, dash: string, opacity: number) => ({ type: 'path', xref: 'x', yref: 'y', path, line: { color: theme.foreground, width, dash }, opacity, layer: 'above' });
+  return [shape(geo.graticule, 0.6, 'dot', 0.5), shape(geo.coastline, 1, 'solid', 0.9)].filter((s) => s.path !== '');
+}
+
+/** A map layer as a Plotly figure: the rendered pixels as an image trace (cell edges on whole numbers), plus the colour bar. */
 export function mapImageFigure(layer: MapLayer, theme: FigureTheme): FigureSpec {
   const png = encodePng(mapPixels(layer), layer.w, layer.h);
+  const units = layer.physics?.channel.units;
   return {
     data: [
-      { type: 'image', source: `data:image/png;base64,${bytesToBase64(png)}`, hoverinfo: 'skip' },
+      { type: 'image', source: `data:image/png;base64,${bytesToBase64(png)}`, x0: 0.5, y0: 0.5, hoverinfo: 'skip' },
       // Colour bar only: a transparent two-cell heatmap with the layer's scale.
-      { type: 'heatmap', z: [[layer.zmin, layer.zmax]], x: [0, 1], y: [0], zmin: layer.zmin, zmax: layer.zmax, colorscale: layer.colorscale, opacity: 0, hoverinfo: 'skip', showscale: true, colorbar: { thickness: 10, title: { text: layer.label } } },
+      { type: 'heatmap', z: [[layer.zmin, layer.zmax]], x: [0, 1], y: [0], zmin: layer.zmin, zmax: layer.zmax, colorscale: layer.colorscale, opacity: 0, hoverinfo: 'skip', showscale: true, colorbar: { thickness: 10, ...colorbarTicks(layer), title: { text: units && layer.physics ? `${layer.label} [${units}]` : layer.label } } },
     ],
     layout: baseLayout(theme, layer.title, { xaxis: { visible: false }, yaxis: { visible: false, scaleanchor: 'x' }, margin: { l: 8, r: 8, t: 32, b: 8 } }),
   };

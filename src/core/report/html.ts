@@ -4,7 +4,8 @@
  * the webviews use), precomputed here as JSON; the page only draws them.
  */
 import { randomBytes } from 'node:crypto';
-import { sampleMapFigures, perSampleFigure } from '../figures/maps';
+import { mapGeoShapes, sampleMapFigures, perSampleFigure } from '../figures/maps';
+import { geoOverlay } from '../figures/geoOverlay';
 import { filterFrequencyFigure, unitRasterFigure } from '../figures/filters';
 import { costDistributionFigure, layerBreakdownFigure } from '../figures/flops';
 import { paretoFigure, robustnessFigure } from '../figures/robustness';
@@ -63,6 +64,10 @@ export function buildReportHtml(input: ReportInput): string {
   const figures: Record<string, FigureSpec> = {};
   const samples = a.samples.map((s, i) => ({ label: `window ${s.windowStart ?? s.index}`, maps: sampleMapFigures(a, { sample: i, t: 0, channel: 0 }, theme).map((m) => ({ key: m.key, figure: m.figure })) }));
   const mapKeys = samples[0]?.maps.map((m) => m.key) ?? [];
+  // Coastlines and graticule once (the same for every map): the page adds them to each map's layout.
+  const coords = a.data.geography?.coordinates;
+  const geo = coords?.geographic ? geoOverlay(coords) : null;
+  const geoShapes = geo ? mapGeoShapes(geo, theme) : [];
   figures.perSample = perSampleFigure(a, theme);
   if (a.units.length > 0) {
     figures.filterFrequency = filterFrequencyFigure(a, theme);
@@ -77,7 +82,7 @@ export function buildReportHtml(input: ReportInput): string {
   }
   const pareto = input.pareto ? paretoSection(input.pareto, theme) : null;
   Object.assign(figures, pareto?.figures);
-  const payload = JSON.stringify({ figures, samples }).replace(/</g, '\\u003c');
+  const payload = JSON.stringify({ figures, samples, geoShapes }).replace(/</g, '\\u003c');
   const div = (id: string) => (figures[id] ? `<div class="figure" id="fig-${id}"></div>` : '');
   const mapDivs = mapKeys.map((k) => `<div class="figure map" id="map-${k}"></div>`).join('');
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:`;
@@ -117,7 +122,8 @@ ${pareto?.html ?? ''}
   var mapConfig = {displaylogo:false, responsive:true, displayModeBar:false};
   function draw(el, fig){ var isMap = fig.data.some(function(t){ return t.type === 'image'; }); return Plotly.react(el, fig.data, fig.layout, isMap ? mapConfig : config).then(function(){ el.setAttribute('data-rendered','1'); }); }
   Object.keys(data.figures).forEach(function(id){ var el=document.getElementById('fig-'+id); if(el) draw(el, data.figures[id]); });
-  function showSample(i){ data.samples[i].maps.forEach(function(m){ var el=document.getElementById('map-'+m.key); if(el) draw(el, m.figure); }); }
+  function withGeo(fig){ if (!data.geoShapes.length) return fig; var layout = Object.assign({}, fig.layout, {shapes: (fig.layout.shapes || []).concat(data.geoShapes)}); return {data: fig.data, layout: layout}; }
+  function showSample(i){ data.samples[i].maps.forEach(function(m){ var el=document.getElementById('map-'+m.key); if(el) draw(el, withGeo(m.figure)); }); }
   document.getElementById('sample').addEventListener('change', function(e){ showSample(Number(e.target.value)); });
   if (data.samples.length) showSample(0);
 })();
