@@ -20,6 +20,9 @@
 // overhead included) and the physical limit 1 / (MAC ratio). Then, at 1
 // thread, the latency model's mean per-sample prediction error per variant
 // (src/core/experiments/layerLatency.ts; --no-model skips it).
+// Bundled checkpoints named on the command line replace the default three;
+// --models FILE[,FILE] times those files (each with FILE's .inputs.npy beside
+// it) instead of the default paper-scale ones, and alone skips the bundled ones.
 //   npm run bench:sparse [-- --iterations 270 --threads 1,2 --models a.onnx,b.onnx simvp_dynapruner]
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -68,7 +71,7 @@ const PAPER_DIR = path.join(root, '.cache', 'bench-models');
 const PAPER_MODELS = ['simvp_paper_128x128.onnx', 'simvp_paper_32x64.onnx'];
 const PAPER_SCRIPT = 'trainer/scripts/bench_models.sh (python -m dynapruner_trainer.bench_models --out .cache/bench-models)';
 const extra = take('--models', null);
-const names = args.length ? args : ['simvp_dynapruner', 'tau_dynapruner', 'convlstm_dynapruner'];
+const names = args.length || extra ? args : ['simvp_dynapruner', 'tau_dynapruner', 'convlstm_dynapruner'];
 const bundledInputs = path.join(root, 'demo', 'checkpoints', 'storm_test.inputs.npy');
 const models = names.map((n) => ({ file: path.join(root, 'demo', 'checkpoints', `${n}.onnx`), inputs: bundledInputs, iterations }));
 for (const file of extra ? extra.split(',') : args.length ? [] : PAPER_MODELS.map((m) => path.join(PAPER_DIR, m))) {
