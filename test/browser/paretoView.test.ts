@@ -6,12 +6,19 @@
  * hover labels carry the summary's numbers.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { readParetoSummary } from '../../src/core/experiments/paretoSummary';
 import type { ParetoSummary } from '../../src/core/schema/pareto';
+import type { Analysis } from '../../src/core/schema/results';
+import { paretoCheckpointOf } from '../../src/core/figures/pareto';
+import { buildReportHtml } from '../../src/core/report/html';
+import { buildParetoReportHtml } from '../../src/core/report/paretoReport';
+import { loadPlotlySource } from '../../src/core/report/plotlySource';
+import { assertReportRenders } from './harness/reportChecks';
 import { compareEntry } from '../../src/extension/compareEntries';
 import type { CompareModel } from '../../src/shared/models';
 import type { ToWebview } from '../../src/shared/protocol';
@@ -30,10 +37,12 @@ describe('Compare panel: Pareto view in Chromium', () => {
   let browser: Browser;
   let compare: CompareModel;
   let summary: ParetoSummary;
+  let analyses: Analysis[];
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'dp-pareto-view-'));
 
   before(async () => {
     if (!existsSync(path.join(ROOT, 'dist', 'webview', 'compare.js'))) throw new Error('dist/webview/compare.js is missing: run `npm run build` first');
-    const analyses = [];
+    analyses = [];
     for (const name of CHECKPOINTS) analyses.push((await realResults(path.join(checkpointsDir(), `${name}.onnx`), { maxSamples: 4, sweep: false })).analysis);
     compare = { data: stormFiles().map((f) => path.basename(f)), entries: analyses.map((a) => compareEntry(a.model.path, a)) };
     summary = await readParetoSummary(SUMMARY);
@@ -45,6 +54,7 @@ describe('Compare panel: Pareto view in Chromium', () => {
   after(async () => {
     await browser?.close();
     await harness?.close();
+    rmSync(tmp, { recursive: true, force: true });
   });
 
   async function open(theme: 'light' | 'dark'): Promise<{ page: Page; problems: PageProblems; send: (m: ToWebview) => Promise<void> }> {
@@ -149,5 +159,15 @@ describe('Compare panel: Pareto view in Chromium', () => {
     assert.equal(first[3], `+${summary.matched[0].points[0].diffPctOfDense.toFixed(2)}%`);
     assert.equal(await page.locator('[data-control="pareto-metric"]').isVisible(), false, 'the summary has MSE only');
     await finish(page, problems, 'compare-pareto-summary-dark');
+  });
+
+  it('the report draws the same figures: a Pareto-only page and a full report with the fronts and the summary', async () => {
+    const plotly = loadPlotlySource();
+    const only = path.join(tmp, 'pareto-only.html');
+    writeFileSync(only, buildParetoReportHtml({ pareto: { checkpoints: [], summary }, plotly }));
+    assert.equal(await assertReportRenders(browser, only, 1), 1);
+    const full = path.join(tmp, 'full.html');
+    writeFileSync(full, buildReportHtml({ analysis: analyses[0], sweep: null, plotly, pareto: { checkpoints: analyses.map((a) => paretoCheckpointOf(a)), summary } }));
+    await assertReportRenders(browser, full, 6);
   });
 });
