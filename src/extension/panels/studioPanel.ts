@@ -75,6 +75,8 @@ export class StudioPanel extends Disposable {
   /** Panel title for the tab. */
   get title(): string {
     const names = this.source.checkpoints.map((c) => c.split(/[\\/]/).pop() ?? c);
+    // A trainer summary is named by its folder (storm_simvp/summary.json -> "Pareto summary storm_simvp").
+    if (this.source.paretoSummary) names.push(`Pareto summary ${this.source.paretoSummary.split(/[\\/]/).slice(-2, -1)[0] ?? ''}`.trim());
     return `${PANEL_TITLES[this.kind]}${names.length ? `: ${names.join(' vs ')}` : ''}`;
   }
 
