@@ -86,7 +86,9 @@ def test_bench_models_tiny_runs_under_a_minute(tmp_path):
     assert time.time() - started < 60
     meta = read_metadata(str(tmp_path / "tiny.onnx"))
     assert meta["grid"] == [24, 32] and "NOT an accurate forecaster" in meta["bench"]["purpose"]
-    assert meta["bench"]["masks"] == "short training run"
+    assert "trained small checkpoint" in meta["bench"]["masks"]
+    keep = meta["bench"]["gate_keep_targets"]
+    assert set(keep) == {u["name"] for u in meta["units"]} and all(0 < v <= 1 for v in keep.values())
     assert meta["dataset"]["name"] == "ncl-storm-1996-resampled-24x32"
     x = np.load(tmp_path / "tiny.inputs.npy")
     assert x.shape == (4, 4, 6, 24, 32) and x.dtype == np.float32
