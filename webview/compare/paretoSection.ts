@@ -46,14 +46,14 @@ export class ParetoSection {
   setCompare(m: CompareModel): void {
     this.compare = m;
     const pts = paretoCheckpoints(m);
-    this.controls.suggestLog(false, spansDecades(pts.flatMap((p) => [p.mse ?? NaN])));
+    this.controls.suggestLog(spansDecades(pts.map((p) => p.meanEffectiveMacs ?? NaN)), spansDecades(pts.map((p) => p.mse ?? NaN)));
     this.render();
   }
 
   /** A trainer summary to draw. */
   setSummary(s: ParetoSummary): void {
     this.summary = s;
-    this.controls.suggestLog(false, spansDecades(s.points.map((p) => p.mse.mean ?? NaN)));
+    this.controls.suggestLog(spansDecades(s.points.map((p) => p.effectiveMacs.mean ?? NaN)), spansDecades(s.points.map((p) => p.mse.mean ?? NaN)));
     this.summaryLine.textContent = `${s.file}: ${s.runs} of ${s.planned} planned trainings on ${s.data}. Curves are means over seeds, bands the 95% t-intervals stored by the trainer; hover a point for its numbers.`;
     this.matched.update(matchedRows(s));
     this.render();
