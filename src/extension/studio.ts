@@ -282,7 +282,10 @@ export class Studio {
     let jobId = '';
     const result = await this.jobs.run(
       `Robustness sweep of ${path.basename(ckpt)}`,
-      (job, progress) => this.engine.sweep({ checkpoint: ckpt, dataFiles, split: dataSplit(uri), maxSamples: maxSamples(uri), workers: workerCount(uri), signal: job.controller.signal, onProgress: (f, m) => progress(f, userProgress(m)), grids: sweepGrids(uri) }),
+      (job, progress) => this.engine.sweep({
+        checkpoint: ckpt, dataFiles, split: dataSplit(uri), maxSamples: maxSamples(uri), workers: workerCount(uri), signal: job.controller.signal, onProgress: (f, m) => progress(f, userProgress(m)), grids: sweepGrids(uri),
+        onPartial: (sweep, samples) => panel.post({ type: 'sweepPartial', jobId, sweep, samples }),
+      }),
       (job) => {
         jobId = job.id;
         job.reveal = () => panel.reveal();

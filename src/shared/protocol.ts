@@ -96,6 +96,18 @@ export interface SweepMessage {
   sweep: SweepResult;
 }
 
+/**
+ * The rows a running sweep has recorded so far (Robustness panel; at most every
+ * 500 ms). Not kept for replay: the final `sweep` or the job's end replaces it.
+ */
+export interface SweepPartialMessage {
+  type: 'sweepPartial';
+  jobId: string;
+  sweep: SweepResult;
+  /** Samples per configuration (a point is complete at samples x its seeds rows). */
+  samples: number;
+}
+
 /** Checkpoints side by side (Compare panel). */
 export interface CompareMessage {
   type: 'compare';
@@ -189,6 +201,7 @@ export type ToWebview =
   | AnalysisSamplesMessage
   | AnalysisMessage
   | SweepMessage
+  | SweepPartialMessage
   | CompareMessage
   | ParetoSummaryMessage
   | GraphMessage
@@ -282,7 +295,7 @@ export type FromWebview = ReadyMessage | ActionMessage | CancelMessage | ExportF
 
 /** Tags of host-to-webview messages (for the webview-side guard). */
 export const TO_WEBVIEW_TYPES: readonly ToWebview['type'][] = [
-  'init', 'overview', 'analysisStart', 'analysisSamples', 'analysis', 'sweep', 'compare', 'paretoSummary', 'graph', 'latency', 'focusLayer', 'ab', 'progress', 'jobEnd', 'notice',
+  'init', 'overview', 'analysisStart', 'analysisSamples', 'analysis', 'sweep', 'sweepPartial', 'compare', 'paretoSummary', 'graph', 'latency', 'focusLayer', 'ab', 'progress', 'jobEnd', 'notice',
 ];
 
 export type { PaperTables };

@@ -4,7 +4,7 @@
  * `ready` / `init` handshake. A panel plugs in as a {@link PanelApp}.
  */
 import type { PanelKind } from '../../src/shared/ids';
-import type { PanelSource, ToWebview } from '../../src/shared/protocol';
+import type { JobEndMessage, PanelSource, ToWebview } from '../../src/shared/protocol';
 import type { PersistedState } from '../../src/shared/state';
 import { loadState, onHostMessage, post, reportError, saveState } from './api';
 import { clear, h } from './dom';
@@ -33,6 +33,8 @@ export interface PanelApp {
   onMessage(m: ToWebview): void;
   /** Re-render figures in the new theme's colours. */
   onThemeChange(): void;
+  /** The running job ended (after the shell updated its progress bar and notices). */
+  onJobEnd?(m: JobEndMessage): void;
 }
 
 /** Starts a panel: builds the frame, wires messages, sends `ready`. */
@@ -123,6 +125,7 @@ export function startPanel(kind: PanelKind, app: PanelApp): void {
           notice('error', m.error ?? 'The run failed.', runAgain(), 'job');
           settlePlaceholders('No results: the run failed (the error is above).');
         }
+        app.onJobEnd?.(m);
         break;
       case 'notice':
         notice(m.level, m.text, m.action === 'rerun' ? runAgain('Run') : undefined, m.action === 'rerun' ? 'job' : undefined);

@@ -6,7 +6,8 @@
  */
 import type { SweepResult } from '../../src/core/schema/results';
 import { paretoFigure, robustnessFigure } from '../../src/core/figures/robustness';
-import type { ToWebview } from '../../src/shared/protocol';
+import type { JobEndMessage, ToWebview } from '../../src/shared/protocol';
+import { sweepProgressText } from '../../src/core/figures/sweepProgress';
 import { h } from '../common/dom';
 import { Figure } from '../common/figure';
 import { paperTable } from '../common/paperTable';
@@ -17,7 +18,12 @@ import { figureTheme } from '../common/theme';
 
 class RobustnessPanel implements PanelApp {
   private ctx!: PanelContext;
+  /** The last complete sweep shown (what a cancelled or failed run falls back to). */
   private sweep: SweepResult | null = null;
+  /** A running sweep's rows so far, drawn over {@link sweep} until the job ends. */
+  private partial: { sweep: SweepResult; samples: number; jobId: string } | null = null;
+  private status!: HTMLElement;
+  private tablesNote!: HTMLElement;
   private readonly noise = new Figure('robustness-noise', 'MSE vs input noise σ (95% CI)', 400);
   private readonly failure = new Figure('robustness-failure', 'MSE vs data-mask failure rate (95% CI)', 400);
   private readonly pareto = new Figure('robustness-pareto', 'Sensitivity: MSE vs effective MACs (Pareto front)', 420);
@@ -29,14 +35,32 @@ class RobustnessPanel implements PanelApp {
     this.ctx = ctx;
     this.tables = h('div', { class: 'cards' });
     this.empty = h('div', { class: 'empty' }, 'Waiting for the sweep…');
-    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, reportButton()), h('div', { class: 'grid wide' }, this.noise.element, this.failure.element), this.pareto.element, h('h2', {}, 'Tables'), this.tables);
+    this.status = h('div', { class: 'banner info', role: 'status', 'data-partial': '', hidden: true });
+    this.tablesNote = h('p', { class: 'hint', hidden: true }, 'The tables appear when the sweep has finished.');
+    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, reportButton()), this.status, h('div', { class: 'grid wide' }, this.noise.element, this.failure.element), this.pareto.element, h('h2', {}, 'Tables'), this.tablesNote, this.tables);
     ctx.root.append(this.empty, this.body);
   }
 
   onMessage(m: ToWebview): void {
-    if (m.type !== 'sweep') return;
-    this.sweep = m.sweep;
+    if (m.type === 'sweepPartial') {
+      this.partial = { sweep: m.sweep, samples: m.samples, jobId: m.jobId };
+      this.render();
+    } else if (m.type === 'sweep') {
+      this.sweep = m.sweep;
+      this.partial = null;
+      this.render();
+    }
+  }
+
+  /** A cancelled or failed sweep keeps nothing: its partial rows go, the last complete sweep (if any) comes back. */
+  onJobEnd(m: JobEndMessage): void {
+    if (!this.partial || this.partial.jobId !== m.jobId || m.outcome === 'done') return;
+    this.partial = null;
     this.render();
+    if (!this.sweep) {
+      this.body.hidden = true;
+      this.empty.hidden = false;
+    }
   }
 
   onThemeChange(): void {
@@ -44,7 +68,7 @@ class RobustnessPanel implements PanelApp {
   }
 
   private render(): void {
-    const s = this.sweep;
+    const s = this.partial?.sweep ?? this.sweep;
     if (!s) return;
     this.empty.hidden = true;
     this.body.hidden = false;
@@ -52,6 +76,13 @@ class RobustnessPanel implements PanelApp {
     void this.noise.update(robustnessFigure(s, 'noise', theme));
     void this.failure.update(robustnessFigure(s, 'failure', theme));
     void this.pareto.update(paretoFigure(s, theme));
+    const partial = this.partial;
+    this.status.hidden = !partial;
+    this.status.textContent = partial ? `Partial results, still running: ${sweepProgressText(partial.sweep, partial.samples)}` : '';
+    document.body.dataset.sweep = partial ? 'partial' : 'complete';
+    this.tablesNote.hidden = !partial;
+    this.tables.hidden = Boolean(partial);
+    if (partial) return;
     this.tables.replaceChildren(paperTable('table2-robustness', s.tables.table2), paperTable('table3-sensitivity', s.tables.table3), paperTable('table1-methods', s.tables.table1), paperTable('table4-ablation', s.tables.table4));
   }
 }
