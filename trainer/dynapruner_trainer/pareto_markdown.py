@@ -65,6 +65,21 @@ def options_table(entries: List[dict]) -> List[str]:
     return out
 
 
+def same_point_table(entries: List[dict]) -> List[str]:
+    """Each option minus plain Dyna-Pruner at the same targets, paired per seed."""
+    rows = [(e, p) for e in entries for p in e.get("same_point", [])]
+    if not rows:
+        return []
+    out = ["| backbone | method | pair | seeds | MAC reduction %: method / dynapruner | "
+           "method - dynapruner at the same targets (% of dense MSE) [95% bootstrap CI] |", "|---|---|---|---|---|---|"]
+    for e, p in rows:
+        m = e["method"]
+        out.append(f"| {e['backbone']} | {m} | {p['point']} | {len(p['seeds'])} | "
+                   f"{100 * p[m + '_mac_reduction']:.1f} / {100 * p['dynapruner_mac_reduction']:.1f} | "
+                   f"{p['diff_pct_of_dense']:+.1f} [{p['ci95'][0]:+.1f}, {p['ci95'][1]:+.1f}] |")
+    return out
+
+
 def calm_table(rows: List[dict]) -> List[str]:
     out = ["| backbone | method | targets | calm windows: MSE vs dense % | calm: MAC red. % | "
            "busy windows: MSE vs dense % | busy: MAC red. % | calm pixels: MSE vs dense % | calm px: mask on | "
@@ -90,5 +105,7 @@ def summary_markdown(s: dict) -> str:
     lines = [f"Runs: {s['runs']} of {s['planned']} planned. Means over seeds, [95% t-interval over seeds].", ""]
     lines += points_table(s["points"]) + [""] + matched_table(s["matched"]) + [""]
     opts = options_table(s.get("matched_options", []))
-    lines += (opts + [""] if opts else []) + calm_table(s["points"])
+    lines += (opts + [""] if opts else [])
+    same = same_point_table(s.get("matched_options", []))
+    lines += (same + [""] if same else []) + calm_table(s["points"])
     return "\n".join(lines) + "\n"

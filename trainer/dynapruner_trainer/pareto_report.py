@@ -11,7 +11,7 @@ import os
 from collections import defaultdict
 from typing import Dict, List
 
-from .pareto_stats import matched_difference, mean_ci
+from .pareto_stats import matched_difference, mean_ci, same_point_difference
 from .pareto_svg import pareto_svg
 
 CALM_KEYS = ("windows_calm", "windows_busy", "pixels_calm", "pixels_busy")
@@ -115,6 +115,7 @@ def matched_options(recs: List[dict], reps: int) -> List[dict]:
             for base in ("dynapruner", "mp_l1"):
                 out.append({"backbone": bb, "method": m, "against": base,
                             "result": matched_difference(by_seed, dense, m, base, reps)})
+            out[-2]["same_point"] = same_point_difference(by_seed, dense, m, "dynapruner", reps)
     return out
 
 

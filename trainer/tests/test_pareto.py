@@ -148,17 +148,17 @@ def test_bad_options_are_one_line(tmp_path):
 
 
 def test_options_are_compared_with_plain_dyna_pruner_and_static_l1():
-    from dynapruner_trainer.pareto_markdown import options_table
+    from dynapruner_trainer.pareto_markdown import options_table, same_point_table
     from dynapruner_trainer.pareto_report import matched_options
     base = [1.0, 2.0]
     recs = [{"backbone": "simvp", "method": "dense", "seed": s, "window_mse": base} for s in (0, 1)]
     for s in (0, 1):
         for red in (0.3, 0.6):
-            recs.append({"backbone": "simvp", "method": "mp_l1", "seed": s, "mac_reduction": red,
+            recs.append({"backbone": "simvp", "method": "mp_l1", "seed": s, "mac_reduction": red, "point": int(10 * red),
                          "window_mse": [v * (1 + red) for v in base]})
-            recs.append({"backbone": "simvp", "method": "dynapruner", "seed": s, "mac_reduction": red,
+            recs.append({"backbone": "simvp", "method": "dynapruner", "seed": s, "mac_reduction": red, "point": int(10 * red),
                          "window_mse": [v * (1 + red) + 0.3 for v in base]})
-            recs.append({"backbone": "simvp", "method": "dynapruner+distill", "seed": s, "mac_reduction": red,
+            recs.append({"backbone": "simvp", "method": "dynapruner+distill", "seed": s, "mac_reduction": red, "point": int(10 * red),
                          "window_mse": [v * (1 + red) + 0.15 for v in base]})
     out = matched_options(recs, 100)
     assert [(e["method"], e["against"]) for e in out] == [("dynapruner+distill", "dynapruner"),
@@ -167,3 +167,7 @@ def test_options_are_compared_with_plain_dyna_pruner_and_static_l1():
     assert all(p["diff_pct_of_dense"] == pytest.approx(-10.0) for p in vs_dp)   # -0.15 of a dense mean 1.5
     assert all(p["diff_pct_of_dense"] == pytest.approx(10.0) for p in vs_l1)
     assert any("dynapruner+distill | dynapruner | 30.0 | -10.0" in line for line in options_table(out))
+    same = out[0]["same_point"]
+    assert [p["point"] for p in same] == [3, 6] and all(p["diff_pct_of_dense"] == pytest.approx(-10.0) for p in same)
+    assert same[0]["dynapruner+distill_mac_reduction"] == pytest.approx(0.3)
+    assert any("| 3 | 2 | 30.0 / 30.0 | -10.0" in line for line in same_point_table(out))
