@@ -52,13 +52,13 @@ describe('A/B maps of real analyses', () => {
 
   it('A and B share one symmetric scale covering both, the difference a diverging one covering |A - B|', () => {
     const layers = abLayers(side(dyna, 0, 0), side(l1, 2, dyna.model.tOut - 1), 'prediction', LIGHT_THEME);
-    const values = [...layers.a!.values].slice(layers.a!.offset, layers.a!.offset + layers.a!.h * layers.a!.w)
-      .concat([...layers.b!.values].slice(layers.b!.offset, layers.b!.offset + layers.b!.h * layers.b!.w));
+    const values = Array.from(layers.a!.values).slice(layers.a!.offset, layers.a!.offset + layers.a!.h * layers.a!.w)
+      .concat(Array.from(layers.b!.values).slice(layers.b!.offset, layers.b!.offset + layers.b!.h * layers.b!.w));
     const m = Math.max(...values.map(Math.abs));
     assert.deepEqual([layers.a!.zmin, layers.a!.zmax], [-m, m]);
     assert.deepEqual([layers.b!.zmin, layers.b!.zmax], [-m, m]);
-    const d = Math.max(...[...layers.diff!.values].filter(Number.isFinite).map(Math.abs));
-    assert.equal([...layers.diff!.values].filter(Number.isFinite).length, layers.a!.h * layers.a!.w);
+    const d = Math.max(...Array.from(layers.diff!.values).filter(Number.isFinite).map(Math.abs));
+    assert.equal(Array.from(layers.diff!.values).filter(Number.isFinite).length, layers.a!.h * layers.a!.w);
     assert.ok(d > 0);
     assert.deepEqual([layers.diff!.zmin, layers.diff!.zmax], [-d, d]);
     assert.equal(layers.diff!.colorscale, LIGHT_THEME.diverging);
@@ -71,7 +71,7 @@ describe('A/B maps of real analyses', () => {
     assert.equal(layers.a!.zmin, 0);
     const own = sampleMapLayers(dyna, { sample: 0, t: 1, channel: 0 }, LIGHT_THEME).find((l) => l.key === 'error')!;
     const other = sampleMapLayers(dyna, { sample: 2, t: 1, channel: 0 }, LIGHT_THEME).find((l) => l.key === 'error')!;
-    assert.deepEqual(sharedScale('error', own, other), [0, Math.max(...own.values, ...other.values)]);
+    assert.deepEqual(sharedScale('error', own, other), [0, Math.max(...Array.from(own.values), ...Array.from(other.values))]);
   });
 
   it('a checkpoint without an importance map: the view says which pane lacks it', () => {
