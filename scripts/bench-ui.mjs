@@ -3,17 +3,23 @@
 // (same template, CSP, bundles from `npm run build`) and the engine as the
 // extension runs it (dist/engineWorker.js), on the bundled Dyna-Pruner SimVP and
 // every window of the bundled storm series (split 'all': 57 windows):
-//  1. command -> first rendered figure (page load and analysis start together,
-//     messages forwarded as they stream), four ways in one run: the previous
-//     engine path (checkpoint opened on the calling thread, first chunk of 8),
-//     a cold engine worker, a worker started at activation, and a checkpoint
-//     already prepared by the Overview; with the page-ready and engine times;
+//  1. command -> first rendered figure with a cold engine worker (started by the
+//     command; page load and analysis start together, messages forwarded as they
+//     stream), in paired rounds, order alternating, against the previous cold
+//     path measured in the same run (bundle compiled without the code cache, every
+//     step after the previous one); medians, the page-ready floor and the engine's
+//     step times; then once each: worker started at activation, checkpoint prepared
+//     by the Overview;
 //  2. frame time while scrubbing the sample slider 64 times over the 57 samples
 //     (each step waits until all seven maps and the stats show the sample),
-//     against a baseline measured in the same run: the previous renderer, the
-//     same seven maps as Plotly heatmaps updated with Plotly.react.
-// Prints the numbers, the targets (first figure < 1.5 s, scrub < 33 ms/frame),
-// the ratios and peak memory. DYNAPRUNER_CHECKPOINTS overrides the checkpoint folder.
+//     against the previous renderer in the same run: the same seven maps as
+//     Plotly heatmaps updated with Plotly.react;
+//  3. hover read-out on the importance map: per-move cost (handler, read-out
+//     text and its layout) over 120 moves, paired per move with the previous
+//     renderer's hover (Plotly heatmap, Plotly.Fx.hover at the same cells).
+// Prints the numbers, the targets (cold first figure <= 1.0 s, hover < 16 ms per
+// move, scrub < 33 ms/frame), the ratios, machine load and peak memory.
+// DYNAPRUNER_CHECKPOINTS overrides the checkpoint folder; BENCH_UI_ROUNDS the rounds (5).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 

@@ -1,12 +1,12 @@
 /** Implementation of `npm run bench:ui` (see scripts/bench-ui.mjs). */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Browser } from 'playwright-core';
 import type { Analysis } from '../../src/core/schema/results';
 import { CoreEngine } from '../../src/extension/engine/coreEngine';
 import type { EngineClient } from '../../src/extension/engine/engineClient';
-import { InProcessEngine } from '../../src/extension/engine/inProcessEngine';
 import type { ToWebview } from '../../src/shared/protocol';
 import { launchChromium } from '../../test/browser/harness/browser';
 import { requireDynaprunerCheckpoint, ROOT, stormFiles } from '../../test/browser/harness/realResults';
@@ -17,6 +17,10 @@ const SPLIT = 'all';
 const MAX_SAMPLES = 64;
 /** Frames scrubbed (sample i % n for i < FRAMES). */
 const FRAMES = 64;
+/** Paired cold-worker rounds (baseline and current each). */
+const COLD_ROUNDS = Number(process.env.BENCH_UI_ROUNDS ?? 5);
+/** Hover moves over the importance map. */
+const HOVER_MOVES = 120;
 /** Time between activation (engine warm-up) and the command in the warm scenario. */
 const ACTIVATION_TO_COMMAND_MS = 3000;
 
@@ -36,8 +40,11 @@ interface FirstFigure {
   analysis: Analysis;
 }
 
-/** Opens the Masks page and runs the analysis concurrently (as the command does), forwarding messages as they stream. */
-async function commandToFirstFigure(browser: Browser, harness: Harness, ckpt: string, engine: EngineClient, keepPage = false) {
+/**
+ * Opens the Masks page and runs the analysis concurrently (as the command does), forwarding messages as they stream.
+ * `untilFirst`: cancel the analysis once the first figure is on screen (the cold-path rounds need no more).
+ */
+async function commandToFirstFigure(browser: Browser, harness: Harness, ckpt: string, engine: EngineClient, keepPage = false, untilFirst = false) {
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   const post = (m: ToWebview) => page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>);
   const t0 = performance.now();
@@ -54,8 +61,9 @@ async function commandToFirstFigure(browser: Browser, harness: Harness, ckpt: st
   const send = (m: ToWebview) => {
     chain = chain.then(() => post(m));
   };
+  const controller = new AbortController();
   const analysis = engine.analyze({
-    checkpoint: ckpt, dataFiles: stormFiles(), split: SPLIT, maxSamples: MAX_SAMPLES, workers: 1, signal: new AbortController().signal, onProgress: () => undefined,
+    checkpoint: ckpt, dataFiles: stormFiles(), split: SPLIT, maxSamples: MAX_SAMPLES, workers: 1, signal: controller.signal, onProgress: () => undefined,
     onStart: (s) => send({ type: 'analysisStart', jobId: 'bench', ...s }),
     onSamples: (samples) => {
       engineFirst ||= performance.now() - t0;
@@ -68,6 +76,12 @@ async function commandToFirstFigure(browser: Browser, harness: Harness, ckpt: st
   await page.waitForFunction(() => document.querySelector('[data-figure="masks-importance"]')?.getAttribute('data-rendered') === 'true', undefined, { timeout: 120_000, polling: 'raf' });
   const maps = performance.now() - t0;
   await firstDone;
+  if (untilFirst) {
+    controller.abort();
+    await analysis.catch(() => undefined);
+    await page.close();
+    return { result: { first, maps, done: NaN, readyAt, engineFirst, analysis: null as unknown as Analysis } satisfies FirstFigure, page };
+  }
   const full = await analysis;
   await chain;
   const done = performance.now() - t0;
@@ -75,24 +89,62 @@ async function commandToFirstFigure(browser: Browser, harness: Harness, ckpt: st
   return { result: { first, maps, done, readyAt, engineFirst, analysis: full } satisfies FirstFigure, page };
 }
 
+/** Median of a list. */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** A cold engine worker (started by the command), logging into `lines`: the current one with its code cache, the baseline without. */
+function coldEngine(workerPath: string, current: boolean, lines: string[], codeCacheDir: string): CoreEngine {
+  return new CoreEngine({ info: (t) => lines.push(t), error: () => undefined }, { workerPath, workerData: { overlapColdPath: current }, codeCacheDir: current ? codeCacheDir : null });
+}
+
+/** One start of the worker that writes its code cache, as any earlier session of the extension has. */
+async function primeCodeCache(workerPath: string, codeCacheDir: string): Promise<void> {
+  const engine = coldEngine(workerPath, true, [], codeCacheDir);
+  await engine.inspect(path.join(ROOT, 'demo', 'checkpoints', 'simvp_dense.onnx'));
+  const deadline = Date.now() + 30_000;
+  while (!(existsSync(codeCacheDir) && readdirSync(codeCacheDir).some((f) => f.endsWith('.cache'))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  await engine.close();
+}
+
+/**
+ * Command -> first figure with a cold engine worker, paired and interleaved: each round runs the
+ * baseline (the previous cold path: every step after the previous one) and the current one
+ * (overlapped), in alternating order, each with a fresh worker and page.
+ */
+async function coldRounds(browser: Browser, harness: Harness, ckpt: string, workerPath: string) {
+  const runs: Record<'baseline' | 'current', FirstFigure[]> = { baseline: [], current: [] };
+  const steps: Record<'baseline' | 'current', string> = { baseline: '', current: '' };
+  const codeCacheDir = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-bench-ui-cache-'));
+  await primeCodeCache(workerPath, codeCacheDir);
+  for (let r = 0; r < COLD_ROUNDS; r++) {
+    const order: ('baseline' | 'current')[] = r % 2 ? ['current', 'baseline'] : ['baseline', 'current'];
+    for (const which of order) {
+      const lines: string[] = [];
+      const engine = coldEngine(workerPath, which === 'current', lines, codeCacheDir);
+      runs[which].push((await commandToFirstFigure(browser, harness, ckpt, engine, false, true)).result);
+      await engine.close();
+      steps[which] = lines.filter((l) => l.startsWith('analysis of') || l.includes('code cache')).join('; ') || steps[which];
+    }
+  }
+  rmSync(codeCacheDir, { recursive: true, force: true });
+  return { runs, steps };
+}
+
 async function main(): Promise<void> {
   const ckpt = requireDynaprunerCheckpoint();
   const workerPath = path.join(ROOT, 'dist', 'engineWorker.js');
   if (!existsSync(workerPath) || !existsSync(path.join(ROOT, 'dist', 'webview', 'masks.js'))) throw new Error('run `npm run build` first (the bench runs the built engine worker and webview bundles)');
+  const loadBefore = os.loadavg()[0];
   const harness = await startHarness();
   const browser = await launchChromium();
   const engines: { dispose(): void }[] = [];
   try {
-    // 1. Command -> first figure, three ways in this run, each with a fresh engine (checkpoint not yet opened):
-    //    before: the previous path (checkpoint opened and samples aggregated on the calling thread, first chunk of 8 samples);
-    //    cold:   engine worker started by the command;
-    //    warm:   engine worker started at activation (what the extension does), checkpoint opened by the command.
-    const before = new InProcessEngine(quiet, 8);
-    engines.push(before);
-    const b = (await commandToFirstFigure(browser, harness, ckpt, before)).result;
-    const cold = new CoreEngine(quiet, { workerPath });
-    engines.push(cold);
-    const c = (await commandToFirstFigure(browser, harness, ckpt, cold)).result;
+    // 1. Cold worker, paired rounds against the previous cold path.
+    const cold = await coldRounds(browser, harness, ckpt, workerPath);
+    // 2. Engine worker started at activation (what the extension does), checkpoint opened by the command.
     const warm = new CoreEngine(quiet, { workerPath });
     engines.push(warm);
     warm.warmUp();
@@ -100,7 +152,7 @@ async function main(): Promise<void> {
     // The command comes a few seconds after activation: let the inference threads finish loading onnxruntime.
     await new Promise((r) => setTimeout(r, ACTIVATION_TO_COMMAND_MS));
     const w = (await commandToFirstFigure(browser, harness, ckpt, warm)).result;
-    // 4th way: the checkpoint was opened in the Overview (custom editor) first, which prepares it (checkpoint and sessions).
+    // 3. The checkpoint was opened in the Overview (custom editor) first, which prepares it (checkpoint and sessions).
     const prepared = new CoreEngine(quiet, { workerPath });
     engines.push(prepared);
     prepared.warmUp();
@@ -167,18 +219,72 @@ async function main(): Promise<void> {
       host.remove();
       return mean;
     })(${Math.min(FRAMES, 16)}, ${n})`)) as number;
+    // 3. Hover read-out on the importance map: per-move cost (event handler, read-out text, its style and layout), paired and
+    // interleaved per move with the previous renderer's hover (the same map as a Plotly heatmap, Plotly.Fx.hover at the same cell).
+    // Moves are 60 ms apart for both: Plotly coalesces hovers closer than 50 ms.
+    const hover = (await page.evaluate(`(async (moves) => {
+      const canvas = document.querySelector('canvas.map[data-plot="masks-importance"]');
+      const readout = document.querySelector('[data-readout="maps"]');
+      const P = window.Plotly;
+      const st = canvas.mapState();
+      const H = st.values.length, W = st.values[0].length;
+      const div = document.createElement('div');
+      div.style.cssText = 'width:320px;height:320px';
+      document.body.append(div);
+      await P.react(div, [{ type: 'heatmap', z: st.values, zmin: st.zmin, zmax: st.zmax, colorscale: st.colorscale, hovertemplate: 'row %{y}, col %{x}: %{z:.3g}<extra></extra>' }],
+        { margin: { l: 24, r: 8, t: 24, b: 20 }, yaxis: { scaleanchor: 'x' } }, { displayModeBar: false });
+      const cur = [], base = [];
+      let labels = 0, texts = new Set();
+      for (let k = 0; k < moves; k++) {
+        const col = (k * 7) % W, row = (k * 5) % H;
+        for (const which of k % 2 ? ['base', 'cur'] : ['cur', 'base']) {
+          await new Promise((r) => setTimeout(r, 60));
+          if (which === 'cur') {
+            const r = canvas.getBoundingClientRect();
+            const x = r.left + ((col + 0.5) * r.width) / W, y = r.top + ((H - 1 - row + 0.5) * r.height) / H;
+            const t = performance.now();
+            canvas.dispatchEvent(new MouseEvent('mousemove', { clientX: x, clientY: y, bubbles: true }));
+            void readout.getBoundingClientRect();
+            cur.push(performance.now() - t);
+            texts.add(readout.textContent);
+          } else {
+            const t = performance.now();
+            P.Fx.hover(div, { xval: col, yval: row });
+            void div.querySelector('.hoverlayer').getBoundingClientRect();
+            base.push(performance.now() - t);
+            labels += div.querySelectorAll('.hoverlayer .hovertext').length > 0 ? 1 : 0;
+          }
+        }
+      }
+      div.remove();
+      return { cur, base, labels, distinct: texts.size, sample: [...texts][0] };
+    })(${HOVER_MOVES})`)) as { cur: number[]; base: number[]; labels: number; distinct: number; sample: string };
+    if (hover.labels < HOVER_MOVES || hover.distinct < 2) throw new Error(`hover benchmark did not hover: ${hover.labels} Plotly labels, ${hover.distinct} distinct read-outs of ${HOVER_MOVES} moves`);
+    const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(0.95 * (xs.length - 1))];
     const metrics = (await (await page.context().newCDPSession(page)).send('Performance.getMetrics').catch(() => ({ metrics: [] as { name: string; value: number }[] }))) as { metrics: { name: string; value: number }[] };
     const heap = metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value;
     const ms = (v: number) => `${v.toFixed(0)} ms`;
+    const loadAfter = os.loadavg()[0];
     console.log(`checkpoint: ${path.relative(ROOT, ckpt)}; data: storm series, split '${SPLIT}' (${n} windows: train + val + test)`);
-    console.log('command -> first rendered figure (Masks panel), with: first sample maps painted; webview page ready; engine delivered sample 1; whole analysis streamed:');
+    console.log(`machine: ${os.availableParallelism()} CPUs, load average (1 min) ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end`);
+    const med = (rs: FirstFigure[], k: keyof Omit<FirstFigure, 'analysis'>) => median(rs.map((r) => r[k]));
+    const coldRow = (label: string, rs: FirstFigure[]) =>
+      console.log(`  ${label} first figure median ${ms(med(rs, 'first'))} (${rs.map((r) => r.first.toFixed(0)).join(', ')}); page ready ${ms(med(rs, 'readyAt'))}; engine sample 1 ${ms(med(rs, 'engineFirst'))}`);
+    console.log(`command -> first rendered figure (Masks panel), engine worker started by the command (cold), ${COLD_ROUNDS} paired rounds, order alternating:`);
+    coldRow('baseline, the previous cold path (bundle compiled, steps one after the other):', cold.runs.baseline);
+    coldRow('current (bundle from the code cache; onnxruntime and sessions overlap decoding and reading):', cold.runs.current);
+    const bc = med(cold.runs.baseline, 'first');
+    const cc = med(cold.runs.current, 'first');
+    console.log(`  target: <= 1000 ms; ratio baseline / current ${(bc / cc).toFixed(2)}x; floor: page ready ${ms(med(cold.runs.current, 'readyAt'))} (the first figure cannot come before the page)`);
+    console.log(`  engine steps, baseline: ${cold.steps.baseline}`);
+    console.log(`  engine steps, current:  ${cold.steps.current}`);
     const row = (label: string, r: FirstFigure) => console.log(`  ${label} ${ms(r.first)}; maps ${ms(r.maps)}; page ready ${ms(r.readyAt)}; engine ${ms(r.engineFirst)}; all ${ms(r.done)}`);
-    row('before (checkpoint opened on the calling thread, first chunk of 8):', b);
-    row('engine worker started by the command (cold):                   ', c);
     row(`engine worker started at activation, ${ACTIVATION_TO_COMMAND_MS / 1000} s before the command:`, w);
     row('checkpoint prepared by the Overview (custom editor) first:      ', p);
-    console.log('  target: first figure < 1500 ms');
-    console.log(`  ratio before / warm: ${(b.first / w.first).toFixed(2)}x`);
+    console.log(`hover read-out on the importance map, ${HOVER_MOVES} moves (handler + read-out text + its layout), paired per move:`);
+    console.log(`  current (canvas map, text read-out): median ${median(hover.cur).toFixed(2)} ms, p95 ${p95(hover.cur).toFixed(2)} ms per move (target < 16 ms, one frame at 60 Hz)`);
+    console.log(`  baseline, the previous renderer (Plotly heatmap, Plotly.Fx.hover at the same cells): median ${median(hover.base).toFixed(2)} ms, p95 ${p95(hover.base).toFixed(2)} ms; ratio ${(median(hover.base) / median(hover.cur)).toFixed(1)}x`);
+    console.log(`  e.g. "${hover.sample}"`);
     console.log(`scrub, ${FRAMES} frames over ${n} samples x 7 maps: ${frame.mean.toFixed(1)} ms/frame mean, p95 ${frame.p95.toFixed(1)} ms (target < 33 ms; includes waiting for the next animation frame)`);
     console.log(`  baseline in this run, the previous renderer (7 Plotly heatmaps, Plotly.react per frame): ${baseline.toFixed(1)} ms/frame; ratio ${(baseline / frame.mean).toFixed(2)}x`);
     console.log(`peak memory: node max rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (engine and inference worker threads included); webview JS heap ${heap ? (heap / 1048576).toFixed(0) : '?'} MB`);

@@ -11,7 +11,8 @@ import { Worker } from 'node:worker_threads';
 import type { Analysis, SweepResult } from '../../core/schema/results';
 import type { InspectReport } from '../../core/inspect/inspect';
 import type { AnalyzeCall, EngineClient, LatencyCall, LatencyRun, SweepCall } from './engineClient';
-import type { FromEngineWorker, ToEngineWorker } from './engineProtocol';
+import type { EngineWorkerData, FromEngineWorker, ToEngineWorker } from './engineProtocol';
+import { cachedBootSource, defaultCodeCacheDir } from './workerBoot';
 
 /** Where the engine worker script is: dist/engineWorker.js beside the bundle, or the .ts source under tsx. */
 export function defaultEngineWorkerPath(): string {
@@ -32,6 +33,10 @@ interface Pending {
 export interface CoreEngineOptions {
   /** Path of the worker script (default: {@link defaultEngineWorkerPath}). */
   workerPath?: string;
+  /** The worker's start options. */
+  workerData?: EngineWorkerData;
+  /** Folder of the bundle's V8 code cache (./workerBoot.ts; default {@link defaultCodeCacheDir}); null: no cache. */
+  codeCacheDir?: string | null;
 }
 
 /** The engine, in a worker thread. */
@@ -58,7 +63,13 @@ export class CoreEngine implements EngineClient {
     if (this.worker) return this.worker;
     const file = this.options.workerPath ?? defaultEngineWorkerPath();
     // Under tsx (tests, dev) the worker source is TypeScript: load it through tsx's require hook.
-    const w = file.endsWith('.ts') ? new Worker(`require('tsx/cjs');require(${JSON.stringify(file)});`, { eval: true }) : new Worker(file);
+    const workerData = this.options.workerData ?? {};
+    const cacheDir = this.options.codeCacheDir === undefined ? defaultCodeCacheDir() : this.options.codeCacheDir;
+    const w = file.endsWith('.ts')
+      ? new Worker(`require('tsx/cjs');require(${JSON.stringify(file)});`, { eval: true, workerData })
+      : cacheDir
+        ? new Worker(cachedBootSource(file, cacheDir), { eval: true, workerData })
+        : new Worker(file, { workerData });
     w.unref();
     w.on('message', (m: FromEngineWorker) => {
       if (m.type === 'log') {

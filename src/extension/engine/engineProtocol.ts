@@ -6,6 +6,12 @@ import type { AnalyzeCall, LatencyCall, SweepCall } from './engineClient';
 /** An engine call without its callbacks and signal (those stay on the host side). */
 export type WireCall<T> = Omit<T, 'signal' | 'onProgress' | 'onStart' | 'onSamples' | 'onPartial'>;
 
+/** The worker's start options (`workerData`). */
+export interface EngineWorkerData {
+  /** See InProcessEngine's `overlapColdPath` (default true; the UI benchmark's baseline turns it off). */
+  overlapColdPath?: boolean;
+}
+
 /** Host -> worker. */
 export type ToEngineWorker =
   | { type: 'inspect'; id: number; file: string }

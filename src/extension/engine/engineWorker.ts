@@ -4,14 +4,15 @@
  * loading, analysis, sweeps, reports) off the extension host's thread and
  * answers {@link CoreEngine}'s requests; streams progress and samples back.
  */
-import { parentPort } from 'node:worker_threads';
-import type { FromEngineWorker, ToEngineWorker } from './engineProtocol';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { EngineWorkerData, FromEngineWorker, ToEngineWorker } from './engineProtocol';
 import { InProcessEngine } from './inProcessEngine';
 
 const port = parentPort;
 if (!port) throw new Error('engineWorker must run in a worker thread');
 const send = (m: FromEngineWorker) => port.postMessage(m);
-const engine = new InProcessEngine({ info: (text) => send({ type: 'log', text }) });
+const options = (workerData ?? {}) as EngineWorkerData;
+const engine = new InProcessEngine({ info: (text) => send({ type: 'log', text }) }, 1, options.overlapColdPath ?? true);
 const running = new Map<number, AbortController>();
 
 async function handle(m: Exclude<ToEngineWorker, { type: 'cancel' } | { type: 'shutdown' } | { type: 'prepare' }>, signal: AbortSignal): Promise<unknown> {

@@ -51,6 +51,8 @@ export class InProcessEngine implements EngineClient {
     private readonly log: EngineLog,
     /** Samples in the first streamed chunk (1: the first maps as early as possible; the UI benchmark's baseline uses 8). */
     private readonly firstChunk = 1,
+    /** Overlap the cold path's steps (false: one after the other, the UI benchmark's baseline). */
+    private readonly overlapColdPath = true,
   ) {}
 
   private getPool(workers: number): InferencePool {
@@ -152,13 +154,15 @@ export class InProcessEngine implements EngineClient {
   async analyze(call: AnalyzeCall): Promise<Analysis> {
     const { signal } = call;
     const times = new StepTimes();
-    this.warm(call.workers);
+    const overlap = this.overlapColdPath;
+    if (overlap) this.warm(call.workers);
     call.onProgress(0, 'opening checkpoint');
     const ck = await this.checkpoint(call.checkpoint, signal);
     times.lap('checkpoint');
     const runner = this.runner(ck, call.workers);
-    void runner.preload(['full', 'cleanDense'], signal).then(() => times.lap('sessions'), () => undefined);
-    const trainedDense = this.trainedDense(ck, call.workers, signal);
+    if (overlap) void runner.preload(['full', 'cleanDense'], signal).then(() => times.lap('sessions'), () => undefined);
+    // Without the overlap, analyze() looks the trained dense checkpoint up itself, per chunk.
+    const trainedDense = overlap ? this.trainedDense(ck, call.workers, signal) : Promise.resolve('auto' as const);
     call.onProgress(0.02, 'loading samples');
     const samples = await this.samples(ck, call);
     times.lap('samples');
@@ -168,22 +172,34 @@ export class InProcessEngine implements EngineClient {
     call.onStart({ model: ck.ref, data: dataRef(samples), layers: ck.layers, units: ck.units, denseMacs: ck.denseMacs, total: n });
     let first: Analysis | null = null;
     const out: SampleAnalysis[] = [];
+    try {
+      await this.streamChunks(ck, samples, runner, trained, call, times, (part, batch) => {
+        first ??= part;
+        out.push(...batch);
+      });
+      times.lap(`all ${n} samples`);
+    } finally {
+      this.log.info(times.line(`analysis of ${ck.ref.name}${signal.aborted ? ' (cancelled)' : ''}, ms since the call`));
+    }
+    return { ...first!, createdAt: new Date().toISOString(), data: dataRef(samples), samples: out, aggregates: aggregate(ck, out) };
+  }
+
+  /** Analyses the samples chunk by chunk (the first chunk {@link firstChunk} samples), streaming each. */
+  private async streamChunks(ck: Checkpoint, samples: SampleSet, runner: ModelRunner, trained: Checkpoint | null | 'auto', call: AnalyzeCall, times: StepTimes, keep: (part: Analysis, batch: SampleAnalysis[]) => void): Promise<void> {
+    const { signal } = call;
+    const n = samples.count;
     for (let start = 0; start < n; ) {
       signal.throwIfAborted();
       const size = start === 0 ? this.firstChunk : CHUNK;
       const idx = Array.from({ length: Math.min(size, n - start) }, (_, i) => start + i);
       const part = await analyze(ck, takeSamples(samples, idx), runner, { signal, batchSize: size, trainedDense: trained });
       const batch = part.samples.map((s, j) => ({ ...s, index: idx[j] }));
-      first ??= part;
-      out.push(...batch);
+      keep(part, batch);
       call.onSamples(batch);
       times.lap('first sample');
       start += idx.length;
       call.onProgress(0.05 + (0.95 * start) / n, `sample ${start}/${n}`);
     }
-    times.lap(`all ${n} samples`);
-    this.log.info(times.line(`analysis of ${ck.ref.name}, ms since the call`));
-    return { ...first!, createdAt: new Date().toISOString(), data: dataRef(samples), samples: out, aggregates: aggregate(ck, out) };
   }
 
   async sweep(call: SweepCall): Promise<SweepResult> {

@@ -1,0 +1,49 @@
+/**
+ * Starting the engine worker from V8's code cache: the bundle (about 8 MB,
+ * mostly the HDF5 and Zarr readers' code) costs a few hundred milliseconds to
+ * compile on every cold start. The boot script compiles it with the cached
+ * data of an earlier start (kept in a per-user folder under the temp folder,
+ * keyed by the bundle's size, modification time and the Node version), runs
+ * it as CommonJS, and writes a fresh cache a few seconds later (after the
+ * first call, so the functions it compiled are in it), atomically.
+ */
+import os from 'node:os';
+import path from 'node:path';
+
+/** Default folder of the code cache. */
+export function defaultCodeCacheDir(): string {
+  return path.join(os.tmpdir(), `dynapruner-studio-${os.userInfo().uid}`, 'v8-cache');
+}
+
+/** Delay before the cache is (re)written after a start (ms). */
+const WRITE_AFTER_MS = 4000;
+
+/** Source of an `eval` worker that loads the CommonJS bundle `file` through the code cache in `cacheDir`. */
+export function cachedBootSource(file: string, cacheDir: string): string {
+  return `'use strict';
+const fs = require('node:fs'), path = require('node:path'), vm = require('node:vm'), Module = require('node:module');
+const { parentPort } = require('node:worker_threads');
+const file = ${JSON.stringify(file)}, dir = ${JSON.stringify(cacheDir)};
+const stat = fs.statSync(file);
+const cachePath = path.join(dir, path.basename(file) + '-' + stat.size + '-' + Math.round(stat.mtimeMs) + '-' + process.version + '.cache');
+let cached;
+try { cached = fs.readFileSync(cachePath); } catch { cached = undefined; }
+const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData: cached });
+const state = cached === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
+parentPort.postMessage({ type: 'log', text: 'engine worker: code cache ' + state });
+const m = new Module(file);
+m.filename = file;
+m.paths = Module._nodeModulePaths(path.dirname(file));
+script.runInThisContext().call(m.exports, m.exports, Module.createRequire(file), m, file, path.dirname(file));
+if (state !== 'used') {
+  setTimeout(() => {
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      const tmp = cachePath + '.' + process.pid + '.' + Date.now() + '.tmp';
+      fs.writeFileSync(tmp, script.createCachedData());
+      fs.renameSync(tmp, cachePath);
+    } catch {}
+  }, ${WRITE_AFTER_MS}).unref();
+}
+`;
+}

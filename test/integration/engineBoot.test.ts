@@ -1,0 +1,41 @@
+/**
+ * The engine worker bundle (dist/engineWorker.js, from `npm run build`) starts
+ * through V8's code cache: the first start writes the cache (atomically, into
+ * the given folder only), the next start uses it and answers the same.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { CoreEngine } from '../../src/extension/engine/coreEngine';
+import { checkpoint, ROOT } from '../helpers/engineFixtures';
+
+test('the engine worker writes its code cache on the first start and uses it on the next', async () => {
+  const workerPath = path.join(ROOT, 'dist', 'engineWorker.js');
+  assert.ok(existsSync(workerPath), `${workerPath} is missing: run \`npm run build\` first`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-v8-cache-'));
+  const cacheDir = path.join(dir, 'cache');
+  try {
+    const start = async () => {
+      const lines: string[] = [];
+      const engine = new CoreEngine({ info: (t) => lines.push(t), error: (t) => lines.push(t) }, { workerPath, codeCacheDir: cacheDir });
+      const report = await engine.inspect(checkpoint('simvp_dense'));
+      return { engine, lines, report };
+    };
+    const first = await start();
+    assert.ok(first.lines.includes('engine worker: code cache none'), first.lines.join('\n'));
+    const deadline = Date.now() + 20_000;
+    while (!(existsSync(cacheDir) && readdirSync(cacheDir).some((f) => f.endsWith('.cache'))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await first.engine.close();
+    const files = readdirSync(cacheDir);
+    assert.equal(files.length, 1, `one cache file, no temp file left: ${files.join(', ')}`);
+    assert.match(files[0], /^engineWorker\.js-\d+-\d+-v\d+\.\d+\.\d+\.cache$/);
+    const second = await start();
+    await second.engine.close();
+    assert.ok(second.lines.includes('engine worker: code cache used'), second.lines.join('\n'));
+    assert.deepEqual(second.report, first.report);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
