@@ -24,6 +24,17 @@ export interface PanelLayerRow {
   timeUs: number;
 }
 
+/** The calibrated sparse plan a profiled model records (`export --variant sparse --calibrate`). */
+export interface PanelSparsePlan {
+  /** Where it was calibrated: `local` or the host alias, with device and runtime. */
+  measuredOn: string;
+  gatheredUnits: number;
+  units: number;
+  /** Recorded end to end: plan time / clean dense time (null: not timed). */
+  ratio: number | null;
+  verdict: string;
+}
+
 /** One variant of a run. */
 export interface PanelVariant {
   id: string;
@@ -39,6 +50,8 @@ export interface PanelVariant {
   outputsCheck: { samples: number; maxAbsDiff: number; output: string; reference?: 'engine' | 'same-model' } | null;
   /** Per-layer rows when the run profiled node by node (largest time first, other ops last). */
   layers?: PanelLayerRow[];
+  /** The calibrated sparse plan its model records, when it has one. */
+  sparsePlan?: PanelSparsePlan;
 }
 
 /** Live progress of one host while several may run at once. */

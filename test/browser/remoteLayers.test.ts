@@ -4,10 +4,13 @@
  * runner profiling node by node on the "device"): the host's mapping
  * (panelLayers.ts) turns the device's node runs into per-layer rows, and the
  * panel shows them per variant, plus the sparse variant's MACs and latency
- * against clean dense. Headless Chromium, the extension's HTML and CSP.
+ * against clean dense. A calibrated sparse export (`export --variant sparse
+ * --calibrate local`) profiled beside them as --compare-with shows its
+ * recorded plan and end-to-end ratio. Headless Chromium, the extension's HTML and CSP.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,7 +21,11 @@ import { planProfile } from '../../src/core/remote/profile/profilePlan';
 import { profileOnDevices } from '../../src/core/remote/profile/profileRun';
 import { resolveHost } from '../../src/core/remote/ssh/hostConfig';
 import type { ProfileResult } from '../../src/core/schema/profileResult';
+import { readSparsePlan } from '../../src/core/export/sparsePlan';
+import { decodeModel } from '../../src/core/onnx/reader';
 import { profileLayerRows } from '../../src/extension/remote/panelLayers';
+import { recordedSparsePlans } from '../../src/extension/remote/panelPlans';
+import { readFileSync } from 'node:fs';
 import { toPanelRun } from '../../src/extension/remote/panelModel';
 import type { PanelRun, ToRemoteWebview } from '../../src/shared/remoteProtocol';
 import { fixtureDeviceRoot, repoRoot, startSshd, type SshdTestEnv } from '../remote/helpers/sshdTestEnv';
@@ -32,6 +39,9 @@ describe('Orin panel: per-layer rows and the sparse variant from a real loopback
   let browser: Browser;
   let result: ProfileResult;
   let run: PanelRun;
+  let sparseFile: string;
+  let ckpt: string;
+  let recorded: NonNullable<ReturnType<typeof readSparsePlan>>;
 
   before(async () => {
     await esbuild.build({ entryPoints: [path.join(repoRoot, 'webview', 'remote', 'main.ts')], outfile: path.join(repoRoot, 'dist', 'webview', 'remote.js'), bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'error' });
@@ -41,7 +51,13 @@ describe('Orin panel: per-layer rows and the sparse variant from a real loopback
     try {
       const model = await testModel();
       assert.ok(model.bundled, 'the sparse variant needs the bundled Dyna-Pruner checkpoint');
-      const plan = await planProfile(model.onnx, { samples: model.inputs, perSample: 2, kinds: ['ckpt', 'dense', 'l1c', 'sparse'] });
+      // A copy of the checkpoint with its calibrated sparse export beside it (the panel finds --compare-with models there).
+      ckpt = path.join(scratch, path.basename(model.onnx));
+      copyFileSync(model.onnx, ckpt);
+      sparseFile = path.join(scratch, 'simvp_sparse_calibrated.onnx');
+      const exported = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src', 'cli', 'main.ts'), 'export', ckpt, '--variant', 'sparse', '--out', sparseFile, '--calibrate', 'local', '--calibrate-rounds', '1', '--calibrate-samples', '2', '--samples', model.inputs], { encoding: 'utf8', cwd: repoRoot, timeout: 300_000 });
+      assert.equal(exported.status, 0, exported.stderr);
+      const plan = await planProfile(ckpt, { samples: model.inputs, perSample: 2, kinds: ['ckpt', 'dense', 'l1c', 'sparse'], compareWith: [sparseFile] });
       model.dispose();
       const host = resolveHost('orin-layers', {
         sshConfig: SSHConfig.parse(''),
@@ -49,16 +65,17 @@ describe('Orin panel: per-layer rows and the sparse variant from a real loopback
       });
       const [settled] = await profileOnDevices([host], {
         connection: { knownHostsFiles: [env.knownHostsFile], connectTimeoutMs: 5000, agentSocket: '' },
-        checkpoint: model.onnx, variants: plan.variants, samples: { bytes: plan.samples.bytes, name: plan.samples.name },
+        checkpoint: ckpt, variants: plan.variants, samples: { bytes: plan.samples.bytes, name: plan.samples.name },
         backend: 'node', warmup: 1, iterations: 5, perSample: 2, runnerScript: runner, reference: plan.reference, profileLayers: true,
       });
       assert.ok(settled.result, `profile failed: ${settled.error?.message}`);
       result = settled.result;
+      recorded = readSparsePlan(decodeModel(sparseFile, new Uint8Array(readFileSync(sparseFile))))!;
+      run = toPanelRun(result, await profileLayerRows(result), await recordedSparsePlans(result));
     } finally {
       rmSync(runner, { force: true });
       rmSync(scratch, { recursive: true, force: true });
     }
-    run = toPanelRun(result, await profileLayerRows(result));
     harness = await startHarness();
     browser = await launchChromium();
   });
@@ -70,8 +87,8 @@ describe('Orin panel: per-layer rows and the sparse variant from a real loopback
   });
 
   it('shows per-layer rows of every variant and the sparse variant against clean dense', async () => {
-    assert.deepEqual(run.variants.map((v) => v.id), ['ckpt', 'dense', 'l1c', 'sparse']);
-    for (const v of run.variants) assert.ok((v.layers?.length ?? 0) > 0, `${v.id}: per-layer rows from the device's node runs`);
+    assert.deepEqual(run.variants.map((v) => v.id), ['ckpt', 'dense', 'l1c', 'sparse', 'cmp-simvp_sparse_calibrated']);
+    for (const v of run.variants.slice(0, 4)) assert.ok((v.layers?.length ?? 0) > 0, `${v.id}: per-layer rows from the device's node runs`);
     const sparse = run.variants.find((v) => v.id === 'sparse')!;
     const dense = run.variants.find((v) => v.id === 'dense')!;
     const mapped = sparse.layers!.filter((l) => !l.name.startsWith('other ops'));
@@ -86,7 +103,7 @@ describe('Orin panel: per-layer rows and the sparse variant from a real loopback
     await page.evaluate((msg) => window.postMessage(msg, '*'), { type: 'runs', runs: [run], selected: [run.id] } satisfies ToRemoteWebview as unknown as Record<string, unknown>);
     await page.waitForSelector('[data-table="layers"] tbody tr');
     const rows = await page.evaluate(() => [...document.querySelectorAll('[data-table="layers"] tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
-    assert.equal(rows.length, run.variants.reduce((a, v) => a + v.layers!.length, 0), 'one row per layer and variant');
+    assert.equal(rows.length, run.variants.reduce((a, v) => a + (v.layers?.length ?? 0), 0), 'one row per layer and variant');
     const sparseRows = rows.filter((r) => r[1] === sparse.label);
     assert.equal(sparseRows.length, sparse.layers!.length);
     assert.equal(sparseRows[0][2], sparse.layers![0].name, 'largest time first');
@@ -98,6 +115,12 @@ describe('Orin panel: per-layer rows and the sparse variant from a real loopback
     assert.equal(sparseMacs[3], `${(sparse.effectiveMacs / dense.effectiveMacs).toFixed(2)}x`, 'sparse MACs vs clean dense');
     assert.equal(sparseMacs[4], `${(sparse.latencyMs.mean / dense.latencyMs.mean).toFixed(2)}x`, 'sparse latency vs clean dense');
     assert.equal(sparseMacs[5], 'dense');
+    // The calibrated export's recorded plan: where it was measured and its end-to-end ratio against clean dense.
+    assert.ok(recorded.endToEnd, 'calibrated locally: timed end to end');
+    const planLine = await page.locator('[data-plan="cmp-simvp_sparse_calibrated"]').textContent();
+    assert.ok(planLine!.includes(`${recorded.endToEnd.ratio.toFixed(2)}x clean dense end to end as recorded`), planLine!);
+    assert.ok(planLine!.includes(recorded.verdict), planLine!);
+    assert.equal(await page.locator('[data-plan]').count(), 1, 'only the calibrated export records a plan');
     await page.locator('[data-table="layers"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(repoRoot, 'test-results', 'remote-layers.png') });
     assert.deepEqual(problems.cspViolations, [], 'CSP violations');

@@ -113,6 +113,18 @@ function drawProgress(): void {
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
+/** One line per variant whose model records a calibrated sparse plan: where it was calibrated and its end-to-end ratio. */
+function appendPlans(app: HTMLElement, current: PanelRun[]): void {
+  for (const r of current) {
+    for (const v of r.variants) {
+      const p = v.sparsePlan;
+      if (!p) continue;
+      const ratio = p.ratio === null ? 'not timed against clean dense' : `${p.ratio.toFixed(2)}x clean dense end to end as recorded`;
+      app.append(h('p', { class: 'note', 'data-plan': v.id }, `${r.host.alias} · ${v.label}: calibrated sparse plan (${p.gatheredUnits} of ${p.units} units gathered, measured on ${p.measuredOn}): ${ratio}; ${p.verdict}.`));
+    }
+  }
+}
+
 /** Per host and variant profiled node by node: each compute layer's share of MACs beside its share of measured time. */
 function appendLayers(app: HTMLElement, current: PanelRun[]): void {
   const rows = current.flatMap((r) => r.variants.flatMap((v) => (v.layers ?? []).map((l) => [r.host.alias, v.label, l.name, l.name.startsWith('other ops') ? '–' : pct(l.macShare), pct(l.timeShare), formatNumber(l.timeUs, LATENCY_DIGITS)])));
@@ -175,6 +187,7 @@ function render(): void {
     ),
   );
   app.append(h('p', { class: 'note' }, DENSE_RUNTIME_NOTE));
+  appendPlans(app, current);
   appendLayers(app, current);
 
   app.append(h('h3', {}, 'Energy'));

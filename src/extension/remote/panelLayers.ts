@@ -3,7 +3,7 @@
  * `profile --layers` runs: the variants are rebuilt from the checkpoint (the
  * same builders the profile used) so each runtime node of the device's trace
  * maps onto the compute layers of the FLOPs breakdown, beside each layer's
- * share of the variant's MACs. Cached per run id: a run is mapped once.
+ * share of the variant's MACs.
  */
 import { readFile } from 'node:fs/promises';
 import { deviceLayerShares } from '../../core/experiments/remoteLayers';
@@ -32,19 +32,4 @@ export async function profileLayerRows(r: ProfileResult): Promise<Map<string, Pa
     if (bytes) out.set(v.id, rowsOf(deviceLayerShares(built.checkpoint, `${v.id} (${v.label})`, bytes, v.layerRuns!)));
   }
   return out;
-}
-
-/** {@link profileLayerRows} once per run id (a failed mapping is logged by the caller and leaves the run without rows). */
-export class LayerRowsCache {
-  private readonly rows = new Map<string, Promise<Map<string, PanelLayerRow[]>>>();
-
-  get(r: ProfileResult): Promise<Map<string, PanelLayerRow[]>> {
-    let hit = this.rows.get(r.id);
-    if (!hit) {
-      hit = profileLayerRows(r);
-      this.rows.set(r.id, hit);
-      hit.catch(() => this.rows.delete(r.id));
-    }
-    return hit;
-  }
 }

@@ -5,7 +5,7 @@
  */
 import type { ProfileResult } from '../../core/schema/profileResult';
 import type { ProfileEvent } from '../../core/remote/profile/profileRun';
-import type { PanelLayerRow, PanelProgress, PanelRun } from '../../shared/remoteProtocol';
+import type { PanelLayerRow, PanelProgress, PanelRun, PanelSparsePlan } from '../../shared/remoteProtocol';
 
 /** The panel's progress row of a host from a run event (null for events that do not change it). */
 export function progressOf(alias: string, e: ProfileEvent): PanelProgress | null {
@@ -17,8 +17,11 @@ export function progressOf(alias: string, e: ProfileEvent): PanelProgress | null
   return null;
 }
 
-/** Trims a ProfileResult to what the panel draws; `layers` are the per-layer rows of its variants profiled node by node. */
-export function toPanelRun(r: ProfileResult, layers: Map<string, PanelLayerRow[]> = new Map()): PanelRun {
+/**
+ * Trims a ProfileResult to what the panel draws; `layers` are the per-layer
+ * rows of its variants profiled node by node, `plans` the sparse plans their models record.
+ */
+export function toPanelRun(r: ProfileResult, layers: Map<string, PanelLayerRow[]> = new Map(), plans: Map<string, PanelSparsePlan> = new Map()): PanelRun {
   return {
     id: r.id,
     createdAt: r.createdAt,
@@ -38,6 +41,7 @@ export function toPanelRun(r: ProfileResult, layers: Map<string, PanelLayerRow[]
       power: v.power,
       outputsCheck: v.outputsCheck,
       ...(layers.has(v.id) ? { layers: layers.get(v.id) } : {}),
+      ...(plans.has(v.id) ? { sparsePlan: plans.get(v.id) } : {}),
     })),
     tegrastats: r.tegrastats.map((p) => ({ t: p.t, totalMw: p.totalMw, gpuLoadPercent: p.gpuLoadPercent })),
   };

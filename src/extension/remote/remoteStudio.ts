@@ -27,7 +27,9 @@ import { progressOf, toPanelRun } from './panelModel';
 import { askProfileRequest, requestOfSavedRun, type ProfileRequestSpec } from './profileRequest';
 import type { RemotePanel, RemotePanelRequest } from './remotePanel';
 import { addHostSetting, profileLayersSetting, profileVariantKinds, remoteSettings } from './remoteSettings';
-import { LayerRowsCache } from './panelLayers';
+import { profileLayerRows } from './panelLayers';
+import { recordedSparsePlans } from './panelPlans';
+import { RunCache } from './runCache';
 import { vscodeConnectCallbacks } from './secretPrompts';
 import { showErrorNotice } from '../errorNotice';
 
@@ -53,8 +55,11 @@ function isCancellation(error: Error, job: Job): boolean {
 export class RemoteStudio {
   /** The requests of this session's runs, by run id (they keep explicit sample files). */
   private readonly requests = new Map<string, ProfileRequestSpec>();
-  /** Per-layer rows of the runs that profiled node by node, mapped once per run. */
-  private readonly layerRows = new LayerRowsCache();
+  /** Runs by id as last listed (what the caches below compute from). */
+  private readonly listed = new Map<string, ProfileResult>();
+  /** Per-layer rows of the runs that profiled node by node, and the sparse plans their models record; once per run. */
+  private readonly layerRows = new RunCache((id) => profileLayerRows(this.listed.get(id)!));
+  private readonly plans = new RunCache((id) => recordedSparsePlans(this.listed.get(id)!));
 
   constructor(private readonly d: RemoteStudioDeps) {}
 
@@ -99,13 +104,13 @@ export class RemoteStudio {
 
   /** The runs as the panel draws them, with per-layer rows where a run profiled node by node (a run whose mapping fails is shown without them). */
   private panelRuns(runs: ProfileResult[]): Promise<PanelRun[]> {
-    return Promise.all(runs.map(async (r) => {
-      const layers = await this.layerRows.get(r).catch((e: unknown) => {
-        this.d.log.warn(`remote: ${r.id}: no per-layer rows (${(e as Error).message})`);
+    for (const r of runs) this.listed.set(r.id, r);
+    const orNothing = <T>(what: string, r: ProfileResult, p: Promise<T>) =>
+      p.catch((e: unknown) => {
+        this.d.log.warn(`remote: ${r.id}: no ${what} (${(e as Error).message})`);
         return undefined;
       });
-      return toPanelRun(r, layers);
-    }));
+    return Promise.all(runs.map(async (r) => toPanelRun(r, await orNothing('per-layer rows', r, this.layerRows.get(r.id)), await orNothing('sparse plan', r, this.plans.get(r.id)))));
   }
 
   /** Compare and Re-run, against the run list as it is now. */
