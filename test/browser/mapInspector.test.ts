@@ -6,7 +6,8 @@
  * longitude from the file's coordinate variables; the coastline is drawn over
  * the map and the toggle hides it; a click on a sample of the cost chart
  * jumps the maps to it; a result saved before geography existed still reads
- * (normalised units, no coastline); the report draws the same coastline.
+ * (normalised units, no coastline); the report draws the same coastline and
+ * its map hover reads the same cell in pascals with its lat/lon.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -135,7 +136,7 @@ describe('map inspector in Chromium', () => {
     await page.close();
   });
 
-  it('the report draws the same coastline over its maps', async () => {
+  it('the report draws the same coastline over its maps, and its hover reads Pa and lat/lon', async () => {
     const html = buildReportHtml({ analysis, sweep: null, plotly: loadPlotlySource() });
     const data = JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1]) as { geoShapes: { path: string }[] };
     const { page: panel } = await openMasks(analysis);
@@ -148,6 +149,24 @@ describe('map inspector in Chromium', () => {
     await page.setContent(html);
     await page.waitForFunction(() => document.getElementById('map-input')?.getAttribute('data-rendered') === '1');
     assert.ok(await page.locator('#map-input .shapelayer path').count() >= 2, 'coastline and graticule drawn on the report map');
+    // The report's hover reads the same cell in pascals with its lat/lon.
+    const geo = analysis.data.geography!;
+    const [H, W] = analysis.model.grid;
+    const row = geo.coordinates!.y.indexOf(42.5);
+    const col = geo.coordinates!.x.indexOf(-97.5);
+    const at = await page.evaluate(({ x, y }) => {
+      const el = document.getElementById('map-input') as unknown as { _fullLayout: { xaxis: { _offset: number; l2p(v: number): number }; yaxis: { _offset: number; l2p(v: number): number } }; getBoundingClientRect(): DOMRect };
+      const r = el.getBoundingClientRect();
+      const { xaxis, yaxis } = el._fullLayout;
+      return { x: r.left + xaxis._offset + xaxis.l2p(x), y: r.top + yaxis._offset + yaxis.l2p(y) };
+    }, { x: col + 0.5, y: H - 1 - row + 0.5 });
+    await page.mouse.move(at.x, at.y);
+    await page.locator('#map-input .hoverlayer .hovertext').waitFor({ timeout: 10_000 });
+    const hover = (await page.locator('#map-input .hoverlayer .hovertext').textContent()) ?? '';
+    const c = analysis.model.channels.indexOf('p');
+    const pascals = decodeF32(analysis.samples[0].inputLast)[c * H * W + row * W + col] * geo.channels[c].std + geo.channels[c].mean;
+    assert.ok(hover.includes('42.5°N 97.5°W'), `report hover lat/lon: ${hover}`);
+    assert.ok(hover.includes(`input p ${Math.round(pascals).toLocaleString('en-US')} Pa`), `report hover ${pascals} Pa: ${hover}`);
     assertClean(problems);
     await page.close();
   });

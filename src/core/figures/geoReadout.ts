@@ -50,3 +50,9 @@ export function formatCell(co: GridCoordinates, row: number, col: number): strin
 export function formatPhysical(v: number, units: string | null): string {
   return units ? `${formatSig(v, 4)} ${units}` : formatSig(v, 4);
 }
+
+/** Each cell's position as hover text, rows from the top (the drawn order): "<br>42.5°N 97.5°W". */
+export function cellTextRows(co: GridCoordinates): string[][] {
+  const H = co.y.length;
+  return Array.from({ length: H }, (_, r) => co.x.map((_, c) => `<br>${formatCell(co, H - 1 - r, c)}`));
+}

@@ -153,8 +153,30 @@ export function mapGeoShapes(geo: GeoOverlay, theme: FigureTheme): Record<string
   return [shape(geo.graticule, 0.6, 'dot', 0.5), shape(geo.coastline, 1, 'solid', 0.9)].filter((s) => s.path !== '');
 }
 
-/** A map layer as a Plotly figure: the rendered pixels as an image trace (cell edges on whole numbers), plus the colour bar. */
-export function mapImageFigure(layer: MapLayer, theme: FigureTheme): FigureSpec {
+/**
+ * A transparent heatmap over a map image whose hover reads the layer's value
+ * at each cell, in physical units where the layer has them (the report's
+ * read-out; `meta: 'hover'` lets the page add each cell's lat/lon as `text`).
+ */
+export function mapHoverTrace(layer: MapLayer): Record<string, unknown> {
+  const z = Array.from({ length: layer.h }, (_, r) => Array.from({ length: layer.w }, (_, x) => {
+    const v = layer.values[layer.offset + (layer.h - 1 - r) * layer.w + x];
+    if (!Number.isFinite(v)) return null;
+    // The panel's read-out digits (formatSig 4): whole numbers from 10^4, else 4 significant digits.
+    const p = layerTickValue(layer, v);
+    return Math.abs(p) >= 1e4 ? Math.round(p) : Number(p.toPrecision(4));
+  }));
+  const units = layer.physics && (layer.physics.kind === 'value' || layer.physics.channel.transform === 'zscore') ? layer.physics.channel.units : null;
+  const name = layer.key === 'input' || layer.key === 'prediction' || layer.key === 'target' ? `${layer.key} ${layer.label}` : layer.label;
+  return {
+    type: 'heatmap', meta: 'hover', z, x: Array.from({ length: layer.w }, (_, i) => i + 0.5), y: Array.from({ length: layer.h }, (_, i) => i + 0.5),
+    opacity: 0, showscale: false, hoverongaps: false, colorscale: layer.colorscale,
+    hovertemplate: `${name} %{z:,}${units ? ` ${units}` : ''}%{text}<extra></extra>`,
+  };
+}
+
+/** A map layer as a Plotly figure: the rendered pixels as an image trace (cell edges on whole numbers), plus the colour bar; `hover` adds {@link mapHoverTrace}. */
+export function mapImageFigure(layer: MapLayer, theme: FigureTheme, options: { hover?: boolean } = {}): FigureSpec {
   const png = encodePng(mapPixels(layer), layer.w, layer.h);
   const units = layer.physics?.channel.units;
   return {
@@ -162,14 +184,15 @@ export function mapImageFigure(layer: MapLayer, theme: FigureTheme): FigureSpec 
       { type: 'image', source: `data:image/png;base64,${bytesToBase64(png)}`, x0: 0.5, y0: 0.5, hoverinfo: 'skip' },
       // Colour bar only: a transparent two-cell heatmap with the layer's scale.
       { type: 'heatmap', z: [[layer.zmin, layer.zmax]], x: [0, 1], y: [0], zmin: layer.zmin, zmax: layer.zmax, colorscale: layer.colorscale, opacity: 0, hoverinfo: 'skip', showscale: true, colorbar: { thickness: 10, ...colorbarTicks(layer), title: { text: units && layer.physics ? `${layer.label} [${units}]` : layer.label } } },
+      ...(options.hover ? [mapHoverTrace(layer)] : []),
     ],
     layout: baseLayout(theme, layer.title, { xaxis: { visible: false }, yaxis: { visible: false, scaleanchor: 'x' }, margin: { l: 8, r: 8, t: 32, b: 8 } }),
   };
 }
 
 /** The map figures of one sample, in display order (the report's Masks section). */
-export function sampleMapFigures(analysis: MapSource, sel: MapSelection, theme: FigureTheme, options: MapOptions = {}): { key: string; figure: FigureSpec }[] {
-  return sampleMapLayers(analysis, sel, theme, options).map((layer) => ({ key: layer.key, figure: mapImageFigure(layer, theme) }));
+export function sampleMapFigures(analysis: MapSource, sel: MapSelection, theme: FigureTheme, options: MapOptions & { hover?: boolean } = {}): { key: string; figure: FigureSpec }[] {
+  return sampleMapLayers(analysis, sel, theme, options).map((layer) => ({ key: layer.key, figure: mapImageFigure(layer, theme, { hover: options.hover }) }));
 }
 
 /** Per-sample effective MACs, active pixels and alignment AUC; `selected` marks one sample (the Masks panel's slider). */

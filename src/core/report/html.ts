@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mapGeoShapes, sampleMapFigures, perSampleFigure } from '../figures/maps';
 import { geoOverlay } from '../figures/geoOverlay';
+import { cellTextRows } from '../figures/geoReadout';
 import { filterFrequencyFigure, unitRasterFigure } from '../figures/filters';
 import { costDistributionFigure, layerBreakdownFigure } from '../figures/flops';
 import { paretoFigure, robustnessFigure } from '../figures/robustness';
@@ -62,12 +63,14 @@ export function buildReportHtml(input: ReportInput): string {
   const theme = input.theme ?? LIGHT_THEME;
   const nonce = input.nonce ?? randomBytes(16).toString('base64');
   const figures: Record<string, FigureSpec> = {};
-  const samples = a.samples.map((s, i) => ({ label: `window ${s.windowStart ?? s.index}`, maps: sampleMapFigures(a, { sample: i, t: 0, channel: 0 }, theme).map((m) => ({ key: m.key, figure: m.figure })) }));
+  const samples = a.samples.map((s, i) => ({ label: `window ${s.windowStart ?? s.index}`, maps: sampleMapFigures(a, { sample: i, t: 0, channel: 0 }, theme, { hover: true }).map((m) => ({ key: m.key, figure: m.figure })) }));
   const mapKeys = samples[0]?.maps.map((m) => m.key) ?? [];
   // Coastlines and graticule once (the same for every map): the page adds them to each map's layout.
   const coords = a.data.geography?.coordinates;
   const geo = coords?.geographic ? geoOverlay(coords) : null;
   const geoShapes = geo ? mapGeoShapes(geo, theme) : [];
+  // Each cell's lat/lon for the maps' hover read-out (added by the page to every map's hover trace).
+  const cellText = coords ? cellTextRows(coords) : null;
   figures.perSample = perSampleFigure(a, theme);
   if (a.units.length > 0) {
     figures.filterFrequency = filterFrequencyFigure(a, theme);
@@ -82,7 +85,7 @@ export function buildReportHtml(input: ReportInput): string {
   }
   const pareto = input.pareto ? paretoSection(input.pareto, theme) : null;
   Object.assign(figures, pareto?.figures);
-  const payload = JSON.stringify({ figures, samples, geoShapes }).replace(/</g, '\\u003c');
+  const payload = JSON.stringify({ figures, samples, geoShapes, cellText }).replace(/</g, '\\u003c');
   const div = (id: string) => (figures[id] ? `<div class="figure" id="fig-${id}"></div>` : '');
   const mapDivs = mapKeys.map((k) => `<div class="figure map" id="map-${k}"></div>`).join('');
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:`;
@@ -122,7 +125,11 @@ ${pareto?.html ?? ''}
   var mapConfig = {displaylogo:false, responsive:true, displayModeBar:false};
   function draw(el, fig){ var isMap = fig.data.some(function(t){ return t.type === 'image'; }); return Plotly.react(el, fig.data, fig.layout, isMap ? mapConfig : config).then(function(){ el.setAttribute('data-rendered','1'); }); }
   Object.keys(data.figures).forEach(function(id){ var el=document.getElementById('fig-'+id); if(el) draw(el, data.figures[id]); });
-  function withGeo(fig){ if (!data.geoShapes.length) return fig; var layout = Object.assign({}, fig.layout, {shapes: (fig.layout.shapes || []).concat(data.geoShapes)}); return {data: fig.data, layout: layout}; }
+  function withGeo(fig){
+    var traces = fig.data.map(function(t){ if (t.meta !== 'hover') return t; return data.cellText ? Object.assign({}, t, {text: data.cellText}) : Object.assign({}, t, {hovertemplate: t.hovertemplate.replace('%{text}', '')}); });
+    var layout = data.geoShapes.length ? Object.assign({}, fig.layout, {shapes: (fig.layout.shapes || []).concat(data.geoShapes)}) : fig.layout;
+    return {data: traces, layout: layout};
+  }
   function showSample(i){ data.samples[i].maps.forEach(function(m){ var el=document.getElementById('map-'+m.key); if(el) draw(el, withGeo(m.figure)); }); }
   document.getElementById('sample').addEventListener('change', function(e){ showSample(Number(e.target.value)); });
   if (data.samples.length) showSample(0);
