@@ -68,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): StudioApi {
     CheckpointEditorProvider.register(host, studio),
     vscode.window.createTreeView(Views.checkpoints, { treeDataProvider: checkpoints, showCollapseAll: false }),
     vscode.window.createTreeView(Views.runs, { treeDataProvider: runs }),
-    ...registerCommands({ studio, checkpoints, runs, log }),
+    ...registerCommands({ studio, checkpoints, runs, log, openLatencyRun: (run) => latency.open(run, studio.show('flops', [run.record.model.path])) }),
     ...graphs.register(),
     ...ab.register(),
     registerOpenDemo(context.extensionUri),

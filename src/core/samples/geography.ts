@@ -52,7 +52,7 @@ export function gridCoordinates(meta: GridMetadata, grid: [number, number], crop
   if (!meta.y || !meta.x) return null;
   const y = cropCoarsen(meta.y, crop.y, coarsen);
   const x = cropCoarsen(meta.x, crop.x, coarsen);
-  if (y.length !== grid[0] || x.length !== grid[1]) return null;
+  if (y.length !== grid[0] || x.length !== grid[1] || ![...y, ...x].every(Number.isFinite)) return null;
   const [yName, xName] = [meta.dims[1], meta.dims[2]];
   const geographic = LAT_NAME.test(yName) && LON_NAME.test(xName) && y.every((v) => v >= -90 && v <= 90) && isRegular(y) && isRegular(x);
   return { yName, xName, y, x, geographic };

@@ -17,6 +17,8 @@ export interface CommandDeps {
   checkpoints: CheckpointsTree;
   runs: RunsTree;
   log: Log;
+  /** Opens a saved latency run (FLOPs panel's Latency view). */
+  openLatencyRun?: (run: SavedRun) => void;
 }
 
 /** Registers every command except `profileOnRemoteDevice` (the remote part's). */
@@ -69,6 +71,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const run = arg as SavedRun | undefined;
       if (!run?.record) return;
       if (run.record.command === 'profile') return vscode.commands.executeCommand(Commands.openProfileRun, run);
+      if (run.record.command === 'latency') return d.openLatencyRun?.(run);
       d.studio.show(run.record.command === 'sweep' ? 'robustness' : 'masks', [run.record.model.path], run.dir);
     }),
     on(Commands.deleteRun, async (arg) => {

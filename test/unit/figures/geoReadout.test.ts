@@ -14,6 +14,8 @@ import { describe, it } from 'node:test';
 import { openCheckpoint } from '../../../src/core/checkpoint/checkpoint';
 import { defaultDataFiles } from '../../../src/core/checkpoint/defaultData';
 import { loadSamples } from '../../../src/core/samples/load';
+import { gridCoordinates, readGeography } from '../../../src/core/samples/geography';
+import type { SampleSet } from '../../../src/core/samples/sampleSet';
 import { denormalise, formatCell, formatLatitude, formatLongitude, physicalDifference } from '../../../src/core/figures/geoReadout';
 import { geoOverlay } from '../../../src/core/figures/geoOverlay';
 import { cellReadout, layerReadout } from '../../../src/core/figures/mapReadout';
@@ -90,6 +92,23 @@ describe('map inspector: physical units and coordinates', () => {
     const shown = Number(/input p ([\d,.]+) Pa/.exec(text)![1].replace(/,/g, ''));
     assert.ok(Math.abs(shown - expected) <= 1, `read-out ${text} vs xarray ${expected}`);
     assert.equal(cellReadout({ row, col }, co, [text]), `row ${row}, col ${col}: 42.5°N 97.5°W · ${text}`);
+  });
+
+  it('reads units from the file\'s attribute and handles a global 0..360 grid (hgt.nc)', async () => {
+    const file = path.join(ROOT, 'demo', 'data', 'ncl', 'hgt.nc');
+    const set = { format: 'netcdf', files: [file] } as unknown as SampleSet;
+    const g = await readGeography(set, { tIn: 1, tOut: 1, channels: ['hgt'], grid: [73, 144], mean: [5500], std: [200], splits: {} });
+    assert.deepEqual(g.channels, [{ channel: 'hgt', variable: 'HGT', units: 'gpm', unitsSource: 'file', mean: 5500, std: 200, transform: 'zscore' }]);
+    const co = g.coordinates!;
+    assert.equal(co.geographic, true);
+    assert.deepEqual([co.y[0], co.y[72], co.x[0], co.x[143]], [-90, 90, 0, 357.5]);
+    assert.equal(formatCell(co, 0, 143), '90°S 2.5°W');
+    const o = geoOverlay(co)!;
+    assert.ok(o.coastline.length > 10_000, 'every continent on a global grid');
+    const nums = o.coastline.match(/-?\d+(\.\d+)?/g)!.map(Number);
+    assert.ok(Math.min(...nums) >= 0 && Math.max(...nums) <= 144);
+    // A grid the loader found without lat/lon names gets no coastline.
+    assert.equal(gridCoordinates({ dims: ['t', 'y', 'x'], y: Float64Array.from(co.y), x: Float64Array.from(co.x) }, [73, 144])!.geographic, false);
   });
 
   it('differences in physical units for z-scored channels only', () => {
