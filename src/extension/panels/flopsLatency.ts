@@ -12,6 +12,7 @@ import { dataSplit, get, resolveDataFiles, runsFolder, workerCount } from '../co
 import type { EngineClient } from '../engine/engineClient';
 import { showErrorNotice } from '../errorNotice';
 import type { JobRunner } from '../jobs';
+import type { SavedRun } from '../runStore';
 import type { StudioPanel } from './studioPanel';
 import { readLatencyRun, saveLatencyRun } from './latencyRuns';
 
@@ -59,6 +60,13 @@ export class FlopsLatency {
     } catch (e) {
       panel.post({ type: 'notice', level: 'error', text: (e as Error).message });
     }
+  }
+
+  /** Opens a saved latency run (Runs view) in the checkpoint's FLOPs panel, which loads its analysis as usual. */
+  open(run: SavedRun, panel: StudioPanel | undefined): void {
+    if (!panel) return;
+    panel.source = { ...panel.source, latencyRunDir: run.dir };
+    void this.restore(panel);
   }
 
   /** Measures the panel's checkpoint and shows the result in its Latency view. */
