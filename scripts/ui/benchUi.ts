@@ -79,6 +79,7 @@ async function commandToFirstFigure(browser: Browser, harness: Harness, ckpt: st
   if (untilFirst) {
     controller.abort();
     await analysis.catch(() => undefined);
+    await chain;
     await page.close();
     return { result: { first, maps, done: NaN, readyAt, engineFirst, analysis: null as unknown as Analysis } satisfies FirstFigure, page };
   }

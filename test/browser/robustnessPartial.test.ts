@@ -3,20 +3,25 @@
  * Dyna-Pruner checkpoint on the storm windows (the engine worker, as the
  * extension runs it) streams its rows so far; the panel, served as the
  * extension serves it, draws the curves from them with the progress in the
- * user's terms, then the final result with its tables; a cancelled run's
- * partial rows are dropped and the last complete sweep comes back.
+ * user's terms (screenshot for the README), then the final result with its
+ * tables; a cancelled run's partial rows are dropped and the last complete
+ * sweep comes back.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { sweepProgressText } from '../../src/core/figures/sweepProgress';
 import type { SweepResult } from '../../src/core/schema/results';
 import { CoreEngine } from '../../src/extension/engine/coreEngine';
 import type { ToWebview } from '../../src/shared/protocol';
 import { launchChromium, watchProblems } from './harness/browser';
-import { requireDynaprunerCheckpoint, stormFiles } from './harness/realResults';
+import { requireDynaprunerCheckpoint, ROOT, stormFiles } from './harness/realResults';
 import { startHarness, type Harness } from './harness/server';
 
+/** Where the screenshot of the running state goes (test-results, and the README's media). */
+const SHOTS = [path.join(ROOT, 'test-results', 'webviews'), path.join(ROOT, 'media', 'screenshots')];
 const quiet = { info: () => undefined, error: () => undefined };
 const GRIDS = { noise: [0, 0.02, 0.05, 0.1], failure: [0, 0.05, 0.1, 0.2], baselines: ['dense', 'random', 'l1'] as ('dense' | 'random' | 'l1')[], seeds: [0, 1], dataThresholds: [0.4, 0.5, 0.6], tauOffsets: [0, 0.1] };
 
@@ -82,8 +87,11 @@ describe('Robustness panel: partial sweep results', () => {
 
   it('draws the partial rows with the progress in words, then the final result and its tables', async () => {
     const { page, send, problems } = await open();
-    const mid = partials.find((p) => [...p.sweep.noise].some((q) => q.mse.n > 0)) ?? partials[partials.length - 1];
-    await send({ type: 'progress', jobId: 'j1', fraction: 0.4, message: 'sweep' });
+    // The partial result nearest half of the rows, with some noise point drawn.
+    const half = recorded(final) / 2;
+    const drawn = partials.filter((p) => p.sweep.noise.some((q) => q.mse.n > 0));
+    const mid = [...(drawn.length ? drawn : partials)].sort((a, b) => Math.abs(recorded(a.sweep) - half) - Math.abs(recorded(b.sweep) - half))[0];
+    await send({ type: 'progress', jobId: 'j1', fraction: recorded(mid.sweep) / recorded(final), message: sweepProgressText(mid.sweep, mid.samples) });
     await send({ type: 'sweepPartial', jobId: 'j1', sweep: mid.sweep, samples: mid.samples });
     await page.waitForFunction(() => document.querySelector('[data-figure="robustness-noise"]')?.getAttribute('data-rendered') === 'true');
     const status = (await page.locator('[data-partial]').textContent()) ?? '';
@@ -91,6 +99,11 @@ describe('Robustness panel: partial sweep results', () => {
     assert.doesNotMatch(status, /allCut|dataCut|tauCut|rows/, 'internal names in the progress');
     assert.equal(await page.locator('[data-table]').count(), 0, 'no tables from partial rows');
     const partialMarkers = await noiseMarkers(page);
+    await page.waitForFunction(() => document.querySelector('[data-figure="robustness-pareto"]')?.getAttribute('data-rendered') === 'true');
+    for (const dir of SHOTS) {
+      mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: path.join(dir, 'robustness-partial-dark.png') });
+    }
     await send({ type: 'sweep', jobId: 'j1', sweep: final });
     await send({ type: 'jobEnd', jobId: 'j1', outcome: 'done' });
     await page.waitForFunction(() => document.body.dataset.sweep === 'complete');
