@@ -78,7 +78,9 @@ async function channelSources(set: SampleSet, spec: SampleSpec): Promise<(Channe
   };
   const d = spec.description;
   if (d && spec.source) {
-    const files = describedFiles(d, spec.source);
+    // The files the windows were read from (`--data` ones included), one per description path, else the description's own.
+    const own = describedFiles(d, spec.source);
+    const files = set.files.length === own.length ? set.files : own;
     const firstPath: string[] = [];
     let next = 0;
     for (const entry of d.files) {

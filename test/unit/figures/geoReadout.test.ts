@@ -111,6 +111,16 @@ describe('map inspector: physical units and coordinates', () => {
     assert.equal(gridCoordinates({ dims: ['t', 'y', 'x'], y: Float64Array.from(co.y), x: Float64Array.from(co.x) }, [73, 144])!.geographic, false);
   });
 
+  it('crops and coarsens coordinates like the described loader crops and coarsens values', () => {
+    const lat = Float64Array.from({ length: 8 }, (_, i) => 30 + i);
+    const lon = Float64Array.from({ length: 6 }, (_, i) => -100 + 2 * i);
+    const co = gridCoordinates({ dims: ['time', 'lat', 'lon'], y: lat, x: lon }, [2, 3], { y: [2, 6] }, 2)!;
+    assert.deepEqual(co.y, [32.5, 34.5]);
+    assert.deepEqual(co.x, [-99, -95, -91]);
+    assert.equal(co.geographic, true);
+    assert.equal(gridCoordinates({ dims: ['time', 'lat', 'lon'], y: lat, x: lon }, [8, 5]), null, 'a grid of another size keeps no coordinates');
+  });
+
   it('differences in physical units for z-scored channels only', () => {
     assert.equal(physicalDifference(-0.5, { std: 10, transform: 'zscore' }), 5);
     assert.equal(physicalDifference(0.5, { std: 10, transform: 'log1p' }), null);
