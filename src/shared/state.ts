@@ -22,6 +22,7 @@ export function readPersistedState(raw: unknown): PersistedState {
   if (src && Array.isArray(src.checkpoints) && src.checkpoints.every((c) => typeof c === 'string')) {
     out.source = { checkpoints: src.checkpoints as string[], runDir: typeof src.runDir === 'string' ? src.runDir : null };
     if (Array.isArray(src.runDirs) && src.runDirs.every((d) => typeof d === 'string')) out.source.runDirs = src.runDirs as string[];
+    if (typeof src.latencyRunDir === 'string') out.source.latencyRunDir = src.latencyRunDir;
     if (typeof src.paretoSummary === 'string') out.source.paretoSummary = src.paretoSummary;
     if (Array.isArray(src.groups) && src.groups.every((g) => typeof g === 'string')) out.source.groups = src.groups as string[];
   }
