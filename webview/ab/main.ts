@@ -6,6 +6,8 @@
  * are synchronised, and the read-out shows A, B and A - B at the cell.
  */
 import { AB_FIELD_LABELS, AB_FIELDS, abCell, abLayers, type AbField, type AbLayers } from '../../src/core/figures/abMaps';
+import type { MapLayer } from '../../src/core/figures/maps';
+import { layerReadout } from '../../src/core/figures/mapReadout';
 import { decodeF32 } from '../../src/core/schema/encoding';
 import type { EncodedArray } from '../../src/core/schema/results';
 import type { AbSideData, ToWebview } from '../../src/shared/protocol';
@@ -118,13 +120,15 @@ class AbPanel implements PanelApp {
     document.body.dataset.renderedAb = `${a.sel.sample}/${a.sel.t}/${a.sel.channel}|${b.sel.sample}/${b.sel.t}/${b.sel.channel}|${this.field}`;
   }
 
-  /** "row 12, col 30: A 1.23 · B 1.10 · A - B 0.130". */
+  /** "row 12, col 30: A prediction p 101,594 Pa · B prediction p 101,210 Pa · A - B 384 Pa" (physical units where the data has them). */
   private renderReadout(): void {
     const p = this.hovered;
-    if (!p || !this.layers) return;
-    const c = abCell(this.layers, p.row, p.col);
-    const f = (v: number | null) => (v === null ? '–' : Number.isFinite(v) ? formatSig(v, 4) : 'no data');
-    this.readout.textContent = `row ${p.row}, col ${p.col}: A ${f(c.a)} · B ${f(c.b)} · A - B ${f(c.diff)}`;
+    const l = this.layers;
+    if (!p || !l) return;
+    const c = abCell(l, p.row, p.col);
+    const pane = (layer: MapLayer | null) => (layer ? (layerReadout(layer, p) ?? '–') : '–');
+    const diff = c.diff === null ? '–' : Number.isFinite(c.diff) ? `${formatSig(c.diff, 4)}${l.diffUnits ? ` ${l.diffUnits}` : ''}` : 'no data';
+    this.readout.textContent = `row ${p.row}, col ${p.col}: A ${pane(l.a)} · B ${pane(l.b)} · A - B ${diff}`;
     // Full-precision values for the tests: the arrays' own numbers.
     Object.assign(this.readout.dataset, { row: String(p.row), col: String(p.col), a: String(c.a), b: String(c.b), diff: String(c.diff) });
   }

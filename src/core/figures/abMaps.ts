@@ -3,10 +3,12 @@
  * two samples, of one checkpoint or of two, side by side with their
  * difference A - B. The panes are the Masks panel's map layers
  * ({@link sampleMapLayers}) on one shared colour scale; the difference has
- * its own diverging scale, symmetric about zero. Pure: the A/B panel and the
- * unit tests call it.
+ * its own diverging scale, symmetric about zero, in the channel's physical
+ * units where the analysis carries them. Pure: the A/B panel and the unit
+ * tests call it.
  */
 import { decodeF32 } from '../schema/encoding';
+import { denormalise } from './geoReadout';
 import type { EncodedArray } from '../schema/results';
 import { sampleMapLayers, type MapLayer, type MapSelection, type MapSource } from './maps';
 import type { FigureTheme } from './types';
@@ -36,7 +38,10 @@ export interface AbSide {
 export interface AbLayers {
   a: MapLayer | null;
   b: MapLayer | null;
+  /** A - B, already in `diffUnits` (no physics of its own: the renderer shows its values as they are). */
   diff: MapLayer | null;
+  /** Physical units of A - B, null when it is in normalised units. */
+  diffUnits: string | null;
   missing: string | null;
 }
 
@@ -81,13 +86,27 @@ export function sharedScale(field: AbField, a: MapLayer, b: MapLayer): [number, 
   return [-m, m];
 }
 
-/** A - B cell by cell (NaN where either has no data); throws when the grids differ. */
+/**
+ * How A - B reads: in the channel's physical units when both panes show the
+ * same channel with physics (values: denormalised then subtracted; z-score
+ * absolute differences: scaled by the std), else in normalised units.
+ */
+export function differenceReading(a: MapLayer, b: MapLayer): { units: string | null; cell: (x: number, y: number) => number } {
+  const pa = a.physics;
+  const same = pa !== undefined && b.physics !== undefined && pa.channel.channel === b.physics.channel.channel && pa.kind === b.physics.kind;
+  if (same && pa.kind === 'value') return { units: pa.channel.units, cell: (x, y) => denormalise(x, pa.channel) - denormalise(y, pa.channel) };
+  if (same && pa.channel.transform === 'zscore') return { units: pa.channel.units, cell: (x, y) => (x - y) * pa.channel.std };
+  return { units: null, cell: (x, y) => x - y };
+}
+
+/** A - B cell by cell (NaN where either has no data), in {@link differenceReading}'s units; throws when the grids differ. */
 export function differenceField(a: MapLayer, b: MapLayer): Float32Array {
   if (a.h !== b.h || a.w !== b.w) throw new Error(`A/B: the grids differ (A is ${a.h} x ${a.w}, B is ${b.h} x ${b.w}); pick checkpoints trained on the same grid`);
+  const { cell } = differenceReading(a, b);
   const n = a.h * a.w;
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const d = a.values[a.offset + i] - b.values[b.offset + i];
+    const d = cell(a.values[a.offset + i], b.values[b.offset + i]);
     out[i] = Number.isFinite(d) ? d : NaN;
   }
   return out;
@@ -106,16 +125,18 @@ export function abLayers(a: AbSide, b: AbSide, field: AbField, theme: FigureThem
   const lb = sideLayer(b, field, theme, decode);
   if (!la || !lb) {
     const which = !la && !lb ? 'A and B have' : !la ? 'A has' : 'B has';
-    return { a: la, b: lb, diff: null, missing: `${which} no ${AB_FIELD_LABELS[field]} map (${field === 'importance' ? 'the variant computes no importance' : 'the data has no targets'})` };
+    return { a: la, b: lb, diff: null, diffUnits: null, missing: `${which} no ${AB_FIELD_LABELS[field]} map (${field === 'importance' ? 'the variant computes no importance' : 'the data has no targets'})` };
   }
   const [zmin, zmax] = sharedScale(field, la, lb);
   const diff = differenceField(la, lb);
+  const units = differenceReading(la, lb).units;
   const [dmin, dmax] = differenceScale(diff);
   const pane = (l: MapLayer, side: AbSide, key: string): MapLayer => ({ ...l, title: `${key}: ${side.label} · ${l.title}`, zmin, zmax });
   return {
     a: pane(la, a, 'A'),
     b: pane(lb, b, 'B'),
-    diff: { ...la, title: `A - B: ${AB_FIELD_LABELS[field]}`, label: 'A - B', values: diff, offset: 0, zmin: dmin, zmax: dmax, colorscale: theme.diverging, overlay: null },
+    diff: { key: la.key, h: la.h, w: la.w, title: `A - B: ${AB_FIELD_LABELS[field]}${units ? ` [${units}]` : ''}`, label: 'A - B', values: diff, offset: 0, zmin: dmin, zmax: dmax, colorscale: theme.diverging, overlay: null },
+    diffUnits: units,
     missing: null,
   };
 }

@@ -25,7 +25,7 @@ describe('A/B maps of real analyses', () => {
 
   const side = (a: Analysis, sample: number, t: number, channel = 0): AbSide => ({ source: a, sel: { sample, t, channel }, label: `${a.model.name} #${sample}` });
 
-  it('A - B of two checkpoints equals the decoded predictions subtracted cell by cell', () => {
+  it('A - B of two checkpoints equals the decoded predictions subtracted cell by cell, in physical units', () => {
     const t = 2;
     const layers = abLayers(side(dyna, 1, t), side(l1, 1, t), 'prediction', LIGHT_THEME);
     assert.equal(layers.missing, null);
@@ -35,6 +35,12 @@ describe('A/B maps of real analyses', () => {
     const pa = decodeF32(dyna.samples[1].prediction);
     const pb = decodeF32(l1.samples[1].prediction);
     const off = t * C * plane;
+    // The storm data's channel carries its z-score: A - B in its units is the normalised difference times the std.
+    const physics = dyna.data?.geography?.channels[0];
+    assert.ok(physics, 'the analysis carries the channel physics');
+    assert.equal(physics.transform, 'zscore');
+    assert.equal(layers.diffUnits, physics.units);
+    assert.match(layers.diff!.title, new RegExp(`^A - B: Prediction \\[${physics.units}\\]$`));
     let nonzero = 0;
     for (let row = 0; row < h; row++) {
       for (let col = 0; col < w; col++) {
@@ -42,7 +48,8 @@ describe('A/B maps of real analyses', () => {
         const cell = abCell(layers, row, col);
         assert.equal(cell.a, pa[i]);
         assert.equal(cell.b, pb[i]);
-        assert.ok(Math.abs(cell.diff! - (pa[i] - pb[i])) <= 1e-6 * Math.max(1, Math.abs(pa[i])), `cell ${row},${col}`);
+        const expected = (pa[i] - pb[i]) * physics.std;
+        assert.ok(Math.abs(cell.diff! - expected) <= 1e-4 * Math.max(1, Math.abs(expected)), `cell ${row},${col}: ${cell.diff} vs ${expected}`);
         if (cell.diff !== 0) nonzero++;
       }
     }
