@@ -57,10 +57,14 @@ export function methodLabel(method: string): string {
   return METHOD_LABELS[method] ?? method;
 }
 
-/** Colour of a method: fixed for known methods, the next free series colour otherwise. */
-function methodColour(method: string, order: string[], theme: FigureTheme): string {
-  const slot = METHOD_SLOTS[method] ?? 6 + order.indexOf(method);
-  return theme.series[slot % theme.series.length];
+/** Colour of a method among those plotted (`order`): fixed for known methods; others take the colours no plotted known method uses. */
+export function methodColour(method: string, order: string[], theme: FigureTheme): string {
+  const known = METHOD_SLOTS[method];
+  if (known !== undefined) return theme.series[known % theme.series.length];
+  const used = new Set(order.filter((m) => m in METHOD_SLOTS).map((m) => METHOD_SLOTS[m] % theme.series.length));
+  const free = theme.series.map((_, i) => i).filter((i) => !used.has(i));
+  const k = order.filter((m) => !(m in METHOD_SLOTS)).indexOf(method);
+  return theme.series[free.length > 0 ? free[k % free.length] : k % theme.series.length];
 }
 
 /** The group a checkpoint is drawn in: the user's grouping, else its method. */

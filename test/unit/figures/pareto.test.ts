@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { frontOrder, nonDominated, spansDecades } from '../../../src/core/figures/paretoFront';
-import { checkpointParetoFigure, matchedRows, summaryCost, summaryParetoFigure, type ParetoCheckpoint } from '../../../src/core/figures/pareto';
+import { checkpointParetoFigure, matchedRows, methodColour, summaryCost, summaryParetoFigure, type ParetoCheckpoint } from '../../../src/core/figures/pareto';
 import { LIGHT_THEME } from '../../../src/core/figures/types';
 import { MAX_SUMMARY_BYTES, parseParetoSummary, readParetoSummary } from '../../../src/core/experiments/paretoSummary';
 import { replaceNonFinite } from '../../../src/core/experiments/pythonJson';
@@ -131,6 +131,13 @@ describe('Pareto figures', () => {
     assert.deepEqual(f.data[0].x, [0.03]);
     assert.equal((f.layout.xaxis as { type: string }).type, 'log');
     assert.match(((f.layout.yaxis as { title: { text: string } }).title.text), /^MAE, log scale$/);
+  });
+
+  it('methods the figures do not know (trainer options) get colours no plotted method uses', () => {
+    const order = ['dense', 'dynapruner', 'mp_l1', 'dynapruner_distill', 'dynapruner_long'];
+    const colours = order.map((m) => methodColour(m, order, LIGHT_THEME));
+    assert.equal(new Set(colours).size, order.length, colours.join(' '));
+    assert.equal(colours[1], LIGHT_THEME.series[0], 'Dyna-Pruner keeps its colour');
   });
 
   it('draws the real summary: two methods with 95% bands and the dense point, numbers as stored', async () => {
