@@ -4,11 +4,13 @@
  * the given folder only), the next start uses it and answers the same.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { CoreEngine } from '../../src/extension/engine/coreEngine';
+import { cachedBootSource } from '../../src/extension/engine/workerBoot';
 import { checkpoint, ROOT } from '../helpers/engineFixtures';
 
 test('the engine worker writes its code cache on the first start and uses it on the next', async () => {
@@ -35,6 +37,29 @@ test('the engine worker writes its code cache on the first start and uses it on 
     await second.engine.close();
     assert.ok(second.lines.includes('engine worker: code cache used'), second.lines.join('\n'));
     assert.deepEqual(second.report, first.report);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a bundle booted through the code cache can import() modules (h5wasm loads this way), with and without a cache', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-v8-cache-'));
+  try {
+    const bundle = path.join(dir, 'bundle.js');
+    writeFileSync(bundle, "const { parentPort } = require('node:worker_threads');\nimport('node:module').then((m) => parentPort.postMessage({ type: 'loaded', createRequire: typeof m.createRequire, file: __filename }), (e) => parentPort.postMessage({ type: 'failed', message: String(e) }));\n");
+    const boot = () => new Promise<Record<string, string>[]>((resolve, reject) => {
+      const got: Record<string, string>[] = [];
+      const w = new Worker(cachedBootSource(bundle, path.join(dir, 'cache')), { eval: true });
+      w.on('message', (m: Record<string, string>) => {
+        got.push(m);
+        if (m.type !== 'log') void w.terminate().then(() => resolve(got));
+      });
+      w.on('error', reject);
+    });
+    for (let i = 0; i < 2; i++) {
+      const got = await boot();
+      assert.deepEqual(got.filter((m) => m.type !== 'log'), [{ type: 'loaded', createRequire: 'function', file: bundle }]);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -28,7 +28,9 @@ const stat = fs.statSync(file);
 const cachePath = path.join(dir, path.basename(file) + '-' + stat.size + '-' + Math.round(stat.mtimeMs) + '-' + process.version + '.cache');
 let cached;
 try { cached = fs.readFileSync(cachePath); } catch { cached = undefined; }
-const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData: cached });
+// import() inside the bundle (h5wasm's loader) goes to Node's own loader, as when the file is required.
+const importModuleDynamically = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ?? ((specifier) => import(specifier));
+const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData: cached, importModuleDynamically });
 const state = cached === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
 parentPort.postMessage({ type: 'log', text: 'engine worker: code cache ' + state });
 const m = new Module(file);
