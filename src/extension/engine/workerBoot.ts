@@ -12,7 +12,13 @@ import path from 'node:path';
 
 /** Default folder of the code cache. */
 export function defaultCodeCacheDir(): string {
-  return path.join(os.tmpdir(), `dynapruner-studio-${os.userInfo().uid}`, 'v8-cache');
+  let user = 'user';
+  try {
+    user = String(os.userInfo().uid);
+  } catch {
+    // no passwd entry for this uid (some containers): one folder for all
+  }
+  return path.join(os.tmpdir(), `dynapruner-studio-${user}`, 'v8-cache');
 }
 
 /** Delay before the cache is (re)written after a start (ms). */
