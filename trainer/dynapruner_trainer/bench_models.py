@@ -33,6 +33,7 @@ from .dataset.storm import default_data_dir
 from .errors import InputError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 PAPER_CONFIGS = os.path.normpath(os.path.join(HERE, "..", "configs", "paper"))
 LABEL = ("benchmark model, NOT an accurate forecaster: paper-scale SimVP widths trained for a few epochs "
          "from random weights on the native 33x36 NCL storm grid, then (fully convolutional, gate heads pool "
@@ -336,13 +337,14 @@ def build_all(specs: List[BenchSpec], out_dir: str, threads: int = 1, n_inputs: 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default=".cache/bench-models", help="output folder")
+    ap.add_argument("--out", default=os.path.join(REPO, ".cache", "bench-models"), help="output folder")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--inputs", type=int, default=4, help="test windows saved per model")
     ap.add_argument("--only", default=None, help="comma-separated model names (default: both)")
     ap.add_argument("--pool-variant", type=int, default=None, choices=[2, 4],
                     help="also write <name>_pool<N>.onnx: the same weights with g_mask at 1/N resolution")
-    ap.add_argument("--pool-variant-out", default=".cache/mask-pool", help="folder of the --pool-variant models")
+    ap.add_argument("--pool-variant-out", default=os.path.join(REPO, ".cache", "mask-pool"),
+                    help="folder of the --pool-variant models")
     args = ap.parse_args(argv)
     specs = DEFAULT_SPECS
     if args.only:
