@@ -152,7 +152,7 @@ describe('Orin profiling panel in Chromium with a real loopback-sshd profile', {
 
     it(`results (${theme}): device cards, histogram, percentiles, MACs and energy from the saved profile`, async () => {
       const { page, problems, send } = await open(theme);
-      await send({ type: 'runs', runs: results.map(toPanelRun), selected: results.map((r) => r.id) });
+      await send({ type: 'runs', runs: results.map((r) => toPanelRun(r)), selected: results.map((r) => r.id) });
       await rendered(page, 'live');
       await rendered(page, 'latency');
       const cards = await page.evaluate(() => [...document.querySelectorAll('[data-device]')].map((c) => c.textContent ?? ''));
