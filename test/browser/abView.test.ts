@@ -96,7 +96,9 @@ describe('A/B panel in Chromium', () => {
       const m = Math.max(...fa.flat().map(Math.abs), ...fb.flat().map(Math.abs));
       assert.deepEqual([a!.zmin, a!.zmax], [-m, m]);
       assert.equal(d!.zmin, -d!.zmax, 'the difference scale is symmetric about zero');
-      fa.forEach((row, r) => row.forEach((v, c) => assert.ok(Math.abs(d!.values[r][c] - (v - fb[r][c])) < 1e-6, `A - B at ${r},${c}`)));
+      // A - B in the channel's units (z-score: the normalised difference times the std).
+      const std = dyna.data!.geography!.channels[0].std;
+      fa.forEach((row, r) => row.forEach((v, c) => assert.ok(Math.abs(d!.values[r][c] - (v - fb[r][c]) * std) <= 1e-4 * Math.max(1, Math.abs((v - fb[r][c]) * std)), `A - B at ${r},${c}`)));
       assert.match(await page.locator('[data-pane-title="a"]').textContent() ?? '', /A: simvp_dynapruner\.onnx/);
       assert.match(await page.locator('[data-pane-title="b"]').textContent() ?? '', /B: simvp_mp_l1\.onnx/);
 
@@ -114,7 +116,9 @@ describe('A/B panel in Chromium', () => {
         assert.equal(Number(await ro.getAttribute('data-a')), fa[row][col]);
         assert.equal(Number(await ro.getAttribute('data-b')), fb[row][col]);
         assert.equal(Number(await ro.getAttribute('data-diff')), d!.values[row][col]);
-        assert.match((await ro.textContent()) ?? '', new RegExp(`^row ${row}, col ${col}: A -?[\\d.]+(e-?\\d+)? · B -?[\\d.]+(e-?\\d+)? · A - B -?[\\d.]+`));
+        const units = dyna.data?.geography?.channels[0].units;
+        assert.ok(units, 'the storm analysis carries the channel units');
+        assert.match((await ro.textContent()) ?? '', new RegExp(`^row ${row}, col ${col}: A prediction \\S+ [\\d,.-]+ ${units} · B prediction \\S+ [\\d,.-]+ ${units} · A - B -?[\\d,.]+(e-?\\d+)? ${units}$`));
       }
 
       // Wheel on A: all three maps zoom alike; double-click resets all.

@@ -58,7 +58,7 @@ export class GraphPanels {
     if (!this.wired.has(panel)) {
       this.wired.add(panel);
       panel.onMessage((m) => {
-        if (m.type === 'revealLayer') this.reveal(panel, m);
+        if (m.type === 'revealLayer') void this.reveal(panel, m);
       });
     }
     void this.fill(panel);
@@ -84,12 +84,7 @@ export class GraphPanels {
   /** The overlay of the panel's run, else of the newest saved analysis of its checkpoint; null when there is none. */
   private async latestOverlay(panel: StudioPanel): Promise<GraphOverlay | null> {
     const ckpt = panel.source.checkpoints[0];
-    let dir = panel.source.runDir;
-    if (!dir) {
-      const runs = runsFolder(vscode.Uri.file(ckpt));
-      const newest = runs ? (await listRuns(runs)).find((r) => r.record.command === 'run' && path.resolve(r.record.model.path) === path.resolve(ckpt)) : undefined;
-      dir = newest?.dir ?? null;
-    }
+    const dir = panel.source.runDir ?? (await this.newestRun(ckpt, 'run'));
     if (!dir) return null;
     try {
       const { analysis } = await readRun(dir);
@@ -102,15 +97,21 @@ export class GraphPanels {
 
   /** The per-layer latency of the checkpoint's newest latency run (FLOPs panel's "Measure latency"), null when there is none. */
   private async latestLatency(ckpt: string): Promise<GraphLatency | null> {
-    const runs = runsFolder(vscode.Uri.file(ckpt));
-    const newest = runs ? (await listRuns(runs)).find((r) => r.record.command === 'latency' && path.resolve(r.record.model.path) === path.resolve(ckpt)) : undefined;
-    if (!newest) return null;
+    const dir = await this.newestRun(ckpt, 'latency');
+    if (!dir) return null;
     try {
-      return graphLatency(await readLatencyRun(newest.dir));
+      return graphLatency(await readLatencyRun(dir));
     } catch (e) {
-      this.log.warn(`Graph: latency run ${newest.dir} not read: ${(e as Error).message}`);
+      this.log.warn(`Graph: latency run ${dir} not read: ${(e as Error).message}`);
       return null;
     }
+  }
+
+  /** Folder of the checkpoint's newest saved run of a command (`run`: analysis, `latency`), null when there is none. */
+  private async newestRun(ckpt: string, command: string): Promise<string | null> {
+    const runs = runsFolder(vscode.Uri.file(ckpt));
+    const newest = runs ? (await listRuns(runs)).find((r) => r.record.command === command && path.resolve(r.record.model.path) === path.resolve(ckpt)) : undefined;
+    return newest?.dir ?? null;
   }
 
   private refreshAll(): void {
@@ -118,14 +119,26 @@ export class GraphPanels {
   }
 
   /** Reveals the FLOPs panel and, for a gated layer, the Filter activity panel of the checkpoint, beside the graph. */
-  private reveal(panel: StudioPanel, m: RevealLayerMessage): void {
+  /**
+   * New panels read the checkpoint's newest saved analysis; without one, only
+   * the first new panel starts the analysis (it streams into both), so one
+   * click never runs the checkpoint twice.
+   */
+  private async reveal(panel: StudioPanel, m: RevealLayerMessage): Promise<void> {
     const ckpt = panel.source.checkpoints[0];
     if (!ckpt) return;
     this.log.info(`Graph: reveal ${m.node}${m.unit === null ? '' : ` (unit ${m.unit})`}`);
     const kinds = m.unit === null ? (['flops'] as const) : (['flops', 'filters'] as const);
+    const saved = await this.newestRun(ckpt, 'run');
+    let loading = false;
     for (const kind of kinds) {
-      const { panel: target, created } = this.panels().open(kind, { checkpoints: [ckpt], runDir: null }, vscode.ViewColumn.Beside);
-      if (created) this.studio.load(target);
+      // An open panel keeps the run it shows; a new one reads the saved analysis.
+      const open = this.panels().find(kind, { checkpoints: [ckpt], runDir: null }) !== undefined;
+      const { panel: target, created } = this.panels().open(kind, { checkpoints: [ckpt], runDir: open ? null : saved }, vscode.ViewColumn.Beside);
+      if (created && (saved !== null || !loading)) {
+        this.studio.load(target);
+        loading = true;
+      }
       target.post({ type: 'focusLayer', node: m.node, unit: m.unit });
     }
   }

@@ -97,7 +97,8 @@ export class StudioPanel extends Disposable {
   private remember(m: ToWebview): void {
     switch (m.type) {
       case 'analysisStart':
-        this.snapshot = this.snapshot.filter((s) => s.type === 'overview');
+        // A new analysis replaces the old one's pieces; the layer the Graph panel asked to show stays.
+        this.snapshot = this.snapshot.filter((s) => s.type === 'overview' || s.type === 'focusLayer');
         this.snapshot.push(m);
         break;
       case 'analysisSamples':
