@@ -125,6 +125,8 @@ export interface GraphMessage {
   type: 'graph';
   source: GraphSource;
   overlay: GraphOverlay | null;
+  /** Per-layer measured latency of the checkpoint (its newest latency run), null or absent when none was measured. */
+  latency?: GraphLatency | null;
 }
 
 /** Per-layer latency of the checkpoint's variants and the latency model (FLOPs panel's Latency view). */
@@ -137,8 +139,6 @@ export interface LatencyMessage {
 /** Bring one layer into view (FLOPs row highlighted, Filter activity on its unit): the Graph panel's click. */
 export interface FocusLayerMessage {
   type: 'focusLayer';
-  /** Per-layer measured latency of the checkpoint (its newest latency run), null or absent when none was measured. */
-  latency?: GraphLatency | null;
   /** ONNX node name of the layer. */
   node: string;
   /** Contract unit gating the layer's filters, null when none. */
