@@ -25,6 +25,7 @@ import { planLoad } from './panels/loadPlan';
 import { userProgress } from './progressText';
 import { readRun, saveRun } from './runStore';
 import { showErrorNotice } from './errorNotice';
+import { endPanelJob, runPanelJob } from './panels/panelJob';
 
 /** Kinds that show an analysis. */
 const ANALYSIS_KINDS: PanelKind[] = ['masks', 'filters', 'flops'];
@@ -227,10 +228,11 @@ export class Studio {
     if (!dataFiles) return null;
     const viewers = () => this.panels().all.filter((p) => ANALYSIS_KINDS.includes(p.kind) && p.source.checkpoints[0] === ckpt);
     const started = Date.now();
-    let jobId = '';
-    const result = await this.jobs.run(
-      `Analyzing ${path.basename(ckpt)}`,
-      (job, progress) =>
+    const done = await runPanelJob(this.jobs, {
+      title: `Analyzing ${path.basename(ckpt)}`,
+      panel,
+      viewers,
+      work: (job, progress) =>
         this.engine.analyze({
           checkpoint: ckpt,
           dataFiles,
@@ -239,21 +241,12 @@ export class Studio {
           workers: workerCount(uri),
           signal: job.controller.signal,
           onProgress: (f, m) => progress(f, userProgress(m)),
-          onStart: (s) => viewers().forEach((p) => p.post({ type: 'analysisStart', jobId, ...s })),
-          onSamples: (samples) => viewers().forEach((p) => p.post({ type: 'analysisSamples', jobId, samples })),
+          onStart: (s) => viewers().forEach((p) => p.post({ type: 'analysisStart', jobId: job.id, ...s })),
+          onSamples: (samples) => viewers().forEach((p) => p.post({ type: 'analysisSamples', jobId: job.id, samples })),
         }),
-      (job) => {
-        jobId = job.id;
-        job.reveal = () => panel.reveal();
-      },
-      (fraction, message) => viewers().forEach((p) => p.post({ type: 'progress', jobId, fraction, message })),
-    );
-    if (result.outcome !== 'done') {
-      viewers().forEach((p) => p.post({ type: 'jobEnd', jobId, outcome: result.outcome, error: result.outcome === 'failed' ? result.error.message : undefined }));
-      if (result.outcome === 'failed') showErrorNotice(result.error);
-      return null;
-    }
-    const analysis = result.value;
+    });
+    if (!done) return null;
+    const { value: analysis, jobId } = done;
     this.analyses.set(ckpt, analysis);
     let runId: string | undefined;
     const dir = runsFolder(uri);
@@ -264,10 +257,8 @@ export class Studio {
       viewers().forEach((p) => (p.source = { ...p.source, runDir: saved.dir }));
       this.onDidSaveRun.fire();
     }
-    viewers().forEach((p) => {
-      p.post({ type: 'analysis', jobId, analysis });
-      p.post({ type: 'jobEnd', jobId, outcome: 'done', runId, source: p.source });
-    });
+    viewers().forEach((p) => p.post({ type: 'analysis', jobId, analysis }));
+    endPanelJob(viewers(), jobId, runId);
     return analysis;
   }
 
@@ -279,25 +270,16 @@ export class Studio {
     const dataFiles = await resolveDataFiles(uri, true, () => this.describedData(ckpt));
     if (!dataFiles) return null;
     const started = Date.now();
-    let jobId = '';
-    const result = await this.jobs.run(
-      `Robustness sweep of ${path.basename(ckpt)}`,
-      (job, progress) => this.engine.sweep({
+    const done = await runPanelJob(this.jobs, {
+      title: `Robustness sweep of ${path.basename(ckpt)}`,
+      panel,
+      work: (job, progress) => this.engine.sweep({
         checkpoint: ckpt, dataFiles, split: dataSplit(uri), maxSamples: maxSamples(uri), workers: workerCount(uri), signal: job.controller.signal, onProgress: (f, m) => progress(f, userProgress(m)), grids: sweepGrids(uri),
-        onPartial: (sweep, samples) => panel.post({ type: 'sweepPartial', jobId, sweep, samples }),
+        onPartial: (sweep, samples) => panel.post({ type: 'sweepPartial', jobId: job.id, sweep, samples }),
       }),
-      (job) => {
-        jobId = job.id;
-        job.reveal = () => panel.reveal();
-      },
-      (fraction, message) => panel.post({ type: 'progress', jobId, fraction, message }),
-    );
-    if (result.outcome !== 'done') {
-      panel.post({ type: 'jobEnd', jobId, outcome: result.outcome, error: result.outcome === 'failed' ? result.error.message : undefined });
-      if (result.outcome === 'failed') showErrorNotice(result.error);
-      return null;
-    }
-    const sweep = result.value;
+    });
+    if (!done) return null;
+    const { value: sweep, jobId } = done;
     this.sweeps.set(ckpt, sweep);
     let runId: string | undefined;
     const dir = runsFolder(uri);
@@ -308,7 +290,7 @@ export class Studio {
       this.onDidSaveRun.fire();
     }
     panel.post({ type: 'sweep', jobId, sweep });
-    panel.post({ type: 'jobEnd', jobId, outcome: 'done', runId, source: panel.source });
+    endPanelJob([panel], jobId, runId);
     return sweep;
   }
 
@@ -318,10 +300,10 @@ export class Studio {
     const ckpts = panel.source.checkpoints;
     const dataFiles = await resolveDataFiles(vscode.Uri.file(ckpts[0]), true, () => this.describedData(ckpts[0]));
     if (!dataFiles) return;
-    let jobId = '';
-    const result = await this.jobs.run(
-      `Comparing ${ckpts.length} checkpoints`,
-      async (job, progress) => {
+    const done = await runPanelJob(this.jobs, {
+      title: `Comparing ${ckpts.length} checkpoints`,
+      panel,
+      work: async (job, progress) => {
         const entries: CompareEntry[] = [];
         for (const [i, ckpt] of ckpts.entries()) {
           job.controller.signal.throwIfAborted();
@@ -351,17 +333,11 @@ export class Studio {
         }
         return entries;
       },
-      (job) => {
-        jobId = job.id;
-        job.reveal = () => panel.reveal();
-      },
-      (fraction, message) => panel.post({ type: 'progress', jobId, fraction, message }),
-    );
-    if (result.outcome === 'done') {
-      const runDirs = ckpts.map((c) => this.savedAnalyses.get(c));
-      if (runDirs.every((d): d is string => d !== undefined)) panel.source = { ...panel.source, runDirs };
-    }
-    panel.post({ type: 'jobEnd', jobId, outcome: result.outcome, error: result.outcome === 'failed' ? result.error.message : undefined, source: panel.source });
+    });
+    if (!done) return;
+    const runDirs = ckpts.map((c) => this.savedAnalyses.get(c));
+    if (runDirs.every((d): d is string => d !== undefined)) panel.source = { ...panel.source, runDirs };
+    endPanelJob([panel], done.jobId);
   }
 
   /** Saves an analysis the Compare panel computed as a run, so a restored Compare panel reads it back. */

@@ -14,12 +14,12 @@ import type { AbSideData, PanelSource } from '../../shared/protocol';
 import { pickCheckpoint, pickCheckpoints } from '../commands/pickCheckpoint';
 import { dataSplit, maxSamples, resolveDataFiles, runsFolder, workerCount } from '../config';
 import type { EngineClient } from '../engine/engineClient';
-import { showErrorNotice } from '../errorNotice';
 import type { JobRunner } from '../jobs';
 import { userProgress } from '../progressText';
 import { saveRun } from '../runStore';
 import { newestSavedAnalysis, readSavedAnalysis, secondSample, type SavedAnalysis } from './abSources';
 import type { PanelManager } from './panelManager';
+import { endPanelJob, runPanelJob } from './panelJob';
 import type { StudioPanel } from './studioPanel';
 
 /** What the A/B panels need from the rest of the extension. */
@@ -104,10 +104,10 @@ export class AbPanels {
   /** Finds or computes both analyses in one job, then fills the panel (its "Run again" button too). */
   async rerun(panel: StudioPanel): Promise<void> {
     const checkpoints = [...new Set(panel.source.checkpoints)];
-    let jobId = '';
-    const result = await this.host.jobs.run(
-      vscode.l10n.t('A/B maps of {0}', checkpoints.map((c) => path.basename(c)).join(' vs ')),
-      async (job, progress) => {
+    const done = await runPanelJob(this.host.jobs, {
+      title: vscode.l10n.t('A/B maps of {0}', checkpoints.map((c) => path.basename(c)).join(' vs ')),
+      panel,
+      work: async (job, progress) => {
         const found = new Map<string, SavedAnalysis>();
         for (const [i, ckpt] of checkpoints.entries()) {
           job.controller.signal.throwIfAborted();
@@ -117,15 +117,10 @@ export class AbPanels {
         }
         return found;
       },
-      (job) => {
-        jobId = job.id;
-        job.reveal = () => panel.reveal();
-      },
-      (fraction, message) => panel.post({ type: 'progress', jobId, fraction, message }),
-    );
-    if (result.outcome === 'done') this.post(panel, result.value.get(panel.source.checkpoints[0])!, result.value.get(panel.source.checkpoints[1])!);
-    else if (result.outcome === 'failed') showErrorNotice(result.error);
-    panel.post({ type: 'jobEnd', jobId, outcome: result.outcome, error: result.outcome === 'failed' ? result.error.message : undefined, source: panel.source });
+    });
+    if (!done) return;
+    this.post(panel, done.value.get(panel.source.checkpoints[0])!, done.value.get(panel.source.checkpoints[1])!);
+    endPanelJob([panel], done.jobId);
   }
 
   /** The checkpoint's newest saved analysis, else a new one (needs a trusted workspace), saved as a run. */

@@ -10,11 +10,11 @@ import { LATENCY_VARIANTS, type LatencyVariant } from '../../core/schema/layerLa
 import { Settings } from '../../shared/ids';
 import { dataSplit, get, resolveDataFiles, runsFolder, workerCount } from '../config';
 import type { EngineClient } from '../engine/engineClient';
-import { showErrorNotice } from '../errorNotice';
 import type { JobRunner } from '../jobs';
 import type { SavedRun } from '../runStore';
 import type { StudioPanel } from './studioPanel';
 import { readLatencyRun, saveLatencyRun } from './latencyRuns';
+import { endPanelJob, runPanelJob } from './panelJob';
 
 /** The measurement's settings, clamped to their contributed ranges. */
 export interface LatencySettings {
@@ -81,31 +81,22 @@ export class FlopsLatency {
     if (!dataFiles) return;
     const s = latencySettings(uri);
     const started = Date.now();
-    let jobId = '';
-    const result = await this.jobs.run(
-      `Measuring latency of ${path.basename(ckpt)}`,
-      (job, progress) => this.engine.latency({ checkpoint: ckpt, dataFiles, split: dataSplit(uri), maxSamples: s.samples, workers: workerCount(uri), signal: job.controller.signal, onProgress: progress, variants: s.variants, iterations: s.iterations, warmup: s.warmup }),
-      (job) => {
-        jobId = job.id;
-        job.reveal = () => panel.reveal();
-      },
-      (fraction, message) => panel.post({ type: 'progress', jobId, fraction, message }),
-    );
-    if (result.outcome !== 'done') {
-      panel.post({ type: 'jobEnd', jobId, outcome: result.outcome, error: result.outcome === 'failed' ? result.error.message : undefined });
-      if (result.outcome === 'failed') showErrorNotice(result.error);
-      return;
-    }
+    const done = await runPanelJob(this.jobs, {
+      title: `Measuring latency of ${path.basename(ckpt)}`,
+      panel,
+      work: (job, progress) => this.engine.latency({ checkpoint: ckpt, dataFiles, split: dataSplit(uri), maxSamples: s.samples, workers: workerCount(uri), signal: job.controller.signal, onProgress: progress, variants: s.variants, iterations: s.iterations, warmup: s.warmup }),
+    });
+    if (!done) return;
     let runId: string | undefined;
     const dir = runsFolder(uri);
     if (dir) {
       const args = ['latency', ckpt, '--variants', s.variants.join(','), '--iterations', String(s.iterations), '--warmup', String(s.warmup), '--samples', String(s.samples), '--data', ...dataFiles];
-      const saved = await saveLatencyRun(dir, result.value, (Date.now() - started) / 1000, args);
+      const saved = await saveLatencyRun(dir, done.value, (Date.now() - started) / 1000, args);
       runId = saved.record.id;
       panel.source = { ...panel.source, latencyRunDir: saved.dir };
       this.onDidSaveRun();
     }
-    panel.post({ type: 'latency', jobId, latency: result.value.latency });
-    panel.post({ type: 'jobEnd', jobId, outcome: 'done', runId, source: panel.source });
+    panel.post({ type: 'latency', jobId: done.jobId, latency: done.value.latency });
+    endPanelJob([panel], done.jobId, runId);
   }
 }

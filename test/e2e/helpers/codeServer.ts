@@ -137,3 +137,64 @@ export async function chooseMenuItem(page: Page, item: Locator): Promise<void> {
   await item.hover();
   await page.keyboard.press('Enter');
 }
+
+/**
+ * Runs a `Dyna-Pruner: <title>` command from the palette. On a loaded machine
+ * the extension's contributions can appear after the workbench, so the palette
+ * is tried again (about three minutes in all) before the error is thrown;
+ * `onFail` runs first (e.g. a screenshot).
+ */
+export async function dynaprunerCommand(page: Page, title: string, onFail?: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await palette(page, `Dyna-Pruner: ${title}`, title, 20_000);
+      return;
+    } catch (error) {
+      if (attempt >= 8) {
+        await onFail?.();
+        throw error;
+      }
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(5_000);
+    }
+  }
+}
+
+/**
+ * Picks the row of the open quick pick whose label contains `text`: waits for
+ * the quick pick, types `text` so that the row is among the few rendered ones
+ * (a long list renders only the rows in view), waits for the row to be
+ * visible and chooses it. Returns false, after `timeout`, when no quick pick
+ * with such a row is shown (e.g. another editor took the focus and closed it).
+ */
+export async function pickRow(page: Page, text: string, timeout = 30_000): Promise<boolean> {
+  const input = page.locator('.quick-input-widget input');
+  try {
+    await input.waitFor({ state: 'visible', timeout });
+    await input.fill(text);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ state: 'visible', timeout });
+  } catch {
+    return false;
+  }
+  await page.keyboard.press('Enter');
+  return true;
+}
+
+/**
+ * Runs a Dyna-Pruner command and picks one row per entry of `picks` in the
+ * quick picks it opens; when a pick is not offered (the quick pick closed
+ * under it), the whole command is run again, up to three times.
+ */
+export async function commandWithPicks(page: Page, title: string, picks: string[], onFail?: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await dynaprunerCommand(page, title, onFail);
+    let picked = true;
+    for (const text of picks) if (!(picked = await pickRow(page, text))) break;
+    if (picked) return;
+    if (attempt >= 2) {
+      await onFail?.();
+      throw new Error(`"${title}": the quick pick row "${picks.join('", "')}" was not offered in three tries`);
+    }
+    await page.keyboard.press('Escape');
+  }
+}
