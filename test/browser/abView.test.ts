@@ -3,22 +3,28 @@
  * (same template, CSP and bundle), fed real engine analyses of the bundled
  * SimVP Dyna-Pruner and L1 checkpoints on the storm data: the two panes and
  * the difference render on their scales, the hover read-out shows A, B and
- * A - B equal to the decoded arrays at the cell, zoom follows across panes,
- * each pane's controls move only that pane, every control has a name.
+ * A - B equal to the decoded arrays at the cell, in the channel's units with
+ * the cell's latitude / longitude, the coastline and graticule are drawn over
+ * all three maps (the difference too) and toggled together, zoom follows
+ * across panes, each pane's controls move only that pane, every control has
+ * a name; a result saved without geography reads without lat/lon.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { formatCell, formatPhysical } from '../../src/core/figures/geoReadout';
+import { geoOverlay } from '../../src/core/figures/geoOverlay';
 import { decodeF32 } from '../../src/core/schema/encoding';
 import type { Analysis } from '../../src/core/schema/results';
 import { PANEL_TITLES } from '../../src/shared/ids';
-import type { ToWebview } from '../../src/shared/protocol';
-import { launchChromium, watchProblems, type PageProblems } from './harness/browser';
+import { launchChromium, type PageProblems } from './harness/browser';
+import { openPanelPage } from './harness/panelPage';
 import { checkpointsDir, realResults, requireDynaprunerCheckpoint, ROOT } from './harness/realResults';
 import { startHarness, type Harness } from './harness/server';
 
+const MAPS = ['ab-a', 'ab-b', 'ab-diff'];
 const SHOTS = [path.join(ROOT, 'test-results', 'webviews'), path.join(ROOT, 'media', 'screenshots')];
 type MapState = { zmin: number; zmax: number; title: string; values: number[][] } | null;
 
@@ -47,13 +53,7 @@ describe('A/B panel in Chromium', () => {
   });
 
   async function open(theme: 'light' | 'dark', sides: [Analysis, string, number][]): Promise<{ page: Page; problems: PageProblems }> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const problems = await watchProblems(page);
-    await page.goto(harness.url('ab', theme));
-    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
-    const send = async (m: ToWebview) => void (await page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>));
-    const checkpoints = sides.map((s) => s[1]);
-    await send({ type: 'init', panel: 'ab', trusted: true, title: PANEL_TITLES.ab, source: { checkpoints, runDir: null } });
+    const { page, problems, send } = await openPanelPage(browser, harness, 'ab', { theme, checkpoints: sides.map((s) => s[1]), title: PANEL_TITLES.ab, width: 1400 });
     const [a, b] = sides.map(([analysis, checkpoint, sample]) => ({ analysis, checkpoint, sample, runDir: null }));
     await send({ type: 'ab', sides: [a, b] });
     await page.waitForFunction(() => document.querySelectorAll('[data-figure^="ab-"][data-rendered="true"]').length === 3, undefined, { timeout: 20_000 });
@@ -116,10 +116,39 @@ describe('A/B panel in Chromium', () => {
         assert.equal(Number(await ro.getAttribute('data-a')), fa[row][col]);
         assert.equal(Number(await ro.getAttribute('data-b')), fb[row][col]);
         assert.equal(Number(await ro.getAttribute('data-diff')), d!.values[row][col]);
-        const units = dyna.data?.geography?.channels[0].units;
-        assert.ok(units, 'the storm analysis carries the channel units');
-        assert.match((await ro.textContent()) ?? '', new RegExp(`^row ${row}, col ${col}: A prediction \\S+ [\\d,.-]+ ${units} · B prediction \\S+ [\\d,.-]+ ${units} · A - B -?[\\d,.]+(e-?\\d+)? ${units}$`));
+        const geo = dyna.data?.geography;
+        const units = geo?.channels[0].units;
+        assert.ok(units && geo?.coordinates?.geographic, 'the storm analysis carries the channel units and a geographic grid');
+        // The cell's latitude / longitude, A and B in the channel's units, A - B in them too (the array's value as the Masks read-out formats it).
+        const where = formatCell(geo.coordinates, row, col);
+        assert.match(where, /^\d+(\.\d+)?°N \d+(\.\d+)?°W$/);
+        const text = (await ro.textContent()) ?? '';
+        assert.ok(text.startsWith(`row ${row}, col ${col}: ${where} · `), `${name}: lat/lon in the read-out: ${text}`);
+        assert.ok(text.endsWith(` · A - B ${formatPhysical(d!.values[row][col], units)}`), `${name}: A - B in ${units}: ${text}`);
+        assert.match(text, new RegExp(` · A prediction \\S+ [\\d,.-]+ ${units} · B prediction \\S+ [\\d,.-]+ ${units} · `));
       }
+
+      // Coastlines and graticule over all three maps, the difference too: the grid's paths, one toggle for all.
+      const expected = geoOverlay(dyna.data!.geography!.coordinates!)!;
+      for (const name of MAPS) {
+        const coast = page.locator(`[data-figure="${name}"] [data-geo-overlay]:not([hidden]) path[data-geo="coastline"]`);
+        assert.equal(await coast.count(), 1, `${name}: coastline shown`);
+        assert.equal(await coast.getAttribute('d'), expected.coastline, `${name}: the grid's coastline`);
+        assert.equal(await page.locator(`[data-figure="${name}"] path[data-geo="graticule"]`).getAttribute('d'), expected.graticule, `${name}: the grid's graticule`);
+        assert.ok((await coast.boundingBox())!.width > 100, `${name}: the coastline spans the map`);
+        assert.equal(await page.locator(`[data-figure="${name}"] .geo-label`).count(), expected.labels.length, `${name}: graticule labels`);
+      }
+      const toggle = page.locator('[data-control="geo"]');
+      assert.ok(await toggle.getAttribute('aria-label'), 'the toggle has an accessible name');
+      await toggle.uncheck();
+      assert.equal(await page.locator('[data-figure^="ab-"] [data-geo-overlay]:not([hidden])').count(), 0, 'the toggle hides the coastlines of all three maps');
+      await toggle.check();
+      assert.equal(await page.locator('[data-figure^="ab-"] [data-geo-overlay]:not([hidden])').count(), 3);
+      // The difference's colour bar is in the channel's units, symmetric about zero.
+      const ticks = (await page.locator('[data-scale="ab-diff"] .tick').allTextContents()).map(Number);
+      assert.equal(ticks[2], 0);
+      assert.equal(ticks[0], -ticks[4]);
+      assert.ok(Math.abs(ticks[0] - d!.zmax) <= 0.01 * d!.zmax + 0.5, `top tick ${ticks[0]} = max |A - B| ${d!.zmax} (the difference's units)`);
 
       // Wheel on A: all three maps zoom alike; double-click resets all.
       const view = (name: string) => page.locator(`[data-figure="${name}"] .map-view`);
@@ -161,6 +190,27 @@ describe('A/B panel in Chromium', () => {
     const a = (await state(page, 'ab-a'))!;
     assert.equal(a.zmin, 0, 'the |error| scale starts at zero');
     assert.match(a.title, /^A: simvp_dynapruner\.onnx, sample 2 · \|Prediction - target\| t\+1/);
+    await checkProblems(page, problems);
+    await page.close();
+  });
+
+  it('without geography (a result saved before it existed; a malformed one, dropped with a log line): no lat/lon, no coastlines, normalised units', async () => {
+    const old: Analysis = { ...dyna, data: { ...dyna.data } };
+    delete old.data.geography;
+    const geo = l1.data.geography!;
+    const bad: Analysis = { ...l1, data: { ...l1.data, geography: { ...geo, coordinates: { ...geo.coordinates!, y: [1, 2] } } } };
+    const { page, problems } = await open('light', [[old, dynaPath, 0], [bad, l1Path, 0]]);
+    const box = (await page.locator('[data-figure="ab-diff"] canvas.map').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.waitForFunction(() => document.querySelector('[data-readout="ab"]')?.getAttribute('data-row') !== null);
+    const text = (await page.locator('[data-readout="ab"]').textContent()) ?? '';
+    assert.match(text, /^row \d+, col \d+: A prediction p \S+ · B prediction p \S+ · A - B \S+$/);
+    assert.doesNotMatch(text, /°|Pa/);
+    assert.equal(await page.locator('[data-geo-overlay]:not([hidden])').count(), 0, 'no coastlines');
+    assert.equal(await page.locator('[data-control="geo"]').isVisible(), false, 'no coastline toggle');
+    const logs = (await page.evaluate(() => (window as unknown as { __posted: { type: string; level?: string; text?: string }[] }).__posted)).filter((m) => m.type === 'log');
+    assert.deepEqual(logs.map((m) => m.level), ['warning']);
+    assert.match(logs[0].text ?? '', /^A\/B panel: data\.geography: coordinates\.y must hold \d+ finite numbers/);
     await checkProblems(page, problems);
     await page.close();
   });

@@ -3,17 +3,20 @@
  * by side with their difference A - B, drawn by the Masks panel's map
  * renderer. A and B share one colour scale, the difference has a diverging
  * one; each pane has its own sample, lead time and channel; hover and zoom
- * are synchronised, and the read-out shows A, B and A - B at the cell.
+ * are synchronised, and the read-out shows A, B and A - B at the cell with
+ * its latitude / longitude. Over a geographic grid all three maps, the
+ * difference too, get the Masks panel's coastlines and graticule (toggle).
  */
 import { AB_FIELD_LABELS, AB_FIELDS, abCell, abLayers, type AbField, type AbLayers } from '../../src/core/figures/abMaps';
 import type { MapLayer } from '../../src/core/figures/maps';
-import { layerReadout } from '../../src/core/figures/mapReadout';
+import { formatPhysical } from '../../src/core/figures/geoReadout';
+import { cellReadout, layerReadout } from '../../src/core/figures/mapReadout';
 import { decodeF32 } from '../../src/core/schema/encoding';
 import type { EncodedArray } from '../../src/core/schema/results';
 import type { AbSideData, ToWebview } from '../../src/shared/protocol';
 import { h } from '../common/dom';
-import { formatSig } from '../common/format';
 import { MapFigure, type MapPixel } from '../common/mapFigure';
+import { MapGeography } from '../common/mapGeography';
 import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
 import { figureTheme } from '../common/theme';
@@ -30,6 +33,8 @@ class AbPanel implements PanelApp {
   private field: AbField = 'prediction';
   private panes!: [PaneControls, PaneControls];
   private readonly maps = { a: new MapFigure('ab-a', 'A'), b: new MapFigure('ab-b', 'B'), diff: new MapFigure('ab-diff', 'A - B') };
+  /** Coordinates, coastlines and graticule of the three maps, with their toggle. */
+  private geo!: MapGeography;
   private layers: AbLayers | null = null;
   private hovered: MapPixel | null = null;
   private readonly decoded = new WeakMap<EncodedArray, Float32Array>();
@@ -43,6 +48,7 @@ class AbPanel implements PanelApp {
     this.ctx = ctx;
     this.field = (AB_FIELDS as readonly string[]).includes(String(ctx.ui.field)) ? (ctx.ui.field as AbField) : 'prediction';
     this.panes = [new PaneControls('A', ctx, () => this.schedule()), new PaneControls('B', ctx, () => this.schedule())];
+    this.geo = new MapGeography('A/B panel', ctx, Object.values(this.maps));
     const fieldSelect = h('select', { 'aria-label': 'Field compared', 'data-control': 'field' }, ...AB_FIELDS.map((f) => h('option', { value: f }, AB_FIELD_LABELS[f])));
     fieldSelect.value = this.field;
     fieldSelect.addEventListener('change', () => {
@@ -64,7 +70,7 @@ class AbPanel implements PanelApp {
       column(this.panes[1].heading, this.panes[1].element, this.maps.b.element),
       column(h('h2', { class: 'ab-heading' }, 'A - B'), h('div', { class: 'toolbar muted' }, 'Diverging scale, symmetric about 0'), this.maps.diff.element));
     syncZoom(Object.values(this.maps).map((m) => m.canvas.parentElement as HTMLElement));
-    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, h('label', {}, 'Field', fieldSelect)), this.readout, this.missing, grid);
+    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, h('label', {}, 'Field', fieldSelect), this.geo.toggle), this.readout, this.missing, grid);
     this.empty = h('div', { class: 'empty' }, 'Waiting for the two analyses…');
     ctx.root.append(this.empty, this.body);
   }
@@ -72,6 +78,7 @@ class AbPanel implements PanelApp {
   onMessage(m: ToWebview): void {
     if (m.type !== 'ab') return;
     this.sides = m.sides;
+    this.geo.set(m.sides.map((s) => s.analysis));
     m.sides.forEach((s, i) => this.panes[i].show(s.analysis, `${baseName(s.checkpoint)}`, s.sample));
     this.empty.hidden = true;
     this.body.hidden = false;
@@ -120,15 +127,15 @@ class AbPanel implements PanelApp {
     document.body.dataset.renderedAb = `${a.sel.sample}/${a.sel.t}/${a.sel.channel}|${b.sel.sample}/${b.sel.t}/${b.sel.channel}|${this.field}`;
   }
 
-  /** "row 12, col 30: A prediction p 101,594 Pa · B prediction p 101,210 Pa · A - B 384 Pa" (physical units where the data has them). */
+  /** "row 12, col 30: 42.5°N 97.5°W · A prediction p 101,594 Pa · B prediction p 101,210 Pa · A - B 384 Pa" (physical units and lat/lon where the data has them). */
   private renderReadout(): void {
     const p = this.hovered;
     const l = this.layers;
     if (!p || !l) return;
     const c = abCell(l, p.row, p.col);
     const pane = (layer: MapLayer | null) => (layer ? (layerReadout(layer, p) ?? '–') : '–');
-    const diff = c.diff === null ? '–' : Number.isFinite(c.diff) ? `${formatSig(c.diff, 4)}${l.diffUnits ? ` ${l.diffUnits}` : ''}` : 'no data';
-    this.readout.textContent = `row ${p.row}, col ${p.col}: A ${pane(l.a)} · B ${pane(l.b)} · A - B ${diff}`;
+    const diff = c.diff === null ? '–' : Number.isFinite(c.diff) ? formatPhysical(c.diff, l.diffUnits) : 'no data';
+    this.readout.textContent = cellReadout(p, this.geo.coordinates(), [`A ${pane(l.a)}`, `B ${pane(l.b)}`, `A - B ${diff}`]);
     // Full-precision values for the tests: the arrays' own numbers.
     Object.assign(this.readout.dataset, { row: String(p.row), col: String(p.col), a: String(c.a), b: String(c.b), diff: String(c.diff) });
   }

@@ -19,16 +19,15 @@
 import type { MapLayer } from '../../src/core/figures/maps';
 import { perSampleFigure, sampleMapLayers } from '../../src/core/figures/maps';
 import { cellReadout } from '../../src/core/figures/mapReadout';
-import { geoOverlay, type GeoOverlay } from '../../src/core/figures/geoOverlay';
-import type { GridCoordinates, SampleAnalysis } from '../../src/core/schema/results';
+import type { SampleAnalysis } from '../../src/core/schema/results';
 import type { ToWebview } from '../../src/shared/protocol';
-import { parseGeography } from '../../src/shared/validate';
 import { post } from '../common/api';
 import { AnalysisStore } from '../common/analysisStore';
 import { clear, h } from '../common/dom';
 import { Figure } from '../common/figure';
 import { denseBackboneMacs, formatMacs, formatNumber, formatPercent } from '../common/format';
 import { MapFigure, type MapPixel } from '../common/mapFigure';
+import { MapGeography } from '../common/mapGeography';
 import { reportButton } from '../common/reportButton';
 import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
@@ -55,12 +54,8 @@ class MasksPanel implements PanelApp {
   private step = 0;
   private channel = 0;
   private overlay = false;
-  /** Coastlines and graticule shown (when the data is geographic). */
-  private showGeo = true;
-  private coordinates: GridCoordinates | null = null;
-  private geo: GeoOverlay | null = null;
-  private geoBox!: HTMLInputElement;
-  private geoLabel!: HTMLElement;
+  /** Coordinates, coastlines and graticule of the maps, with their toggle. */
+  private geo!: MapGeography;
   private theme: FigureTheme | null = null;
   private readonly maps = new Map<MapLayer['key'], MapFigure>(MAP_FIGURES.map((f) => [f.key, new MapFigure(f.name, f.label)]));
   private readonly perSample = new Figure('masks-flops', 'Effective MACs, active pixels and alignment AUC per sample', 280);
@@ -87,7 +82,7 @@ class MasksPanel implements PanelApp {
     this.step = Number(ctx.ui.step ?? 0);
     this.channel = Number(ctx.ui.channel ?? 0);
     this.overlay = ctx.ui.overlay === true;
-    this.showGeo = ctx.ui.geo !== false;
+    this.geo = new MapGeography('Masks panel', ctx, [...this.maps.values()]);
     this.sampleSlider = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': 'Sample', 'data-control': 'sample' });
     this.stepSlider = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': 'Lead time', 'data-control': 'step' });
     this.channelSelect = h('select', { 'aria-label': 'Channel', 'data-control': 'channel' });
@@ -119,20 +114,12 @@ class MasksPanel implements PanelApp {
       this.ctx.persist('overlay', this.overlay);
       this.schedule();
     });
-    this.geoBox = h('input', { type: 'checkbox', 'data-control': 'geo', 'aria-label': 'Show coastlines and the latitude / longitude grid' });
-    this.geoBox.checked = this.showGeo;
-    this.geoBox.addEventListener('change', () => {
-      this.showGeo = this.geoBox.checked;
-      this.ctx.persist('geo', this.showGeo);
-      for (const map of this.maps.values()) map.setGeoOverlay(this.geo, this.showGeo);
-    });
-    this.geoLabel = h('label', { hidden: true }, this.geoBox, 'Coastlines and lat/lon');
     const toolbar = h('div', { class: 'toolbar' },
       h('label', {}, 'Sample', this.sampleSlider, this.sampleLabel),
       h('label', {}, 'Lead time', this.stepSlider, this.stepLabel),
       h('label', {}, 'Channel', this.channelSelect),
       h('label', {}, overlayBox, 'Overlay data mask (grey: skipped)'),
-      this.geoLabel,
+      this.geo.toggle,
       h('vscode-button', { secondary: true, icon: 'split-horizontal', 'data-action': 'open-ab', 'aria-label': 'Open A/B: compare this sample with another sample or checkpoint', onclick: () => post({ type: 'openAb', sample: this.sample }) }, 'Open A/B'),
       reportButton(),
     );
@@ -156,7 +143,7 @@ class MasksPanel implements PanelApp {
       this.stepSlider.max = String(v.model.tOut - 1);
       this.step = Math.min(this.step, v.model.tOut - 1);
       this.stepSlider.value = String(this.step);
-      this.setGeography(v);
+      this.geo.set([v]);
     }
     if (v.samples.length > 0) {
       this.empty.hidden = true;
@@ -167,19 +154,6 @@ class MasksPanel implements PanelApp {
     this.sampleSlider.value = String(this.sample);
     this.chartDirty = true;
     this.schedule();
-  }
-
-  /** Validates the analysis's geography (dropped, with a log line, when malformed) and draws its coastlines. */
-  private setGeography(v: NonNullable<AnalysisStore['view']>): void {
-    const parsed = parseGeography(v.data?.geography, v.model.grid, v.model.channels);
-    if (!parsed.ok) {
-      post({ type: 'log', level: 'warning', text: `Masks panel: ${parsed.error}; maps read in normalised units` });
-      if (v.data) v.data = { ...v.data, geography: null };
-    }
-    this.coordinates = parsed.ok ? parsed.message?.coordinates ?? null : null;
-    this.geo = this.coordinates?.geographic ? geoOverlay(this.coordinates) : null;
-    this.geoLabel.hidden = !this.geo;
-    for (const map of this.maps.values()) map.setGeoOverlay(this.geo, this.showGeo);
   }
 
   onThemeChange(): void {
@@ -250,7 +224,7 @@ class MasksPanel implements PanelApp {
     const p = this.hovered;
     if (!p) return;
     const parts = [...this.maps.values()].map((m) => m.readout(p)).filter((t): t is string => t !== null);
-    this.readout.textContent = cellReadout(p, this.coordinates, parts);
+    this.readout.textContent = cellReadout(p, this.geo.coordinates(), parts);
   }
 
   private renderStats(s: SampleAnalysis, backbone: number): void {
