@@ -19,8 +19,9 @@ import { geoOverlay } from '../../src/core/figures/geoOverlay';
 import { decodeF32 } from '../../src/core/schema/encoding';
 import type { Analysis } from '../../src/core/schema/results';
 import { PANEL_TITLES } from '../../src/shared/ids';
+import { parseFromWebview } from '../../src/shared/validate';
 import { launchChromium, type PageProblems } from './harness/browser';
-import { openPanelPage } from './harness/panelPage';
+import { assertPageClean, openPanelPage } from './harness/panelPage';
 import { checkpointsDir, realResults, requireDynaprunerCheckpoint, ROOT } from './harness/realResults';
 import { startHarness, type Harness } from './harness/server';
 
@@ -71,16 +72,6 @@ describe('A/B panel in Chromium', () => {
     return Array.from({ length: h }, (_, r) => Array.from({ length: w }, (_, c) => p[off + r * w + c]));
   }
 
-  async function checkProblems(page: Page, problems: PageProblems): Promise<void> {
-    const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, vscode-button, [role="button"]')]
-      .filter((el) => !el.getAttribute('aria-label') && !el.getAttribute('label') && !el.textContent?.trim() && !(el.closest('label')?.textContent?.trim()))
-      .map((el) => el.outerHTML.slice(0, 120)));
-    assert.deepEqual(unnamed, [], 'controls without an accessible name');
-    assert.deepEqual(problems.cspViolations, [], 'CSP violations');
-    assert.deepEqual(problems.consoleErrors, [], 'console errors');
-    const posted = (await page.evaluate(() => (window as unknown as { __posted: { type: string; level?: string }[] }).__posted));
-    assert.deepEqual(posted.filter((m) => m.type === 'log' && m.level === 'error'), [], 'webview reported errors');
-  }
 
   for (const theme of ['light', 'dark'] as const) {
     it(`two checkpoints: A, B and A - B render, the hover shows the arrays' values at the cell (${theme})`, async () => {
@@ -169,7 +160,7 @@ describe('A/B panel in Chromium', () => {
       for (const d2 of SHOTS) await page.screenshot({ path: path.join(d2, `ab-${theme}.png`) });
       await page.mouse.dblclick(abox.x + 10, abox.y + 10);
       assert.deepEqual(await Promise.all(['ab-a', 'ab-b', 'ab-diff'].map((n) => view(n).getAttribute('data-zoom'))), ['1.00', '1.00', '1.00']);
-      await checkProblems(page, problems);
+      await assertPageClean(page, problems);
       await page.close();
     });
   }
@@ -190,7 +181,25 @@ describe('A/B panel in Chromium', () => {
     const a = (await state(page, 'ab-a'))!;
     assert.equal(a.zmin, 0, 'the |error| scale starts at zero');
     assert.match(a.title, /^A: simvp_dynapruner\.onnx, sample 2 · \|Prediction - target\| t\+1/);
-    await checkProblems(page, problems);
+    await assertPageClean(page, problems);
+    await page.close();
+  });
+
+  it("the Masks panel's Open A/B posts openAb with the shown sample, the message the host validates and turns into compareMaps", async () => {
+    const { page, problems, send, posted } = await openPanelPage(browser, harness, 'masks', { theme: 'dark', checkpoints: [dynaPath] });
+    await send({ type: 'analysis', jobId: null, analysis: dyna });
+    await page.waitForFunction(() => document.body.dataset.renderedSample === '0');
+    const button = page.locator('[data-action="open-ab"]');
+    assert.match((await button.getAttribute('aria-label')) ?? '', /^Open A\/B/);
+    await button.click();
+    await page.locator('[data-control="sample"]').fill('2');
+    await page.waitForFunction(() => document.body.dataset.renderedSample === '2');
+    await button.click();
+    const sent = (await posted()).filter((m) => m.type === 'openAb');
+    assert.deepEqual(sent, [{ type: 'openAb', sample: 0 }, { type: 'openAb', sample: 2 }], 'one openAb per click, with the sample the maps show');
+    // The host's validation (StudioPanel.receive) accepts it as is; the host adds the panel's checkpoint (source.checkpoints[0]) for compareMaps.
+    for (const m of sent) assert.deepEqual(parseFromWebview(m), { ok: true, message: m });
+    await assertPageClean(page, problems);
     await page.close();
   });
 
@@ -211,7 +220,7 @@ describe('A/B panel in Chromium', () => {
     const logs = (await page.evaluate(() => (window as unknown as { __posted: { type: string; level?: string; text?: string }[] }).__posted)).filter((m) => m.type === 'log');
     assert.deepEqual(logs.map((m) => m.level), ['warning']);
     assert.match(logs[0].text ?? '', /^A\/B panel: data\.geography: coordinates\.y must hold \d+ finite numbers/);
-    await checkProblems(page, problems);
+    await assertPageClean(page, problems);
     await page.close();
   });
 });

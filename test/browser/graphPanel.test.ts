@@ -22,7 +22,8 @@ import type { Analysis } from '../../src/core/schema/results';
 import { PANEL_TITLES, type PanelKind } from '../../src/shared/ids';
 import type { ToWebview } from '../../src/shared/protocol';
 import { readGraphSource } from '../../src/extension/graph/graphSource';
-import { launchChromium, watchProblems, type PageProblems } from './harness/browser';
+import { launchChromium, type PageProblems } from './harness/browser';
+import { assertPageClean, openPanelPage } from './harness/panelPage';
 import { realResults, requireDynaprunerCheckpoint, ROOT, stormFiles } from './harness/realResults';
 import { startHarness, type Harness } from './harness/server';
 import type { ThemeName } from './harness/themes';
@@ -55,12 +56,7 @@ describe('Graph panel in Chromium', () => {
   });
 
   async function openPanel(kind: PanelKind, theme: ThemeName): Promise<{ page: Page; problems: PageProblems; send: (m: ToWebview) => Promise<void> }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems = await watchProblems(page);
-    await page.goto(harness.url(kind, theme));
-    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
-    const send = async (m: ToWebview) => void (await page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>));
-    await send({ type: 'init', panel: kind, trusted: true, title: `${PANEL_TITLES[kind]}: ${path.basename(ckpt)}`, source: { checkpoints: [ckpt], runDir: null } });
+    const { page, problems, send } = await openPanelPage(browser, harness, kind, { theme, checkpoints: [ckpt], title: `${PANEL_TITLES[kind]}: ${path.basename(ckpt)}` });
     return { page, problems, send };
   }
 
@@ -71,17 +67,6 @@ describe('Graph panel in Chromium', () => {
     return { page, problems };
   }
 
-  async function checkProblems(page: Page, problems: PageProblems): Promise<void> {
-    // Every control has an accessible name (aria-label, its own text, or a label around it with text); graph nodes too.
-    const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, vscode-button, [role="button"]')]
-      .filter((el) => !el.getAttribute('aria-label') && !el.getAttribute('label') && !el.textContent?.trim() && !(el.closest('label')?.textContent?.trim()))
-      .map((el) => el.outerHTML.slice(0, 120)));
-    assert.deepEqual(unnamed, [], 'controls without an accessible name');
-    assert.deepEqual(problems.cspViolations, [], 'CSP violations');
-    assert.deepEqual(problems.consoleErrors, [], 'console errors');
-    const posted = (await page.evaluate(() => (window as unknown as { __posted: Posted }).__posted)) as Posted;
-    assert.deepEqual(posted.filter((m) => m.type === 'log' && m.level === 'error'), [], 'webview reported errors');
-  }
 
   /** Pairs of drawn node boxes (screen rectangles) that overlap by more than half a pixel. */
   async function overlaps(page: Page): Promise<string[]> {
@@ -136,7 +121,7 @@ describe('Graph panel in Chromium', () => {
 
       await page.waitForTimeout(100);
       for (const d of SHOTS) await page.screenshot({ path: path.join(d, `graph-${theme}.png`) });
-      await checkProblems(page, problems);
+      await assertPageClean(page, problems);
       await page.close();
     });
   }
@@ -168,7 +153,7 @@ describe('Graph panel in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('.graph-svg .node.op').length > 0, undefined, { timeout: 60_000 });
     assert.equal(await page.locator('.graph-svg .node.compute, .graph-svg .node.op').count(), 557, 'every ONNX node is drawn');
     assert.deepEqual(await overlaps(page), [], 'node boxes overlap with every node drawn');
-    await checkProblems(page, problems);
+    await assertPageClean(page, problems);
     await page.close();
   });
 
@@ -184,7 +169,7 @@ describe('Graph panel in Chromium', () => {
     const option = without.page.locator('[data-control="colour-by"] option[value="latency"]');
     assert.equal(await option.textContent(), 'Measured latency: measure latency in the FLOPs panel first');
     assert.equal(await option.isDisabled(), true);
-    await checkProblems(without.page, without.problems);
+    await assertPageClean(without.page, without.problems);
     await without.page.close();
 
     const { page, problems } = await open('light', { type: 'graph', source, overlay, latency: graphLatency(measured) });
@@ -198,7 +183,7 @@ describe('Graph panel in Chromium', () => {
     await page.locator(`.graph-svg .node[data-node="${slowest.name}"] rect.box`).hover();
     await page.locator('.graph-tooltip').waitFor({ state: 'visible' });
     assert.match((await page.locator('.graph-tooltip').textContent()) ?? '', /measured time[\d.]+ µs \(median\)/);
-    await checkProblems(page, problems);
+    await assertPageClean(page, problems);
     await page.close();
   });
 
@@ -212,7 +197,7 @@ describe('Graph panel in Chromium', () => {
     assert.equal(await row.count(), 1);
     assert.match((await row.textContent()) ?? '', /trans\.1\/conv\/Conv/);
     assert.ok(await row.isVisible() && (await row.boundingBox())!.y < 900, 'the row is scrolled into view');
-    await checkProblems(flops.page, flops.problems);
+    await assertPageClean(flops.page, flops.problems);
     await flops.page.close();
 
     const filters = await openPanel('filters', 'dark');
@@ -220,7 +205,7 @@ describe('Graph panel in Chromium', () => {
     await filters.page.waitForSelector('[data-control="unit"] option', { state: 'attached' });
     await filters.send({ type: 'focusLayer', node: trans1, unit: 3 });
     assert.equal(await filters.page.locator('[data-control="unit"]').inputValue(), '3');
-    await checkProblems(filters.page, filters.problems);
+    await assertPageClean(filters.page, filters.problems);
     await filters.page.close();
   });
 });

@@ -3,9 +3,13 @@
  * CSP and bundle), fed a real measurement: the bundled Dyna-Pruner checkpoint's
  * ckpt, clean dense, l1c and sparse variants profiled by the engine
  * (CoreEngine, onnxruntime-node, a few iterations on two storm windows).
- * Asserts the button posts measureLatency, the per-layer share figure and the
+ * Asserts the button posts measureLatency; the result arrives as the host
+ * sends it, after a job's progress (light: progress with Cancel, then the
+ * result and jobEnd naming the saved run, which the webview persists for the
+ * restore) or read back from a saved run (dark: no job); the latency view
+ * then replaces its placeholder, the per-layer share figure and the
  * predicted vs measured figure hold the run's numbers, and the MAC-limit
- * sentence and variant table say what the measurement says. Light and dark.
+ * sentence and variant table say what the measurement says.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -17,8 +21,8 @@ import { formatSig } from '../../src/core/figures/format';
 import { macLimitSentence } from '../../src/core/figures/latencyRatios';
 import type { LayerLatencyResult } from '../../src/core/schema/layerLatency';
 import { CoreEngine } from '../../src/extension/engine/coreEngine';
-import type { ToWebview } from '../../src/shared/protocol';
-import { launchChromium, watchProblems } from './harness/browser';
+import { launchChromium } from './harness/browser';
+import { assertPageClean, openPanelPage } from './harness/panelPage';
 import { requireDynaprunerCheckpoint, ROOT, stormFiles } from './harness/realResults';
 import { startHarness, type Harness } from './harness/server';
 
@@ -51,19 +55,32 @@ describe('FLOPs panel Latency view in Chromium with a real measurement', () => {
     await harness?.close();
   });
 
-  for (const theme of ['light', 'dark'] as const) {
-    it(`latency (${theme}): share figure, predicted vs measured, MAC-limit sentence and table from the run`, async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const problems = await watchProblems(page);
-      await page.goto(harness.url('flops', theme));
-      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
-      const send = (m: ToWebview) => page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>);
-      await send({ type: 'init', panel: 'flops', trusted: true, title: `FLOPs: ${path.basename(ckpt)}`, source: { checkpoints: [ckpt], runDir: null } });
+  for (const [theme, arrival] of [['light', 'job'], ['dark', 'saved run']] as const) {
+    it(`latency (${theme}, from a ${arrival}): the view shows the run: share figure, predicted vs measured, MAC-limit sentence and table`, async () => {
+      const { page, problems, send, posted } = await openPanelPage(browser, harness, 'flops', { theme, checkpoints: [ckpt], title: `FLOPs: ${path.basename(ckpt)}` });
+      const placeholder = page.locator('[data-latency="placeholder"]');
+      const results = page.locator('[data-latency="sentence"]');
+      assert.ok(await placeholder.isVisible(), 'not measured yet');
+      assert.equal(await results.isVisible(), false);
       await page.locator('[data-action="measure-latency"]').click();
-      const posted = await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.map((m) => m.type));
-      assert.ok(posted.includes('measureLatency'), 'the button asks the host to measure');
+      assert.deepEqual((await posted()).filter((m) => m.type === 'measureLatency'), [{ type: 'measureLatency' }], 'the button asks the host to measure, once');
 
-      await send({ type: 'latency', jobId: null, latency });
+      const runDir = path.join(ROOT, '.dynapruner', 'runs', 'r-latency');
+      if (arrival === 'job') {
+        // What FlopsLatency.measure posts: the job's progress, the result, then jobEnd with the saved run in the source.
+        await send({ type: 'progress', jobId: 'lat1', fraction: 0.3, message: 'profiling ckpt' });
+        assert.equal(await page.locator('.progress:not([hidden]) [data-action="cancel"]').count(), 1, 'progress with Cancel while measuring');
+        await send({ type: 'latency', jobId: 'lat1', latency });
+        await send({ type: 'jobEnd', jobId: 'lat1', outcome: 'done', runId: 'r-latency', source: { checkpoints: [ckpt], runDir: null, latencyRunDir: runDir } });
+        assert.equal(await page.locator('.progress:not([hidden])').count(), 0, 'the progress bar goes when the job ends');
+        const state = await page.evaluate(() => (window as unknown as { __state: { source: { latencyRunDir?: string } } }).__state);
+        assert.equal(state.source.latencyRunDir, runDir, 'the webview persists the saved latency run (a restored panel reads it back)');
+      } else {
+        // What FlopsLatency.restore posts for a saved run: the result alone.
+        await send({ type: 'latency', jobId: null, latency });
+      }
+      await results.waitFor({ state: 'visible' });
+      assert.equal(await placeholder.isVisible(), false, 'the placeholder goes');
       await page.waitForFunction(() => ['latency-layer-share', 'latency-predicted'].every((n) => (document.querySelector(`[data-figure="${n}"]`) as HTMLElement | null)?.dataset.rendered === 'true'), undefined, { timeout: 20_000 });
       const shares = await page.evaluate(() => (document.querySelector('[data-plot="latency-layer-share"]') as unknown as Plot).data.map((t) => ({ name: t.name, x: t.x })));
       assert.equal(shares.length, 2 * latency.variants.length, 'a MAC share and a time share series per variant');
@@ -90,8 +107,7 @@ describe('FLOPs panel Latency view in Chromium with a real measurement', () => {
 
       await page.locator('[data-view="latency"]').scrollIntoViewIfNeeded();
       for (const d of theme === 'light' ? SHOTS : SHOTS.slice(0, 1)) await page.screenshot({ path: path.join(d, `flops-latency-${theme}.png`), fullPage: false });
-      assert.deepEqual(problems.cspViolations, [], 'CSP violations');
-      assert.deepEqual(problems.consoleErrors, [], 'console errors');
+      await assertPageClean(page, problems);
       await page.close();
     });
   }

@@ -20,7 +20,8 @@ import { inspectModel } from '../../src/core/inspect/inspect';
 import { compareEntry } from '../../src/extension/compareEntries';
 import { overviewModel } from '../../src/extension/overviewModel';
 import { OnnxBuilder, seededValues } from '../helpers/onnxBuilder';
-import { launchChromium, watchProblems, type PageProblems } from './harness/browser';
+import { launchChromium, type PageProblems } from './harness/browser';
+import { assertPageClean, openPanelPage } from './harness/panelPage';
 import { checkpoints, realResults, requireDynaprunerCheckpoint, ROOT, stormFiles, type RealResults } from './harness/realResults';
 import { startHarness, type Harness } from './harness/server';
 import type { ThemeName } from './harness/themes';
@@ -58,12 +59,7 @@ describe('webview panels in Chromium', () => {
 
   /** Opens a panel page, waits for `ready`, sends init. */
   async function open(kind: PanelKind, theme: ThemeName, trusted = true, width = 1280): Promise<{ page: Page; problems: PageProblems; send: (m: ToWebview) => Promise<void> }> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const problems = await watchProblems(page);
-    await page.goto(harness.url(kind, theme));
-    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
-    const send = (m: ToWebview) => page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>);
-    await send({ type: 'init', panel: kind, trusted, title: `${kind}: ${path.basename(ckpt)}`, source: { checkpoints: [ckpt], runDir: null } });
+    const { page, problems, send } = await openPanelPage(browser, harness, kind, { theme, checkpoints: [ckpt], trusted, width });
     return { page, problems, send };
   }
 
@@ -80,15 +76,7 @@ describe('webview panels in Chromium', () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(150);
     for (const d of readme ? SHOTS : SHOTS.slice(0, 1)) await page.screenshot({ path: path.join(d, `${name}.png`), fullPage: false });
-    // Every control has an accessible name (aria-label, its own text, or a label around it with text).
-    const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, vscode-button, vscode-toolbar-button')]
-      .filter((el) => !el.getAttribute('aria-label') && !el.getAttribute('label') && !el.textContent?.trim() && !(el.closest('label')?.textContent?.trim()))
-      .map((el) => el.outerHTML.slice(0, 120)));
-    assert.deepEqual(unnamed, [], 'controls without an accessible name');
-    assert.deepEqual(problems.cspViolations, [], 'CSP violations');
-    assert.deepEqual(problems.consoleErrors, [], 'console errors');
-    const posted = await page.evaluate(() => (window as unknown as { __posted: { type: string; text?: string }[] }).__posted);
-    assert.deepEqual(posted.filter((m) => m.type === 'log' && (m as { level?: string }).level === 'error'), [], 'webview reported errors');
+    await assertPageClean(page, problems);
     await page.close();
   }
 

@@ -3,8 +3,10 @@
  * webview: a new Chromium page watched for problems (console errors, CSP
  * violations), the panel's page in a theme, the `ready` handshake awaited,
  * then the host's `init` (trusted, titled, naming the checkpoints). Returns
- * the page with a `send` for host messages and a reader of what it posted.
+ * the page with a `send` for host messages and a reader of what it posted;
+ * {@link assertPageClean} checks what every panel test checks at its end.
  */
+import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { PanelKind } from '../../../src/shared/ids';
 import type { FromWebview, InitMessage, ToWebview } from '../../../src/shared/protocol';
@@ -53,4 +55,20 @@ export async function openPanelPage(browser: Browser, harness: Harness, kind: Pa
   const title = options.title ?? `${kind}: ${baseName(options.checkpoints[0] ?? '')}`;
   await send({ type: 'init', panel: kind, trusted: options.trusted ?? true, title, source: { checkpoints: options.checkpoints, runDir: null, ...options.source } });
   return { page, problems, send, posted };
+}
+
+/**
+ * The checks every panel page passes: every control has an accessible name
+ * (aria-label, its own text, or a label around it with text), no CSP
+ * violation, no console error, no error the webview logged to the host.
+ */
+export async function assertPageClean(page: Page, problems: PageProblems): Promise<void> {
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, vscode-button, vscode-toolbar-button, [role="button"]')]
+    .filter((el) => !el.getAttribute('aria-label') && !el.getAttribute('label') && !el.textContent?.trim() && !(el.closest('label')?.textContent?.trim()))
+    .map((el) => el.outerHTML.slice(0, 120)));
+  assert.deepEqual(unnamed, [], 'controls without an accessible name');
+  assert.deepEqual(problems.cspViolations, [], 'CSP violations');
+  assert.deepEqual(problems.consoleErrors, [], 'console errors');
+  const posted = await page.evaluate(() => (window as unknown as { __posted: { type: string; level?: string }[] }).__posted);
+  assert.deepEqual(posted.filter((m) => m.type === 'log' && m.level === 'error'), [], 'webview reported errors');
 }
