@@ -17,6 +17,7 @@ import type { SampleSpec } from '../samples/sampleSet';
 import type { LayerInfo, ModelRef, UnitInfo } from '../schema/results';
 import { exposeGateThresholds, findGateThresholds, type GateThreshold } from '../graph/gateThresholds';
 import { cutAtTensors, keepOutputs } from '../graph/surgery';
+import { defineLazyThresholds, LazyVariants, type TauCut } from './lazyVariants';
 
 /** Tensor name of the data mask (checkpoint contract). */
 export const DATA_MASK = 'dp_data_mask';
@@ -35,7 +36,7 @@ export class ContractRequiredError extends Error {
   }
 }
 
-/** Graph variants, as serialized models, keyed for the inference pool. */
+/** Graph variants, as serialized models, keyed for the inference pool (all but `full` built on first read). */
 export interface GraphVariants {
   /** The exported model with all contract outputs. */
   full: Uint8Array;
@@ -130,8 +131,9 @@ async function readChecked(file: string, signal?: AbortSignal): Promise<{ model:
 /**
  * Opens a checkpoint for analysis: reads and decodes it, parses the contract
  * (required: throws ContractRequiredError for a model without one) and checks
- * it against the graph, infers shapes, counts dense MACs, and builds the graph
- * variants for injection. Any failure names the file (and the step).
+ * it against the graph, infers shapes, counts dense MACs, and builds the
+ * exported graph variant (the others on first read: ./lazyVariants.ts). Any
+ * failure names the file (and the step).
  */
 export async function openCheckpoint(file: string, signal?: AbortSignal): Promise<Checkpoint> {
   const { model, contract, counts } = await readChecked(file, signal);
@@ -176,15 +178,20 @@ export async function openCheckpoint(file: string, signal?: AbortSignal): Promis
     grid: [H, W],
     dataThreshold: contract.data_threshold,
   };
-  return {
-    file: model.file, model, contract, counts, spec, ref, layers, units, ...v, denseMacs: counts.totals.macs,
-  };
+  const ck = { file: model.file, model, contract, counts, spec, ref, layers, units, ...v, denseMacs: counts.totals.macs };
+  return defineLazyThresholds(ck, v.variants);
 }
 
 /** What {@link buildVariants} finds and builds. */
-type VariantParts = Pick<Checkpoint, 'hasDataMask' | 'hasImportance' | 'gateTensors' | 'fullOutputs' | 'gateThresholds' | 'tauCutError' | 'variants'>;
+type VariantParts = Pick<Checkpoint, 'hasDataMask' | 'hasImportance' | 'gateTensors' | 'fullOutputs'> & { variants: LazyVariants };
 
-/** The mask tensors the graph has, and the graph variants cut at them. */
+/**
+ * The mask tensors the graph has and the graph variants cut at them. The
+ * exported graph (`full`, every analysis runs it first) is built now; the cut
+ * variants, the gate thresholds and `tauCutError` are built on first read
+ * (./lazyVariants.ts), so opening a checkpoint for its first figure does not
+ * pay for graphs only injection and sweeps run.
+ */
 function buildVariants(model: LoadedModel, contract: DynaPrunerContract): VariantParts {
   const graph = model.proto.graph ?? {};
   const produced = new Set((graph.node ?? []).flatMap((n) => n.output ?? []));
@@ -198,31 +205,35 @@ function buildVariants(model: LoadedModel, contract: DynaPrunerContract): Varian
   if (hasImportance) fullOutputs.push(IMPORTANCE);
   if (hasDataMask) fullOutputs.push(DATA_MASK);
   for (const g of gateTensors) fullOutputs.push(g.score, g.mask);
-  const withOutputs = (m: typeof model.proto, names: string[]) => {
-    const have = new Set((m.graph?.output ?? []).map((o) => o.name ?? ''));
-    return keepOutputs(m, names.filter((n) => have.has(n)));
-  };
   const full = encodeModelProto(withOutputs(addMissingOutputs(model.proto, fullOutputs), fullOutputs));
-  const dataCut = hasDataMask
-    ? encodeModelProto(withOutputs(cutAtTensors(addMissingOutputs(model.proto, fullOutputs), [DATA_MASK]), [PREDICTION, ...gateTensors.flatMap((g) => [g.score, g.mask])]))
-    : null;
-  const cutNames = [...(hasDataMask ? [DATA_MASK] : []), ...gateTensors.map((g) => g.mask)];
-  const allCut = cutNames.length > 0 ? encodeModelProto(keepOutputs(cutAtTensors(model.proto, cutNames), [PREDICTION])) : null;
-  let gateThresholds: GateThreshold[] = [];
-  let tauCut: Uint8Array | null = null;
-  let tauCutError: string | null = null;
-  if (gateTensors.length > 0) {
-    try {
-      gateThresholds = findGateThresholds(model.proto, gateTensors.map((g) => ({ unit: g.unit, score: g.score })), model.file, model);
-      const exposed = exposeGateThresholds(addMissingOutputs(model.proto, fullOutputs), gateThresholds);
-      const cut = hasDataMask ? cutAtTensors(exposed, [DATA_MASK]) : exposed;
-      tauCut = encodeModelProto(withOutputs(cut, [PREDICTION, ...gateTensors.map((g) => g.mask)]));
-    } catch (e) {
-      gateThresholds = [];
-      tauCutError = e instanceof Error ? e.message : String(e);
-    }
+  const variants = new LazyVariants(full, model.file, {
+    dataCut: () => (hasDataMask ? encodeModelProto(withOutputs(cutAtTensors(addMissingOutputs(model.proto, fullOutputs), [DATA_MASK]), [PREDICTION, ...gateTensors.flatMap((g) => [g.score, g.mask])])) : null),
+    allCut: () => {
+      const cutNames = [...(hasDataMask ? [DATA_MASK] : []), ...gateTensors.map((g) => g.mask)];
+      return cutNames.length > 0 ? encodeModelProto(keepOutputs(cutAtTensors(model.proto, cutNames), [PREDICTION])) : null;
+    },
+    tau: () => tauCutOf(model, gateTensors, fullOutputs, hasDataMask),
+  });
+  return { hasDataMask, hasImportance, gateTensors, fullOutputs, variants };
+}
+
+/** Keeps those of `names` that are outputs of `m` (in `names` order). */
+function withOutputs(m: LoadedModel['proto'], names: string[]): LoadedModel['proto'] {
+  const have = new Set((m.graph?.output ?? []).map((o) => o.name ?? ''));
+  return keepOutputs(m, names.filter((n) => have.has(n)));
+}
+
+/** The tauCut variant and the gate thresholds it exposes, or why it could not be built. */
+function tauCutOf(model: LoadedModel, gateTensors: Checkpoint['gateTensors'], fullOutputs: string[], hasDataMask: boolean): TauCut {
+  if (gateTensors.length === 0) return { tauCut: null, gateThresholds: [], tauCutError: null };
+  try {
+    const gateThresholds = findGateThresholds(model.proto, gateTensors.map((g) => ({ unit: g.unit, score: g.score })), model.file, model);
+    const exposed = exposeGateThresholds(addMissingOutputs(model.proto, fullOutputs), gateThresholds);
+    const cut = hasDataMask ? cutAtTensors(exposed, [DATA_MASK]) : exposed;
+    return { tauCut: encodeModelProto(withOutputs(cut, [PREDICTION, ...gateTensors.map((g) => g.mask)])), gateThresholds, tauCutError: null };
+  } catch (e) {
+    return { tauCut: null, gateThresholds: [], tauCutError: e instanceof Error ? e.message : String(e) };
   }
-  return { hasDataMask, hasImportance, gateTensors, fullOutputs, gateThresholds, tauCutError, variants: { full, dataCut, allCut, tauCut } };
 }
 
 /** Adds contract tensors that exist in the graph but are not graph outputs (some exporters drop them). */

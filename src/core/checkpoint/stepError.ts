@@ -28,3 +28,14 @@ export async function atStep<T>(file: string, step: string, fn: () => T | Promis
     throw new CheckpointStepError(file, step, err);
   }
 }
+
+/** {@link atStep} for a synchronous step (a graph variant built on first read). */
+export function atStepSync<T>(file: string, step: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    if (err.message.includes(path.basename(file))) throw err;
+    throw new CheckpointStepError(file, step, err);
+  }
+}

@@ -61,18 +61,26 @@ export class ModelRunner {
 
   constructor(readonly ck: Checkpoint, readonly pool: InferencePool) {
     this.prefix = ck.ref.sha256.slice(0, 16);
-    const source = (v: VariantName) => `${ck.file} (${v} graph)`;
-    pool.register(`${this.prefix}:full`, ck.variants.full, source('full'));
-    if (ck.variants.dataCut) pool.register(`${this.prefix}:dataCut`, ck.variants.dataCut, source('dataCut'));
-    if (ck.variants.allCut) pool.register(`${this.prefix}:allCut`, ck.variants.allCut, source('allCut'));
-    if (ck.variants.tauCut) pool.register(`${this.prefix}:tauCut`, ck.variants.tauCut, source('tauCut'));
+  }
+
+  /**
+   * The pool key of a variant of the checkpoint, registering its bytes on first
+   * use (the cut variants are built when first read: checkpoint/lazyVariants.ts).
+   */
+  private key(variant: Exclude<VariantName, 'cleanDense'>): string {
+    const key = `${this.prefix}:${variant}`;
+    const bytes = this.ck.variants[variant];
+    if (bytes) this.pool.register(key, bytes, `${this.ck.file} (${variant} graph)`);
+    return key;
   }
 
   /** Creates the sessions of these variants ahead of their first run (variants the checkpoint lacks are skipped). */
   async preload(variants: VariantName[], signal?: AbortSignal): Promise<void> {
     for (const v of variants) {
-      if (v === 'cleanDense') await this.prepareCleanDense(signal);
-      if (this.has(v)) await this.pool.preload(`${this.prefix}:${v}`, signal);
+      if (v === 'cleanDense') {
+        await this.prepareCleanDense(signal);
+        await this.pool.preload(`${this.prefix}:cleanDense`, signal);
+      } else if (this.has(v)) await this.pool.preload(this.key(v), signal);
     }
   }
 
@@ -112,7 +120,7 @@ export class ModelRunner {
       throw new Error(`${this.ck.file}: the checkpoint has no '${variant}' graph variant${why}`);
     }
     if (variant === 'cleanDense') await this.prepareCleanDense(signal);
-    return this.pool.run(`${this.prefix}:${variant}`, feeds, outputs, signal);
+    return this.pool.run(variant === 'cleanDense' ? `${this.prefix}:cleanDense` : this.key(variant), feeds, outputs, signal);
   }
 
   private inputTensor(x: Float32Array, n: number): WireTensor {
@@ -127,7 +135,7 @@ export class ModelRunner {
 
   /** The exported model: prediction, S, data mask, gate scores and masks. */
   async full(x: Float32Array, n: number, signal?: AbortSignal): Promise<FullOutputs> {
-    const out = await this.pool.run(`${this.prefix}:full`, { [INPUT]: this.inputTensor(x, n) }, this.ck.fullOutputs, signal);
+    const out = await this.pool.run(this.key('full'), { [INPUT]: this.inputTensor(x, n) }, this.ck.fullOutputs, signal);
     return {
       prediction: out[PREDICTION].data,
       importance: out[IMPORTANCE]?.data ?? null,
@@ -146,7 +154,7 @@ export class ModelRunner {
       const m = masks.gates[i];
       feeds[g.mask] = { data: m ? m.slice() : new Float32Array(n * g.channels).fill(1), dims: [n, g.channels] };
     });
-    const out = await this.pool.run(`${this.prefix}:allCut`, feeds, [PREDICTION], signal);
+    const out = await this.pool.run(this.key('allCut'), feeds, [PREDICTION], signal);
     return out[PREDICTION].data;
   }
 
@@ -184,7 +192,7 @@ export class ModelRunner {
   async dataInjected(x: Float32Array, n: number, dataMask: Float32Array, signal?: AbortSignal): Promise<Omit<FullOutputs, 'importance' | 'dataMask'>> {
     if (!this.ck.variants.dataCut) throw new Error(`${this.ck.file}: no ${DATA_MASK} to inject`);
     const outputs = [PREDICTION, ...this.ck.gateTensors.flatMap((g) => [g.score, g.mask])];
-    const out = await this.pool.run(`${this.prefix}:dataCut`, { [INPUT]: this.inputTensor(x, n), [DATA_MASK]: this.maskTensor(dataMask, n) }, outputs, signal);
+    const out = await this.pool.run(this.key('dataCut'), { [INPUT]: this.inputTensor(x, n), [DATA_MASK]: this.maskTensor(dataMask, n) }, outputs, signal);
     return {
       prediction: out[PREDICTION].data,
       scores: this.ck.gateTensors.map((g) => out[g.score].data),
