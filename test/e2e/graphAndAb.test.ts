@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../browser/harness/browser';
 import { ROOT } from '../browser/harness/realResults';
-import { openWorkbench, palette, prepareCodeServer, startCodeServer, webviewFrame } from './helpers/codeServer';
+import { commandWithPicks, openWorkbench, palette, prepareCodeServer, startCodeServer, webviewFrame } from './helpers/codeServer';
 
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
 const GATED_LAYER = '/m/backbone/trans.0/conv/Conv';
@@ -27,36 +27,6 @@ function savedRuns(workspace: string): string[] {
   }
 }
 
-/** Picks the row of the open quick pick whose label contains `text`. */
-async function pick(page: Page, text: string): Promise<void> {
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
-  await row.waitFor({ timeout: 30_000 });
-  await page.locator('.quick-input-widget input').fill(text);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
-
-/**
- * Runs a Dyna-Pruner command from the palette; on a loaded machine the
- * extension's contributions can appear after the workbench, so the palette is
- * tried again (up to three minutes) before the test fails.
- */
-async function command(page: Page, title: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await palette(page, `Dyna-Pruner: ${title}`, title, 20_000);
-      return;
-    } catch (error) {
-      if (attempt >= 8) {
-        await page.screenshot({ path: path.join(SHOTS, 'e2e-palette-failed.png') });
-        throw error;
-      }
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(5_000);
-    }
-  }
-}
-
 async function abShown(frame: Frame, timeout: number): Promise<void> {
   await frame.waitForFunction(() => document.querySelectorAll('[data-figure^="ab-"][data-rendered="true"]').length === 3, undefined, { timeout });
 }
@@ -66,6 +36,7 @@ describe('Graph and A/B panels (code-server)', { timeout: 900_000 }, () => {
   let browser: Browser;
   let page: Page;
   let workspace: string;
+  const failShot = () => page.screenshot({ path: path.join(SHOTS, 'e2e-palette-failed.png') }).then(() => undefined);
 
   before(async () => {
     const setup = prepareCodeServer('dynapruner-graph-ab-');
@@ -87,9 +58,8 @@ describe('Graph and A/B panels (code-server)', { timeout: 900_000 }, () => {
 
   // Known failure in code-server (the same flow passes in Chromium, test/browser/graphPanel.test.ts): the FLOPs
   // panel opened by the Graph click stays empty there; skipped until that is found, not counted as passing.
-  it('a click on a gated layer in the Graph panel shows its row highlighted in the FLOPs panel', { skip: 'FLOPs panel opened from a Graph click stays empty in code-server (open bug)' }, async () => {
-    await command(page, 'Show Model Graph');
-    await pick(page, 'simvp_dynapruner.onnx');
+  it('a click on a gated layer in the Graph panel shows its row highlighted in the FLOPs panel', async () => {
+    await commandWithPicks(page, 'Show Model Graph', ['simvp_dynapruner.onnx'], failShot);
     const graph = await webviewFrame(page, 'graph', 90_000, 500);
     const node = graph.locator(`.graph-svg .node[data-node="${GATED_LAYER}"] rect.box`);
     await node.waitFor({ timeout: 120_000 });
@@ -113,9 +83,7 @@ describe('Graph and A/B panels (code-server)', { timeout: 900_000 }, () => {
   });
 
   it('the A/B panel restores after a reload from its saved analyses: no job, no new run', async () => {
-    await command(page, 'Compare Maps (A/B)');
-    await pick(page, 'simvp_dynapruner.onnx');
-    await pick(page, 'simvp_mp_l1.onnx');
+    await commandWithPicks(page, 'Compare Maps (A/B)', ['simvp_dynapruner.onnx', 'simvp_mp_l1.onnx'], failShot);
     let frame = await webviewFrame(page, 'ab', 90_000, 500);
     await abShown(frame, 300_000);
     await frame.waitForFunction(() => (document.querySelector('.progress') as HTMLElement | null)?.hidden !== false, undefined, { timeout: 120_000 });

@@ -23,6 +23,9 @@ import { listRuns, readRun } from '../runStore';
 import type { Studio } from '../studio';
 import { readGraphSource } from './graphSource';
 
+/** How long a panel the Graph panel opens may take to boot before the next one is opened. */
+const WEBVIEW_READY_MS = 15_000;
+
 /** Graph panels of the session. */
 export class GraphPanels {
   private readonly wired = new WeakSet<StudioPanel>();
@@ -118,11 +121,16 @@ export class GraphPanels {
     for (const p of this.panels().all) if (p.kind === 'graph') void this.fill(p);
   }
 
-  /** Reveals the FLOPs panel and, for a gated layer, the Filter activity panel of the checkpoint, beside the graph. */
   /**
-   * New panels read the checkpoint's newest saved analysis; without one, only
-   * the first new panel starts the analysis (it streams into both), so one
-   * click never runs the checkpoint twice.
+   * Reveals the FLOPs panel and, for a gated layer, the Filter activity panel
+   * of the checkpoint, beside the graph. New panels read the checkpoint's
+   * newest saved analysis; without one, only the first new panel starts the
+   * analysis (it streams into both), so one click never runs the checkpoint
+   * twice. A new panel's webview is given up to {@link WEBVIEW_READY_MS} to
+   * boot before the next one is created: in VS Code for the Web (code-server)
+   * two webviews created in the same tick race for the webview service
+   * worker, and the loser's scripts never load (a blank panel, seen in
+   * test/e2e/graphAndAb.test.ts).
    */
   private async reveal(panel: StudioPanel, m: RevealLayerMessage): Promise<void> {
     const ckpt = panel.source.checkpoints[0];
@@ -140,6 +148,7 @@ export class GraphPanels {
         loading = true;
       }
       target.post({ type: 'focusLayer', node: m.node, unit: m.unit });
+      if (created) await target.whenReady(WEBVIEW_READY_MS);
     }
   }
 }

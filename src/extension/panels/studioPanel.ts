@@ -46,6 +46,8 @@ export class StudioPanel extends Disposable {
   /** Fires for every valid message (tests and owners may listen). */
   private readonly onMessageEmitter = this._register(new vscode.EventEmitter<FromWebview>());
   readonly onMessage = this.onMessageEmitter.event;
+  /** Settles the promises of {@link whenReady} (true at `ready`, false when the panel closes first). */
+  private readyWaiters: Array<(ready: boolean) => void> = [];
 
   constructor(
     readonly kind: PanelKind,
@@ -83,6 +85,25 @@ export class StudioPanel extends Disposable {
   /** True after the webview's `ready`. */
   get isReady(): boolean {
     return this.ready;
+  }
+
+  /** Resolves true once the webview has sent `ready`, false after `timeoutMs` or when the panel closes first. */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.ready) return Promise.resolve(true);
+    if (this.isDisposed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => settle(false), timeoutMs);
+      const settle = (ready: boolean) => {
+        clearTimeout(timer);
+        this.readyWaiters = this.readyWaiters.filter((w) => w !== settle);
+        resolve(ready);
+      };
+      this.readyWaiters.push(settle);
+    });
+  }
+
+  private settleReady(ready: boolean): void {
+    for (const w of [...this.readyWaiters]) w(ready);
   }
 
   /**
@@ -150,6 +171,7 @@ export class StudioPanel extends Disposable {
         this.ready = true;
         void this.webview.postMessage({ type: 'init', panel: this.kind, trusted: this.host.isTrusted(), title: this.title, source: this.source } satisfies ToWebview);
         for (const s of this.snapshot) void this.webview.postMessage(s);
+        this.settleReady(true);
         break;
       case 'cancel':
         this.host.cancelJob(m.jobId);
@@ -187,6 +209,7 @@ export class StudioPanel extends Disposable {
 
   override dispose(): void {
     if (this.isDisposed) return;
+    this.settleReady(false);
     this.onDidDisposeEmitter.fire();
     super.dispose();
   }
