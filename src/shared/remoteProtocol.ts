@@ -24,12 +24,16 @@ export interface PanelLayerRow {
   timeUs: number;
 }
 
-/** The calibrated sparse plan a profiled model records (`export --variant sparse --calibrate`). */
+/** A sparse variant's per-unit plan: the run's own (`profile --sparse-plan`), or recorded in a profiled model (`export --variant sparse --calibrate`). */
 export interface PanelSparsePlan {
-  /** Where it was calibrated: `local` or the host alias, with device and runtime. */
+  /** `run`: the plan the run's sparse variant was built with; `file`: the plan the profiled model file records. */
+  source: 'run' | 'file';
+  /** Where it was calibrated: `local` or the host alias, with device and runtime; `not calibrated`. */
   measuredOn: string;
   gatheredUnits: number;
   units: number;
+  /** Units the plan runs dense. */
+  denseUnits: number[];
   /** Recorded end to end: plan time / clean dense time (null: not timed). */
   ratio: number | null;
   verdict: string;
@@ -50,8 +54,21 @@ export interface PanelVariant {
   outputsCheck: { samples: number; maxAbsDiff: number; output: string; reference?: 'engine' | 'same-model' } | null;
   /** Per-layer rows when the run profiled node by node (largest time first, other ops last). */
   layers?: PanelLayerRow[];
-  /** The calibrated sparse plan its model records, when it has one. */
+  /** The sparse plan it was built with or its model records, when it has one. */
   sparsePlan?: PanelSparsePlan;
+  /** The latency model's predicted vs measured per-sample latency (runs profiled node by node). */
+  prediction?: PanelPrediction;
+}
+
+/** Predicted vs measured per-sample latency of a variant (src/core/schema/profileResult.ts LatencyPrediction). */
+export interface PanelPrediction {
+  predictedMs: number;
+  measuredMs: number;
+  meanAbsPctError: number;
+  samples: number;
+  macLimitMs: number | null;
+  fittedOn: string;
+  basis: string;
 }
 
 /** Live progress of one host while several may run at once. */

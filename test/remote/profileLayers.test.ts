@@ -51,8 +51,8 @@ test('profile --layers: per-node runs in the result, a per-layer table per varia
   const ck = await openCheckpoint(model.onnx);
   const compute = ck.counts.layers.filter((l) => l.macs > 0).map((l) => l.name);
   for (const v of result.variants) {
-    assert.equal(v.layerRuns?.length, 2, `${v.id}: one profiled run per per-sample input`);
-    assert.match(text.out, new RegExp(`^\\[orin-l\\] ${v.id}: per layer \\(median of 2 profiled runs`, 'm'));
+    assert.equal(v.layerRuns?.length, 2 * 3, `${v.id}: one profiled run per per-sample input in each of the 3 passes (--layer-rounds default)`);
+    assert.match(text.out, new RegExp(`^\\[orin-l\\] ${v.id}: per layer \\(median of 6 profiled runs`, 'm'));
   }
   // The checkpoint as exported runs every compute layer: each is a row of its table.
   const ckptTable = text.out.slice(text.out.indexOf('[orin-l] ckpt: per layer'), text.out.indexOf('[orin-l] dense: per layer'));

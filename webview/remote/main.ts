@@ -14,6 +14,8 @@ import { loadPlotly, type FigureSpec } from '../common/plotly';
 import { figureTheme, onThemeChange } from '../common/theme';
 import type { FromRemoteWebview, PanelLivePoint, PanelProgress, PanelRun } from '../../src/shared/remoteProtocol';
 import { isToRemoteWebview, readRemotePanelState } from '../../src/shared/remoteValidate';
+import { appendPlans, appendPredictions } from './sparseSections';
+import { table } from './table';
 
 const api = vscodeApi();
 const post = (m: FromRemoteWebview) => api.postMessage(m);
@@ -64,10 +66,6 @@ function draw(f: { box: HTMLElement; plot: HTMLElement }, data: unknown[], lay: 
     .catch((e: unknown) => console.error(`figure ${f.box.dataset.figure}: ${e instanceof Error ? e.message : String(e)}`));
 }
 
-function table(name: string, head: string[], rows: string[][]): HTMLTableElement {
-  return h('table', { class: 'grid', 'data-table': name }, h('thead', {}, h('tr', {}, ...head.map((title) => h('th', {}, title)))), h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c) => h('td', {}, c))))));
-}
-
 function deviceCard(r: PanelRun): HTMLElement {
   const d = r.device;
   return h(
@@ -112,18 +110,6 @@ function drawProgress(): void {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-
-/** One line per variant whose model records a calibrated sparse plan: where it was calibrated and its end-to-end ratio. */
-function appendPlans(app: HTMLElement, current: PanelRun[]): void {
-  for (const r of current) {
-    for (const v of r.variants) {
-      const p = v.sparsePlan;
-      if (!p) continue;
-      const ratio = p.ratio === null ? 'not timed against clean dense' : `${p.ratio.toFixed(2)}x clean dense end to end as recorded`;
-      app.append(h('p', { class: 'note', 'data-plan': v.id }, `${r.host.alias} · ${v.label}: calibrated sparse plan (${p.gatheredUnits} of ${p.units} units gathered, measured on ${p.measuredOn}): ${ratio}; ${p.verdict}.`));
-    }
-  }
-}
 
 /** Per host and variant profiled node by node: each compute layer's share of MACs beside its share of measured time. */
 function appendLayers(app: HTMLElement, current: PanelRun[]): void {
@@ -188,6 +174,7 @@ function render(): void {
   );
   app.append(h('p', { class: 'note' }, DENSE_RUNTIME_NOTE));
   appendPlans(app, current);
+  appendPredictions(app, current);
   appendLayers(app, current);
 
   app.append(h('h3', {}, 'Energy'));
@@ -230,7 +217,7 @@ style.textContent = `body{color:var(--vscode-foreground);font-family:var(--vscod
 .card{border:1px solid var(--vscode-editorWidget-border);padding:6px 10px;margin:6px 0;background:var(--vscode-editorWidget-background)}
 .missing{color:var(--vscode-editorWarning-foreground)}.muted,.note{color:var(--vscode-descriptionForeground)}
 table.grid{border-collapse:collapse;margin:4px 0}table.grid td,table.grid th{border:1px solid var(--vscode-editorWidget-border);padding:2px 6px;text-align:right}
-table.grid td:nth-child(-n+2),table.grid th:nth-child(-n+2),table.grid[data-table=macs] td:last-child,table.grid[data-table=macs] th:last-child,table.grid[data-table=layers] td:nth-child(3),table.grid[data-table=layers] th:nth-child(3){text-align:left}
+table.grid td:nth-child(-n+2),table.grid th:nth-child(-n+2),table.grid[data-table=macs] td:last-child,table.grid[data-table=macs] th:last-child,table.grid[data-table=layers] td:nth-child(3),table.grid[data-table=layers] th:nth-child(3),table.grid[data-table=plans] td:nth-child(n+3),table.grid[data-table=prediction] td:last-child{text-align:left}
 .host-progress{display:flex;gap:8px;align-items:center;margin:2px 0}.host-progress .alias{min-width:8em;font-weight:600}
 .host-progress.failed{color:var(--vscode-errorForeground)}
 button{color:var(--vscode-button-foreground);background:var(--vscode-button-background);border:none;padding:2px 8px;margin:2px}

@@ -6,7 +6,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { CliError } from '../command';
 import type { Checkpoint } from '../../core/checkpoint/checkpoint';
-import { calibrateSparsePlan, uncalibratedPlan } from '../../core/export/calibrate';
+import { calibrateSparsePlan, calibrationFeeds, uncalibratedPlan } from '../../core/export/calibrate';
 import { localPlanTimer, remotePlanTimer, type CalibrationRounds } from '../../core/export/planTimers';
 import type { SparsePlan } from '../../core/export/sparsePlan';
 import type { GraphEvaluator } from '../../core/graph/foldOnes';
@@ -15,7 +15,6 @@ import { profileSamples } from '../../core/remote/profile/profileSamples';
 import type { ResolvedHost } from '../../core/remote/ssh/hostConfig';
 import { connectSsh, type ConnectOptions } from '../../core/remote/ssh/sshConnection';
 import type { WireTensor } from '../../core/runtime/workerProtocol';
-import { parseNpy } from '../../core/samples/npy';
 
 /** Where to calibrate, checked. */
 export type CalibrateTarget =
@@ -68,11 +67,7 @@ export async function calibrationSamples(checkpoint: string, ck: Checkpoint, exp
   const s = await profileSamples(checkpoint, ck, { explicit, maxSamples: max }).catch((error: unknown) => {
     throw new CliError((error as Error).message, 2);
   });
-  const npy = parseNpy(s.bytes, s.source);
-  const n = Math.min(max, npy.shape[0]);
-  const per = npy.data.length / npy.shape[0];
-  const feeds = Array.from({ length: n }, (_, k) => ({ x: { data: npy.data.slice(k * per, (k + 1) * per), dims: [1, ...npy.shape.slice(1)] } }));
-  return { ...s, feeds };
+  return { ...s, feeds: calibrationFeeds(s.bytes, s.source, max) };
 }
 
 /** Measures the plan on `target` (or records the uncalibrated one). */

@@ -18,13 +18,16 @@ import { refuseOutputsOverInputs } from '../../core/runs/outputGuard';
 import type { ConnectOptions } from '../../core/remote/ssh/sshConnection';
 import { profileOnDevices, type ProfileEvent, type ProfileProgress, type ProfileVariantInput } from '../../core/remote/profile/profileRun';
 import { planProfile } from '../../core/remote/profile/profilePlan';
-import { PROFILE_BACKENDS, PROFILE_DEFAULTS } from '../../core/remote/profile/profileDefaults';
+import { LAYER_ROUNDS, PROFILE_BACKENDS, PROFILE_DEFAULTS } from '../../core/remote/profile/profileDefaults';
 import { SELECTABLE_VARIANT_KINDS, VARIANT_KINDS, type VariantKind } from '../../core/remote/profile/variants';
 import type { ProfileBackend, ProfileResult } from '../../core/schema/profileResult';
 import { saveProfileRun } from '../../core/runs/profileRunStore';
 import { DENSE_RUNTIME_NOTE, macsVersusLatency } from '../../core/remote/profile/macsVersusLatency';
 import { resolveAlias, shippedRunner, validateHostSettings } from '../../core/remote/device/remoteEnvironment';
-import { profileLayersText } from './profileLayers';
+import { predictionText, profileLayersText } from './profileLayers';
+import { profileSparsePlan } from './profileSparsePlan';
+import { sparsePlanText } from '../../core/export/sparsePlanText';
+import { SPARSE_PLAN_ROUNDS } from '../../core/remote/profile/sparsePlanSource';
 
 const PROFILE_FLAGS: FlagSpecs = {
   host: { type: 'string', multiple: true, value: 'ALIAS' },
@@ -44,6 +47,9 @@ const PROFILE_FLAGS: FlagSpecs = {
   workspace: { type: 'string', value: 'DIR' },
   runner: { type: 'string', value: 'FILE' },
   layers: { type: 'boolean' },
+  'sparse-plan': { type: 'string', value: 'calibrate|none|FILE.onnx' },
+  'calibrate-rounds': { type: 'string', value: 'N' },
+  'layer-rounds': { type: 'string', value: 'N' },
 };
 
 const HELP = `Usage: dynapruner profile <checkpoint.onnx> --host <alias> [options]
@@ -88,6 +94,22 @@ Options:
   --runner <file>         runner to ship instead of the bundled one (dist/remoteRunner.js or ort_runner.py)
   --layers                node/ort backends: also profile each variant node by node on the device and print,
                           per layer, its share of MACs beside its share of measured time (local: dynapruner latency)
+                          and the latency model's predicted vs measured per-sample latency of ckpt, dense, l1c and
+                          sparse (fitted on the same run's per-node profile: in-sample)
+  --layer-rounds <N>      --layers: profiled passes over the per-sample inputs (default ${LAYER_ROUNDS}; each sample's median)
+  --sparse-plan <p>       with sparse in --variants: where its per-unit plan (each gated unit gathered, or dense
+                          conv then the Mul by its gate) comes from:
+                            calibrate (default)  measured on each profiled host just before it is timed there,
+                                                 through the same backend and runner (the timing of
+                                                 'export --calibrate <host>': the all-gathered graph against each
+                                                 unit alone dense, then clean dense against the plan); the first
+                                                 --per-sample samples, --calibrate-rounds rounds
+                            none                 every gatherable unit gathered, nothing timed
+                            FILE.onnx            the plan recorded in a sparse export of this checkpoint
+                                                 (dynapruner export --variant sparse)
+                          The plan (units gathered and dense, measured ratio to clean dense, verdict) is printed
+                          per host and saved with the result (variants[].sparsePlan)
+  --calibrate-rounds <N>  timed rounds over the calibration samples (default ${SPARSE_PLAN_ROUNDS})
 
 Host keys are verified against known_hosts; a changed key is refused. An unknown key,
 a key passphrase or a password is asked for on the terminal (never stored by the CLI).
@@ -225,7 +247,10 @@ export const profileCommand: CliCommand = {
     const connectTimeoutMs = intValue('connect-timeout', p.string('connect-timeout'), CONNECT_TIMEOUT_MS);
     const perSample = intValue('per-sample', p.string('per-sample'), PER_SAMPLE, PROFILE_DEFAULTS.perSample);
     const outputs = await checkOutputs(values.json ? [fileOutput('--json', values.json)] : []);
-    const inputs = [checkpoint, values.samples, values['hosts-file'], values['known-hosts'], values.runner, ...(values['compare-with'] ?? [])];
+    if (p.string('layer-rounds') !== undefined && !p.flag('layers')) throw new CliError('--layer-rounds applies with --layers', 2);
+    const layerRounds = intValue('layer-rounds', p.string('layer-rounds'), { min: 1, max: 1000 }, LAYER_ROUNDS);
+    const sparse = profileSparsePlan(p.string('sparse-plan'), p.string('calibrate-rounds'), values.variants, backend);
+    const inputs = [checkpoint, values.samples, values['hosts-file'], values['known-hosts'], values.runner, sparse?.kind === 'file' ? sparse.file : undefined, ...(values['compare-with'] ?? [])];
     await refuseOutputsOverInputs(outputs, inputs.filter((f): f is string => Boolean(f)).map((f) => ({ role: `input ${f}`, path: f })));
     if (values.samples && !existsSync(values.samples)) throw new CliError(`--samples ${values.samples}: no such file`, 2);
     let hostsSettings: ReturnType<typeof validateHostSettings> = [];
@@ -254,7 +279,7 @@ export const profileCommand: CliCommand = {
     if (io.isTTY) io.err('building variants and counting MACs locally\n');
     let plan: Awaited<ReturnType<typeof planProfile>>;
     try {
-      plan = await planProfile(checkpoint, { kinds, compareWith: values['compare-with'], samples: values.samples, perSample, signal });
+      plan = await planProfile(checkpoint, { kinds, compareWith: values['compare-with'], samples: values.samples, perSample, sparsePlan: sparse ?? undefined, signal });
     } catch (error) {
       if (signal.aborted) throw error;
       throw new CliError((error as Error).message, 2);
@@ -288,9 +313,10 @@ export const profileCommand: CliCommand = {
       providers: values.providers?.split(',').filter(Boolean),
       reference: plan.reference,
       profileLayers: p.flag('layers'),
+      layerRounds,
       signal,
       onEvent: (e, alias) => progress.event(e, alias),
-    });
+    }, plan);
     if (io.isTTY) io.err('\n');
     signal.throwIfAborted();
     const ok = settled.filter((s) => s.result).map((s) => s.result!);
@@ -303,7 +329,8 @@ export const profileCommand: CliCommand = {
       }
     }
     if (ok.length) io.out(table(ok));
-    if (ok.length && p.flag('layers')) io.out(`\n${await profileLayersText(checkpoint, variants, ok)}`);
+    for (const r of ok) for (const v of r.variants) if (v.sparsePlan) io.out(`\n[${r.host.alias}] ${v.id}: ${sparsePlanText(v.sparsePlan)}`);
+    if (ok.length && p.flag('layers')) io.out(`\n${await profileLayersText(checkpoint, variants, ok)}\n${predictionText(ok)}`);
     if (values.json && ok.length) {
       await writeFileAtomic(values.json, JSON.stringify(ok, null, 1));
       io.err(`wrote ${values.json}\n`);

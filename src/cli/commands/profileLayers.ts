@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { ContractRequiredError, openCheckpoint } from '../../core/checkpoint/checkpoint';
 import { deviceLayerShares } from '../../core/experiments/remoteLayers';
 import type { ProfileVariantInput } from '../../core/remote/profile/profileTypes';
+import { PREDICTION_BASIS } from '../../core/remote/profile/deviceLatencyModel';
 import type { ProfileResult } from '../../core/schema/profileResult';
 import { renderTable } from '../format/table';
 
@@ -33,4 +34,15 @@ export async function profileLayersText(checkpoint: string, inputs: ProfileVaria
     }
   }
   return parts.join('\n');
+}
+
+/** Predicted vs measured per-sample latency of every variant the latency model covers (a note where none). */
+export function predictionText(results: ProfileResult[]): string {
+  const body = results.flatMap((r) => r.variants.flatMap((v) => {
+    const p = v.latencyPrediction;
+    return p ? [[r.host.alias, v.id, p.predictedMs.toFixed(3), p.measuredMs.toFixed(3), `${p.meanAbsPctError.toFixed(1)}%`, p.macLimitMs === null ? '-' : p.macLimitMs.toFixed(3), String(p.samples)]] : [];
+  }));
+  if (body.length === 0) return 'latency model: no prediction (it needs a per-node profile of ckpt, dense, l1c or sparse)\n';
+  const head = [{ header: 'host' }, { header: 'variant' }, { header: 'predicted ms', align: 'right' as const }, { header: 'measured ms', align: 'right' as const }, { header: 'error', align: 'right' as const }, { header: 'MAC limit ms', align: 'right' as const }, { header: 'samples', align: 'right' as const }];
+  return `latency model, predicted vs measured per-sample latency (mean over the samples; error: mean |predicted - measured| / measured)\n${renderTable(head, body)}basis: ${PREDICTION_BASIS}\n`;
 }

@@ -16,6 +16,7 @@ import type { GraphEvaluator } from '../graph/foldOnes';
 import { encodeModelProto } from '../onnx/proto';
 import type { WireTensor } from '../runtime/workerProtocol';
 import type { PairedTime, TimedModel } from '../runtime/pairedTiming';
+import { parseNpy } from '../samples/npy';
 import { buildDenseVariant } from './denseVariant';
 import { verdictOf, type EndToEnd, type PlanMeasurement, type SparsePlan, type UnitPlan } from './sparsePlan';
 
@@ -23,6 +24,14 @@ import { verdictOf, type EndToEnd, type PlanMeasurement, type SparsePlan, type U
 export interface PlanTimer {
   measured: Omit<PlanMeasurement, 'samples'>;
   time(models: TimedModel[]): Promise<PairedTime[]>;
+}
+
+/** The first `max` samples of a float32 `.npy` [S, T_in, C, H, W] as batch-1 feeds of the input `x`. */
+export function calibrationFeeds(npyBytes: Uint8Array, source: string, max: number): Record<string, WireTensor>[] {
+  const npy = parseNpy(npyBytes, source);
+  const n = Math.min(max, npy.shape[0]);
+  const per = npy.data.length / npy.shape[0];
+  return Array.from({ length: n }, (_, k) => ({ x: { data: npy.data.slice(k * per, (k + 1) * per), dims: [1, ...npy.shape.slice(1)] } }));
 }
 
 /** Bytes of the sparse graph with `dense` units kept dense. */

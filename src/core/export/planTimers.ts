@@ -6,8 +6,9 @@
  */
 import os from 'node:os';
 import type { ResolvedHost } from '../remote/ssh/hostConfig';
+import type { SshConnectionPool } from '../remote/ssh/connectionPool';
 import type { ConnectOptions } from '../remote/ssh/sshConnection';
-import { profileOnDevice } from '../remote/profile/profileRun';
+import { profileOnDevice, type ProfileEvent } from '../remote/profile/profileRun';
 import type { ProfileBackend } from '../schema/profileResult';
 import { runtimeVersion } from '../runtime/nodeProfile';
 import { timePaired, type PairedTime } from '../runtime/pairedTiming';
@@ -41,7 +42,13 @@ export interface RemoteTimerOptions {
   samples: { bytes: Uint8Array; name: string; count: number };
   backend: ProfileBackend;
   runnerScript?: string;
+  /** Execution providers of the runner (default: its CPU provider). */
+  providers?: string[];
+  /** Reuse the profile's connections (`profile --sparse-plan calibrate`). */
+  pool?: SshConnectionPool;
   signal?: AbortSignal;
+  /** Progress of each timing run on the host. */
+  onEvent?(event: ProfileEvent, alias: string): void;
 }
 
 /** Times candidate graphs on a profiling host: median latencies, their ratios to the first graph (not paired). */
@@ -54,7 +61,7 @@ export function remotePlanTimer(o: RemoteTimerOptions, r: CalibrationRounds): Pl
         host: o.host, connection: o.connection, checkpoint: o.checkpoint, samples: { bytes: o.samples.bytes, name: o.samples.name },
         variants: models.map((m) => ({ id: m.id, label: m.id, bytes: m.bytes, description: 'sparse plan candidate' })),
         backend: o.backend, warmup: r.warmup * o.samples.count, iterations: r.rounds * o.samples.count, perSample: 1, checkOutputs: false,
-        runnerScript: o.runnerScript, signal: o.signal,
+        runnerScript: o.runnerScript, providers: o.providers, pool: o.pool, signal: o.signal, onEvent: o.onEvent,
       });
       measured.device = result.device.model ?? `${o.host.target.alias} (${result.device.kernel}, ${result.device.cpuCount ?? '?'} CPUs)`;
       if (result.runner) measured.runtime = `${result.runner.runtime} ${result.runner.version} ${result.runner.providers.join(',')}`;

@@ -53,11 +53,12 @@ export function buildSparseVariant(ck: Checkpoint, plan?: SparsePlan): { model: 
 
 /**
  * MACs the sparse graph executes on one input with gate masks `gates`
- * (ck.gateTensors order), overhead included: the counting spec's count with
- * the data mask all ones (positions are not skipped), K_active for gathered
- * convs, C_in_active where the input is compact, full counts elsewhere.
+ * (ck.gateTensors order), per layer of `ck.layers`, overhead included: the
+ * counting spec's count with the data mask all ones (positions are not
+ * skipped), K_active for gathered convs, C_in_active where the input is
+ * compact, full counts elsewhere.
  */
-export function sparseExecutedMacs(ck: Checkpoint, report: ChannelGatherReport, gates: ArrayLike<number>[]): number {
+export function sparseExecutedLayerMacs(ck: Checkpoint, report: ChannelGatherReport, gates: ArrayLike<number>[]): number[] {
   const ones = new Float32Array(ck.spec.grid[0] * ck.spec.grid[1]).fill(1);
   const perLayer = sampleMacs(ck, ones, gates).perLayer;
   const gathered = new Set(report.gathered);
@@ -69,10 +70,15 @@ export function sparseExecutedMacs(ck: Checkpoint, report: ChannelGatherReport, 
     for (let j = 0; j < gates[i].length; j++) active += gates[i][j] > 0.5 ? 1 : 0;
     return ck.gateTensors[i].channels / Math.max(1, active);
   };
-  return ck.layers.reduce((sum, l, i) => {
+  return ck.layers.map((l, i) => {
     let m = perLayer[i];
     if (l.outUnit !== null && !l.overhead && !gathered.has(l.node)) m *= widthRatio(l.outUnit);
     if (l.inUnit !== null && !l.overhead && !inputGathered.has(l.node)) m *= widthRatio(l.inUnit);
-    return sum + m;
-  }, 0);
+    return m;
+  });
+}
+
+/** The total of {@link sparseExecutedLayerMacs}. */
+export function sparseExecutedMacs(ck: Checkpoint, report: ChannelGatherReport, gates: ArrayLike<number>[]): number {
+  return sparseExecutedLayerMacs(ck, report, gates).reduce((a, b) => a + b, 0);
 }

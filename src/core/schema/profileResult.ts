@@ -4,6 +4,7 @@
  * engine's `run.json` under `.dynapruner/runs/<id>/`. Types only: the panel
  * imports them.
  */
+import type { SparsePlan } from '../export/sparsePlan';
 import type { DeviceFacts } from '../remote/device/deviceProbe';
 import type { LatencyStats } from '../remote/profile/latencyStats';
 import type { PowerSummary } from '../remote/device/powerWindow';
@@ -15,6 +16,26 @@ export const PROFILE_SCHEMA_VERSION = 1 as const;
 
 /** Runner backends. */
 export type ProfileBackend = 'node' | 'ort' | 'trtexec';
+
+/**
+ * The latency model's prediction of a variant's per-sample latency on the
+ * device, fitted on the run's own per-node profile (`profile --layers`),
+ * against what was measured on the same samples.
+ */
+export interface LatencyPrediction {
+  /** Means over the samples of the predicted and the measured per-sample latency, ms. */
+  predictedMs: number;
+  measuredMs: number;
+  /** Mean over the samples of |predicted - measured| / measured, percent. */
+  meanAbsPctError: number;
+  samples: number;
+  /** Clean dense time x this variant's MAC ratio (what a kernel proportional to MACs would give); null without clean dense. */
+  macLimitMs: number | null;
+  /** Which runs the per-layer fits use, and the profile scale. */
+  fittedOn: string;
+  /** How the prediction is made (in-sample). */
+  basis: string;
+}
 
 /** One variant's measurements. */
 export interface VariantProfile {
@@ -43,6 +64,15 @@ export interface VariantProfile {
    * on the uploaded bytes.
    */
   outputsCheck: { samples: number; maxAbsDiff: number; output: string; reference?: 'engine' | 'same-model' } | null;
+  /**
+   * `sparse`: the per-unit plan the profiled graph was built with (which
+   * units run gathered or dense, what was timed, its end-to-end ratio to
+   * clean dense and the verdict); calibrated on this host unless the run was
+   * given `--sparse-plan none|FILE`.
+   */
+  sparsePlan?: SparsePlan;
+  /** The latency model's prediction (runs with a per-node profile; ckpt, dense, l1c and sparse). */
+  latencyPrediction?: LatencyPrediction;
   /** trtexec's own GPU compute statistics (trtexec backend). */
   gpuComputeMs?: { mean: number; median: number; p99?: number };
 }

@@ -1,7 +1,7 @@
 /**
  * Per-layer rows of the Orin panel from a saved profile that carries
  * `profile --layers` runs: the variants are rebuilt from the checkpoint (the
- * same builders the profile used) so each runtime node of the device's trace
+ * same builders the profile used, sparse with the plan the run recorded) so each runtime node of the device's trace
  * maps onto the compute layers of the FLOPs breakdown, beside each layer's
  * share of the variant's MACs.
  */
@@ -23,7 +23,7 @@ export async function profileLayerRows(r: ProfileResult): Promise<Map<string, Pa
   const withRuns = r.variants.filter((v) => v.layerRuns?.length);
   if (withRuns.length === 0) return new Map();
   const kinds = withRuns.map((v) => v.id).filter((id): id is VariantKind => (SELECTABLE_VARIANT_KINDS as readonly string[]).includes(id));
-  const built = await buildCheckpointVariants(r.checkpoint.path, { kinds });
+  const built = await buildCheckpointVariants(r.checkpoint.path, { kinds, sparsePlan: r.variants.find((v) => v.id === 'sparse')?.sparsePlan });
   if (!built.checkpoint) return new Map();
   const out = new Map<string, PanelLayerRow[]>();
   for (const v of withRuns) {

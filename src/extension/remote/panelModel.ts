@@ -42,6 +42,7 @@ export function toPanelRun(r: ProfileResult, layers: Map<string, PanelLayerRow[]
       outputsCheck: v.outputsCheck,
       ...(layers.has(v.id) ? { layers: layers.get(v.id) } : {}),
       ...(plans.has(v.id) ? { sparsePlan: plans.get(v.id) } : {}),
+      ...(v.latencyPrediction ? { prediction: v.latencyPrediction } : {}),
     })),
     tegrastats: r.tegrastats.map((p) => ({ t: p.t, totalMw: p.totalMw, gpuLoadPercent: p.gpuLoadPercent })),
   };

@@ -1,15 +1,18 @@
 /**
- * The calibrated sparse plan a profiled model records (`export --variant
- * sparse --calibrate`, metadata 'dynapruner.sparse_plan'), for the Orin
- * panel: the checkpoint itself, or a `--compare-with` model beside it (the
- * run names it by file name and sha256; a file that is not there, or whose
- * bytes differ from what ran, gives nothing).
+ * The sparse plans of a run, for the Orin panel: the plan the run's own
+ * `sparse` variant was built with (saved with the result; calibrated on the
+ * profiled host), and the plan a profiled model file records (`export
+ * --variant sparse --calibrate`, metadata 'dynapruner.sparse_plan'): the
+ * checkpoint itself, or a `--compare-with` model beside it (the run names it
+ * by file name and sha256; a file that is not there, or whose bytes differ
+ * from what ran, gives nothing).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readSparsePlan } from '../../core/export/sparsePlan';
 import { decodeModel } from '../../core/onnx/reader';
+import type { SparsePlan } from '../../core/export/sparsePlan';
 import type { ProfileResult, VariantProfile } from '../../core/schema/profileResult';
 import type { PanelSparsePlan } from '../../shared/remoteProtocol';
 
@@ -21,26 +24,32 @@ function localFile(r: ProfileResult, v: VariantProfile): string | null {
 }
 
 /** What the panel shows of a plan. */
-function summary(plan: NonNullable<ReturnType<typeof readSparsePlan>>): PanelSparsePlan {
+function summary(plan: SparsePlan, source: PanelSparsePlan['source']): PanelSparsePlan {
   const m = plan.measured;
   return {
-    measuredOn: `${m.calibrate === 'local' ? 'local' : m.calibrate} (${m.device}, ${m.runtime})`,
+    source,
+    measuredOn: m.calibrate === 'none' ? 'not calibrated' : `${m.calibrate} (${m.device}, ${m.runtime})`,
     gatheredUnits: plan.units.filter((u) => u.form === 'gathered').length,
     units: plan.units.length,
+    denseUnits: plan.units.filter((u) => u.form === 'dense').map((u) => u.unit),
     ratio: plan.endToEnd?.ratio ?? null,
     verdict: plan.verdict,
   };
 }
 
-/** Variant id -> the sparse plan its model records, for the variants whose model file is here and unchanged. */
+/** Variant id -> its sparse plan: saved with the run, or recorded in its model file when that is here and unchanged. */
 export async function recordedSparsePlans(r: ProfileResult): Promise<Map<string, PanelSparsePlan>> {
   const out = new Map<string, PanelSparsePlan>();
   for (const v of r.variants) {
+    if (v.sparsePlan) {
+      out.set(v.id, summary(v.sparsePlan, 'run'));
+      continue;
+    }
     const file = localFile(r, v);
     const bytes = file ? await readFile(file).catch(() => null) : null;
     if (!file || !bytes || createHash('sha256').update(bytes).digest('hex') !== v.sha256) continue;
     const plan = readSparsePlan(decodeModel(file, bytes));
-    if (plan) out.set(v.id, summary(plan));
+    if (plan) out.set(v.id, summary(plan, 'file'));
   }
   return out;
 }

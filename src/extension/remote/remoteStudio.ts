@@ -10,6 +10,8 @@ import * as vscode from 'vscode';
 import { resolveAlias, knownAliases, shippedRunner } from '../../core/remote/device/remoteEnvironment';
 import { planProfile } from '../../core/remote/profile/profilePlan';
 import { profileOnDevices, type ProfileEvent } from '../../core/remote/profile/profileRun';
+import { LAYER_ROUNDS } from '../../core/remote/profile/profileDefaults';
+import { SPARSE_PLAN_ROUNDS } from '../../core/remote/profile/sparsePlanSource';
 import { listProfileRuns, saveProfileRun } from '../../core/runs/profileRunStore';
 import { CancelledError } from '../../core/runtime/inferencePool';
 import type { ProfileResult } from '../../core/schema/profileResult';
@@ -197,7 +199,9 @@ export class RemoteStudio {
     const signal = job.controller.signal;
     const kinds = profileVariantKinds();
     progress(0, `building variants (${kinds.join(', ')}) and counting MACs`);
-    const plan = await planProfile(req.checkpoint, { samples: req.samples, perSample: req.perSample, kinds, signal });
+    // The sparse variant's plan is calibrated on each host, through its backend (trtexec cannot run the sparse graph).
+    const sparsePlan = req.backend === 'trtexec' ? { kind: 'none' as const } : { kind: 'calibrate' as const, rounds: SPARSE_PLAN_ROUNDS };
+    const plan = await planProfile(req.checkpoint, { samples: req.samples, perSample: req.perSample, kinds, sparsePlan, signal });
     for (const s of plan.skipped) this.d.log.info(`remote: ${s.kind} not profiled: ${s.reason}`);
     const fractions = new Map<string, number>();
     return profileOnDevices(hosts, {
@@ -212,6 +216,7 @@ export class RemoteStudio {
       runnerScript: shippedRunner(req.backend, this.d.context.asAbsolutePath('dist')),
       reference: plan.reference,
       profileLayers: profileLayersSetting() && req.backend !== 'trtexec',
+      layerRounds: LAYER_ROUNDS,
       pool: this.d.pool,
       signal,
       onEvent: (e, alias) => this.onEvent(e, alias, (fraction, text) => {
@@ -219,7 +224,7 @@ export class RemoteStudio {
         const mean = [...fractions.values()].reduce((a, b) => a + b, 0) / req.aliases.length;
         progress(mean, `[${alias}] ${text}`);
       }),
-    });
+    }, plan);
   }
 
   /** Forwards a run event to the panel, the Devices view and the job's progress. */

@@ -26,3 +26,6 @@ export const PROFILE_DEFAULTS: Readonly<ProfileDefaults> = Object.freeze({
 
 /** The backends a profile run can use, in the order the pickers offer them. */
 export const PROFILE_BACKENDS: readonly ProfileBackend[] = ['node', 'ort', 'trtexec'];
+
+/** Profiled passes over the per-sample inputs of a per-node profile (`profile --layers`); the latency model takes each sample's median. */
+export const LAYER_ROUNDS = 3;

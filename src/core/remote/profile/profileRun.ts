@@ -16,7 +16,7 @@ import type { MeasureBackend } from './backends/measureBackend';
 import { windowPower, startPowerCollection } from './powerCollection';
 import { connectForProfile } from './profileConnect';
 import { probeForProfile } from './profileProbe';
-import type { EmitEvent, ProfileRequest } from './profileTypes';
+import type { EmitEvent, ProfileRequest, ProfileVariantInput } from './profileTypes';
 import { uploadForProfile } from './profileUpload';
 import { assembleProfileResult } from './resultAssembler';
 import { RemoteRunScope } from './runScope';
@@ -78,12 +78,30 @@ export async function profileOnDevice(req: ProfileRequest): Promise<ProfileResul
   }
 }
 
-/** Profiles the same request on several hosts at once; one settled result per host, in order. */
+/** Per-host steps around a run (ProfilePlan implements them). */
+export interface HostStages {
+  /** The host's variants, prepared before its run (the sparse plan calibrated on that host). */
+  variantsFor?(req: ProfileRequest): Promise<ProfileVariantInput[]>;
+  /** The host's result completed after its run (the latency model's predictions). */
+  finish?(result: ProfileResult): ProfileResult;
+}
+
+/**
+ * Profiles the same request on several hosts at once; one settled result per
+ * host, in order. `stages` may prepare each host's variants and complete its
+ * result; a host whose preparation fails fails alone.
+ */
 export async function profileOnDevices(
   hosts: ResolvedHost[],
   base: Omit<ProfileRequest, 'host'>,
+  stages: HostStages = {},
 ): Promise<Array<{ alias: string; result?: ProfileResult; error?: Error }>> {
-  const settled = await Promise.allSettled(hosts.map((host) => profileOnDevice({ ...base, host })));
+  const one = async (host: ResolvedHost) => {
+    const req = { ...base, host };
+    const result = await profileOnDevice(stages.variantsFor ? { ...req, variants: await stages.variantsFor(req) } : req);
+    return stages.finish ? stages.finish(result) : result;
+  };
+  const settled = await Promise.allSettled(hosts.map(one));
   return settled.map((s, i) => ({
     alias: hosts[i].target.alias,
     ...(s.status === 'fulfilled' ? { result: s.value } : { error: s.reason instanceof Error ? s.reason : new Error(String(s.reason)) }),

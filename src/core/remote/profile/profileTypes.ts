@@ -2,6 +2,7 @@
  * What a profile run is asked to do and what it reports while it lasts:
  * the request, the variants, and the progress events (labelled per host).
  */
+import type { SparsePlan } from '../../export/sparsePlan';
 import type { DeviceFacts } from '../device/deviceProbe';
 import type { ResolvedHost } from '../ssh/hostConfig';
 import type { SshConnectionPool } from '../ssh/connectionPool';
@@ -21,6 +22,8 @@ export interface ProfileVariantInput {
   description?: string;
   /** Its mask-aware MACs per sample, counted locally by the engine. */
   macs?: VariantMacs;
+  /** `sparse`: the per-unit plan it was built with (saved with the result). */
+  sparsePlan?: SparsePlan;
 }
 
 /** Where a run stands, for live progress per host (`done` of `total` in `phase`). */
@@ -68,6 +71,8 @@ export interface ProfileRequest {
   checkOutputs?: boolean;
   /** Node and ort runners: also profile every variant node by node (`layerRuns` in the result). */
   profileLayers?: boolean;
+  /** Profiled passes over the per-sample inputs with `profileLayers` (default 1; the latency model takes each sample's median). */
+  layerRounds?: number;
   /**
    * The local outputs a variant's device outputs must match (first `count`
    * samples, stacked); null or absent: a local onnxruntime-node run of the

@@ -46,6 +46,7 @@ function variantProfile(v: RemoteVariant, m: VariantMeasurement, power: PowerSum
   };
   if ('gpuComputeMs' in m) out.gpuComputeMs = m.gpuComputeMs;
   if (m.layerRuns) out.layerRuns = m.layerRuns;
+  if (v.input.sparsePlan) out.sparsePlan = v.input.sparsePlan;
   return out;
 }
 

@@ -40,6 +40,8 @@ export interface RunnerJob {
    * (one untimed run first) and the runner sends a `layers` message.
    */
   profileLayers?: boolean;
+  /** Profiled passes over the per-sample inputs (default 1); the runs of pass k follow those of pass k - 1. */
+  layerRounds?: number;
 }
 
 /** One kernel run in a `layers` message: runtime node name (after fusion), op type, microseconds. */

@@ -18,6 +18,7 @@ import { cleanDenseBytes, ModelRunner } from '../../runtime/modelRunner';
 import { compactedLayerMacs, compactStaticGates } from '../../graph/compact';
 import { buildL1cVariant, L1C_OPTIONS } from '../../export/l1cVariant';
 import { buildSparseVariant, sparseExecutedMacs } from '../../export/sparseVariant';
+import { denseUnitsOf, type SparsePlan } from '../../export/sparsePlan';
 import { gatherGatedChannels } from '../../graph/channelGather';
 import { poolEvaluator } from '../../runtime/graphEvaluator';
 import { materializeConstantMasks, type ConstantMask } from '../../graph/constantMasks';
@@ -58,6 +59,8 @@ export interface BuiltVariant {
   kind: VariantKind | 'compare';
   /** Only for the L1 variants (`l1`, `l1c`): the filter sparsity used. */
   l1Sparsity?: number;
+  /** Only for `sparse` built with a plan: the plan. */
+  sparsePlan?: SparsePlan;
 }
 
 /** The variants of one checkpoint plus the engine state to check them. */
@@ -93,6 +96,16 @@ async function withOwnPool<T>(fn: (pool: InferencePool) => Promise<T>): Promise<
   }
 }
 
+/** The `sparse` variant of `ck`: with `plan`, the units it keeps dense run dense and the plan is in the model's metadata; without, every gatherable unit is gathered. */
+export function sparseVariant(ck: Checkpoint, base: string, plan?: SparsePlan): BuiltVariant {
+  const dense = plan ? denseUnitsOf(plan).size : 0;
+  const form = plan ? `; per-unit plan (${plan.measured.calibrate === 'none' ? 'not calibrated' : `calibrated on ${plan.measured.calibrate}`}): ${plan.units.length - dense} of ${plan.units.length} units gathered, ${dense} dense` : '; every gatherable unit gathered';
+  return {
+    id: 'sparse', label: `${base} sparse (channel gathering)`, kind: 'sparse', bytes: encodeModelProto(buildSparseVariant(ck, plan).model), sparsePlan: plan,
+    description: `the checkpoint with its own per-input masks, each gated conv computing only the filters its gate keeps (NonZero of the gate, gathered weights, compact activations between gated convs; grouped gated convs as exported)${form}; batch 1`,
+  };
+}
+
 /**
  * Opens a checkpoint and builds the asked variants (default: all that apply).
  * A plain ONNX model (no contract) or one without mask tensors only yields
@@ -100,7 +113,7 @@ async function withOwnPool<T>(fn: (pool: InferencePool) => Promise<T>): Promise<
  */
 export async function buildCheckpointVariants(
   file: string,
-  opts: { kinds?: VariantKind[]; compareWith?: string[]; signal?: AbortSignal } = {},
+  opts: { kinds?: VariantKind[]; compareWith?: string[]; sparsePlan?: SparsePlan; signal?: AbortSignal } = {},
 ): Promise<CheckpointVariants> {
   const explicit = opts.kinds !== undefined;
   const kinds = opts.kinds ?? [...VARIANT_KINDS];
@@ -135,10 +148,7 @@ export async function buildCheckpointVariants(
         skipped.push({ kind, reason });
         continue;
       }
-      variants.push({
-        id: 'sparse', label: `${base} sparse (channel gathering)`, kind, bytes: encodeModelProto(buildSparseVariant(ck).model),
-        description: 'the checkpoint with its own per-input masks, each gated conv computing only the filters its gate keeps (NonZero of the gate, gathered weights, compact activations between gated convs; grouped gated convs as exported); batch 1',
-      });
+      variants.push(sparseVariant(ck, base, opts.sparsePlan));
       continue;
     }
     if (kind === 'dense') {
@@ -182,6 +192,24 @@ export interface EngineReference {
   predictions: Map<string, Float32Array>;
   macs: Map<string, VariantMacs>;
   count: number;
+  /** The checkpoint's gate masks on those samples, per gate tensor (`count` rows each), for the sparse variant's MACs under any plan. */
+  gates: Float32Array[];
+  /** Its data mask on them (`count` grids), null without one. */
+  dataMask: Float32Array | null;
+}
+
+/**
+ * Mean MACs per sample the sparse graph executes with the checkpoint's own
+ * gates (`gates`: per gate tensor, `n` rows), the units in `denseUnits` run
+ * dense (the plan's); the same function as the checkpoint, whatever the plan.
+ */
+export function sparseVariantMacs(ck: Checkpoint, gates: Float32Array[], n: number, denseUnits: Set<number> = new Set()): VariantMacs {
+  const { report } = gatherGatedChannels(ck, { denseUnits });
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += sparseExecutedMacs(ck, report, gates.map((g, j) => g.subarray(i * ck.gateTensors[j].channels, (i + 1) * ck.gateTensors[j].channels)));
+  const dense = sampleMacs(ck, null, ck.gateTensors.map(() => null)).backbone;
+  const form = denseUnits.size ? `, units ${[...denseUnits].sort((a, b) => a - b).join(', ')} dense as the plan says` : '';
+  return { mean: sum / n, dense, samples: n, basis: `MACs the channel-gathering graph executes with the checkpoint's own gates per sample (active filters, compact input channels, every position${form}; mask generator and gate heads included)` };
 }
 
 /**
@@ -205,11 +233,15 @@ export async function engineReference(
   const pool = new InferencePool({ size: 1 });
   const predictions = new Map<string, Float32Array>();
   const macs = new Map<string, VariantMacs>();
+  let gates: Float32Array[] = [];
+  let dataMask: Float32Array | null = null;
   const denseBackbone = sampleMacs(ck, null, ck.gateTensors.map(() => null)).backbone;
   const [H, W] = ck.spec.grid;
   try {
     const runner = new ModelRunner(ck, pool);
     const full = await runner.full(x, n, signal);
+    gates = full.gates;
+    dataMask = full.dataMask;
     for (const v of variants) {
       signal?.throwIfAborted();
       if (v.kind === 'ckpt') {
@@ -224,10 +256,7 @@ export async function engineReference(
       } else if (v.kind === 'sparse') {
         // Same function as the checkpoint (test/integration/channelGather.test.ts); its MACs are those it executes.
         predictions.set(v.id, full.prediction);
-        const { report } = gatherGatedChannels(ck);
-        let sum = 0;
-        for (let i = 0; i < n; i++) sum += sparseExecutedMacs(ck, report, full.gates.map((g, j) => g.subarray(i * ck.gateTensors[j].channels, (i + 1) * ck.gateTensors[j].channels)));
-        macs.set(v.id, { mean: sum / n, dense: denseBackbone, samples: n, basis: "MACs the channel-gathering graph executes with the checkpoint's own gates per sample (active filters, compact input channels, every position; mask generator and gate heads included)" });
+        macs.set(v.id, sparseVariantMacs(ck, full.gates, n, v.sparsePlan ? denseUnitsOf(v.sparsePlan) : undefined));
       } else if (v.kind === 'l1c') {
         // Same function as l1 (test/integration/compact.test.ts checks the compacted graph against the injected one);
         // its MACs are the compacted graph's dense MACs (compactedLayerMacs: l1's mask-aware count, adjusted per layer).
@@ -251,5 +280,5 @@ export async function engineReference(
   } finally {
     await pool.close();
   }
-  return { predictions, macs, count: n };
+  return { predictions, macs, count: n, gates, dataMask };
 }

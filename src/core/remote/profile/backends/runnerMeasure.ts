@@ -31,7 +31,7 @@ function jobOf(ctx: MeasureContext): RunnerJob {
     outputDir: ctx.runDir,
     ortModule: req.host.device.ortModulePath,
     providers: req.providers ?? ['cpu'],
-    ...(req.profileLayers ? { profileLayers: true } : {}),
+    ...(req.profileLayers ? { profileLayers: true, layerRounds: req.layerRounds ?? 1 } : {}),
   };
 }
 

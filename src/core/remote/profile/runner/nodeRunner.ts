@@ -31,8 +31,9 @@ function progress(variant: string, phase: 'warmup' | 'timed' | 'samples', done: 
 
 /**
  * Per-node profile of one variant: a profiling session runs the first `n`
- * samples once untimed, then once each; its trace (written in the job's
- * output folder, removed after) becomes one `layers` message.
+ * samples once untimed, then `job.layerRounds` times each (pass after pass);
+ * its trace (written in the job's output folder, removed after) becomes one
+ * `layers` message.
  */
 async function profileLayers(ort: Ort, job: RunnerJob, variant: RunnerVariant, providers: string[], n: number, tensorOf: (i: number) => import('onnxruntime-node').Tensor): Promise<void> {
   const prefix = path.join(job.outputDir, `${variant.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.profile`);
@@ -40,7 +41,7 @@ async function profileLayers(ort: Ort, job: RunnerJob, variant: RunnerVariant, p
   const inputName = session.inputNames[0];
   const count = Math.max(1, n);
   try {
-    for (let i = 0; i < 2 * count; i++) await session.run({ [inputName]: tensorOf(i % count) });
+    for (let i = 0; i < (1 + (job.layerRounds ?? 1)) * count; i++) await session.run({ [inputName]: tensorOf(i % count) });
   } finally {
     session.endProfiling();
     await session.release();

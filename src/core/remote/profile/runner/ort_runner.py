@@ -55,14 +55,14 @@ def parse_trace(events):
 
 
 def profile_layers(ort, job, variant, providers, samples, n):
-    """Per-node profile: the first n samples once untimed, then once each; one `layers` message, trace file removed."""
+    """Per-node profile: the first n samples once untimed, then job["layerRounds"] times each (pass after pass); one `layers` message, trace file removed."""
     options = ort.SessionOptions()
     options.enable_profiling = True
     options.profile_file_prefix = os.path.join(job["outputDir"], "%s.profile" % re.sub(r"[^A-Za-z0-9_.-]", "_", variant["id"]))
     session = ort.InferenceSession(variant["model"], sess_options=options, providers=providers)
     name = session.get_inputs()[0].name
     count = max(1, n)
-    for i in range(2 * count):
+    for i in range((1 + int(job.get("layerRounds", 1))) * count):
         session.run(None, {name: samples[i % count:i % count + 1]})
     trace_file = session.end_profiling()
     with open(trace_file) as f:
