@@ -1,8 +1,10 @@
 // One esbuild script for every bundle: extension host (node), CLI (node),
-// inference worker (node), remote runner (node) and webviews (browser).
+// inference worker (node), remote runner (node), the format readers they load
+// on first use (dist/lazy/) and webviews (browser).
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { lazyReaderBundles, lazyReaders } from './lazyReaders.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -46,8 +48,10 @@ const configs = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode', 'onnxruntime-node', 'ssh2', 'cpu-features'],
+    plugins: [lazyReaders],
     ...esmInCjs,
   },
+  { ...common, ...lazyReaderBundles('dist/lazy', root), ...esmInCjs },
   {
     ...common,
     entryPoints: webviewEntries,
