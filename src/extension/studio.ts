@@ -21,6 +21,7 @@ import type { PanelManager } from './panels/panelManager';
 import type { StudioPanel } from './panels/studioPanel';
 import { compareEntry, compareGroups, failedCompareEntry } from './compareEntries';
 import { loadParetoSummary } from './paretoSummaryPanel';
+import { compareReportName, isCompareSource, writeCompareReport } from './compareReport';
 import { planLoad } from './panels/loadPlan';
 import { userProgress } from './progressText';
 import { readRun, saveRun } from './runStore';
@@ -349,25 +350,27 @@ export class Studio {
     this.onDidSaveRun.fire();
   }
 
-  /** Writes the engine's HTML report for a checkpoint (analysing first when needed). */
+  /** Writes the engine's HTML report for a checkpoint (analysing first when needed); a Compare panel's is the page of its Pareto view. */
   async exportReport(source: PanelSource): Promise<void> {
     if (!this.requireTrust('Exporting a report')) return;
+    const compare = isCompareSource(source);
     const ckpt = source.checkpoints[0];
-    if (!ckpt) throw new Error('no checkpoint to report on');
-    let analysis = this.analyses.get(ckpt) ?? null;
-    if (!analysis) {
+    if (!ckpt && !compare) throw new Error('no checkpoint to report on');
+    let analysis = compare ? null : (this.analyses.get(ckpt) ?? null);
+    if (!analysis && !compare) {
       const panel = this.show('masks', [ckpt]);
       analysis = panel ? await this.runAnalysis(panel) : null;
       if (!analysis) return;
     }
-    const folder = source.runDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? path.dirname(ckpt);
+    const folder = source.runDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? path.dirname(ckpt ?? source.paretoSummary!);
     const target = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.file(path.join(folder, `${path.basename(ckpt, '.onnx')}-report.html`)),
+      defaultUri: vscode.Uri.file(path.join(folder, compare ? compareReportName(source) : `${path.basename(ckpt, '.onnx')}-report.html`)),
       filters: { HTML: ['html'] },
       title: 'Export Dyna-Pruner report',
     });
     if (!target) return;
-    await this.engine.writeReport(analysis, this.sweeps.get(ckpt) ?? null, target.fsPath);
+    if (compare) await writeCompareReport(source, (c) => this.analyses.get(c), target.fsPath);
+    else await this.engine.writeReport(analysis!, this.sweeps.get(ckpt) ?? null, target.fsPath);
     const open = await vscode.window.showInformationMessage(`Report written to ${path.basename(target.fsPath)}.`, 'Open in Browser');
     if (open) void vscode.env.openExternal(target);
   }

@@ -14,12 +14,15 @@ import type { Browser, Page } from 'playwright-core';
 import { readParetoSummary } from '../../src/core/experiments/paretoSummary';
 import type { ParetoSummary } from '../../src/core/schema/pareto';
 import type { Analysis } from '../../src/core/schema/results';
-import { paretoCheckpointOf } from '../../src/core/figures/pareto';
+import { methodLabel, paretoCheckpointOf } from '../../src/core/figures/pareto';
+import { MATCHED_COLUMNS, matchedRows, sameTargetRows } from '../../src/core/figures/paretoTables';
 import { buildReportHtml } from '../../src/core/report/html';
 import { buildParetoReportHtml } from '../../src/core/report/paretoReport';
 import { loadPlotlySource } from '../../src/core/report/plotlySource';
 import { assertReportRenders } from './harness/reportChecks';
-import { compareEntry } from '../../src/extension/compareEntries';
+import { compareEntry, compareGroups } from '../../src/extension/compareEntries';
+import { writeCompareReport } from '../../src/extension/compareReport';
+import { listRuns, readRun, saveRun } from '../../src/extension/runStore';
 import type { CompareModel } from '../../src/shared/models';
 import type { ToWebview } from '../../src/shared/protocol';
 import { launchChromium, watchProblems, type PageProblems } from './harness/browser';
@@ -158,11 +161,99 @@ describe('Compare panel: Pareto view in Chromium', () => {
     assert.ok(text.includes(`s_d=${dp.sD}, s_w=${dp.sW}`), text);
 
     const rows = page.locator('[data-table="compare-pareto-matched"] tbody tr');
-    assert.equal(await rows.count(), summary.matched[0].points.length);
+    assert.equal(await rows.count(), matchedRows(summary).length, 'the grid\'s rows and the trainer options\' rows');
     const first = await rows.first().locator('td').allTextContents();
-    assert.equal(first[3], `+${summary.matched[0].points[0].diffPctOfDense.toFixed(2)}%`);
+    assert.equal(first[MATCHED_COLUMNS.indexOf('MSE difference A − B (% of dense MSE)')], `+${summary.matched[0].points[0].diffPctOfDense.toFixed(2)}%`);
+    // A trainer option compared at matched MACs: its label, MAC level, difference and CI as the summary stores them.
+    const option = summary.options.find((o) => o.curves !== null);
+    if (option) {
+      const p = option.curves!.points[0];
+      const signed = (v: number) => `${v > 0 ? '+' : ''}${v.toFixed(2)}%`;
+      const cells = await page.locator('[data-table="compare-pareto-matched"] tbody tr', { hasText: `${methodLabel(option.method)} − ${methodLabel(option.against)}` }).first().locator('td').allTextContents();
+      assert.deepEqual(cells.slice(2, 6), ['both curves interpolated', `${(100 * p.macReduction).toFixed(1)}%`, signed(p.diffPctOfDense), `${signed(p.ci95[0]!)} to ${signed(p.ci95[1]!)}`]);
+    }
+    assert.equal(await page.locator('[data-table="compare-pareto-same-targets"] tbody tr').count(), sameTargetRows(summary).length);
+    assert.equal(await page.locator('[data-table="compare-pareto-same-targets"]').isVisible(), sameTargetRows(summary).length > 0);
     assert.equal(await page.locator('[data-control="pareto-metric"]').isVisible(), false, 'the summary has MSE only');
     await finish(page, problems, 'compare-pareto-summary-dark');
+  });
+
+  /** The cells of a table's body rows. */
+  async function cells(page: Page, table: string): Promise<string[][]> {
+    return page.evaluate((t) => [...document.querySelectorAll(`${t} tbody tr`)].map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent ?? '')), table);
+  }
+
+  /** A written report page in Chromium: one figure's traces as Plotly drew them and the cells of its tables. */
+  async function reportPage(file: string, figure: string, tables: string[]): Promise<{ data: Trace[]; tables: string[][][] }> {
+    const page = await browser.newPage();
+    await page.goto('file://' + file);
+    await page.waitForSelector(`#fig-${figure}[data-rendered="1"]`, { timeout: 20_000 });
+    const data = await page.evaluate((f) => (document.getElementById(`fig-${f}`) as unknown as { data: Trace[] }).data.map((t) => ({ name: t.name, x: t.x, y: t.y, hovertext: t.hovertext })), figure);
+    const out = { data, tables: await Promise.all(tables.map((t) => cells(page, t))) };
+    await page.close();
+    return out;
+  }
+
+  /** Clicks the panel's "Export HTML report" button and checks it asked the host for the report. */
+  async function clickExport(page: Page): Promise<void> {
+    await page.locator('[data-action="export-report"]').click();
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'exportReport'));
+  }
+
+  it('Export Report of a summary panel: the page has the panel\'s curves and matched tables, with the summary\'s numbers', async () => {
+    const { page, problems, send } = await open('light');
+    const source = { checkpoints: [], runDir: null, paretoSummary: SUMMARY };
+    await send({ type: 'paretoSummary', summary });
+    const drawn = (await traces(page, 'compare-pareto-summary')).map(({ name, x, y, hovertext }) => ({ name, x, y, hovertext }));
+    const matched = await cells(page, '[data-table="compare-pareto-matched"]');
+    const same = await cells(page, '[data-table="compare-pareto-same-targets"]');
+    await clickExport(page);
+    assert.deepEqual([problems.cspViolations, problems.consoleErrors], [[], []]);
+    await page.close();
+
+    // What the host writes for this panel's source (studio.exportReport after the save dialog).
+    const out = path.join(tmp, 'summary-panel-report.html');
+    await writeCompareReport(source, () => undefined, out);
+    assert.equal(await assertReportRenders(browser, out, 1), 1);
+    const report = await reportPage(out, 'paretoSummary', ['#pareto-matched', '#pareto-same-targets']);
+    assert.deepEqual(report.data, drawn, 'the same curves, bands and hover numbers as the panel');
+    assert.deepEqual(report.tables, [matched, same], 'the same matched and same-targets tables as the panel');
+    const p0 = summary.matched[0].points[0];
+    const diff = MATCHED_COLUMNS.indexOf('MSE difference A − B (% of dense MSE)');
+    assert.equal(report.tables[0][0][diff], `+${p0.diffPctOfDense.toFixed(2)}%`);
+    assert.equal(report.tables[0].length, summary.matched[0].points.length + summary.options.reduce((n, o) => n + Math.max(1, (o.curves?.points.length ?? 0) + o.ownPoint.length), 0));
+  });
+
+  it('Compare Saved Runs: saved analyses of two groups drawn as two fronts on one plot, and its report draws the same fronts', async () => {
+    // Saved runs as the run store keeps them, picked as "Compare Saved Runs..." lists them, read back as the panel reads them.
+    const runs = path.join(tmp, 'runs');
+    const group: Record<string, string> = { dynapruner: 'data-adaptive', dp_only: 'data-adaptive', mp_l1: 'static', dense: 'static' };
+    const picked = analyses.filter((a) => a.model.backbone === 'simvp' && a.model.variant! in group);
+    for (const a of picked) await saveRun(runs, 'run', a, 0, ['run', a.model.path]);
+    const listed = (await listRuns(runs)).filter((r) => r.record.command === 'run');
+    assert.equal(listed.length, picked.length);
+    const source = { checkpoints: listed.map((r) => r.record.model.path), runDir: null, runDirs: listed.map((r) => r.dir), groups: listed.map((r) => group[r.record.model.variant!]) };
+    const entries = await Promise.all(listed.map(async (r, i) => compareEntry(source.checkpoints[i], (await readRun(r.dir)).analysis!)));
+
+    const { page, problems, send } = await open('dark');
+    await send({ type: 'compare', compare: { data: compare.data, entries, ...compareGroups(source) } });
+    const drawn = (await traces(page, 'compare-pareto')).map(({ name, x, y, hovertext, meta }) => ({ name, x, y, hovertext, meta }));
+    const fronts = drawn.filter((t) => t.meta?.role === 'front');
+    assert.deepEqual(fronts.map((t) => t.name).sort(), ['simvp · data-adaptive', 'simvp · static'], 'two fronts on one plot');
+    const plotted = drawn.flatMap((t) => t.meta?.checkpoints ?? []).sort();
+    assert.deepEqual(plotted, picked.map((a) => path.basename(a.model.path)).sort(), 'every saved checkpoint on its group\'s front or faded under it');
+    await clickExport(page);
+    assert.deepEqual([problems.cspViolations, problems.consoleErrors], [[], []]);
+    await page.close();
+
+    // The host reads the panel's saved runs (nothing in memory: the lookup finds nothing).
+    const out = path.join(tmp, 'saved-runs-report.html');
+    await writeCompareReport(source, () => undefined, out);
+    await assertReportRenders(browser, out, 1);
+    const report = await reportPage(out, 'paretoCheckpoints', ['#pareto-checkpoints']);
+    assert.deepEqual(report.data.map(({ name, x, y }) => ({ name, x, y })), drawn.map(({ name, x, y }) => ({ name, x, y })), 'the same fronts and points as the panel');
+    assert.deepEqual(report.tables[0].map((r) => [r[0], r[2]]).sort(), listed.map((r) => [path.basename(r.record.model.path), group[r.record.model.variant!]]).sort());
+    await assert.rejects(writeCompareReport({ ...source, runDirs: undefined }, () => undefined, path.join(tmp, 'none.html')), /^Error: Compare report: expected two or more analysed checkpoints for the Pareto fronts, found 0 of 4/);
   });
 
   it('the report draws the same figures: a Pareto-only page and a full report with the fronts and the summary', async () => {

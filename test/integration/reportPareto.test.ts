@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readParetoSummary } from '../../src/core/experiments/paretoSummary';
+import { matchedRows } from '../../src/core/figures/paretoTables';
 import { checkpoint, ROOT, STORM_FILES } from '../helpers/engineFixtures';
 
 const cli = path.join(ROOT, 'dist', 'cli.js');
@@ -56,7 +57,7 @@ describe('report --pareto', () => {
     const banded = [...new Set(summary.points.map((p) => p.method))].filter((m) => m !== 'dense' && summary.points.filter((p) => p.method === m).length >= 2);
     assert.equal(fig.data.filter((t) => t.meta?.role === 'band').length, banded.length, 'a band per method with several points');
     const rows = [...html.matchAll(/<table id="pareto-matched">[\s\S]*?<\/table>/g)][0][0].split('<tr>').slice(2);
-    assert.equal(rows.length, summary.matched[0].points.length);
+    assert.equal(rows.length, matchedRows(summary).length, 'the grid\'s rows and the trainer options\' rows');
     const p0 = summary.matched[0].points[0];
     assert.ok(rows[0].includes(`+${p0.diffPctOfDense.toFixed(2)}%`) && rows[0].includes(`+${p0.ci95[0]!.toFixed(2)}% to +${p0.ci95[1]!.toFixed(2)}%`), rows[0]);
   });

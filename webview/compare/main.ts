@@ -10,6 +10,7 @@ import type { ToWebview } from '../../src/shared/protocol';
 import { h } from '../common/dom';
 import { Figure } from '../common/figure';
 import { changeVsBackbone, formatNumber, formatPercent, formatSig } from '../common/format';
+import { reportButton } from '../common/reportButton';
 import type { PanelApp, PanelContext } from '../common/shell';
 import { startPanel } from '../common/shell';
 import { SortableTable } from '../common/table';
@@ -25,6 +26,8 @@ class ComparePanel implements PanelApp {
   private empty!: HTMLElement;
   private dataLine!: HTMLElement;
   private pareto!: ParetoSection;
+  /** The "Export HTML report" toolbar: the page of the Pareto view (shown once there is something to export). */
+  private toolbar!: HTMLElement;
 
   mount(ctx: PanelContext): void {
     // The trained dense checkpoint of the same backbone (a ConvLSTM is not compared with the SimVP dense model).
@@ -53,12 +56,14 @@ class ComparePanel implements PanelApp {
     this.empty = h('div', { class: 'empty' }, 'Evaluating the checkpoints…');
     this.body = h('div', { hidden: true }, this.dataLine, this.table.element, h('div', { class: 'grid wide' }, this.cost.element, this.accuracy.element));
     this.pareto = new ParetoSection(ctx);
-    ctx.root.append(this.empty, this.body, this.pareto.element);
+    this.toolbar = h('div', { class: 'toolbar', hidden: true }, reportButton());
+    ctx.root.append(this.toolbar, this.empty, this.body, this.pareto.element);
   }
 
   onMessage(m: ToWebview): void {
     if (m.type === 'paretoSummary') {
       this.empty.hidden = true;
+      this.toolbar.hidden = false;
       this.pareto.setSummary(m.summary);
       return;
     }
@@ -78,6 +83,7 @@ class ComparePanel implements PanelApp {
     if (!m) return;
     this.empty.hidden = true;
     this.body.hidden = false;
+    this.toolbar.hidden = false;
     this.dataLine.textContent = `Evaluated on: ${m.data.join(', ')}`;
     this.table.update(m.entries);
     const theme = figureTheme();

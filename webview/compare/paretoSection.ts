@@ -1,9 +1,11 @@
 /**
  * The Compare panel's Pareto section: the compared checkpoints' fronts (one
  * per backbone and method, or the user's groups) or a trainer Pareto
- * summary's curves with 95% bands and its matched-MACs difference table.
+ * summary's curves with 95% bands, its matched-MACs difference table (the
+ * trainer options' comparisons included) and the options at the same targets.
  */
-import { checkpointParetoFigure, MATCHED_COLUMNS, matchedCells, matchedRows, summaryParetoFigure, type MatchedRow, type ParetoCheckpoint } from '../../src/core/figures/pareto';
+import { checkpointParetoFigure, paretoCheckpointsOf, summaryParetoFigure, type ParetoCheckpoint } from '../../src/core/figures/pareto';
+import { MATCHED_COLUMNS, matchedCells, matchedRows, SAME_TARGET_COLUMNS, sameTargetCells, sameTargetRows, type MatchedRow, type SameTargetRow } from '../../src/core/figures/paretoTables';
 import { spansDecades } from '../../src/core/figures/paretoFront';
 import type { ParetoSummary } from '../../src/core/schema/pareto';
 import type { CompareModel } from '../../src/shared/models';
@@ -16,10 +18,7 @@ import { ParetoControls } from './paretoControls';
 
 /** The Pareto-view points of the compared checkpoints that were analysed. */
 export function paretoCheckpoints(m: CompareModel): ParetoCheckpoint[] {
-  return m.entries.flatMap((e, i) => (e.error !== null ? [] : [{
-    name: e.name, backbone: e.backbone, method: e.variant, ...(m.groups?.[i] ? { group: m.groups[i] } : {}),
-    meanEffectiveMacs: e.meanEffectiveMacs, denseBackboneMacs: e.denseBackboneMacs ?? e.denseMacs, mse: e.mse, mae: e.mae,
-  }]));
+  return paretoCheckpointsOf(m.entries, m.groups);
 }
 
 export class ParetoSection {
@@ -28,6 +27,8 @@ export class ParetoSection {
   private readonly fronts = new Figure('compare-pareto', 'Pareto fronts: error vs effective MACs, one front per backbone and method', 460);
   private readonly curves = new Figure('compare-pareto-summary', 'Trainer Pareto summary: MSE vs effective MACs, means over seeds with 95% confidence bands', 460);
   private readonly matched: SortableTable<MatchedRow>;
+  private readonly sameTargets: SortableTable<SameTargetRow>;
+  private readonly samePart: HTMLElement;
   private readonly summaryLine = h('div', { class: 'muted', 'data-summary': 'source' });
   private readonly summaryPart: HTMLElement;
   private compare: CompareModel | null = null;
@@ -36,8 +37,15 @@ export class ParetoSection {
   constructor(ctx: PanelContext) {
     this.controls = new ParetoControls(ctx, () => this.render());
     this.matched = new SortableTable<MatchedRow>('compare-pareto-matched', MATCHED_COLUMNS.map((title, i) => ({ title, text: (r: MatchedRow) => matchedCells(r)[i] })));
+    this.sameTargets = new SortableTable<SameTargetRow>('compare-pareto-same-targets', SAME_TARGET_COLUMNS.map((title, i) => ({ title, text: (r: SameTargetRow) => sameTargetCells(r)[i] })));
+    this.samePart = h('div', { hidden: true },
+      h('h3', {}, "Trainer options at the same sparsity targets (MACs not matched)"),
+      h('div', { class: 'muted' }, 'Each option minus its Dyna-Pruner baseline trained with the same s_d, s_w targets, paired per seed; their MAC reductions differ, so this is not a matched-MACs comparison.'),
+      this.sameTargets.element);
     this.summaryPart = h('div', { hidden: true }, this.summaryLine, this.curves.element,
-      h('h3', {}, 'Paired difference at matched effective MACs'), this.matched.element);
+      h('h3', {}, 'Paired difference at matched effective MACs'),
+      h('div', { class: 'muted' }, 'Dyna-Pruner − static L1 along both curves, then each trainer option (Dyna-Pruner + ...) against its baselines; MSE differences in % of the dense MSE with bootstrap 95% CIs over seeds and test windows.'),
+      this.matched.element, this.samePart);
     this.fronts.element.hidden = true;
     this.element = h('section', { class: 'pareto', 'aria-label': 'Pareto fronts', hidden: true }, h('h2', {}, 'Pareto fronts'), this.controls.element, this.fronts.element, this.summaryPart);
   }
@@ -56,6 +64,9 @@ export class ParetoSection {
     this.controls.suggestLog(spansDecades(s.points.map((p) => p.effectiveMacs.mean ?? NaN)), spansDecades(s.points.map((p) => p.mse.mean ?? NaN)));
     this.summaryLine.textContent = `${s.file}: ${s.runs} of ${s.planned} planned trainings on ${s.data}. Curves are means over seeds, bands the 95% t-intervals stored by the trainer; hover a point for its numbers.`;
     this.matched.update(matchedRows(s));
+    const same = sameTargetRows(s);
+    this.sameTargets.update(same);
+    this.samePart.hidden = same.length === 0;
     this.render();
   }
 

@@ -52,8 +52,9 @@ With several checkpoints the report is about the first one and adds a Pareto
 section: MSE vs effective MACs (% of the dense backbone) of every checkpoint,
 one front per backbone and method (the contract's variant), dominated ones faded.
 --pareto adds the trainer's Pareto summary (trainer/results/pareto/*/summary.json):
-curves over seeds with 95% bands and the matched-MACs differences with their
-bootstrap CIs; without a checkpoint the report holds that section only.
+curves over seeds with 95% bands, the matched-MACs differences with their
+bootstrap CIs (the trainer options' comparisons too) and the options at the
+same sparsity targets; without a checkpoint the report holds that section only.
 MACs are multiply-accumulates (FLOPs = 2 x MACs).
 
 Options:

@@ -6,7 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { MatchedComparison, MatchedPoint, MeanCi, ParetoSummary, ParetoSummaryPoint } from '../schema/pareto';
+import type { MatchedComparison, MatchedPoint, MeanCi, OptionComparison, OwnPointDifference, ParetoSummary, ParetoSummaryPoint, SamePointDifference } from '../schema/pareto';
 import { parsePythonJson } from './pythonJson';
 
 /** Largest summary file read (the bundled ones are under 20 KB). */
@@ -56,7 +56,57 @@ export function parseParetoSummary(text: string, file: string): ParetoSummary {
     if (m === null) continue;
     comparisons.push(comparison(v, backbone, m, `matched.${backbone}`));
   }
-  return { file, data: v.string(top.data, 'data'), runs: v.count(top.runs, 'runs'), planned: v.count(top.planned, 'planned'), points, matched: comparisons };
+  const options = top.matched_options === undefined ? [] : v.array(top.matched_options, 'matched_options', MAX_SUMMARY_POINTS).map((o, i) => option(v, o, `matched_options[${i}]`));
+  return { file, data: v.string(top.data, 'data'), runs: v.count(top.runs, 'runs'), planned: v.count(top.planned, 'planned'), points, matched: comparisons, options };
+}
+
+/** One trainer option against one baseline; `own_point` and `same_point` are optional (older summaries lack them). */
+function option(v: Fields, raw: unknown, at: string): OptionComparison {
+  const o = v.object(raw, at);
+  const backbone = v.string(o.backbone, `${at}.backbone`);
+  const method = v.string(o.method, `${at}.method`);
+  const against = v.string(o.against, `${at}.against`);
+  const result = o.result === null ? null : v.object(o.result, `${at}.result`);
+  if (result && (result.a !== method || result.b !== against)) v.fail(`${at}.result`, `a and b ${method} - ${against}`, `${shown(result.a)} - ${shown(result.b)}`);
+  const curves = result ? comparison(v, backbone, result, `${at}.result`) : null;
+  const list = (x: unknown, field: string) => (x === undefined ? [] : v.array(x, `${at}.${field}`, MAX_SUMMARY_POINTS));
+  return {
+    backbone, method, against, curves,
+    ownPoint: list(o.own_point, 'own_point').map((p, i) => ownPoint(v, p, method, against, `${at}.own_point[${i}]`)),
+    samePoint: list(o.same_point, 'same_point').map((p, i) => samePoint(v, p, method, against, `${at}.same_point[${i}]`)),
+  };
+}
+
+function ownPoint(v: Fields, raw: unknown, a: string, b: string, at: string): OwnPointDifference {
+  const p = v.object(raw, at);
+  return {
+    point: v.integer(p.point, `${at}.point`), seeds: seedList(v, p.seeds, `${at}.seeds`),
+    macReductions: v.array(p.mac_reductions, `${at}.mac_reductions`, MAX_SUMMARY_POINTS).map((r, i) => v.number(r, `${at}.mac_reductions[${i}]`)),
+    diffPctOfDense: v.number(p.diff_pct_of_dense, `${at}.diff_pct_of_dense`), ci95: ciPair(v, p.ci95, `${at}.ci95`),
+    aVsDensePct: v.numberOrNull(p[`${a}_vs_dense_pct`], `${at}.${a}_vs_dense_pct`),
+    bVsDensePct: v.numberOrNull(p[`${b}_vs_dense_pct`], `${at}.${b}_vs_dense_pct`),
+  };
+}
+
+function samePoint(v: Fields, raw: unknown, a: string, b: string, at: string): SamePointDifference {
+  const p = v.object(raw, at);
+  return {
+    point: v.integer(p.point, `${at}.point`), seeds: seedList(v, p.seeds, `${at}.seeds`),
+    diffPctOfDense: v.number(p.diff_pct_of_dense, `${at}.diff_pct_of_dense`), ci95: ciPair(v, p.ci95, `${at}.ci95`),
+    aMacReduction: v.numberOrNull(p[`${a}_mac_reduction`], `${at}.${a}_mac_reduction`),
+    bMacReduction: v.numberOrNull(p[`${b}_mac_reduction`], `${at}.${b}_mac_reduction`),
+  };
+}
+
+function seedList(v: Fields, raw: unknown, at: string): number[] {
+  return v.array(raw, at, MAX_SUMMARY_POINTS).map((s, i) => v.integer(s, `${at}[${i}]`));
+}
+
+/** A bootstrap [lo, hi] pair (null where the trainer wrote NaN). */
+function ciPair(v: Fields, raw: unknown, at: string): [number | null, number | null] {
+  const ci = v.array(raw, at, 2);
+  if (ci.length !== 2) v.fail(at, 'a [lo, hi] pair', `${ci.length} values`);
+  return [v.numberOrNull(ci[0], `${at}[0]`), v.numberOrNull(ci[1], `${at}[1]`)];
 }
 
 function summaryPoint(v: Fields, raw: unknown, at: string): ParetoSummaryPoint {
@@ -89,7 +139,7 @@ function comparison(v: Fields, backbone: string, raw: unknown, at: string): Matc
   const points = v.array(m.points, `${at}.points`, MAX_SUMMARY_POINTS).map((p, i) => matchedPoint(v, p, a, b, `${at}.points[${i}]`));
   return {
     backbone, a, b, points,
-    seeds: v.array(m.seeds, `${at}.seeds`, MAX_SUMMARY_POINTS).map((s, i) => v.integer(s, `${at}.seeds[${i}]`)),
+    seeds: seedList(v, m.seeds, `${at}.seeds`),
     windows: v.count(m.windows, `${at}.windows`),
     bootstrap: v.count(m.bootstrap, `${at}.bootstrap`),
   };
@@ -97,12 +147,10 @@ function comparison(v: Fields, backbone: string, raw: unknown, at: string): Matc
 
 function matchedPoint(v: Fields, raw: unknown, a: string, b: string, at: string): MatchedPoint {
   const p = v.object(raw, at);
-  const ci = v.array(p.ci95, `${at}.ci95`, 2);
-  if (ci.length !== 2) v.fail(`${at}.ci95`, 'a [lo, hi] pair', `${ci.length} values`);
   return {
     macReduction: v.number(p.mac_reduction, `${at}.mac_reduction`),
     diffPctOfDense: v.number(p.diff_pct_of_dense, `${at}.diff_pct_of_dense`),
-    ci95: [v.numberOrNull(ci[0], `${at}.ci95[0]`), v.numberOrNull(ci[1], `${at}.ci95[1]`)],
+    ci95: ciPair(v, p.ci95, `${at}.ci95`),
     aVsDensePct: v.numberOrNull(p[`${a}_vs_dense_pct`], `${at}.${a}_vs_dense_pct`),
     bVsDensePct: v.numberOrNull(p[`${b}_vs_dense_pct`], `${at}.${b}_vs_dense_pct`),
   };

@@ -2,7 +2,7 @@
  * Accuracy against effective MACs, one curve per (backbone, method): the
  * Pareto view of a set of analysed checkpoints (each method's front drawn,
  * dominated checkpoints faded) and the trainer's Pareto summary (means over
- * seeds with 95% bands, the matched-MACs difference table).
+ * seeds with 95% bands; its tables are in ./paretoTables).
  */
 import type { ParetoSummary, ParetoSummaryPoint } from '../schema/pareto';
 import type { Analysis } from '../schema/results';
@@ -45,6 +45,28 @@ export function paretoCheckpointOf(a: Analysis, group?: string): ParetoCheckpoin
   };
 }
 
+/** What the Pareto view needs of a compared checkpoint's row (the Compare panel's entries have these fields). */
+export interface CompareRow {
+  name: string;
+  backbone: string | null;
+  variant: string | null;
+  denseMacs: number;
+  denseBackboneMacs?: number;
+  meanEffectiveMacs: number | null;
+  mse: number | null;
+  mae: number | null;
+  /** Set when the checkpoint could not be analysed (it is left out). */
+  error: string | null;
+}
+
+/** The Pareto-view points of the compared rows that were analysed, each in the user's group when one is given per row. */
+export function paretoCheckpointsOf(rows: readonly CompareRow[], groups?: readonly string[]): ParetoCheckpoint[] {
+  return rows.flatMap((e, i) => (e.error !== null ? [] : [{
+    name: e.name, backbone: e.backbone, method: e.variant, ...(groups?.[i] ? { group: groups[i] } : {}),
+    meanEffectiveMacs: e.meanEffectiveMacs, denseBackboneMacs: e.denseBackboneMacs ?? e.denseMacs, mse: e.mse, mae: e.mae,
+  }]));
+}
+
 const METHOD_LABELS: Record<string, string> = { dense: 'Dense', dynapruner: 'Dyna-Pruner', mp_l1: 'Static L1 (MP)', dp_only: 'DP only', mp_only: 'MP only', random: 'Random pruning', independent: 'Independent' };
 /** Colour slot of each known method in the theme's series (Dyna-Pruner, dense, random, static L1, ...). */
 const METHOD_SLOTS: Record<string, number> = { dynapruner: 0, dense: 1, random: 2, mp_l1: 3, dp_only: 4, mp_only: 5 };
@@ -52,9 +74,16 @@ const SYMBOLS = ['circle', 'square', 'diamond', 'triangle-up', 'x', 'star'];
 const DASHES = ['solid', 'dash', 'dot', 'dashdot'];
 const FADED = 0.3;
 
-/** The legend name of a method (its raw name when unknown). */
+/** Words for the trainer's Dyna-Pruner options (`dynapruner+distill+long`). */
+const OPTION_LABELS: Record<string, string> = { distill: 'distillation', anneal: 'gate annealing', long: 'long schedule' };
+
+/** The legend name of a method: known methods and options in words (`Dyna-Pruner + distillation`), others as they are. */
 export function methodLabel(method: string): string {
-  return METHOD_LABELS[method] ?? method;
+  const known = METHOD_LABELS[method];
+  if (known) return known;
+  const [base, ...options] = method.split('+');
+  if (options.length === 0 || !METHOD_LABELS[base] || options.some((o) => o === '')) return method;
+  return [METHOD_LABELS[base], ...options.map((o) => OPTION_LABELS[o] ?? o)].join(' + ');
 }
 
 /** Colour of a method among those plotted (`order`): fixed for known methods; others take the colours no plotted known method uses. */
@@ -227,41 +256,4 @@ function translucent(colour: string, alpha: number): string {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour.trim());
   if (!m) return colour;
   return `rgba(${parseInt(m[1], 16)}, ${parseInt(m[2], 16)}, ${parseInt(m[3], 16)}, ${alpha})`;
-}
-
-/** One row of the matched-MACs difference table, formatted. */
-export interface MatchedRow {
-  backbone: string;
-  comparison: string;
-  macReduction: string;
-  difference: string;
-  ci95: string;
-  aVsDense: string;
-  bVsDense: string;
-  /** Which method has the lower MSE at this reduction, or that the CI includes 0. */
-  verdict: string;
-}
-
-/** Column titles of {@link matchedRows}. */
-export const MATCHED_COLUMNS = ['backbone', 'A − B', 'MAC reduction', 'MSE difference A − B (% of dense MSE)', 'bootstrap 95% CI', 'A vs dense', 'B vs dense', 'verdict'];
-
-const signedPct = (v: number | null) => (v === null ? '–' : `${v > 0 ? '+' : ''}${v.toFixed(2)}%`);
-
-/** The matched-MACs differences (method a minus method b, in % of the dense MSE) with their bootstrap CIs. */
-export function matchedRows(summary: ParetoSummary): MatchedRow[] {
-  return summary.matched.flatMap((m) => m.points.map((p) => {
-    const [lo, hi] = p.ci95;
-    const a = methodLabel(m.a);
-    const b = methodLabel(m.b);
-    const verdict = lo === null || hi === null ? 'no CI' : lo > 0 ? `${b} lower MSE` : hi < 0 ? `${a} lower MSE` : 'no clear difference (CI includes 0)';
-    return {
-      backbone: m.backbone, comparison: `${a} − ${b}`, macReduction: `${(100 * p.macReduction).toFixed(1)}%`, difference: signedPct(p.diffPctOfDense),
-      ci95: lo === null || hi === null ? '–' : `${signedPct(lo)} to ${signedPct(hi)}`, aVsDense: signedPct(p.aVsDensePct), bVsDense: signedPct(p.bVsDensePct), verdict,
-    };
-  }));
-}
-
-/** The values of a row in {@link MATCHED_COLUMNS} order. */
-export function matchedCells(r: MatchedRow): string[] {
-  return [r.backbone, r.comparison, r.macReduction, r.difference, r.ci95, r.aVsDense, r.bVsDense, r.verdict];
 }

@@ -1,11 +1,13 @@
 /**
  * The report's Pareto section: the analysed checkpoints' fronts (MSE vs
  * effective MACs, one front per backbone and method) and, from a trainer
- * Pareto summary, the curves over seeds with 95% bands and the matched-MACs
- * difference table. The same builders as the Compare panel.
+ * Pareto summary, the curves over seeds with 95% bands, the matched-MACs
+ * difference table (the trainer options' comparisons included) and the
+ * options at the same targets. The same builders as the Compare panel.
  */
 import { formatSig } from '../figures/format';
-import { checkpointGroup, checkpointParetoFigure, MATCHED_COLUMNS, matchedCells, matchedRows, methodLabel, summaryParetoFigure, type ParetoCheckpoint } from '../figures/pareto';
+import { checkpointGroup, checkpointParetoFigure, methodLabel, summaryParetoFigure, type ParetoCheckpoint } from '../figures/pareto';
+import { MATCHED_COLUMNS, matchedCells, matchedRows, SAME_TARGET_COLUMNS, sameTargetCells, sameTargetRows } from '../figures/paretoTables';
 import { frontOrder, groupBy, spansDecades } from '../figures/paretoFront';
 import type { FigureSpec, FigureTheme } from '../figures/types';
 import type { ParetoSummary } from '../schema/pareto';
@@ -49,10 +51,16 @@ function checkpointTable(checkpoints: ParetoCheckpoint[]): string {
 
 function summaryHtml(s: ParetoSummary): string {
   const rows = matchedRows(s).map(matchedCells);
+  const sample = s.matched.map((m) => `${m.backbone}: ${m.seeds.length} seeds x ${m.windows} windows, ${m.bootstrap} bootstrap replicates`).join('; ');
+  const options = s.options.length > 0 ? ', then each trainer option (Dyna-Pruner + ...) against its baselines' : '';
   const matched = rows.length > 0
-    ? table('pareto-matched', `Paired difference at matched effective MACs (${s.matched.map((m) => `${m.backbone}: ${m.seeds.length} seeds x ${m.windows} windows, ${m.bootstrap} bootstrap replicates`).join('; ')})`, MATCHED_COLUMNS, rows)
+    ? table('pareto-matched', `Paired difference at matched effective MACs: Dyna-Pruner − static L1 along both curves${options}; % of the dense MSE, bootstrap 95% CIs over seeds and test windows${sample ? ` (${sample})` : ''}`, MATCHED_COLUMNS, rows)
     : '<p class="note">The summary has no matched-MACs comparison (the two methods\' curves do not overlap).</p>';
-  return `<p class="note">From ${esc(s.file)}: ${s.runs} of ${s.planned} planned trainings, evaluated on ${esc(s.data)}. Curves are means over seeds; bands are the 95% t-intervals the trainer stored.</p><div class="figure" id="fig-paretoSummary"></div>${matched}`;
+  const same = sameTargetRows(s).map(sameTargetCells);
+  const sameTable = same.length > 0
+    ? table('pareto-same-targets', 'Trainer options at the same sparsity targets (MACs not matched): each option minus its Dyna-Pruner baseline with the same s_d, s_w, paired per seed; % of the dense MSE, bootstrap 95% CIs', SAME_TARGET_COLUMNS, same)
+    : '';
+  return `<p class="note">From ${esc(s.file)}: ${s.runs} of ${s.planned} planned trainings, evaluated on ${esc(s.data)}. Curves are means over seeds; bands are the 95% t-intervals the trainer stored.</p><div class="figure" id="fig-paretoSummary"></div>${matched}${sameTable}`;
 }
 
 /** Builds the section; empty when there is nothing to plot. */

@@ -3,7 +3,8 @@
  * written by `dynapruner_trainer.pareto_report`), as the Studio reads it:
  * per backbone, method and sparsity point, the mean over seeds with its 95%
  * t-interval, and per backbone the paired difference of two methods at
- * matched effective-MAC reductions with its bootstrap CI. Types only.
+ * matched effective-MAC reductions with its bootstrap CI, and the trainer
+ * options' (`dynapruner+<name>`) paired comparisons. Types only.
  * A statistic the trainer could not compute (NaN in the file: one seed, no
  * alignment for a dense model) is `null` here.
  */
@@ -63,6 +64,45 @@ export interface MatchedComparison {
   points: MatchedPoint[];
 }
 
+/** A trainer option's grid point against the baseline's curve, interpolated at the point's own MAC reduction (per seed). */
+export interface OwnPointDifference {
+  /** Index of the option's grid point. */
+  point: number;
+  seeds: number[];
+  /** The point's MAC reduction in each seed (where the baseline's curve is compared). */
+  macReductions: number[];
+  /** Mean MSE difference option − baseline curve, in % of the dense MSE. */
+  diffPctOfDense: number;
+  ci95: [number | null, number | null];
+  aVsDensePct: number | null;
+  bVsDensePct: number | null;
+}
+
+/** A trainer option against the baseline at the same sparsity targets (MACs not matched). */
+export interface SamePointDifference {
+  point: number;
+  seeds: number[];
+  diffPctOfDense: number;
+  ci95: [number | null, number | null];
+  /** Mean MAC reductions of the option and of the baseline at these targets. */
+  aMacReduction: number | null;
+  bMacReduction: number | null;
+}
+
+/** One trainer option (`dynapruner+<name>`) against one baseline (`dynapruner`, `mp_l1`, or a part of a combined option). */
+export interface OptionComparison {
+  backbone: string;
+  /** The option's method, e.g. `dynapruner+distill`. */
+  method: string;
+  against: string;
+  /** Both curves at matched MAC reductions; null when they do not overlap or a method has fewer than two points per seed. */
+  curves: MatchedComparison | null;
+  /** Each option point against the baseline's curve at the point's own MAC reduction (empty in summaries written before it). */
+  ownPoint: OwnPointDifference[];
+  /** At the same sparsity targets, MACs not matched (Dyna-Pruner baselines only). */
+  samePoint: SamePointDifference[];
+}
+
 /** A validated Pareto summary. */
 export interface ParetoSummary {
   /** The file it was read from (absolute). */
@@ -74,4 +114,6 @@ export interface ParetoSummary {
   points: ParetoSummaryPoint[];
   /** One per backbone whose two curves overlap (backbones without an overlap have none). */
   matched: MatchedComparison[];
+  /** The trainer options' comparisons (`matched_options`; empty when the file has none). */
+  options: OptionComparison[];
 }
