@@ -7,7 +7,10 @@ and matched-MAC differences (pareto_stats) and plotted (pareto_svg).
         --seeds 3 --points 3 --backbones simvp --epochs 30 --dense-epochs 20 --out /tmp/pareto
 
 Runs whose `<run>.onnx.pt` exists are reused (re-running resumes the grid);
-`--no-train` only evaluates and summarises what exists. The grid's optional
+`--no-train` only evaluates and summarises what exists. `--prior DIR` (an
+earlier grid's results folder, e.g. results/pareto/storm_simvp) extends that
+grid: the runs it holds keep its records and are not retrained, except the
+dense runs that new runs start from (pareto_prior). The grid's optional
 `schedule` (config keys) applies to every run; its optional `options` name
 Dyna-Pruner variants (config sections, e.g. {"distill": {"loss": {"distill": 0.5}}})
 run with `--options distill` as method `dynapruner+distill`.
@@ -24,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional
 
 from .errors import InputError
+from .pareto_prior import read_prior
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRAINER = os.path.dirname(HERE)
@@ -177,6 +181,12 @@ def train_all(runs: List[Run], data: str, out: str, jobs: int, threads: int) -> 
                 print(f"trained {name}", flush=True)
 
 
+def to_train(runs: List[Run], measured: set) -> List[Run]:
+    """The runs not measured earlier, and the dense runs those start from."""
+    needed = {r.dense_name for r in runs if r.name not in measured and r.method != "dense"}
+    return [r for r in runs if r.name not in measured or r.name in needed]
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--grid", default=os.path.join(TRAINER, "configs", "pareto", "storm.json"))
@@ -194,6 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--threads", type=int, default=1, help="threads per training")
     ap.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples of the matched-MAC differences")
     ap.add_argument("--no-train", action="store_true", help="only evaluate and summarise the runs that exist")
+    ap.add_argument("--prior", default=None,
+                    help="an earlier grid's results folder (runs.json or runs.csv + windows.csv): its runs are kept")
     ap.add_argument("--out", required=True)
     return ap
 
@@ -240,10 +252,15 @@ def main(argv=None) -> int:
         return 2
     data = os.path.abspath(a.data) if a.data else grid["data"]
     out = os.path.abspath(a.out)
+    try:
+        prior = read_prior(a.prior) if a.prior else None
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     if not a.no_train:
-        train_all(runs, data, out, a.jobs, a.threads)
+        train_all(to_train(runs, set(prior["records"]) if prior else set()), data, out, a.jobs, a.threads)
     from .pareto_report import report
-    report(runs, data, out, a.bootstrap)
+    report(runs, data, out, a.bootstrap, prior)
     return 0
 
 

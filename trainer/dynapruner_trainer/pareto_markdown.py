@@ -66,38 +66,59 @@ def options_table(entries: List[dict]) -> List[str]:
 
 
 def same_point_table(entries: List[dict]) -> List[str]:
-    """Each option minus plain Dyna-Pruner at the same targets, paired per seed."""
+    """Each option minus another Dyna-Pruner variant at the same targets, paired per seed."""
     rows = [(e, p) for e in entries for p in e.get("same_point", [])]
     if not rows:
         return []
-    out = ["| backbone | method | pair | seeds | MAC reduction %: method / dynapruner | "
-           "method - dynapruner at the same targets (% of dense MSE) [95% bootstrap CI] |", "|---|---|---|---|---|---|"]
+    out = ["| backbone | method | against | pair | seeds | MAC reduction %: method / against | "
+           "method - against at the same targets (% of dense MSE) [95% bootstrap CI] |",
+           "|---|---|---|---|---|---|---|"]
     for e, p in rows:
-        m = e["method"]
-        out.append(f"| {e['backbone']} | {m} | {p['point']} | {len(p['seeds'])} | "
-                   f"{100 * p[m + '_mac_reduction']:.1f} / {100 * p['dynapruner_mac_reduction']:.1f} | "
+        m, b = e["method"], e["against"]
+        out.append(f"| {e['backbone']} | {m} | {b} | {p['point']} | {len(p['seeds'])} | "
+                   f"{100 * p[m + '_mac_reduction']:.1f} / {100 * p[b + '_mac_reduction']:.1f} | "
+                   f"{p['diff_pct_of_dense']:+.1f} [{p['ci95'][0]:+.1f}, {p['ci95'][1]:+.1f}] |")
+    return out
+
+
+def own_point_table(entries: List[dict]) -> List[str]:
+    """Each option's point minus the other method's curve at the point's own MAC reduction."""
+    rows = [(e, p) for e in entries for p in e.get("own_point", [])]
+    if not rows:
+        return []
+    out = ["| backbone | method | against | pair | seeds | MAC reduction % per seed | method vs dense % | "
+           "against vs dense % | method - against's curve (% of dense MSE) [95% bootstrap CI] |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for e, p in rows:
+        m, b = e["method"], e["against"]
+        reds = " / ".join(f"{100 * r:.1f}" for r in p["mac_reductions"])
+        out.append(f"| {e['backbone']} | {m} | {b} | {p['point']} | {len(p['seeds'])} | {reds} | "
+                   f"{p[m + '_vs_dense_pct']:+.1f} | {p[b + '_vs_dense_pct']:+.1f} | "
                    f"{p['diff_pct_of_dense']:+.1f} [{p['ci95'][0]:+.1f}, {p['ci95'][1]:+.1f}] |")
     return out
 
 
 def calm_table(rows: List[dict]) -> List[str]:
+    """The calm-regions split; a cell over fewer seeds than its row (earlier runs
+    without a pixel split) says how many."""
     out = ["| backbone | method | targets | calm windows: MSE vs dense % | calm: MAC red. % | "
            "busy windows: MSE vs dense % | busy: MAC red. % | calm pixels: MSE vs dense % | calm px: mask on | "
            "busy pixels: MSE vs dense % | busy px: mask on |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    cells = (("windows_calm", "mse_vs_dense_pct"), ("windows_calm", "mac_reduction"),
+             ("windows_busy", "mse_vs_dense_pct"), ("windows_busy", "mac_reduction"),
+             ("pixels_calm", "mse_vs_dense_pct"), ("pixels_calm", "data_mask_active"),
+             ("pixels_busy", "mse_vs_dense_pct"), ("pixels_busy", "data_mask_active"))
     for r in rows:
         if r["method"] == "dense":
             continue
-        c = r["calm"]
-        pct = dict(fmt="{:.1f}", sign=True)
-        out.append(f"| {r['backbone']} | {r['method']} | {targets(r)} | "
-                   f"{ci(c['windows_calm']['mse_vs_dense_pct'], **pct)} | "
-                   f"{ci(c['windows_calm']['mac_reduction'], 100, '{:.1f}')} | "
-                   f"{ci(c['windows_busy']['mse_vs_dense_pct'], **pct)} | "
-                   f"{ci(c['windows_busy']['mac_reduction'], 100, '{:.1f}')} | "
-                   f"{ci(c['pixels_calm']['mse_vs_dense_pct'], **pct)} | "
-                   f"{ci(c['pixels_calm']['data_mask_active'], 100, '{:.0f}')} | "
-                   f"{ci(c['pixels_busy']['mse_vs_dense_pct'], **pct)} | "
-                   f"{ci(c['pixels_busy']['data_mask_active'], 100, '{:.0f}')} |")
+        texts = []
+        for key, f in cells:
+            c = r["calm"][key][f]
+            t = ci(c, fmt="{:.1f}", sign=True) if f == "mse_vs_dense_pct" else \
+                ci(c, 100, "{:.1f}" if f == "mac_reduction" else "{:.0f}")
+            n = c.get("n", len(r["seeds"])) if c else 0
+            texts.append(f"{t} (n={n})" if t and n < len(r["seeds"]) else t)
+        out.append(f"| {r['backbone']} | {r['method']} | {targets(r)} | " + " | ".join(texts) + " |")
     return out
 
 
@@ -106,6 +127,8 @@ def summary_markdown(s: dict) -> str:
     lines += points_table(s["points"]) + [""] + matched_table(s["matched"]) + [""]
     opts = options_table(s.get("matched_options", []))
     lines += (opts + [""] if opts else [])
-    same = same_point_table(s.get("matched_options", []))
-    lines += (same + [""] if same else []) + calm_table(s["points"])
+    for table in (same_point_table, own_point_table):
+        t = table(s.get("matched_options", []))
+        lines += (t + [""] if t else [])
+    lines += calm_table(s["points"])
     return "\n".join(lines) + "\n"

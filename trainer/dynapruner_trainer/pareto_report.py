@@ -9,9 +9,12 @@ import io
 import json
 import os
 from collections import defaultdict
-from typing import Dict, List
+from typing import Dict, List, Optional
 
-from .pareto_stats import matched_difference, mean_ci, same_point_difference
+import numpy as np
+
+from .pareto_prior import PIXEL_KEYS, calm_of, window_calm
+from .pareto_stats import matched_difference, mean_ci, point_vs_curve, same_point_difference
 from .pareto_svg import pareto_svg
 
 CALM_KEYS = ("windows_calm", "windows_busy", "pixels_calm", "pixels_busy")
@@ -45,15 +48,45 @@ def evaluated(run, data: str, runs_dir: str, cache: dict) -> dict:
     return r
 
 
-def collect(runs, data: str, out: str) -> List[dict]:
-    """One record per trained run (run fields + evaluation + MSE vs its seed's dense)."""
+def valid_counts(data: str, cache: dict) -> np.ndarray:
+    """Valid target pixels per test window (read at the data set's own t_in / t_out
+    unless a checkpoint's evaluation has read the windows already)."""
+    from .dataset import load_fields, windows
+    from .dataset.cli import describe
+    if "win" not in cache:
+        cache["win"] = windows(load_fields(describe([data])), "test")
+    v = cache["win"]["valid"]
+    return v.reshape(len(v), -1).sum(axis=1).astype(np.float64)
+
+
+def prior_record(run, old: dict, data: str, runs_dir: str, cache: dict) -> dict:
+    """An earlier grid's record of `run`; a missing pixel split is taken from the
+    run's retrained checkpoint where one exists (the dense runs new runs start from)."""
+    rec = dict(old, source="prior")
+    pt = os.path.join(runs_dir, run.name + ".onnx.pt")
+    new = evaluated(run, data, runs_dir, cache) if os.path.exists(pt) else None
+    if rec.get("calm") is None:
+        rec["calm"] = window_calm(rec, valid_counts(data, cache))
+    if rec["calm"][PIXEL_KEYS[0]]["mse"] is None and new is not None:
+        rec["calm"].update({k: new["calm"][k] for k in PIXEL_KEYS})
+        rec["source"] = "prior, pixel split from the retrained checkpoint"
+    return rec
+
+
+def collect(runs, data: str, out: str, prior: Optional[dict] = None) -> List[dict]:
+    """One record per trained run (run fields + evaluation + MSE vs its seed's dense);
+    a run the earlier grid `prior` measured keeps that grid's record."""
     runs_dir, cache, recs = os.path.join(out, "runs"), {}, []
+    olds = (prior or {}).get("records", {})
     for run in runs:
+        if run.name in olds:
+            recs.append(prior_record(run, olds[run.name], data, runs_dir, cache))
+            continue
         if not os.path.exists(os.path.join(runs_dir, run.name + ".onnx.pt")):
             print(f"not trained (skipped): {run.name}", flush=True)
             continue
         rec = {"name": run.name, "backbone": run.backbone, "method": run.label, "point": run.point,
-               "seed": run.seed, "s_d": run.s_d, "s_w": run.s_w, "epochs": run.epochs}
+               "seed": run.seed, "s_d": run.s_d, "s_w": run.s_w, "epochs": run.epochs, "source": "checkpoint"}
         rec.update(evaluated(run, data, runs_dir, cache))
         recs.append(rec)
     dense = {(r["backbone"], r["seed"]): r for r in recs if r["method"] == "dense"}
@@ -61,11 +94,27 @@ def collect(runs, data: str, out: str) -> List[dict]:
         d = dense.get((r["backbone"], r["seed"]))
         r["mse_vs_dense_pct"] = 100 * (r["mse"] / d["mse"] - 1) if d else None
         for k in CALM_KEYS:
-            r["calm"][k]["mse_vs_dense_pct"] = 100 * (r["calm"][k]["mse"] / d["calm"][k]["mse"] - 1) if d else None
+            m, dm = r["calm"][k]["mse"], d["calm"][k]["mse"] if d else None
+            r["calm"][k]["mse_vs_dense_pct"] = 100 * (m / dm - 1) if m is not None and dm is not None else None
     return recs
 
 
-def aggregate(recs: List[dict]) -> List[dict]:
+def calm_cells(rs: List[dict], row: dict, prior: Optional[dict]) -> dict:
+    """The calm split of a group: 95% CIs over seeds; cells no run of the group
+    has (earlier runs without a pixel split) from the earlier summary's row."""
+    out = {}
+    for k in CALM_KEYS:
+        out[k] = {}
+        for f in ("mse_vs_dense_pct", "mac_reduction", "data_mask_active"):
+            if f not in rs[0]["calm"][k]:
+                continue
+            vals = [r["calm"][k].get(f) for r in rs]
+            old = calm_of(prior, row, k, f) if all(v is None for v in vals) else None
+            out[k][f] = old if old is not None else mean_ci(vals)
+    return out
+
+
+def aggregate(recs: List[dict], prior: Optional[dict] = None) -> List[dict]:
     """Per (backbone, method, point): means and 95% CIs over seeds."""
     groups: Dict[tuple, List[dict]] = defaultdict(list)
     for r in recs:
@@ -76,9 +125,7 @@ def aggregate(recs: List[dict]) -> List[dict]:
                "seeds": sorted(r["seed"] for r in rs)}
         for k in ("mse", "effective_macs", "mac_reduction", "mse_vs_dense_pct", "roc_auc"):
             row[k] = mean_ci([r[k] for r in rs])
-        row["calm"] = {k: {f: mean_ci([r["calm"][k].get(f) for r in rs])
-                           for f in ("mse_vs_dense_pct", "mac_reduction", "data_mask_active") if f in rs[0]["calm"][k]}
-                       for k in CALM_KEYS}
+        row["calm"] = calm_cells(rs, row, prior)
         rows.append(row)
     return rows
 
@@ -105,17 +152,30 @@ def matched(recs: List[dict], reps: int) -> Dict[str, dict]:
     return out
 
 
+def baselines(method: str, methods: set) -> List[str]:
+    """What an option is compared with: plain Dyna-Pruner, static L1, and for a
+    combination (`dynapruner+distill+long`) each of its parts the grid holds."""
+    parts = method.split("+")[1:]
+    own = [f"dynapruner+{p}" for p in parts if len(parts) > 1 and f"dynapruner+{p}" in methods]
+    return ["dynapruner", "mp_l1"] + own
+
+
 def matched_options(recs: List[dict], reps: int) -> List[dict]:
-    """Each Dyna-Pruner option (method `dynapruner+<name>`) at matched MAC
-    reductions against plain Dyna-Pruner and against static L1."""
+    """Each Dyna-Pruner option (method `dynapruner+<name>`) against its baselines:
+    at matched MAC reductions along both curves, at its own points' MAC reduction
+    on the baseline's curve, and (Dyna-Pruner variants) at the same targets."""
     out = []
     for bb in sorted({r["backbone"] for r in recs}):
         by_seed, dense = by_seed_of(recs, bb)
-        for m in sorted({r["method"] for r in recs if r["backbone"] == bb and r["method"].startswith("dynapruner+")}):
-            for base in ("dynapruner", "mp_l1"):
-                out.append({"backbone": bb, "method": m, "against": base,
-                            "result": matched_difference(by_seed, dense, m, base, reps)})
-            out[-2]["same_point"] = same_point_difference(by_seed, dense, m, "dynapruner", reps)
+        methods = {r["method"] for r in recs if r["backbone"] == bb}
+        for m in sorted(x for x in methods if x.startswith("dynapruner+")):
+            for base in baselines(m, methods):
+                e = {"backbone": bb, "method": m, "against": base,
+                     "result": matched_difference(by_seed, dense, m, base, reps),
+                     "own_point": point_vs_curve(by_seed, dense, m, base, reps)}
+                if base != "mp_l1":
+                    e["same_point"] = same_point_difference(by_seed, dense, m, base, reps)
+                out.append(e)
     return out
 
 
@@ -141,13 +201,17 @@ def figure(rows: List[dict]) -> str:
     return pareto_svg(panels)
 
 
-def report(runs, data: str, out: str, reps: int = 2000) -> dict:
-    """Evaluate, summarise and write every output; returns the summary."""
+def report(runs, data: str, out: str, reps: int = 2000, prior: Optional[dict] = None) -> dict:
+    """Evaluate, summarise and write every output; returns the summary. Runs the
+    earlier grid `prior` (pareto_prior.read_prior) measured keep its records."""
     from .pareto_markdown import summary_markdown
-    recs = collect(runs, data, out)
-    rows = aggregate(recs)
+    recs = collect(runs, data, out, prior)
+    rows = aggregate(recs, prior)
+    os.makedirs(out, exist_ok=True)
     summary = {"data": data, "runs": len(recs), "planned": len(runs), "points": rows, "matched": matched(recs, reps),
                "matched_options": matched_options(recs, reps)}
+    if prior is not None:
+        summary["prior"] = {"folder": prior["folder"], "runs": sum(r["source"] != "checkpoint" for r in recs)}
     write_text(os.path.join(out, "runs.json"), json.dumps(recs, indent=1))
     write_text(os.path.join(out, "runs.csv"), csv_text(recs, ["name", "backbone", "method", "point", "seed", "s_d",
                                                               "s_w", "epochs", "mse", "effective_macs", "dense_macs",
