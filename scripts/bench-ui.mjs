@@ -19,7 +19,13 @@
 //     renderer's hover (Plotly heatmap, Plotly.Fx.hover at the same cells).
 // Prints the numbers, the targets (cold first figure <= 1.0 s, hover < 16 ms per
 // move, scrub < 33 ms/frame), the ratios, machine load and peak memory.
-// DYNAPRUNER_CHECKPOINTS overrides the checkpoint folder; BENCH_UI_ROUNDS the rounds (5).
+// DYNAPRUNER_CHECKPOINTS overrides the checkpoint folder; BENCH_UI_ROUNDS the rounds (5);
+// BENCH_UI_BASELINE_WORKER=<dist/engineWorker.js of an earlier commit's build>
+// makes the cold rounds' baseline that commit's engine (code cache, overlapped)
+// instead of this bundle's previous cold path, e.g.
+//   git worktree add /tmp/wt-base <commit> && ln -s "$PWD/node_modules" /tmp/wt-base/
+//   (cd /tmp/wt-base && node scripts/build.mjs)
+//   BENCH_UI_BASELINE_WORKER=/tmp/wt-base/dist/engineWorker.js npm run bench:ui
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 

@@ -21,6 +21,15 @@ const FRAMES = 64;
 const COLD_ROUNDS = Number(process.env.BENCH_UI_ROUNDS ?? 5);
 /** Hover moves over the importance map. */
 const HOVER_MOVES = 120;
+/**
+ * BENCH_UI_BASELINE_WORKER: an engine worker bundle built from an earlier
+ * commit (with its inferenceWorker.js beside it): the baseline rounds run it
+ * the way the current one runs (code cache, overlapped steps), so the ratio
+ * is this tree's cold path against that commit's. Unset: the baseline is the
+ * previous cold path of this bundle (compiled without the code cache, steps
+ * one after the other).
+ */
+const BASELINE_WORKER = process.env.BENCH_UI_BASELINE_WORKER ? path.resolve(process.env.BENCH_UI_BASELINE_WORKER) : null;
 /** Time between activation (engine warm-up) and the command in the warm scenario. */
 const ACTIVATION_TO_COMMAND_MS = 3000;
 
@@ -120,17 +129,22 @@ async function coldRounds(browser: Browser, harness: Harness, ckpt: string, work
   const steps: Record<'baseline' | 'current', string> = { baseline: '', current: '' };
   const codeCacheDir = mkdtempSync(path.join(os.tmpdir(), 'dynapruner-bench-ui-cache-'));
   await primeCodeCache(workerPath, codeCacheDir);
+  const baselineCacheDir = BASELINE_WORKER ? mkdtempSync(path.join(os.tmpdir(), 'dynapruner-bench-ui-cache-')) : null;
+  if (BASELINE_WORKER && baselineCacheDir) await primeCodeCache(BASELINE_WORKER, baselineCacheDir);
   for (let r = 0; r < COLD_ROUNDS; r++) {
     const order: ('baseline' | 'current')[] = r % 2 ? ['current', 'baseline'] : ['baseline', 'current'];
     for (const which of order) {
       const lines: string[] = [];
-      const engine = coldEngine(workerPath, which === 'current', lines, codeCacheDir);
+      const engine = which === 'baseline' && BASELINE_WORKER && baselineCacheDir
+        ? coldEngine(BASELINE_WORKER, true, lines, baselineCacheDir)
+        : coldEngine(workerPath, which === 'current', lines, codeCacheDir);
       runs[which].push((await commandToFirstFigure(browser, harness, ckpt, engine, false, true)).result);
       await engine.close();
       steps[which] = lines.filter((l) => l.startsWith('analysis of') || l.includes('code cache')).join('; ') || steps[which];
     }
   }
   rmSync(codeCacheDir, { recursive: true, force: true });
+  if (baselineCacheDir) rmSync(baselineCacheDir, { recursive: true, force: true });
   return { runs, steps };
 }
 
@@ -272,7 +286,7 @@ async function main(): Promise<void> {
     const coldRow = (label: string, rs: FirstFigure[]) =>
       console.log(`  ${label} first figure median ${ms(med(rs, 'first'))} (${rs.map((r) => r.first.toFixed(0)).join(', ')}); page ready ${ms(med(rs, 'readyAt'))}; engine sample 1 ${ms(med(rs, 'engineFirst'))}`);
     console.log(`command -> first rendered figure (Masks panel), engine worker started by the command (cold), ${COLD_ROUNDS} paired rounds, order alternating:`);
-    coldRow('baseline, the previous cold path (bundle compiled, steps one after the other):', cold.runs.baseline);
+    coldRow(BASELINE_WORKER ? `baseline, ${path.relative(ROOT, BASELINE_WORKER)} (code cache, overlapped):` : 'baseline, the previous cold path (bundle compiled, steps one after the other):', cold.runs.baseline);
     coldRow('current (bundle from the code cache; onnxruntime and sessions overlap decoding and reading):', cold.runs.current);
     const bc = med(cold.runs.baseline, 'first');
     const cc = med(cold.runs.current, 'first');
