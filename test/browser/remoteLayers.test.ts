@@ -4,9 +4,13 @@
  * runner profiling node by node on the "device"): the host's mapping
  * (panelLayers.ts) turns the device's node runs into per-layer rows, and the
  * panel shows them per variant, plus the sparse variant's MACs and latency
- * against clean dense. A calibrated sparse export (`export --variant sparse
- * --calibrate local`) profiled beside them as --compare-with shows its
- * recorded plan and end-to-end ratio. Headless Chromium, the extension's HTML and CSP.
+ * against clean dense. The sparse variant's plan is calibrated on the
+ * profiled host (`--sparse-plan calibrate`): the panel shows its units
+ * gathered and dense and its measured ratio; and, from the run's per-node
+ * profile, the latency model's predicted vs measured latency per variant. A
+ * calibrated sparse export (`export --variant sparse --calibrate local`)
+ * profiled beside them as --compare-with shows its recorded plan and
+ * end-to-end ratio. Headless Chromium, the extension's HTML and CSP.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -27,6 +31,7 @@ import { profileLayerRows } from '../../src/extension/remote/panelLayers';
 import { recordedSparsePlans } from '../../src/extension/remote/panelPlans';
 import { readFileSync } from 'node:fs';
 import { toPanelRun } from '../../src/extension/remote/panelModel';
+import { formatNumber } from '../../webview/common/format';
 import type { PanelRun, ToRemoteWebview } from '../../src/shared/remoteProtocol';
 import { fixtureDeviceRoot, repoRoot, startSshd, type SshdTestEnv } from '../remote/helpers/sshdTestEnv';
 import { buildNodeRunner, testModel } from '../remote/helpers/testModel';
@@ -57,7 +62,8 @@ describe('Orin panel: per-layer rows and the sparse variant from a real loopback
       sparseFile = path.join(scratch, 'simvp_sparse_calibrated.onnx');
       const exported = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src', 'cli', 'main.ts'), 'export', ckpt, '--variant', 'sparse', '--out', sparseFile, '--calibrate', 'local', '--calibrate-rounds', '1', '--calibrate-samples', '2', '--samples', model.inputs], { encoding: 'utf8', cwd: repoRoot, timeout: 300_000 });
       assert.equal(exported.status, 0, exported.stderr);
-      const plan = await planProfile(ckpt, { samples: model.inputs, perSample: 2, kinds: ['ckpt', 'dense', 'l1c', 'sparse'], compareWith: [sparseFile] });
+      // The sparse variant's plan is calibrated on the profiled host itself (profile --sparse-plan calibrate).
+      const plan = await planProfile(ckpt, { samples: model.inputs, perSample: 2, kinds: ['ckpt', 'dense', 'l1c', 'sparse'], compareWith: [sparseFile], sparsePlan: { kind: 'calibrate', rounds: 1 } });
       model.dispose();
       const host = resolveHost('orin-layers', {
         sshConfig: SSHConfig.parse(''),
@@ -66,8 +72,8 @@ describe('Orin panel: per-layer rows and the sparse variant from a real loopback
       const [settled] = await profileOnDevices([host], {
         connection: { knownHostsFiles: [env.knownHostsFile], connectTimeoutMs: 5000, agentSocket: '' },
         checkpoint: ckpt, variants: plan.variants, samples: { bytes: plan.samples.bytes, name: plan.samples.name },
-        backend: 'node', warmup: 1, iterations: 5, perSample: 2, runnerScript: runner, reference: plan.reference, profileLayers: true,
-      });
+        backend: 'node', warmup: 1, iterations: 5, perSample: 2, runnerScript: runner, reference: plan.reference, profileLayers: true, layerRounds: 2,
+      }, plan);
       assert.ok(settled.result, `profile failed: ${settled.error?.message}`);
       result = settled.result;
       recorded = readSparsePlan(decodeModel(sparseFile, new Uint8Array(readFileSync(sparseFile))))!;
@@ -118,9 +124,37 @@ describe('Orin panel: per-layer rows and the sparse variant from a real loopback
     // The calibrated export's recorded plan: where it was measured and its end-to-end ratio against clean dense.
     assert.ok(recorded.endToEnd, 'calibrated locally: timed end to end');
     const planLine = await page.locator('[data-plan="cmp-simvp_sparse_calibrated"]').textContent();
-    assert.ok(planLine!.includes(`${recorded.endToEnd.ratio.toFixed(2)}x clean dense end to end as recorded`), planLine!);
+    assert.ok(planLine!.includes(`${recorded.endToEnd.ratio.toFixed(2)}x`), planLine!);
+    assert.ok(planLine!.includes('recorded in the model file, measured on local'), planLine!);
     assert.ok(planLine!.includes(recorded.verdict), planLine!);
-    assert.equal(await page.locator('[data-plan]').count(), 1, 'only the calibrated export records a plan');
+    // The run's own sparse variant: its plan calibrated on the profiled host, units gathered vs dense, measured ratio.
+    const own = result.variants.find((v) => v.id === 'sparse')!.sparsePlan!;
+    assert.equal(own.measured.calibrate, 'orin-layers');
+    const denseUnits = own.units.filter((u) => u.form === 'dense').map((u) => u.unit);
+    const planCells = await page.locator('[data-plan="sparse"] td').allTextContents();
+    assert.deepEqual(planCells, [
+      'orin-layers', sparse.label, `calibrated on orin-layers (${own.measured.device}, ${own.measured.runtime})`,
+      `${own.units.length - denseUnits.length} of ${own.units.length}`, denseUnits.length ? `${denseUnits.length} (unit${denseUnits.length > 1 ? 's' : ''} ${denseUnits.join(', ')})` : '0',
+      `${own.endToEnd!.ratio.toFixed(2)}x`, own.verdict,
+    ]);
+    assert.equal(await page.locator('[data-plan]').count(), 2, "the run's sparse variant and the calibrated export");
+    // Predicted vs measured per-sample latency, per variant the latency model covers, from the run's own per-node profile.
+    const predicted = await page.evaluate(() => [...document.querySelectorAll('[data-table="prediction"] tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const withPrediction = result.variants.filter((v) => v.latencyPrediction);
+    assert.deepEqual(withPrediction.map((v) => v.id), ['ckpt', 'dense', 'l1c', 'sparse'], 'the model covers the four forms; the compared export gets none');
+    assert.deepEqual(predicted, withPrediction.map((v) => {
+      const p = v.latencyPrediction!;
+      return ['orin-layers', v.label, formatNumber(p.predictedMs, 4), formatNumber(p.measuredMs, 4), `${p.meanAbsPctError.toFixed(1)}%`, formatNumber(p.macLimitMs, 4), String(p.samples), p.fittedOn];
+    }));
+    for (const v of withPrediction) {
+      const p = v.latencyPrediction!;
+      assert.equal(p.samples, 2);
+      assert.ok(Math.abs(p.measuredMs - (v.perSampleMs[0] + v.perSampleMs[1]) / 2) < 1e-9, `${v.id}: measured is the run's mean per-sample latency`);
+      assert.ok(p.predictedMs > 0 && p.meanAbsPctError >= 0 && Number.isFinite(p.meanAbsPctError), `${v.id}: ${JSON.stringify(p)}`);
+    }
+    assert.match((await page.locator('h3', { hasText: 'Latency model' }).textContent())!, /predicted vs measured/);
+    await page.locator('[data-table="plans"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(repoRoot, 'test-results', 'remote-sparse-plan.png'), fullPage: true });
     await page.locator('[data-table="layers"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(repoRoot, 'test-results', 'remote-layers.png') });
     assert.deepEqual(problems.cspViolations, [], 'CSP violations');

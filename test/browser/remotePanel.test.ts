@@ -187,6 +187,10 @@ describe('Orin profiling panel in Chromium with a real loopback-sshd profile', {
         if (v.effectiveMacs) assert.equal(macs[i][2], formatNumber(v.effectiveMacs.mean / 1e9, 4));
       });
       assert.ok(await page.locator('text=sparse executor').count(), 'the dense-runtime caveat is shown');
+      // Profiled without a per-node profile: the latency model cannot predict, and the panel says why.
+      assert.ok(results.every((r) => r.variants.every((v) => !v.latencyPrediction)));
+      assert.equal(await page.locator('[data-table="prediction"]').count(), 0);
+      assert.match((await page.locator('[data-prediction-note]').textContent())!, /fitted on a per-node profile \(setting dynapruner\.remote\.profile\.layers; the CLI's profile --layers/);
 
       await page.locator('.run button', { hasText: 'Re-run' }).first().click();
       const posted = await page.evaluate(() => (window as unknown as { __posted: { type: string; runId?: string }[] }).__posted);

@@ -217,7 +217,7 @@ style.textContent = `body{color:var(--vscode-foreground);font-family:var(--vscod
 .card{border:1px solid var(--vscode-editorWidget-border);padding:6px 10px;margin:6px 0;background:var(--vscode-editorWidget-background)}
 .missing{color:var(--vscode-editorWarning-foreground)}.muted,.note{color:var(--vscode-descriptionForeground)}
 table.grid{border-collapse:collapse;margin:4px 0}table.grid td,table.grid th{border:1px solid var(--vscode-editorWidget-border);padding:2px 6px;text-align:right}
-table.grid td:nth-child(-n+2),table.grid th:nth-child(-n+2),table.grid[data-table=macs] td:last-child,table.grid[data-table=macs] th:last-child,table.grid[data-table=layers] td:nth-child(3),table.grid[data-table=layers] th:nth-child(3),table.grid[data-table=plans] td:nth-child(n+3),table.grid[data-table=prediction] td:last-child{text-align:left}
+table.grid td:nth-child(-n+2),table.grid th:nth-child(-n+2),table.grid[data-table=macs] td:last-child,table.grid[data-table=macs] th:last-child,table.grid[data-table=layers] td:nth-child(3),table.grid[data-table=layers] th:nth-child(3),table.grid[data-table=plans] td:nth-child(n+3),table.grid[data-table=plans] th:nth-child(n+3),table.grid[data-table=prediction] td:last-child,table.grid[data-table=prediction] th:last-child{text-align:left}
 .host-progress{display:flex;gap:8px;align-items:center;margin:2px 0}.host-progress .alias{min-width:8em;font-weight:600}
 .host-progress.failed{color:var(--vscode-errorForeground)}
 button{color:var(--vscode-button-foreground);background:var(--vscode-button-background);border:none;padding:2px 8px;margin:2px}

@@ -43,6 +43,6 @@ export function appendPredictions(app: HTMLElement, current: PanelRun[]): void {
       : 'No prediction: the latency model covers ckpt, dense, l1c and sparse only.'));
     return;
   }
-  app.append(table('prediction', ['host', 'variant', 'predicted ms', 'measured ms', 'error', 'MAC limit ms', 'samples', 'fitted on'], rows.map(({ r, v, p }) => [r.host.alias, v.label, ms(p.predictedMs), ms(p.measuredMs), `${p.meanAbsPctError.toFixed(1)}%`, ms(p.macLimitMs), String(p.samples), p.fittedOn])));
+  app.append(table('prediction', ['host', 'variant', 'predicted ms', 'measured ms', 'error per sample (mean)', 'MAC limit ms', 'samples', 'fitted on'], rows.map(({ r, v, p }) => [r.host.alias, v.label, ms(p.predictedMs), ms(p.measuredMs), `${p.meanAbsPctError.toFixed(1)}%`, ms(p.macLimitMs), String(p.samples), p.fittedOn])));
   app.append(h('p', { class: 'note' }, `Predicted and measured: means over the profiled samples; error: mean over them of |predicted − measured| / measured. MAC limit: clean dense time x the variant's MAC ratio (a kernel whose time followed MACs). Basis: ${rows[0].p.basis}.`));
 }

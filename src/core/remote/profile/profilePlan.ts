@@ -88,11 +88,9 @@ function withSparsePlan(ck: Checkpoint, base: string, variants: ProfileVariantIn
 
 /** `r` with the latency model's predictions; the models are the built ones (sparse rebuilt with the plan the run recorded). */
 function withPredictions(ck: Checkpoint, r: ProfileResult, built: BuiltVariant[], ref: EngineReference): ProfileResult {
-  const bytesOf = (id: string): Uint8Array | undefined => {
-    if (id === 'ckpt') return ck.model.bytes;
-    const plan = r.variants.find((v) => v.id === id)?.sparsePlan;
-    return id === 'sparse' && plan ? encodeModelProto(buildSparseVariant(ck, plan).model) : built.find((b) => b.id === id)?.bytes;
-  };
+  const plan = r.variants.find((v) => v.id === 'sparse')?.sparsePlan;
+  const sparse = plan ? encodeModelProto(buildSparseVariant(ck, plan).model) : undefined;
+  const bytesOf = (id: string): Uint8Array | undefined => (id === 'ckpt' ? ck.model.bytes : id === 'sparse' && sparse ? sparse : built.find((b) => b.id === id)?.bytes);
   const predicted = deviceLatencyPredictions(ck, r, bytesOf, ref);
   return predicted.size ? { ...r, variants: r.variants.map((v) => (predicted.has(v.id) ? { ...v, latencyPrediction: predicted.get(v.id) } : v)) } : r;
 }
@@ -118,7 +116,9 @@ export async function planProfile(checkpoint: string, opts: PlanOptions): Promis
   const refs: EngineReference[] = [];
   for (const g of groups) refs.push(await engineReference(g.ck, g.variants, samples.bytes, opts.perSample, opts.signal));
   const macsOf = (id: string) => refs.find((r) => r.macs.has(id))?.macs.get(id);
-  const calibrate = ck && hasSparse && source.kind === 'calibrate' ? { ck, rounds: source.rounds, ref: refs[0] } : null;
+  // The checkpoint's own group, when it has one, is the first.
+  const ownRef = ck && own.length ? refs[0] : null;
+  const calibrate = ck && ownRef && hasSparse && source.kind === 'calibrate' ? { ck, rounds: source.rounds, ref: ownRef } : null;
   return {
     samples,
     skipped: built.skipped,
@@ -128,7 +128,7 @@ export async function planProfile(checkpoint: string, opts: PlanOptions): Promis
       const plan = await calibrateOnHost(calibrate.ck, req, { samples: opts.perSample, rounds: calibrate.rounds });
       return withSparsePlan(calibrate.ck, base, req.variants, plan, calibrate.ref);
     },
-    finish: (result) => (ck && refs[0] ? withPredictions(ck, result, built.variants, refs[0]) : result),
+    finish: (result) => (ck && ownRef ? withPredictions(ck, result, built.variants, ownRef) : result),
     reference: async (variantId, output, count) => {
       if (output !== 'prediction') return null;
       const ref = refs.find((r) => r.predictions.has(variantId));

@@ -73,6 +73,8 @@ export interface ProfileRequest {
   profileLayers?: boolean;
   /** Profiled passes over the per-sample inputs with `profileLayers` (default 1; the latency model takes each sample's median). */
   layerRounds?: number;
+  /** Node runner: time the variants interleaved (paired iterations, one shared window; for calibration, not for power per variant). */
+  interleave?: boolean;
   /**
    * The local outputs a variant's device outputs must match (first `count`
    * samples, stacked); null or absent: a local onnxruntime-node run of the

@@ -42,6 +42,12 @@ export interface RunnerJob {
   profileLayers?: boolean;
   /** Profiled passes over the per-sample inputs (default 1); the runs of pass k follow those of pass k - 1. */
   layerRounds?: number;
+  /**
+   * Node runner: load every variant first and take them in turn at each
+   * warm-up and timed iteration (iteration i of each runs back to back, so
+   * latenciesMs[i] pair up across variants); the Python runner ignores it.
+   */
+  interleave?: boolean;
 }
 
 /** One kernel run in a `layers` message: runtime node name (after fusion), op type, microseconds. */

@@ -32,6 +32,7 @@ function jobOf(ctx: MeasureContext): RunnerJob {
     ortModule: req.host.device.ortModulePath,
     providers: req.providers ?? ['cpu'],
     ...(req.profileLayers ? { profileLayers: true, layerRounds: req.layerRounds ?? 1 } : {}),
+    ...(req.interleave ? { interleave: true } : {}),
   };
 }
 

@@ -55,6 +55,103 @@ async function profileLayers(ort: Ort, job: RunnerJob, variant: RunnerVariant, p
   emit({ type: 'layers', variant: variant.id, runs });
 }
 
+/** What every step of a job reads. */
+interface RunContext {
+  ort: Ort;
+  job: RunnerJob;
+  providers: string[];
+  count: number;
+  tensorOf: (i: number) => import('onnxruntime-node').Tensor;
+}
+
+/** A variant's open session. */
+interface Loaded {
+  variant: RunnerVariant;
+  session: import('onnxruntime-node').InferenceSession;
+  inputName: string;
+}
+
+/** Opens a variant's session (one input, as every built variant has). */
+async function load(ctx: RunContext, variant: RunnerVariant): Promise<Loaded> {
+  const started = performance.now();
+  const session = await ctx.ort.InferenceSession.create(variant.model, { executionProviders: ctx.providers, graphOptimizationLevel: 'all' });
+  if (session.inputNames.length !== 1) {
+    throw new Error(`${variant.model}: the runner feeds one input, the model has ${session.inputNames.length} (${session.inputNames.join(', ')})`);
+  }
+  const inputName = session.inputNames[0];
+  emit({ type: 'loaded', variant: variant.id, inputName, outputNames: [...session.outputNames], loadMs: performance.now() - started, providers: ctx.providers });
+  return { variant, session, inputName };
+}
+
+/**
+ * Warm-up, then the timed runs (batch 1, cycling over the samples) of
+ * `loaded`, taken in turn at every iteration in a rotating order: with
+ * several variants, iteration i of each ran back to back on the same sample
+ * (pairable), and they share one timed window.
+ */
+async function timeVariants(ctx: RunContext, loaded: Loaded[]): Promise<void> {
+  const { job, count, tensorOf } = ctx;
+  const w0 = performance.now();
+  for (let i = 0; i < job.warmup; i++) {
+    for (let j = 0; j < loaded.length; j++) {
+      const l = loaded[(i + j) % loaded.length];
+      await l.session.run({ [l.inputName]: tensorOf(i % count) });
+      progress(l.variant.id, 'warmup', i + 1, job.warmup);
+    }
+  }
+  for (const l of loaded) emit({ type: 'warmup', variant: l.variant.id, iterations: job.warmup, totalMs: (performance.now() - w0) / loaded.length });
+  const latencies = loaded.map((): number[] => []);
+  const t0 = Date.now();
+  for (let i = 0; i < job.iterations; i++) {
+    for (let j = 0; j < loaded.length; j++) {
+      const k = (i + j) % loaded.length;
+      const l = loaded[k];
+      const feed = { [l.inputName]: tensorOf(i % count) };
+      const s = performance.now();
+      await l.session.run(feed);
+      latencies[k].push(performance.now() - s);
+      progress(l.variant.id, 'timed', i + 1, job.iterations);
+    }
+  }
+  const t1 = Date.now();
+  loaded.forEach((l, k) => emit({ type: 'timed', variant: l.variant.id, t0, t1, latenciesMs: latencies[k] }));
+}
+
+/** One inference per checked sample (outputs saved as .npy), the session released, then the per-node profile when asked for. */
+async function finishVariant(ctx: RunContext, l: Loaded): Promise<void> {
+  const { job, count, tensorOf } = ctx;
+  const n = Math.min(job.perSample, count);
+  const collected = new Map<string, { parts: Float32Array[]; dims: number[] }>();
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    const out = await l.session.run({ [l.inputName]: tensorOf(i) });
+    emit({ type: 'sample', variant: l.variant.id, index: i, ms: performance.now() - s });
+    for (const [name, tensor] of Object.entries(out)) {
+      if (tensor.type !== 'float32') continue;
+      const entry = collected.get(name) ?? { parts: [], dims: [...tensor.dims].slice(1) };
+      entry.parts.push(new Float32Array(tensor.data as Float32Array));
+      collected.set(name, entry);
+    }
+  }
+  const files: Record<string, string> = {};
+  const shape: Record<string, number[]> = {};
+  for (const [name, { parts, dims: d }] of collected) {
+    const all = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+    let off = 0;
+    for (const p of parts) {
+      all.set(p, off);
+      off += p.length;
+    }
+    const file = path.join(job.outputDir, `${l.variant.id}.${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.npy`);
+    shape[name] = [parts.length, ...d];
+    writeFileSync(file, encodeNpyF32(all, shape[name]));
+    files[name] = file;
+  }
+  emit({ type: 'outputs', variant: l.variant.id, files, shape });
+  await l.session.release();
+  if (job.profileLayers) await profileLayers(ctx.ort, job, l.variant, ctx.providers, n, tensorOf);
+}
+
 async function main(jobFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as RunnerJob;
   if (job.protocol !== RUNNER_PROTOCOL) throw new Error(`${jobFile}: protocol ${job.protocol}, runner speaks ${RUNNER_PROTOCOL}`);
@@ -82,65 +179,20 @@ async function main(jobFile: string): Promise<void> {
   const per = samples.data.length / count;
   const dims = [1, ...samples.shape.slice(1)];
   const tensorOf = (i: number) => new ort.Tensor('float32', samples.data.subarray(i * per, (i + 1) * per), dims);
+  const ctx: RunContext = { ort, job, providers, count, tensorOf };
 
-  for (const variant of job.variants) {
-    const started = performance.now();
-    const session = await ort.InferenceSession.create(variant.model, { executionProviders: providers, graphOptimizationLevel: 'all' });
-    if (session.inputNames.length !== 1) {
-      throw new Error(`${variant.model}: the runner feeds one input, the model has ${session.inputNames.length} (${session.inputNames.join(', ')})`);
+  if (job.interleave) {
+    // Every session loaded first; warm-up and timed runs take the variants in turn, so load on the device hits them alike.
+    const loaded: Loaded[] = [];
+    for (const variant of job.variants) loaded.push(await load(ctx, variant));
+    await timeVariants(ctx, loaded);
+    for (const l of loaded) await finishVariant(ctx, l);
+  } else {
+    for (const variant of job.variants) {
+      const l = await load(ctx, variant);
+      await timeVariants(ctx, [l]);
+      await finishVariant(ctx, l);
     }
-    const inputName = session.inputNames[0];
-    emit({ type: 'loaded', variant: variant.id, inputName, outputNames: [...session.outputNames], loadMs: performance.now() - started, providers });
-
-    const w0 = performance.now();
-    for (let i = 0; i < job.warmup; i++) {
-      await session.run({ [inputName]: tensorOf(i % count) });
-      progress(variant.id, 'warmup', i + 1, job.warmup);
-    }
-    emit({ type: 'warmup', variant: variant.id, iterations: job.warmup, totalMs: performance.now() - w0 });
-
-    const latencies: number[] = [];
-    const t0 = Date.now();
-    for (let i = 0; i < job.iterations; i++) {
-      const feed = { [inputName]: tensorOf(i % count) };
-      const s = performance.now();
-      await session.run(feed);
-      latencies.push(performance.now() - s);
-      progress(variant.id, 'timed', i + 1, job.iterations);
-    }
-    const t1 = Date.now();
-    emit({ type: 'timed', variant: variant.id, t0, t1, latenciesMs: latencies });
-
-    const n = Math.min(job.perSample, count);
-    const collected = new Map<string, { parts: Float32Array[]; dims: number[] }>();
-    for (let i = 0; i < n; i++) {
-      const s = performance.now();
-      const out = await session.run({ [inputName]: tensorOf(i) });
-      emit({ type: 'sample', variant: variant.id, index: i, ms: performance.now() - s });
-      for (const [name, tensor] of Object.entries(out)) {
-        if (tensor.type !== 'float32') continue;
-        const entry = collected.get(name) ?? { parts: [], dims: [...tensor.dims].slice(1) };
-        entry.parts.push(new Float32Array(tensor.data as Float32Array));
-        collected.set(name, entry);
-      }
-    }
-    const files: Record<string, string> = {};
-    const shape: Record<string, number[]> = {};
-    for (const [name, { parts, dims: d }] of collected) {
-      const all = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-      let off = 0;
-      for (const p of parts) {
-        all.set(p, off);
-        off += p.length;
-      }
-      const file = path.join(job.outputDir, `${variant.id}.${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.npy`);
-      shape[name] = [parts.length, ...d];
-      writeFileSync(file, encodeNpyF32(all, shape[name]));
-      files[name] = file;
-    }
-    emit({ type: 'outputs', variant: variant.id, files, shape });
-    await session.release();
-    if (job.profileLayers) await profileLayers(ort, job, variant, providers, n, tensorOf);
   }
   emit({ type: 'done', t: Date.now() });
 }
