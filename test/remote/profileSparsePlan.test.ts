@@ -18,6 +18,8 @@ import { openCheckpoint } from '../../src/core/checkpoint/checkpoint';
 import { buildSparseVariant } from '../../src/core/export/sparseVariant';
 import { gatherGatedChannels } from '../../src/core/graph/channelGather';
 import { encodeModelProto } from '../../src/core/onnx/proto';
+import { measuredPerSample } from '../../src/core/remote/profile/deviceLatencyModel';
+import { parseNpy } from '../../src/core/samples/npy';
 import type { ProfileResult } from '../../src/core/schema/profileResult';
 import { fixtureDeviceRoot, repoRoot, startSshd, type SshdTestEnv } from './helpers/sshdTestEnv';
 import { buildNodeRunner, testModel, type TestModel } from './helpers/testModel';
@@ -65,6 +67,7 @@ test('profile --variants ckpt,dense,l1c,sparse calibrates the sparse plan on the
   assert.ok(io.text.err.indexOf('[orin-plan] ckpt timed 4/4') > calibrating, 'the variants are timed after the calibration');
 
   const [r] = JSON.parse(readFileSync(out, 'utf8')) as ProfileResult[];
+  const sampleCount = parseNpy(readFileSync(model.inputs), model.inputs).shape[0];
   assert.deepEqual(r.variants.map((v) => v.id), ['ckpt', 'dense', 'l1c', 'sparse']);
   const sparse = r.variants.find((v) => v.id === 'sparse')!;
   const plan = sparse.sparsePlan!;
@@ -90,8 +93,10 @@ test('profile --variants ckpt,dense,l1c,sparse calibrates the sparse plan on the
   for (const v of r.variants) {
     const p = v.latencyPrediction!;
     assert.ok(p, `${v.id}: a prediction from the per-node profile`);
-    const measured = v.perSampleMs.slice(0, p.samples);
-    assert.ok(Math.abs(p.measuredMs - measured.reduce((a, b) => a + b, 0) / measured.length) < 1e-9, `${v.id}: measured is the mean per-sample time`);
+    // Measured: per sample, the median of the timed runs on it (the timed loop cycles over the uploaded samples).
+    const measured = measuredPerSample(v, sampleCount, p.samples);
+    assert.ok(measured.every((m, i) => m === v.latenciesMs[i]), `${v.id}: 4 timed runs over ${sampleCount} samples: one each`);
+    assert.ok(Math.abs(p.measuredMs - measured.reduce((a, b) => a + b, 0) / measured.length) < 1e-9, `${v.id}: measured is the mean per-sample latency`);
     assert.ok(p.predictedMs > 0 && Number.isFinite(p.meanAbsPctError), `${v.id}: ${JSON.stringify(p)}`);
     assert.match(io.text.out, new RegExp(`^orin-plan\\s+${v.id}\\s+${p.predictedMs.toFixed(3)}\\s+${p.measuredMs.toFixed(3)}\\s+${p.meanAbsPctError.toFixed(1)}%`, 'm'));
   }

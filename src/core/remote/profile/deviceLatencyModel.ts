@@ -5,7 +5,8 @@
  * variant's graph computes for that sample (the checkpoint's own masks for
  * `ckpt`, its gates under the recorded plan for `sparse`, the built graph's
  * count for `dense` and `l1c`), then each sample's latency predicted and
- * compared with its measured per-sample time. In-sample: the fits and the
+ * compared with its measured latency (the median of the timed runs on it).
+ * In-sample: the fits and the
  * measurement are the same run; no injected-mask calibration runs on the
  * device. Variants the model does not cover (l1, compared models) and runs
  * without a per-node profile get no prediction.
@@ -31,7 +32,7 @@ export interface SampleMasks {
 }
 
 /** What the fitted predictions say they are. */
-export const PREDICTION_BASIS = "in-sample: per-layer lines time = a + b x MACs fitted on this run's per-node profile of the same samples (each sample's median over the profiled passes; src/core/experiments/latencyModel.ts), scaled by each variant's unprofiled per-sample time over its node time; measured: one unprofiled run per sample";
+export const PREDICTION_BASIS = "in-sample: per-layer lines time = a + b x MACs fitted on this run's per-node profile of the same samples (each sample's median over the profiled passes; src/core/experiments/latencyModel.ts), scaled by each variant's unprofiled per-sample time over its node time; measured: per sample, the median of the timed runs on it";
 
 /** One sample's masks. */
 function sampleRow(ck: Checkpoint, m: SampleMasks, i: number): { dataMask: Float32Array | null; gates: Float32Array[] } {
@@ -53,12 +54,24 @@ function layerMacs(ck: Checkpoint, v: VariantProfile, bytes: Uint8Array, m: Samp
 }
 
 /**
+ * Measured latency of each of the first `n` samples: the median of the timed
+ * runs on it (the runner's timed loop cycles over the `sampleCount` uploaded
+ * samples, so run i is sample i mod sampleCount), else its one per-sample run.
+ */
+export function measuredPerSample(v: Pick<VariantProfile, 'latenciesMs' | 'perSampleMs'>, sampleCount: number, n: number): number[] {
+  return Array.from({ length: n }, (_, s) => {
+    const runs = v.latenciesMs.filter((_, i) => i % sampleCount === s);
+    return runs.length ? median(runs) : v.perSampleMs[s];
+  });
+}
+
+/**
  * The model's inputs for one variant: its rows and per-sample times, and its
  * calibration run. The runner profiles the per-sample inputs pass after pass
  * (`layerRounds`), so run i is sample i mod n; each sample's layer times are
  * its medians over the passes.
  */
-function measuredVariant(ck: Checkpoint, v: VariantProfile, bytes: Uint8Array, m: SampleMasks): { variant: VariantLayerLatency; calibration: CalibrationRun } {
+function measuredVariant(ck: Checkpoint, v: VariantProfile, bytes: Uint8Array, m: SampleMasks, sampleCount: number): { variant: VariantLayerLatency; calibration: CalibrationRun } {
   const n = Math.min(v.perSampleMs.length, v.layerRuns!.length, m.count);
   const macs = layerMacs(ck, v, bytes, m, n);
   const graph = decodeModel(v.label, bytes).graph ?? {};
@@ -76,7 +89,7 @@ function measuredVariant(ck: Checkpoint, v: VariantProfile, bytes: Uint8Array, m
   };
   const variant: VariantLayerLatency = {
     variant: v.id as LatencyVariant, description: v.description ?? v.label, ...variantRows(order, { macs }, bySample.flat(), ops),
-    perSampleMs: v.perSampleMs.slice(0, n), perSampleMacs: macs.map((x) => [...x.values()].reduce((a, b) => a + b, 0)),
+    perSampleMs: measuredPerSample(v, sampleCount, n), perSampleMacs: macs.map((x) => [...x.values()].reduce((a, b) => a + b, 0)),
   };
   return { variant, calibration };
 }
@@ -86,9 +99,9 @@ function measuredVariant(ck: Checkpoint, v: VariantProfile, bytes: Uint8Array, m
  * of `r` the model covers that carry a per-node profile; `bytesOf` gives the
  * model each ran. Empty when there is nothing to fit (no `profile --layers`).
  */
-export function deviceLatencyPredictions(ck: Checkpoint, r: ProfileResult, bytesOf: (id: string) => Uint8Array | undefined, masks: SampleMasks): Map<string, LatencyPrediction> {
+export function deviceLatencyPredictions(ck: Checkpoint, r: ProfileResult, bytesOf: (id: string) => Uint8Array | undefined, masks: SampleMasks, sampleCount: number): Map<string, LatencyPrediction> {
   const modelled = r.variants.filter((v) => (LATENCY_VARIANTS as readonly string[]).includes(v.id) && v.layerRuns?.length && v.perSampleMs.length && bytesOf(v.id));
-  const inputs = modelled.map((v) => measuredVariant(ck, v, bytesOf(v.id)!, masks));
+  const inputs = modelled.map((v) => measuredVariant(ck, v, bytesOf(v.id)!, masks, sampleCount));
   const { model } = fitLatencyModel(inputs.map((i) => i.variant), new Map(inputs.map((i) => [i.calibration.id, i.calibration])), []);
   const out = new Map<string, LatencyPrediction>();
   for (const p of model) {

@@ -13,6 +13,7 @@ import { calibrationFeeds, uncalibratedPlan } from '../../export/calibrate';
 import { denseUnitsOf, type SparsePlan } from '../../export/sparsePlan';
 import { poolEvaluator } from '../../runtime/graphEvaluator';
 import { InferencePool } from '../../runtime/inferencePool';
+import { parseNpy } from '../../samples/npy';
 import { buildSparseVariant } from '../../export/sparseVariant';
 import { encodeModelProto } from '../../onnx/proto';
 import type { ProfileResult } from '../../schema/profileResult';
@@ -87,11 +88,11 @@ function withSparsePlan(ck: Checkpoint, base: string, variants: ProfileVariantIn
 }
 
 /** `r` with the latency model's predictions; the models are the built ones (sparse rebuilt with the plan the run recorded). */
-function withPredictions(ck: Checkpoint, r: ProfileResult, built: BuiltVariant[], ref: EngineReference): ProfileResult {
+function withPredictions(ck: Checkpoint, r: ProfileResult, built: BuiltVariant[], ref: EngineReference, sampleCount: number): ProfileResult {
   const plan = r.variants.find((v) => v.id === 'sparse')?.sparsePlan;
   const sparse = plan ? encodeModelProto(buildSparseVariant(ck, plan).model) : undefined;
   const bytesOf = (id: string): Uint8Array | undefined => (id === 'ckpt' ? ck.model.bytes : id === 'sparse' && sparse ? sparse : built.find((b) => b.id === id)?.bytes);
-  const predicted = deviceLatencyPredictions(ck, r, bytesOf, ref);
+  const predicted = deviceLatencyPredictions(ck, r, bytesOf, ref, sampleCount);
   return predicted.size ? { ...r, variants: r.variants.map((v) => (predicted.has(v.id) ? { ...v, latencyPrediction: predicted.get(v.id) } : v)) } : r;
 }
 
@@ -128,7 +129,7 @@ export async function planProfile(checkpoint: string, opts: PlanOptions): Promis
       const plan = await calibrateOnHost(calibrate.ck, req, { samples: opts.perSample, rounds: calibrate.rounds });
       return withSparsePlan(calibrate.ck, base, req.variants, plan, calibrate.ref);
     },
-    finish: (result) => (ck && ownRef ? withPredictions(ck, result, built.variants, ownRef) : result),
+    finish: (result) => (ck && ownRef ? withPredictions(ck, result, built.variants, ownRef, parseNpy(samples.bytes, samples.source).shape[0]) : result),
     reference: async (variantId, output, count) => {
       if (output !== 'prediction') return null;
       const ref = refs.find((r) => r.predictions.has(variantId));

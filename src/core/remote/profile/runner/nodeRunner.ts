@@ -71,10 +71,16 @@ interface Loaded {
   inputName: string;
 }
 
-/** Opens a variant's session (one input, as every built variant has). */
+/**
+ * Opens a variant's session (one input, as every built variant has). With
+ * `interleave`, its thread pools do not spin when idle: the worker threads
+ * of the session that just ran would otherwise keep the cores busy during
+ * the next session's run.
+ */
 async function load(ctx: RunContext, variant: RunnerVariant): Promise<Loaded> {
   const started = performance.now();
-  const session = await ctx.ort.InferenceSession.create(variant.model, { executionProviders: ctx.providers, graphOptimizationLevel: 'all' });
+  const quiet = ctx.job.interleave ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {};
+  const session = await ctx.ort.InferenceSession.create(variant.model, { executionProviders: ctx.providers, graphOptimizationLevel: 'all', ...quiet });
   if (session.inputNames.length !== 1) {
     throw new Error(`${variant.model}: the runner feeds one input, the model has ${session.inputNames.length} (${session.inputNames.join(', ')})`);
   }
