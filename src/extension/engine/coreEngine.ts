@@ -12,7 +12,7 @@ import type { Analysis, SweepResult } from '../../core/schema/results';
 import type { InspectReport } from '../../core/inspect/inspect';
 import type { AnalyzeCall, EngineClient, LatencyCall, LatencyRun, SweepCall } from './engineClient';
 import type { EngineWorkerData, FromEngineWorker, ToEngineWorker } from './engineProtocol';
-import { cachedBootSource, defaultCodeCacheDir } from './workerBoot';
+import { bundledWorkerExecArgv, cachedBootSource, defaultCodeCacheDir } from './workerBoot';
 
 /** Where the engine worker script is: dist/engineWorker.js beside the bundle, or the .ts source under tsx. */
 export function defaultEngineWorkerPath(): string {
@@ -68,8 +68,8 @@ export class CoreEngine implements EngineClient {
     const w = file.endsWith('.ts')
       ? new Worker(`require('tsx/cjs');require(${JSON.stringify(file)});`, { eval: true, workerData })
       : cacheDir
-        ? new Worker(cachedBootSource(file, cacheDir), { eval: true, workerData })
-        : new Worker(file, { workerData });
+        ? new Worker(cachedBootSource(file, cacheDir), { eval: true, workerData, execArgv: bundledWorkerExecArgv() })
+        : new Worker(file, { workerData, execArgv: bundledWorkerExecArgv() });
     w.unref();
     w.on('message', (m: FromEngineWorker) => {
       if (m.type === 'log') {

@@ -21,6 +21,32 @@ export function defaultCodeCacheDir(): string {
   return path.join(os.tmpdir(), `dynapruner-studio-${user}`, 'v8-cache');
 }
 
+/** A TypeScript loader given to Node (`--import tsx`, `--require tsx/cjs`, a path into node_modules/tsx). */
+const TS_LOADER = /(^|[\\/])tsx([\\/]|$)/;
+const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
+
+/**
+ * The Node options for a bundled worker: the parent's (`execArgv`), without a
+ * TypeScript loader. A worker inherits its parent's options, so under tsx
+ * (the tests, `npm run bench:ui`) every engine and inference thread would load
+ * tsx and route its requires through it (tens of ms each) although a bundle
+ * needs no loader; the extension host runs none, so its workers are unchanged.
+ */
+export function bundledWorkerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i];
+    if (LOADER_FLAGS.has(a) && TS_LOADER.test(execArgv[i + 1] ?? '')) {
+      i++;
+      continue;
+    }
+    const eq = a.indexOf('=');
+    if (eq > 0 && LOADER_FLAGS.has(a.slice(0, eq)) && TS_LOADER.test(a.slice(eq + 1))) continue;
+    out.push(a);
+  }
+  return out;
+}
+
 /** Delay before the cache is (re)written after a start (ms). */
 const WRITE_AFTER_MS = 4000;
 
