@@ -7,9 +7,10 @@
 //     command; page load and analysis start together, messages forwarded as they
 //     stream), in paired rounds, order alternating, against the previous cold
 //     path measured in the same run (bundle compiled without the code cache, every
-//     step after the previous one); medians, the page-ready floor and the engine's
-//     step times; then once each: worker started at activation, checkpoint prepared
-//     by the Overview;
+//     step after the previous one); medians, the page-ready floor, the engine's
+//     step times and its CPU time to the first sample (every thread of this process:
+//     less sensitive to load than wall time); then once each: worker started at
+//     activation, checkpoint prepared by the Overview;
 //  2. frame time while scrubbing the sample slider 64 times over the 57 samples
 //     (each step waits until all seven maps and the stats show the sample),
 //     against the previous renderer in the same run: the same seven maps as
