@@ -3,7 +3,9 @@
  * bundled checkpoints and storm data: opening a checkpoint builds the
  * exported graph only, and analysing the first sample (exported, clean dense
  * and trained dense graphs) builds none of the cut variants; injection and the
- * threshold variant build theirs when first run, once.
+ * threshold variant build theirs when first run, once. The clean dense
+ * folding evaluates its constants in sessions without graph optimisation
+ * (cheaper for two runs) and folds to the same graph, byte for byte.
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
@@ -16,7 +18,11 @@ import { InferencePool } from '../../src/core/runtime/inferencePool';
 import { ModelRunner } from '../../src/core/runtime/modelRunner';
 import { loadSamples } from '../../src/core/samples/load';
 import { takeSamples } from '../../src/core/samples/sampleSet';
-import { checkpoint, STORM_FILES } from '../helpers/engineFixtures';
+import { cleanDense } from '../../src/core/graph/cleanDense';
+import { encodeModelProto } from '../../src/core/onnx/proto';
+import { poolEvaluator } from '../../src/core/runtime/graphEvaluator';
+import { cleanDenseBytes } from '../../src/core/runtime/modelRunner';
+import { checkpoint, MASKED_CHECKPOINTS, present, STORM_FILES } from '../helpers/engineFixtures';
 
 describe('cold path: graph variants built on first use', () => {
   const pool = new InferencePool({ size: 1, intraOpThreads: 1 });
@@ -53,5 +59,16 @@ describe('cold path: graph variants built on first use', () => {
     assert.ok((ck.gateThresholds ?? []).length > 0, `thresholds found (${ck.tauCutError})`);
     assert.ok(ck.variants.tauCut);
     assert.deepEqual(variants.built(), ['allCut', 'tau']);
+  });
+
+  test('the clean dense graph folded through unoptimised evaluation sessions is the one optimised sessions fold to (every bundled masked checkpoint)', async () => {
+    const names = present(MASKED_CHECKPOINTS);
+    assert.ok(names.length >= 6, `bundled masked checkpoints: ${names.join(', ')}`);
+    for (const name of names) {
+      const ck = await openCheckpoint(checkpoint(name));
+      const engine = await cleanDenseBytes(ck, pool);
+      const optimised = encodeModelProto((await cleanDense(ck, poolEvaluator(pool, `optimised:${name}`, undefined, 'all'))).model);
+      assert.ok(Buffer.from(engine).equals(Buffer.from(optimised)), `${name}: the clean dense graphs differ`);
+    }
   });
 });

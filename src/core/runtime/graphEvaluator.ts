@@ -7,13 +7,17 @@
 import { createHash } from 'node:crypto';
 import type { GraphEvaluator } from '../graph/foldOnes';
 import type { InferencePool } from './inferencePool';
+import type { GraphOptimization } from './workerProtocol';
 
-/** Evaluates models in `pool` under keys `<prefix>:eval:<sha256>`. */
-export function poolEvaluator(pool: InferencePool, prefix: string, signal?: AbortSignal): GraphEvaluator {
+/**
+ * Evaluates models in `pool` under keys `<prefix>:eval:<sha256>`; their
+ * sessions get graph optimisation `optimization` (default onnxruntime's 'all').
+ */
+export function poolEvaluator(pool: InferencePool, prefix: string, signal?: AbortSignal, optimization?: GraphOptimization): GraphEvaluator {
   const registered = new Set<string>();
   return async (model, feeds, outputs) => {
     const key = `${prefix}:eval:${createHash('sha256').update(model).digest('hex').slice(0, 16)}`;
-    if (!registered.has(key)) pool.register(key, model);
+    if (!registered.has(key)) pool.register(key, model, undefined, optimization);
     registered.add(key);
     return pool.run(key, feeds, outputs, signal);
   };

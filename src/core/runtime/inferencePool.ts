@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, ToWorker, WireTensor } from './workerProtocol';
+import type { FromWorker, GraphOptimization, ToWorker, WireTensor } from './workerProtocol';
 
 /** Options of {@link InferencePool}. */
 export interface InferencePoolOptions {
@@ -64,6 +64,8 @@ export class InferencePool {
   private readonly workerPath: string;
   private readonly models = new Map<string, Uint8Array>();
   private readonly sources = new Map<string, string>();
+  /** Graph optimisation per key, where not onnxruntime's 'all'. */
+  private readonly optimizations = new Map<string, GraphOptimization>();
   private readonly slots: (Slot | null)[];
   private readonly waiters: (() => void)[] = [];
   private nextId = 1;
@@ -83,10 +85,12 @@ export class InferencePool {
   /**
    * Registers model bytes under `key` (sessions are created in each worker on
    * first use). `source` (e.g. the checkpoint file and graph variant) names
-   * the model in session errors.
+   * the model in session errors; `optimization` is its sessions' graph
+   * optimisation (default 'all').
    */
-  register(key: string, model: Uint8Array, source?: string): void {
+  register(key: string, model: Uint8Array, source?: string, optimization?: GraphOptimization): void {
     if (source) this.sources.set(key, source);
+    if (optimization) this.optimizations.set(key, optimization);
     // The same bytes again (a second runner of an opened checkpoint): keep the sessions already created.
     if (this.models.get(key) === model) return;
     this.models.set(key, model);
@@ -98,7 +102,7 @@ export class InferencePool {
     const slot = this.slot(index);
     if (slot.loaded.has(key)) return;
     try {
-      await this.call(index, { type: 'load', id: this.nextId++, key, model: this.models.get(key)!, intraOpThreads: this.intraOpThreads }, [], signal);
+      await this.call(index, { type: 'load', id: this.nextId++, key, model: this.models.get(key)!, intraOpThreads: this.intraOpThreads, optimization: this.optimizations.get(key) }, [], signal);
       this.created++;
     } catch (error) {
       if (error instanceof CancelledError || signal?.aborted) throw error;

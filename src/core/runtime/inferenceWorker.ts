@@ -22,7 +22,7 @@ async function handle(msg: ToWorker): Promise<void> {
     const session = await ort.InferenceSession.create(msg.model, {
       intraOpNumThreads: msg.intraOpThreads,
       interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
+      graphOptimizationLevel: msg.optimization ?? 'all',
       executionMode: 'sequential',
     });
     sessions.set(msg.key, session);
