@@ -1,9 +1,9 @@
 /**
  * Per-layer rows of the Orin panel from a saved profile that carries
  * `profile --layers` runs: the variants are rebuilt from the checkpoint (the
- * same builders the profile used, sparse with the plan the run recorded) so each runtime node of the device's trace
- * maps onto the compute layers of the FLOPs breakdown, beside each layer's
- * share of the variant's MACs.
+ * same builders the profile used, sparse with the plan the run recorded) so
+ * each runtime node of the device's trace maps onto the compute layers of the
+ * FLOPs breakdown, beside each layer's share of the variant's MACs.
  */
 import { readFile } from 'node:fs/promises';
 import { deviceLayerShares } from '../../core/experiments/remoteLayers';

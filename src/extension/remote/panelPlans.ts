@@ -10,9 +10,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readSparsePlan } from '../../core/export/sparsePlan';
+import { readSparsePlan, type SparsePlan } from '../../core/export/sparsePlan';
 import { decodeModel } from '../../core/onnx/reader';
-import type { SparsePlan } from '../../core/export/sparsePlan';
 import type { ProfileResult, VariantProfile } from '../../core/schema/profileResult';
 import type { PanelSparsePlan } from '../../shared/remoteProtocol';
 
