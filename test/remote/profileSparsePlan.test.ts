@@ -140,6 +140,12 @@ test('bad --sparse-plan input is a one-line error naming the flag, before any co
   assert.equal(await exportCommand.run([model.onnx, '--variant', 'dense', '--out', dense], capture(), signal), 0);
   await assert.rejects(run('--variants', 'sparse', '--sparse-plan', dense), /--sparse-plan .*dense\.onnx: metadata 'dynapruner_export'\.variant: expected 'sparse' .*found 'dense'/);
   await assert.rejects(run('--variants', 'sparse', '--sparse-plan', model.onnx), /--sparse-plan .*: metadata 'dynapruner_export'\.variant: expected 'sparse' .*found no export record/);
+  // A sparse export of another checkpoint: its record names that checkpoint's sha256.
+  const other = path.join(dir, 'tau.sparse.onnx');
+  const tau = path.join(repoRoot, 'demo', 'checkpoints', 'tau_dynapruner.onnx');
+  assert.equal(await exportCommand.run([tau, '--variant', 'sparse', '--out', other, '--calibrate', 'none', '--samples', path.join(repoRoot, 'demo', 'checkpoints', 'storm_test.inputs.npy'), '--calibrate-samples', '1'], capture(), signal), 0);
+  const ck = await openCheckpoint(model.onnx);
+  await assert.rejects(run('--variants', 'sparse', '--sparse-plan', other), new RegExp(`--sparse-plan .*tau\\.sparse\\.onnx: metadata 'dynapruner_export'\\.sourceSha256: expected ${ck.ref.sha256} \\(${ck.ref.name.replace('.', '\\.')}\\), found [0-9a-f]{64} \\(tau_dynapruner\\.onnx\\)`));
 });
 
 test('cancel while the plan is calibrated: the run rejects and saves nothing', async () => {
