@@ -8,6 +8,7 @@ import { DATA_MASK, IMPORTANCE, INPUT, PREDICTION, type Checkpoint } from '../ch
 import { cleanDense } from '../graph/cleanDense';
 import { encodeModelProto } from '../onnx/proto';
 import { poolEvaluator } from './graphEvaluator';
+import type { GraphCache } from './graphCache';
 import type { InferencePool } from './inferencePool';
 import type { WireTensor } from './workerProtocol';
 
@@ -40,17 +41,33 @@ export type VariantName = 'full' | 'dataCut' | 'allCut' | 'tauCut' | 'cleanDense
 
 /** Clean dense graphs already built, per opened checkpoint. */
 const cleanDenseBuilt = new WeakMap<Checkpoint, Promise<Uint8Array>>();
+/** Checkpoints whose clean dense graph was read from a graph cache. */
+const cleanDenseCached = new WeakSet<Checkpoint>();
+
+/** True when the clean dense graph of `ck` came from a graph cache (an earlier start derived it). */
+export function cleanDenseFromCache(ck: Checkpoint): boolean {
+  return cleanDenseCached.has(ck);
+}
 
 /**
  * The clean dense graph of `ck` (built once per checkpoint, evaluating its
  * constants in `pool`: a graph run twice, so its session skips onnxruntime's
  * graph optimisation, which costs more than the two runs; the values it folds
- * by are ones either way).
+ * by are ones either way). With `cache`, a graph an earlier start derived is
+ * read from it, and a newly derived one is stored there.
  */
-export function cleanDenseBytes(ck: Checkpoint, pool: InferencePool, signal?: AbortSignal): Promise<Uint8Array> {
+export function cleanDenseBytes(ck: Checkpoint, pool: InferencePool, signal?: AbortSignal, cache?: GraphCache | null): Promise<Uint8Array> {
   let built = cleanDenseBuilt.get(ck);
   if (!built) {
-    built = cleanDense(ck, poolEvaluator(pool, `${ck.ref.sha256.slice(0, 16)}:cleanDense`, signal, 'disabled')).then((r) => encodeModelProto(r.model));
+    const cached = cache?.get('cleanDense', ck.ref.sha256) ?? null;
+    if (cached) cleanDenseCached.add(ck);
+    built = cached
+      ? Promise.resolve(cached)
+      : cleanDense(ck, poolEvaluator(pool, `${ck.ref.sha256.slice(0, 16)}:cleanDense`, signal, 'disabled')).then((r) => {
+          const bytes = encodeModelProto(r.model);
+          cache?.put('cleanDense', ck.ref.sha256, bytes);
+          return bytes;
+        });
     built.catch(() => cleanDenseBuilt.delete(ck));
     cleanDenseBuilt.set(ck, built);
   }
@@ -64,7 +81,8 @@ export class ModelRunner {
   /** Why the clean dense graph could not be built (dense mode, masks injected as ones, then stands in for it). */
   cleanDenseError: string | null = null;
 
-  constructor(readonly ck: Checkpoint, readonly pool: InferencePool) {
+  /** `graphCache`: where the clean dense graph of an earlier start is read from and a new one stored (./graphCache.ts). */
+  constructor(readonly ck: Checkpoint, readonly pool: InferencePool, private readonly graphCache: GraphCache | null = null) {
     this.prefix = ck.ref.sha256.slice(0, 16);
   }
 
@@ -97,7 +115,7 @@ export class ModelRunner {
   /** Builds and registers the clean dense graph (once). */
   private prepareCleanDense(signal?: AbortSignal): Promise<void> {
     if (!this.cleanDenseReady) {
-      this.cleanDenseReady = cleanDenseBytes(this.ck, this.pool, signal).then((bytes) => this.pool.register(`${this.prefix}:cleanDense`, bytes));
+      this.cleanDenseReady = cleanDenseBytes(this.ck, this.pool, signal, this.graphCache).then((bytes) => this.pool.register(`${this.prefix}:cleanDense`, bytes));
       this.cleanDenseReady.catch(() => (this.cleanDenseReady = null));
     }
     return this.cleanDenseReady;

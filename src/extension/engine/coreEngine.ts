@@ -35,7 +35,11 @@ export interface CoreEngineOptions {
   workerPath?: string;
   /** The worker's start options. */
   workerData?: EngineWorkerData;
-  /** Folder of the bundle's V8 code cache (./workerBoot.ts; default {@link defaultCodeCacheDir}); null: no cache. */
+  /**
+   * Folder of the bundle's V8 code cache (./workerBoot.ts; default
+   * {@link defaultCodeCacheDir}); the derived graphs go to `<folder>-graphs`
+   * (core/runtime/graphCache.ts). null: neither is kept.
+   */
   codeCacheDir?: string | null;
 }
 
@@ -63,8 +67,9 @@ export class CoreEngine implements EngineClient {
     if (this.worker) return this.worker;
     const file = this.options.workerPath ?? defaultEngineWorkerPath();
     // Under tsx (tests, dev) the worker source is TypeScript: load it through tsx's require hook.
-    const workerData = this.options.workerData ?? {};
     const cacheDir = this.options.codeCacheDir === undefined ? defaultCodeCacheDir() : this.options.codeCacheDir;
+    // The derived graphs (clean dense) are kept beside the code cache, and not kept without one.
+    const workerData: EngineWorkerData = { graphCacheDir: cacheDir ? `${cacheDir}-graphs` : null, ...this.options.workerData };
     const w = file.endsWith('.ts')
       ? new Worker(`require('tsx/cjs');require(${JSON.stringify(file)});`, { eval: true, workerData })
       : cacheDir

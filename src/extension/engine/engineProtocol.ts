@@ -10,6 +10,8 @@ export type WireCall<T> = Omit<T, 'signal' | 'onProgress' | 'onStart' | 'onSampl
 export interface EngineWorkerData {
   /** See InProcessEngine's `overlapColdPath` (default true; the UI benchmark's baseline turns it off). */
   overlapColdPath?: boolean;
+  /** Folder of the derived graphs kept between starts (core/runtime/graphCache.ts); absent or null: none. */
+  graphCacheDir?: string | null;
 }
 
 /** Host -> worker. */

@@ -4,7 +4,10 @@
  * loading, analysis, sweeps, reports) off the extension host's thread and
  * answers {@link CoreEngine}'s requests; streams progress and samples back.
  */
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { diskGraphCache, type GraphCache } from '../../core/runtime/graphCache';
 import type { EngineWorkerData, FromEngineWorker, ToEngineWorker } from './engineProtocol';
 import { InProcessEngine } from './inProcessEngine';
 
@@ -12,8 +15,19 @@ const port = parentPort;
 if (!port) throw new Error('engineWorker must run in a worker thread');
 const send = (m: FromEngineWorker) => port.postMessage(m);
 const options = (workerData ?? {}) as EngineWorkerData;
-const engine = new InProcessEngine({ info: (text) => send({ type: 'log', text }) }, 1, options.overlapColdPath ?? true);
+const engine = new InProcessEngine({ info: (text) => send({ type: 'log', text }) }, 1, options.overlapColdPath ?? true, graphCache(options.graphCacheDir));
 const running = new Map<number, AbortController>();
+
+/**
+ * The derived-graph cache in `dir`, keyed by this bundle's size and mtime (a
+ * rebuilt engine derives its graphs again); none when running from sources
+ * (tests under tsx), whose changes the file's stamp would not show.
+ */
+function graphCache(dir: string | null | undefined): GraphCache | null {
+  if (!dir || !__filename.endsWith('.js')) return null;
+  const s = statSync(__filename);
+  return diskGraphCache(dir, `${path.basename(__filename)}-${s.size}-${Math.round(s.mtimeMs)}-${process.version}`);
+}
 
 async function handle(m: Exclude<ToEngineWorker, { type: 'cancel' } | { type: 'shutdown' } | { type: 'prepare' }>, signal: AbortSignal): Promise<unknown> {
   const progress = (fraction: number, message: string) => send({ type: 'progress', id: m.id, fraction, message });

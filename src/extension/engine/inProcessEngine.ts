@@ -11,7 +11,8 @@ import { aggregate, analyze, dataRef } from '../../core/experiments/analyze';
 import { writeFileAtomic } from '../../core/runs/atomicWrite';
 import { openCheckpoint, type Checkpoint } from '../../core/checkpoint/checkpoint';
 import { InferencePool } from '../../core/runtime/inferencePool';
-import { ModelRunner } from '../../core/runtime/modelRunner';
+import { cleanDenseFromCache, ModelRunner } from '../../core/runtime/modelRunner';
+import type { GraphCache } from '../../core/runtime/graphCache';
 import { DEFAULT_SWEEP, sweep } from '../../core/experiments/sweep';
 import { openTrainedDense } from '../../core/experiments/trainedDense';
 import type { Analysis, SampleAnalysis, SweepResult } from '../../core/schema/results';
@@ -53,6 +54,8 @@ export class InProcessEngine implements EngineClient {
     private readonly firstChunk = 1,
     /** Overlap the cold path's steps (false: one after the other, the UI benchmark's baseline). */
     private readonly overlapColdPath = true,
+    /** Derived graphs kept between starts (the clean dense graphs; null: derived on every start). */
+    private readonly graphCache: GraphCache | null = null,
   ) {}
 
   private getPool(workers: number): InferencePool {
@@ -118,7 +121,7 @@ export class InProcessEngine implements EngineClient {
     const pool = this.getPool(workers);
     let r = this.runners.get(ck.ref.sha256);
     if (!r) {
-      r = new ModelRunner(ck, pool);
+      r = new ModelRunner(ck, pool, this.graphCache);
       this.runners.set(ck.ref.sha256, r);
     }
     return r;
@@ -160,7 +163,7 @@ export class InProcessEngine implements EngineClient {
     const ck = await this.checkpoint(call.checkpoint, signal);
     times.lap('checkpoint');
     const runner = this.runner(ck, call.workers);
-    if (overlap) void runner.preload(['full', 'cleanDense'], signal).then(() => times.lap('sessions'), () => undefined);
+    if (overlap) void runner.preload(['full', 'cleanDense'], signal).then(() => times.lap(cleanDenseFromCache(ck) ? 'sessions (clean dense graph cached)' : 'sessions'), () => undefined);
     // Without the overlap, analyze() looks the trained dense checkpoint up itself, per chunk.
     const trainedDense = overlap ? this.trainedDense(ck, call.workers, signal) : Promise.resolve('auto' as const);
     call.onProgress(0.02, 'loading samples');
