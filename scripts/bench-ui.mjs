@@ -5,9 +5,10 @@
 // every window of the bundled storm series (split 'all': 57 windows):
 //  1. command -> first rendered figure with a cold engine worker (started by the
 //     command; page load and analysis start together, messages forwarded as they
-//     stream), in paired rounds, order alternating, against the previous cold
-//     path measured in the same run (bundle compiled without the code cache, every
-//     step after the previous one); medians, the page-ready floor, the engine's
+//     stream; the code cache and the checkpoint's clean dense graph written by one
+//     earlier start), in paired rounds, order alternating, against the previous cold
+//     path measured in the same run (bundle compiled without the code cache, graphs
+//     derived, every step after the previous one); medians, the page-ready floor, the engine's
 //     step times and its CPU time to the first sample (every thread of this process:
 //     less sensitive to load than wall time); then once each: worker started at
 //     activation, checkpoint prepared by the Overview;
