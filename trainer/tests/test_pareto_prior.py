@@ -52,16 +52,18 @@ def test_the_committed_tau_grid_rebuilt_from_its_files_reproduces_its_summary(tm
     assert {r["source"] for r in recs} == {"prior"} and all(r["calm"]["pixels_calm"]["mse"] is None for r in recs)
 
 
-def test_measured_runs_are_not_retrained_except_the_dense_runs_new_runs_start_from(tmp_path):
+def test_measured_runs_are_not_retrained_except_the_dense_runs_new_runs_start_from():
     grid = pareto.read_grid(os.path.join(TRAINER, "configs", "pareto", "storm.json"))
     runs = pareto.plan(grid, ["simvp"], 3, 4, 30, 20, None, ["distill+long"], [3])
-    measured = set(read_prior(os.path.join(TRAINER, "results", "pareto", "storm_simvp"))["records"])
-    # the committed grid (before this option) holds every planned run but the new option's
-    assert {r.name for r in runs} - measured >= {f"simvp_dynapruner+distill+long_p3_s{s}" for s in (0, 1)}
-    todo = {r.name for r in pareto.to_train(runs, measured)}
-    new = {r.name for r in runs} - measured
-    assert todo == new | {f"simvp_dense_s{s}" for s in range(3) if f"simvp_dynapruner+distill+long_p3_s{s}" in new}
+    new = {f"simvp_dynapruner+distill+long_p3_s{s}" for s in (1, 2)}
+    measured = {r.name for r in runs} - new
+    todo = pareto.to_train(runs, measured)
+    assert {r.name for r in todo} == new | {"simvp_dense_s1", "simvp_dense_s2"}
+    assert [r.method for r in todo][:2] == ["dense", "dense"]     # in plan order: dense runs first
     assert pareto.to_train(runs, set()) == runs
+    # the committed SimVP grid holds every run it was extended with
+    names = set(read_prior(os.path.join(TRAINER, "results", "pareto", "storm_simvp"))["records"])
+    assert {"simvp_dense_s0", "simvp_dynapruner+distill+long_p3_s0", "simvp_dynapruner+long_p3_s1"} <= names
 
 
 def test_a_bad_prior_folder_is_one_line(tmp_path, capsys):
@@ -102,3 +104,9 @@ def test_a_combination_is_also_compared_with_each_of_its_parts():
                                                              "dynapruner+long"]
     assert baselines("dynapruner+distill", methods) == ["dynapruner", "mp_l1"]
     assert baselines("dynapruner+distill+anneal", methods) == ["dynapruner", "mp_l1", "dynapruner+distill"]
+
+
+def test_no_train_into_a_folder_that_does_not_exist_writes_the_outputs(tmp_path):
+    out = tmp_path / "not-yet"     # before the fix: FileNotFoundError on runs.json.tmp<pid>
+    assert pareto.main(["--backbones", "tau", "--seeds", "1", "--points", "1", "--no-train", "--out", str(out)]) == 0
+    assert json.loads((out / "summary.json").read_text())["runs"] == 0
