@@ -393,6 +393,8 @@ describe('webview panels in Chromium', () => {
     }
     assert.ok(await page.locator('[data-control="overlay"]').getAttribute('aria-label'), 'overlay checkbox has an accessible name');
     await page.locator('[data-control="overlay"]').check();
+    // The panel redraws on the next animation frame.
+    await page.locator('[data-legend="overlay"]:not([hidden])').waitFor({ timeout: 5_000 });
     assert.equal(await page.locator('[data-legend="overlay"]:not([hidden])').count(), 1, 'overlay legend shown');
     await finish(page, problems, 'maps-inspector', false);
   });
