@@ -8,6 +8,7 @@
  * and listed in webview/tsconfig.json).
  */
 import type { LatencyStats } from '../core/remote/profile/latencyStats';
+import type { LatencyPrediction } from '../core/schema/profileResult';
 
 /** Latency summary (ms). */
 export type PanelLatency = LatencyStats;
@@ -60,16 +61,8 @@ export interface PanelVariant {
   prediction?: PanelPrediction;
 }
 
-/** Predicted vs measured per-sample latency of a variant (src/core/schema/profileResult.ts LatencyPrediction). */
-export interface PanelPrediction {
-  predictedMs: number;
-  measuredMs: number;
-  meanAbsPctError: number;
-  samples: number;
-  macLimitMs: number | null;
-  fittedOn: string;
-  basis: string;
-}
+/** Predicted vs measured per-sample latency of a variant, as the profile result records it. */
+export type PanelPrediction = LatencyPrediction;
 
 /** Live progress of one host while several may run at once. */
 export interface PanelProgress {
