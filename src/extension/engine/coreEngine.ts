@@ -12,7 +12,7 @@ import type { Analysis, SweepResult } from '../../core/schema/results';
 import type { InspectReport } from '../../core/inspect/inspect';
 import type { AnalyzeCall, EngineClient, LatencyCall, LatencyRun, SweepCall } from './engineClient';
 import type { EngineWorkerData, FromEngineWorker, ToEngineWorker } from './engineProtocol';
-import { bundledWorkerExecArgv, cachedBootSource, defaultCodeCacheDir } from './workerBoot';
+import { bundledWorkerExecArgv, cachedBootSource, defaultCodeCacheDir, privateCacheDir } from './workerBoot';
 
 /** Where the engine worker script is: dist/engineWorker.js beside the bundle, or the .ts source under tsx. */
 export function defaultEngineWorkerPath(): string {
@@ -63,11 +63,20 @@ export class CoreEngine implements EngineClient {
     this.getWorker().postMessage({ type: 'prepare', workers, file } satisfies ToEngineWorker);
   }
 
+  /** The code cache folder of a bundled worker, or null (none asked for, a TypeScript worker, or a folder others can write). */
+  private cacheDir(workerFile: string): string | null {
+    const wanted = this.options.codeCacheDir === undefined ? defaultCodeCacheDir() : this.options.codeCacheDir;
+    if (!wanted || workerFile.endsWith('.ts')) return null;
+    const { dir, reason } = privateCacheDir(wanted);
+    if (!dir) this.log.info(`engine worker: code and graph caches off: ${reason}`);
+    return dir;
+  }
+
   private getWorker(): Worker {
     if (this.worker) return this.worker;
     const file = this.options.workerPath ?? defaultEngineWorkerPath();
     // Under tsx (tests, dev) the worker source is TypeScript: load it through tsx's require hook.
-    const cacheDir = this.options.codeCacheDir === undefined ? defaultCodeCacheDir() : this.options.codeCacheDir;
+    const cacheDir = this.cacheDir(file);
     // The derived graphs (clean dense) are kept beside the code cache, and not kept without one.
     const workerData: EngineWorkerData = { graphCacheDir: cacheDir ? `${cacheDir}-graphs` : null, ...this.options.workerData };
     const w = file.endsWith('.ts')

@@ -3,10 +3,12 @@
  * mostly the HDF5 and Zarr readers' code) costs a few hundred milliseconds to
  * compile on every cold start. The boot script compiles it with the cached
  * data of an earlier start (kept in a per-user folder under the temp folder,
+ * used only while nobody else can write it: {@link privateCacheDir};
  * keyed by the bundle's size, modification time and the Node version), runs
  * it as CommonJS, and writes a fresh cache a few seconds later (after the
  * first call, so the functions it compiled are in it), atomically.
  */
+import { lstatSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -19,6 +21,32 @@ export function defaultCodeCacheDir(): string {
     // no passwd entry for this uid (some containers): one folder for all
   }
   return path.join(os.tmpdir(), `dynapruner-studio-${user}`, 'v8-cache');
+}
+
+/**
+ * `dir` (created with mode 0700 if missing) when it and its parent, the
+ * per-user folder under the shared temp folder, are real directories owned by
+ * this user that nobody else can write; otherwise null and why. A code cache
+ * is compiled code the engine runs, and the graph cache holds graphs it runs:
+ * a folder another local user created first (or a symlink planted there) must
+ * not feed them. Where uids do not exist (Windows, a per-user temp folder) the
+ * folder is used as it is.
+ */
+export function privateCacheDir(dir: string): { dir: string | null; reason: string } {
+  const uid = process.getuid?.();
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (uid === undefined) return { dir, reason: '' };
+    for (const d of [path.dirname(dir), dir]) {
+      const s = lstatSync(d);
+      if (!s.isDirectory()) return { dir: null, reason: `${d} is not a directory (a link?)` };
+      if (s.uid !== uid) return { dir: null, reason: `${d} belongs to uid ${s.uid}, not to this user (uid ${uid})` };
+      if ((s.mode & 0o022) !== 0) return { dir: null, reason: `${d} is writable by others (mode ${(s.mode & 0o777).toString(8)})` };
+    }
+    return { dir, reason: '' };
+  } catch (e) {
+    return { dir: null, reason: (e as Error).message };
+  }
 }
 
 /** A TypeScript loader given to Node (`--import tsx`, `--require tsx/cjs`, a path into node_modules/tsx). */
