@@ -1,6 +1,6 @@
 /**
- * Starting the engine worker from V8's code cache: the bundle (about 8 MB,
- * mostly the HDF5 and Zarr readers' code) costs a few hundred milliseconds to
+ * Starting the engine worker from V8's code cache: the bundle (0.8 MB; the HDF5
+ * and Zarr readers load from dist/lazy on first use) costs tens of milliseconds to
  * compile on every cold start. The boot script compiles it with the cached
  * data of an earlier start (kept in a per-user folder under the temp folder,
  * used only while nobody else can write it: {@link privateCacheDir};
