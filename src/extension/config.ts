@@ -65,7 +65,7 @@ export async function resolveDataFiles(checkpoint: vscode.Uri, ask = true, descr
   if (!ask) return null;
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: true,
-    title: 'Data files for the analysis (NetCDF, .npy or .npz)',
+    title: vscode.l10n.t('Data files for the analysis (NetCDF, .npy or .npz)'),
     filters: { 'Sample data': ['cdf', 'nc', 'npy', 'npz'] },
     defaultUri: folder?.uri,
   });

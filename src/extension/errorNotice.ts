@@ -8,11 +8,10 @@ import * as vscode from 'vscode';
 import { Commands } from '../shared/ids';
 import { noticeText } from './noticeText';
 
-const SHOW_LOG = 'Show Log';
-
 /** Shows one error notification with a Show Log action. */
 export function showErrorNotice(error: unknown, prefix?: string): void {
-  void vscode.window.showErrorMessage(noticeText(error, prefix), SHOW_LOG).then((picked) => {
-    if (picked === SHOW_LOG) void vscode.commands.executeCommand(Commands.showLog);
+  const showLog = vscode.l10n.t('Show Log');
+  void vscode.window.showErrorMessage(noticeText(error, prefix), showLog).then((picked) => {
+    if (picked === showLog) void vscode.commands.executeCommand(Commands.showLog);
   });
 }

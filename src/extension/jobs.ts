@@ -62,10 +62,10 @@ export class JobRunner implements vscode.Disposable {
       { label: `$(debug-stop) Cancel ${j.title}`, description: j.reveal ? '' : `${Math.round(j.progress.fraction * 100)}% · ${j.progress.message}`, run: () => this.cancel(j.id) },
     ]);
     if (items.length === 0) {
-      void vscode.window.showInformationMessage('Dyna-Pruner: no job is running.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Dyna-Pruner: no job is running.'));
       return;
     }
-    const chosen = await vscode.window.showQuickPick(items, { title: 'Dyna-Pruner: running jobs' });
+    const chosen = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Dyna-Pruner: running jobs') });
     chosen?.run();
   }
 
@@ -102,7 +102,7 @@ export class JobRunner implements vscode.Disposable {
     this.log.info(`start: ${title} (${job.id})`);
     try {
       const value = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Dyna-Pruner: ${title}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Dyna-Pruner: {0}', title), cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => this.cancel(job.id));
           let reported = 0;

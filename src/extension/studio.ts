@@ -50,7 +50,7 @@ export class Studio {
 
   private requireTrust(what: string): boolean {
     if (vscode.workspace.isTrusted) return true;
-    void vscode.window.showWarningMessage(`Dyna-Pruner: ${what} needs a trusted workspace; in Restricted Mode only inspection is available.`, 'Manage Workspace Trust').then((a) => {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Dyna-Pruner: {0} needs a trusted workspace; in Restricted Mode only inspection is available.', what), vscode.l10n.t('Manage Workspace Trust')).then((a) => {
       if (a) void vscode.commands.executeCommand('workbench.trust.manage');
     });
     return false;
@@ -151,9 +151,9 @@ export class Studio {
       return true; // Unreadable: the command reports the file's error itself.
     }
     if (!plain) return true;
-    const flops = 'Show FLOPs Breakdown';
-    const overview = 'Open Overview';
-    const choice = await vscode.window.showInformationMessage(`${what}: ${path.basename(ckpt)} is a plain ONNX model (no Dyna-Pruner contract), so it has no masks or gates to analyse. Its structure and dense per-layer MACs are available.`, flops, overview);
+    const flops = vscode.l10n.t('Show FLOPs Breakdown');
+    const overview = vscode.l10n.t('Open Overview');
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('{0}: {1} is a plain ONNX model (no Dyna-Pruner contract), so it has no masks or gates to analyse. Its structure and dense per-layer MACs are available.', what, path.basename(ckpt)), flops, overview);
     if (choice === flops) this.show('flops', [ckpt]);
     if (choice === overview) void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(ckpt), CUSTOM_EDITOR_VIEW_TYPE);
     return false;
@@ -230,7 +230,7 @@ export class Studio {
     const viewers = () => this.panels().all.filter((p) => ANALYSIS_KINDS.includes(p.kind) && p.source.checkpoints[0] === ckpt);
     const started = Date.now();
     const done = await runPanelJob(this.jobs, {
-      title: `Analyzing ${path.basename(ckpt)}`,
+      title: vscode.l10n.t('Analyzing {0}', path.basename(ckpt)),
       panel,
       viewers,
       work: (job, progress) =>
@@ -272,7 +272,7 @@ export class Studio {
     if (!dataFiles) return null;
     const started = Date.now();
     const done = await runPanelJob(this.jobs, {
-      title: `Robustness sweep of ${path.basename(ckpt)}`,
+      title: vscode.l10n.t('Robustness sweep of {0}', path.basename(ckpt)),
       panel,
       work: (job, progress) => this.engine.sweep({
         checkpoint: ckpt, dataFiles, split: dataSplit(uri), maxSamples: maxSamples(uri), workers: workerCount(uri), signal: job.controller.signal, onProgress: (f, m) => progress(f, userProgress(m)), grids: sweepGrids(uri),
@@ -302,7 +302,7 @@ export class Studio {
     const dataFiles = await resolveDataFiles(vscode.Uri.file(ckpts[0]), true, () => this.describedData(ckpts[0]));
     if (!dataFiles) return;
     const done = await runPanelJob(this.jobs, {
-      title: `Comparing ${ckpts.length} checkpoints`,
+      title: vscode.l10n.t('Comparing {0} checkpoints', ckpts.length),
       panel,
       work: async (job, progress) => {
         const entries: CompareEntry[] = [];
@@ -366,12 +366,12 @@ export class Studio {
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.file(path.join(folder, compare ? compareReportName(source) : `${path.basename(ckpt, '.onnx')}-report.html`)),
       filters: { HTML: ['html'] },
-      title: 'Export Dyna-Pruner report',
+      title: vscode.l10n.t('Export Dyna-Pruner report'),
     });
     if (!target) return;
     if (compare) await writeCompareReport(source, (c) => this.analyses.get(c), target.fsPath);
     else await this.engine.writeReport(analysis!, this.sweeps.get(ckpt) ?? null, target.fsPath);
-    const open = await vscode.window.showInformationMessage(`Report written to ${path.basename(target.fsPath)}.`, 'Open in Browser');
+    const open = await vscode.window.showInformationMessage(vscode.l10n.t('Report written to {0}.', path.basename(target.fsPath)), vscode.l10n.t('Open in Browser'));
     if (open) void vscode.env.openExternal(target);
   }
 }

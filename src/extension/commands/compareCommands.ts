@@ -23,7 +23,7 @@ export async function pickParetoGrouping(files: string[]): Promise<string[] | nu
       { label: 'By folder', detail: 'The folder each checkpoint is in', grouping: 'folder' as const },
       { label: 'Name the groups...', detail: 'Type a group name for each checkpoint', grouping: 'named' as const },
     ],
-    { title: 'Compare Checkpoints: group the Pareto fronts', placeHolder: 'One front per backbone and group' },
+    { title: vscode.l10n.t('Compare Checkpoints: group the Pareto fronts'), placeHolder: vscode.l10n.t('One front per backbone and group') },
   );
   if (!choice) return undefined;
   if (choice.grouping === 'method') return null;
@@ -32,7 +32,7 @@ export async function pickParetoGrouping(files: string[]): Promise<string[] | nu
   const names: string[] = [];
   for (const [i, f] of files.entries()) {
     const name = await vscode.window.showInputBox({
-      title: `Pareto group of ${path.basename(f)} (${i + 1}/${files.length})`, value: folders[i],
+      title: vscode.l10n.t('Pareto group of {0} ({1}/{2})', path.basename(f), i + 1, files.length), value: folders[i],
       validateInput: (v) => (v.trim() === '' ? 'A group name (checkpoints with the same name share a front)' : v.length > 80 ? 'At most 80 characters' : undefined),
     });
     if (name === undefined) return undefined;
@@ -48,7 +48,7 @@ export async function openParetoSummary(studio: Studio, file?: string): Promise<
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const results = root ? path.join(root, 'trainer', 'results', 'pareto') : undefined;
     const picked = await vscode.window.showOpenDialog({
-      title: 'Open Pareto Summary', canSelectMany: false, openLabel: 'Open Summary', filters: { 'Pareto summary': ['json'] },
+      title: vscode.l10n.t('Open Pareto Summary'), canSelectMany: false, openLabel: vscode.l10n.t('Open Summary'), filters: { 'Pareto summary': ['json'] },
       ...(results && existsSync(results) ? { defaultUri: vscode.Uri.file(results) } : {}),
     });
     target = picked?.[0]?.fsPath;
@@ -61,16 +61,16 @@ export async function compareSavedRuns(studio: Studio): Promise<void> {
   const dir = runsFolder();
   const runs = dir ? (await listRuns(dir)).filter((r) => r.record.command === 'run' || r.record.command === 'report') : [];
   if (runs.length < 2) {
-    void vscode.window.showWarningMessage(`Dyna-Pruner: comparing saved runs needs at least two saved analyses in ${dir ?? 'the runs folder (open a workspace folder)'}, found ${runs.length}.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Dyna-Pruner: comparing saved runs needs at least two saved analyses in {0}, found {1}.', dir ?? vscode.l10n.t('the runs folder (open a workspace folder)'), runs.length));
     return;
   }
   const picked = await vscode.window.showQuickPick(
     runs.map((run) => ({ label: run.record.model.name, description: `${run.record.model.backbone ?? '?'} / ${run.record.model.variant ?? '?'}`, detail: `${run.record.createdAt} · ${path.basename(run.dir)}`, run })),
-    { title: 'Compare Saved Runs', placeHolder: 'Pick two or more saved analyses', canPickMany: true, matchOnDescription: true },
+    { title: vscode.l10n.t('Compare Saved Runs'), placeHolder: vscode.l10n.t('Pick two or more saved analyses'), canPickMany: true, matchOnDescription: true },
   );
   if (!picked) return;
   if (picked.length < 2) {
-    void vscode.window.showWarningMessage('Dyna-Pruner: choose at least two saved runs to compare.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Dyna-Pruner: choose at least two saved runs to compare.'));
     return;
   }
   const files = picked.map((p) => p.run.record.model.path);

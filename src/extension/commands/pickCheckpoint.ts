@@ -28,7 +28,7 @@ export async function pickCheckpoints(title: string, many: boolean, preselect: s
   const chosenFirst = new Set([...(active ? [active] : []), ...preselect]);
   const files = (await vscode.workspace.findFiles('**/*.onnx', '**/{node_modules,.dynapruner}/**', 500)).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
   if (files.length === 0) {
-    void vscode.window.showWarningMessage('Dyna-Pruner: no .onnx checkpoints in this workspace.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Dyna-Pruner: no .onnx checkpoints in this workspace.'));
     return undefined;
   }
   const items = files
@@ -39,9 +39,9 @@ export async function pickCheckpoints(title: string, many: boolean, preselect: s
     })
     .sort((a, b) => Number(b.picked) - Number(a.picked));
   if (many) {
-    const chosen = await vscode.window.showQuickPick(items, { title, canPickMany: true, placeHolder: 'Choose two or more checkpoints' });
+    const chosen = await vscode.window.showQuickPick(items, { title, canPickMany: true, placeHolder: vscode.l10n.t('Choose two or more checkpoints') });
     return chosen?.map((c) => c.uri);
   }
-  const chosen = await vscode.window.showQuickPick(items, { title, placeHolder: 'Choose a checkpoint' });
+  const chosen = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Choose a checkpoint') });
   return chosen ? [chosen.uri] : undefined;
 }

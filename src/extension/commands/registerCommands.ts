@@ -56,7 +56,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const picked = await pickCheckpoints('Compare Checkpoints', true, open ? [open] : []);
       if (!picked) return;
       if (picked.length < 2) {
-        void vscode.window.showWarningMessage('Dyna-Pruner: choose at least two checkpoints to compare.');
+        void vscode.window.showWarningMessage(vscode.l10n.t('Dyna-Pruner: choose at least two checkpoints to compare.'));
         return;
       }
       const files = picked.map((u) => u.fsPath);
@@ -77,8 +77,9 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     on(Commands.deleteRun, async (arg) => {
       const run = arg as SavedRun | undefined;
       if (!run?.dir) return;
-      const ok = await vscode.window.showWarningMessage(`Delete the saved run ${run.record.id}?`, { modal: true }, 'Delete');
-      if (ok !== 'Delete') return;
+      const remove = vscode.l10n.t('Delete');
+      const ok = await vscode.window.showWarningMessage(vscode.l10n.t('Delete the saved run {0}?', run.record.id), { modal: true }, remove);
+      if (ok !== remove) return;
       await rm(run.dir, { recursive: true, force: true });
       d.runs.refresh();
     }),

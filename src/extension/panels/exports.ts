@@ -21,11 +21,11 @@ export async function saveFigure(m: ExportFigureMessage, source: PanelSource): P
   const target = await vscode.window.showSaveDialog({
     defaultUri: folder ? vscode.Uri.joinPath(folder, `${m.name}.${m.format}`) : undefined,
     filters: m.format === 'png' ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] },
-    title: 'Export figure',
+    title: vscode.l10n.t('Export figure'),
   });
   if (!target) return;
   await vscode.workspace.fs.writeFile(target, figureBytes(m));
-  void vscode.window.showInformationMessage(`Figure saved to ${path.basename(target.fsPath)}.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Figure saved to {0}.', path.basename(target.fsPath)));
 }
 
 /** Asks where to save and writes the CSV. */
@@ -34,9 +34,9 @@ export async function saveCsv(m: ExportCsvMessage, source: PanelSource): Promise
   const target = await vscode.window.showSaveDialog({
     defaultUri: folder ? vscode.Uri.joinPath(folder, `${m.name}.csv`) : undefined,
     filters: { CSV: ['csv'] },
-    title: 'Export table',
+    title: vscode.l10n.t('Export table'),
   });
   if (!target) return;
   await vscode.workspace.fs.writeFile(target, Buffer.from(m.csv, 'utf8'));
-  void vscode.window.showInformationMessage(`Table saved to ${path.basename(target.fsPath)}.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Table saved to {0}.', path.basename(target.fsPath)));
 }

@@ -82,7 +82,7 @@ export class FlopsLatency {
     const s = latencySettings(uri);
     const started = Date.now();
     const done = await runPanelJob(this.jobs, {
-      title: `Measuring latency of ${path.basename(ckpt)}`,
+      title: vscode.l10n.t('Measuring latency of {0}', path.basename(ckpt)),
       panel,
       work: (job, progress) => this.engine.latency({ checkpoint: ckpt, dataFiles, split: dataSplit(uri), maxSamples: s.samples, workers: workerCount(uri), signal: job.controller.signal, onProgress: progress, variants: s.variants, iterations: s.iterations, warmup: s.warmup }),
     });

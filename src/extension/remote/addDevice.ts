@@ -20,7 +20,7 @@ const USER = /^[A-Za-z0-9_.-]+$/;
 const ALIAS = /^[A-Za-z0-9_.-]+$/;
 
 async function ask(step: number, title: string, value: string, prompt: string, check: (v: string) => string | undefined): Promise<string | undefined> {
-  const answer = await vscode.window.showInputBox({ title: `Add Jetson (${step}/5): ${title}`, value, prompt, ignoreFocusOut: true, validateInput: check });
+  const answer = await vscode.window.showInputBox({ title: vscode.l10n.t('Add Jetson ({0}/5): {1}', step, title), value, prompt, ignoreFocusOut: true, validateInput: check });
   return answer?.trim();
 }
 

@@ -30,7 +30,7 @@ async function askBackend(preferred: ProfileBackend): Promise<ProfileBackend | u
   const order = [preferred, ...PROFILE_BACKENDS.filter((b) => b !== preferred)];
   const picked = await vscode.window.showQuickPick(
     order.map((b) => ({ label: b, description: BACKEND_TITLES[b] + (b === preferred ? ' (setting dynapruner.remote.profile.backend)' : '') })),
-    { title: 'Backend: onnxruntime-node, Python onnxruntime, or TensorRT trtexec' },
+    { title: vscode.l10n.t('Backend: onnxruntime-node, Python onnxruntime, or TensorRT trtexec') },
   );
   return picked?.label as ProfileBackend | undefined;
 }
@@ -40,7 +40,7 @@ async function askSamples(checkpoint: string): Promise<{ file?: string } | undef
     await profileSamples(checkpoint, await openCheckpoint(checkpoint).catch(() => null), { maxSamples: 1 });
     return {};
   } catch {
-    const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { NumPy: ['npy'] }, title: 'Float32 inputs [S, T_in, C, H, W]' });
+    const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { NumPy: ['npy'] }, title: vscode.l10n.t('Float32 inputs [S, T_in, C, H, W]') });
     return chosen?.[0] ? { file: chosen[0].fsPath } : undefined;
   }
 }
@@ -48,14 +48,14 @@ async function askSamples(checkpoint: string): Promise<{ file?: string } | undef
 /** Asks for the devices, backend and iterations of a run of `checkpoint`; undefined when the user cancels. */
 export async function askProfileRequest(checkpoint: string, aliases: string[]): Promise<ProfileRequestSpec | undefined> {
   const defaults = profileDefaults();
-  const picked = await vscode.window.showQuickPick(aliases, { canPickMany: true, title: 'Devices to profile on (several run at once)' });
+  const picked = await vscode.window.showQuickPick(aliases, { canPickMany: true, title: vscode.l10n.t('Devices to profile on (several run at once)') });
   if (!picked?.length) return undefined;
   const backend = await askBackend(defaults.backend);
   if (!backend) return undefined;
   const iterText = await vscode.window.showInputBox({
-    title: 'Timed iterations',
+    title: vscode.l10n.t('Timed iterations'),
     value: String(defaults.iterations),
-    prompt: `Per variant, after ${defaults.warmup} warm-up inferences (settings dynapruner.remote.profile.*)`,
+    prompt: vscode.l10n.t('Per variant, after {0} warm-up inferences (settings dynapruner.remote.profile.*)', defaults.warmup),
     validateInput: (v) => (/^[1-9]\d*$/.test(v) ? undefined : 'a positive integer'),
   });
   if (!iterText) return undefined;

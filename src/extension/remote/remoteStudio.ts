@@ -125,7 +125,7 @@ export class RemoteStudio {
     const saved = runs.find((r) => r.id === m.runId);
     const req = this.requests.get(m.runId) ?? (saved ? requestOfSavedRun(saved) : undefined);
     if (!req) {
-      void vscode.window.showWarningMessage(`Dyna-Pruner: the run ${m.runId} cannot be re-run (it was deleted, or its checkpoint moved).`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Dyna-Pruner: the run {0} cannot be re-run (it was deleted, or its checkpoint moved).', m.runId));
       return;
     }
     await this.run(req);
@@ -145,7 +145,7 @@ export class RemoteStudio {
     const aliases = await knownAliases(remoteSettings().hosts);
     if (aliases.length === 0) {
       const add = 'Add Device';
-      const answer = await vscode.window.showWarningMessage('Dyna-Pruner: no devices yet. Add a Jetson, or a Host to ~/.ssh/config.', add);
+      const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Dyna-Pruner: no devices yet. Add a Jetson, or a Host to ~/.ssh/config.'), add);
       if (answer === add) await vscode.commands.executeCommand(Commands.addDevice);
       return;
     }

@@ -12,10 +12,10 @@ const key = (kind: string, id: string) => `dynapruner.remote.${kind}:${id}`;
 export function vscodeConnectCallbacks(secrets: vscode.SecretStorage, log: (line: string) => void, knownHostsFile = 'known_hosts'): ConnectCallbacks {
   return {
     confirmHostKey: async (p) => {
-      const trust = 'Trust and Connect';
+      const trust = vscode.l10n.t('Trust and Connect');
       const answer = await vscode.window.showWarningMessage(
-        `The authenticity of host '${p.host}' can't be established.`,
-        { modal: true, detail: `${p.keyType} key fingerprint is ${p.fingerprint}.\nCompare it with the device's (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub) before trusting it. It will be recorded in ${knownHostsFile}.` },
+        vscode.l10n.t("The authenticity of host '{0}' can't be established.", p.host),
+        { modal: true, detail: vscode.l10n.t("{0} key fingerprint is {1}.\nCompare it with the device's (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub) before trusting it. It will be recorded in {2}.", p.keyType, p.fingerprint, knownHostsFile) },
         trust,
       );
       return answer === trust;
@@ -23,12 +23,12 @@ export function vscodeConnectCallbacks(secrets: vscode.SecretStorage, log: (line
     askPassphrase: async (file, retry) => {
       const stored = retry ? undefined : await secrets.get(key('passphrase', file));
       if (stored !== undefined) return stored;
-      return vscode.window.showInputBox({ title: `Passphrase for ${file}`, prompt: retry ? 'Wrong passphrase, try again' : 'Kept in VS Code SecretStorage', password: true, ignoreFocusOut: true });
+      return vscode.window.showInputBox({ title: vscode.l10n.t('Passphrase for {0}', file), prompt: retry ? vscode.l10n.t('Wrong passphrase, try again') : vscode.l10n.t('Kept in VS Code SecretStorage'), password: true, ignoreFocusOut: true });
     },
     askPassword: async (target) => {
       const stored = await secrets.get(key('password', target));
       if (stored !== undefined) return stored;
-      return vscode.window.showInputBox({ title: `Password for ${target}`, prompt: 'Kept in VS Code SecretStorage', password: true, ignoreFocusOut: true });
+      return vscode.window.showInputBox({ title: vscode.l10n.t('Password for {0}', target), prompt: vscode.l10n.t('Kept in VS Code SecretStorage'), password: true, ignoreFocusOut: true });
     },
     secretAccepted: (kind, id, value) => void secrets.store(key(kind, id), value),
     secretRejected: (kind, id) => void secrets.delete(key(kind, id)),

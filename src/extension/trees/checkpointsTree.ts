@@ -48,7 +48,7 @@ export class CheckpointsTree implements vscode.TreeDataProvider<vscode.Uri>, vsc
     const item = new vscode.TreeItem(uri, vscode.TreeItemCollapsibleState.None);
     item.contextValue = 'checkpoint';
     item.iconPath = new vscode.ThemeIcon('circuit-board');
-    item.command = { command: 'vscode.openWith', title: 'Open Overview', arguments: [uri, 'dynapruner.checkpointOverview'] };
+    item.command = { command: 'vscode.openWith', title: vscode.l10n.t('Open Overview'), arguments: [uri, 'dynapruner.checkpointOverview'] };
     const rel = vscode.workspace.asRelativePath(uri, false);
     try {
       const r = await this.inspections.get(uri.fsPath);

@@ -38,7 +38,7 @@ export class RunsTree implements vscode.TreeDataProvider<SavedRun>, vscode.Dispo
     item.description = bits.join(' · ');
     item.tooltip = `${run.dir}\n${r.args.join(' ')}\n${r.durationSeconds.toFixed(1)} s`;
     // A profile run opens in the Orin panel; analyses and sweeps in their panels.
-    item.command = { command: r.command === 'profile' ? Commands.openProfileRun : Commands.openRun, title: 'Open Run', arguments: [run] };
+    item.command = { command: r.command === 'profile' ? Commands.openProfileRun : Commands.openRun, title: vscode.l10n.t('Open Run'), arguments: [run] };
     return item;
   }
 
