@@ -46,6 +46,7 @@ from .evaluate import evaluate_model, format_report
 from .losses import total_loss
 from .distill import teacher_predictions
 from .mask_pretrain import pretrain_mask_generator
+from . import unit_targets
 from .masks import SOFT_T
 from .masks import MASK_POOL_FACTORS
 from .variants import DynaModel, apply_l1_static_pruning, bake_static_pruning, init_gates_from_l1
@@ -87,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--lambda-w", type=float, default=0.5)
     ap.add_argument("--distill", type=float, default=0.0,
                     help="weight of the MSE to the dense teacher's predictions (teacher: --init-from); 0 = off")
+    ap.add_argument("--unit-sparsity", default=unit_targets.UNIFORM,
+                    help="per-unit model-sparsity targets: uniform (s_w each), macs (units with more MACs per "
+                         "filter pruned harder, MAC-weighted mean s_w) or one number per unit (unit_targets.py)")
     ap.add_argument("--gate-t-start", type=float, default=None, help=f"soft gate temperature at epoch 0 (default {SOFT_T})")
     ap.add_argument("--gate-t-end", type=float, default=None,
                     help="soft gate temperature at the soft phase's last epoch (default: --gate-t-start)")
@@ -141,6 +145,8 @@ def parse(argv=None):
     if not args.out:
         ap.error("--out is required (or `out` in the config)")
     args.init_from = resolve_out_dir(args.init_from, args.out)
+    flagged = any(a.split("=")[0] == "--unit-sparsity" for a in (sys.argv[1:] if argv is None else argv))
+    args.unit_sparsity_source = args.config if args.config and not flagged else "--unit-sparsity"
     return args
 
 
@@ -279,7 +285,7 @@ def train_epoch(net, model: DynaModel, opt, train: Tensors, batches, args, weigh
     totals = dict.fromkeys(LOSS_TERMS, 0.0)
     for idx in batches:
         out = net(train.x[idx].to(device))
-        losses = total_loss(out, train.y[idx].to(device), train.valid[idx].to(device), args.s_d, args.s_w,
+        losses = total_loss(out, train.y[idx].to(device), train.valid[idx].to(device), args.s_d, args.unit_targets,
                             args.lambda_d * weight, args.lambda_w * weight,
                             teacher=None if teacher is None else teacher[idx].to(device), distill=args.distill)
         opt.zero_grad()
@@ -296,7 +302,7 @@ def validation_score(model: DynaModel, val: Tensors, args) -> float:
     """Val MSE plus the full-weight budget terms, without the L1 terms."""
     model.eval()
     out = model(val.x)
-    return float(total_loss(out, val.y, val.valid, args.s_d, args.s_w, args.lambda_d, args.lambda_w, 0.0, 0.0)["loss"])
+    return float(total_loss(out, val.y, val.valid, args.s_d, args.unit_targets, args.lambda_d, args.lambda_w, 0.0, 0.0)["loss"])
 
 
 def log_epoch(args, model: DynaModel, rec: dict, started: float) -> None:
@@ -365,7 +371,8 @@ def training_record(args, model: DynaModel, best: Best, log: list, report: dict,
         "soft_frac": args.soft_frac, "ramp_frac": args.ramp_frac,
         "mask_pretrain_epochs": args.mask_pretrain if model.mask_gen is not None else 0,
         "mask_pool": model.mask_gen.pool if model.mask_gen is not None else None,
-        "distill": args.distill, "gate_t_start": args.gate_t_start, "gate_t_end": args.gate_t_end,
+        "distill": args.distill, "unit_sparsity": args.unit_sparsity, "unit_targets": list(args.unit_targets),
+        "gate_t_start": args.gate_t_start, "gate_t_end": args.gate_t_end,
         "tau_lr_mult": args.tau_lr_mult, "gate_init": args.gate_init if model.flags["gates"] == "dynamic" else None,
         "world_size": world, "init_from": os.path.basename(args.init_from) if args.init_from else None,
         "config": os.path.basename(args.config) if args.config else None, "widths": dict(args.widths),
@@ -403,6 +410,7 @@ def train(args) -> dict:
     fields = data.load_fields(describe(args.data, args.config_dir or ".", overrides_of(args),
                                        source=f"{args.config} (data)" if args.config else None))
     model, kept = build_model(args, fields)
+    args.unit_targets = unit_targets.resolve(args.unit_sparsity, model, args.s_w, args.unit_sparsity_source)
     model.to(device)
     net = torch.nn.parallel.DistributedDataParallel(model, find_unused_parameters=True) if world > 1 else model
     train_set = Tensors.of(data.windows(fields, "train"))
