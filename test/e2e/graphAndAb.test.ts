@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../browser/harness/browser';
 import { ROOT } from '../browser/harness/realResults';
-import { commandWithPicks, openWorkbench, palette, prepareCodeServer, startCodeServer, webviewFrame } from './helpers/codeServer';
+import { commandWithPicks, openWorkbench, prepareCodeServer, reloadWindow, startCodeServer, webviewFrame } from './helpers/codeServer';
 
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
 const GATED_LAYER = '/m/backbone/trans.0/conv/Conv';
@@ -92,8 +92,7 @@ describe('Graph and A/B panels (code-server)', { timeout: 900_000 }, () => {
     assert.equal(before.filter((d) => d.includes('-run-simvp_dynapruner')).length, 1, `the Dyna-Pruner analysis is the FLOPs panel's, not a second one: ${before.join(', ')}`);
     const title = await frame.locator('[data-pane-title="b"]').textContent();
 
-    await palette(page, 'Developer: Reload Window', 'Reload Window');
-    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    await reloadWindow(page);
     frame = await webviewFrame(page, 'ab', 120_000, 500);
     await abShown(frame, 120_000);
     assert.equal(await frame.locator('[data-pane-title="b"]').textContent(), title);

@@ -29,7 +29,7 @@ import { launchChromium } from '../browser/harness/browser';
 import { ROOT } from '../browser/harness/realResults';
 import { fixtureDeviceRoot, startSshd, type SshdTestEnv } from '../remote/helpers/sshdTestEnv';
 import { buildNodeRunner } from '../remote/helpers/testModel';
-import { openWorkbench, prepareCodeServer, startCodeServer, webviewFrame } from './helpers/codeServer';
+import { openWorkbench, prepareCodeServer, reloadWindow, startCodeServer, webviewFrame } from './helpers/codeServer';
 import { paletteRetried } from './helpers/remotePalette';
 
 const CHECKPOINT = 'simvp_dynapruner.onnx';
@@ -233,8 +233,7 @@ describe('Orin panel state in code-server over a loopback sshd', { timeout: 900_
 
   it('comes back after a window reload with the runs it showed', async () => {
     const shownBefore = await historyIds(await orinFrame());
-    await palette('Developer: Reload Window', 'Reload Window');
-    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    await reloadWindow(page, () => palette('Developer: Reload Window', 'Reload Window'));
     const frame = await cardsShown([LATER], 120_000);
     assert.deepEqual((await historyIds(frame)).sort(), [...shownBefore].sort());
     await latencyDrawn(frame);

@@ -198,3 +198,16 @@ export async function commandWithPicks(page: Page, title: string, picks: string[
     await page.keyboard.press('Escape');
   }
 }
+
+/**
+ * Runs Developer: Reload Window and waits for the new page's workbench. The
+ * old page (its workbench and webview frames) lives on until the navigation
+ * starts, so waiting for `.monaco-workbench` alone can return the old page and
+ * its frames, which are then detached under the test (seen in CI).
+ */
+export async function reloadWindow(page: Page, runPalette: () => Promise<void> = () => palette(page, 'Developer: Reload Window', 'Reload Window')): Promise<void> {
+  const loaded = page.waitForEvent('load', { timeout: 120_000 });
+  await runPalette();
+  await loaded;
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+}
