@@ -146,7 +146,8 @@ def parse(argv=None):
         ap.error("--out is required (or `out` in the config)")
     args.init_from = resolve_out_dir(args.init_from, args.out)
     flagged = any(a.split("=")[0] == "--unit-sparsity" for a in (sys.argv[1:] if argv is None else argv))
-    args.unit_sparsity_source = args.config if args.config and not flagged else "--unit-sparsity"
+    from_config = "unit_sparsity" in defaults and not flagged
+    args.unit_sparsity_source = args.config if from_config else "--unit-sparsity"   # names it in an error
     return args
 
 
