@@ -118,6 +118,13 @@ def test_config_key_reaches_the_training_and_its_record(tmp_path):
     model = DynaModel("simvp", "dynapruner")
     assert tr["unit_sparsity"] == "macs" and tr["unit_targets"] == pytest.approx(U.resolve("macs", model, 0.5, "x"))
     assert args.unit_targets == tr["unit_targets"]          # what train_epoch and validation_score pass as s_w
+    from dynapruner_trainer.unit_pruning_table import row_of, table
+    from dynapruner_trainer import data
+    row = row_of(str(tmp_path / "dp.onnx.pt"), data.windows(data.load_storm(), "test"))
+    assert list(row["targets"].values()) == tr["unit_targets"] and row["mse"] == pytest.approx(tr["test_mse"])
+    assert row["group"] == ("macs, warm 1, distill 0.0", 0.1, 0.5) and all(0 <= v <= 1 for v in row["off"].values())
+    lines = table([row, dict(row, seed=1)]).splitlines()
+    assert len(lines) == 3 and lines[2].startswith("| macs, warm 1, distill 0.0 | 0.1, 0.5 | 2 |")
     flag = T.parse(["--config", str(cfg2), "--unit-sparsity", "0.1,0.2,0.3,0.4,0.5,0.6,0.7", "--quiet"])
     assert U.resolve(flag.unit_sparsity, model, 0.5, flag.unit_sparsity_source) == [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
 
