@@ -172,9 +172,14 @@ export class Studio {
     else await this.runAnalysis(panel);
   }
 
+  /** The active Dyna-Pruner panel, if one is the active tab. */
+  activePanel(): StudioPanel | undefined {
+    return this.panels().all.find((p) => p.active);
+  }
+
   /** The checkpoint of the active Dyna-Pruner panel, if one is the active tab (commands and pickers act on it). */
   activeCheckpoint(): string | undefined {
-    return this.panels().all.find((p) => p.active)?.source.checkpoints[0];
+    return this.activePanel()?.source.checkpoints[0];
   }
 
   /** Opens a checkpoint and its first sessions in the engine worker ahead of a command (trusted workspaces only). */

@@ -9,6 +9,7 @@ import type { CheckpointsTree } from '../trees/checkpointsTree';
 import type { RunsTree } from '../trees/runsTree';
 import { pickCheckpoint, pickCheckpoints } from './pickCheckpoint';
 import { compareSavedRuns, openParetoSummary, pickParetoGrouping } from './compareCommands';
+import { activePanelReportSource } from './reportSource';
 import { showErrorNotice } from '../errorNotice';
 
 /** Everything the commands use. */
@@ -66,7 +67,13 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     }),
     on(Commands.compareSavedRuns, () => compareSavedRuns(d.studio)),
     on(Commands.openParetoSummary, (arg) => openParetoSummary(d.studio, arg instanceof vscode.Uri ? arg.fsPath : undefined)),
-    on(Commands.exportReport, withCheckpoint('Export Report', (uri) => d.studio.exportReport({ checkpoints: [uri.fsPath], runDir: null }))),
+    on(Commands.exportReport, async (arg) => {
+      // From the palette (no argument) with a Compare panel active: that panel's report, as its own button writes.
+      const active = d.studio.activePanel();
+      const source = activePanelReportSource(active && { kind: active.kind, source: active.source }, arg === undefined);
+      if (source) return d.studio.exportReport(source);
+      return withCheckpoint('Export Report', (uri) => d.studio.exportReport({ checkpoints: [uri.fsPath], runDir: null }))(arg);
+    }),
     on(Commands.openRun, (arg) => {
       const run = arg as SavedRun | undefined;
       if (!run?.record) return;
