@@ -6,6 +6,7 @@
 // plan and, with --layers, the latency model's predicted vs measured latency.
 // Also: --sparse-plan FILE.onnx / none, bad input, and cancel during calibration.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -160,4 +161,34 @@ test('cancel while the plan is calibrated: the run rejects and saves nothing', a
   assert.doesNotMatch(io.text.err, /\[orin-plan\] dense timed/, 'the variants were never timed');
   assert.ok(!existsSync(path.join(workspace, '.dynapruner', 'runs')) || readdirSync(path.join(workspace, '.dynapruner', 'runs')).length === 0, 'nothing saved');
   assert.ok(Date.now() - started < 60_000);
+});
+
+/** A Python that imports onnxruntime and numpy (DYNAPRUNER_ORT_PYTHON, else python3), or null: CI has none. */
+function ortPython(): string | null {
+  for (const py of [process.env.DYNAPRUNER_ORT_PYTHON, 'python3'].filter((p): p is string => !!p)) {
+    if (spawnSync(py, ['-c', 'import onnxruntime, numpy'], { encoding: 'utf8' }).status === 0) return py;
+  }
+  return null;
+}
+const python = ortPython();
+
+test('--backend ort: the Python runner calibrates the plan on the host and times every variant, outputs checked', { skip: python ? false : 'no Python with onnxruntime here (set DYNAPRUNER_ORT_PYTHON)' }, async () => {
+  const pyHosts = path.join(dir, 'hosts-python.json');
+  const [host] = JSON.parse(readFileSync(hostsFile, 'utf8')) as Array<Record<string, unknown>>;
+  writeFileSync(pyHosts, JSON.stringify([{ ...host, pythonPath: python }]));
+  const io = capture();
+  const out = path.join(dir, 'python.json');
+  const ortRunner = path.join(repoRoot, 'src', 'core', 'remote', 'profile', 'runner', 'ort_runner.py');
+  const args = common().map((a) => (a === hostsFile ? pyHosts : a === runner ? ortRunner : a));
+  const code = await profileCommand.run([model.onnx, ...args, '--backend', 'ort', '--variants', 'ckpt,dense,l1c,sparse', '--calibrate-rounds', '1', '--layers', '--json', out], io, new AbortController().signal);
+  assert.equal(code, 0, io.text.err);
+  assert.match(io.text.err, /^\[orin-plan\] sparse plan on orin-plan: \d+ of \d+ units gathered/m, 'calibrated through the Python runner');
+  const [r] = JSON.parse(readFileSync(out, 'utf8')) as ProfileResult[];
+  assert.deepEqual(r.variants.map((v) => v.id), ['ckpt', 'dense', 'l1c', 'sparse']);
+  const plan = r.variants.find((v) => v.id === 'sparse')!.sparsePlan!;
+  assert.match(plan.measured.runtime, /onnxruntime(?!-node)/, `the Python runtime: ${plan.measured.runtime}`);
+  for (const v of r.variants) {
+    assert.ok(v.outputsCheck!.maxAbsDiff <= 1e-4, `${v.id}: max |diff| ${v.outputsCheck!.maxAbsDiff}`);
+    assert.ok(v.latencyPrediction && v.latencyPrediction.predictedMs > 0, `${v.id}: a prediction from the Python runner's per-node profile`);
+  }
 });
