@@ -333,6 +333,7 @@ def fit(net, model: DynaModel, train: Tensors, val: Tensors, args, rank: int, wo
     opt, sched = make_optimizer(model, args, lr)
     schedule = Schedule.from_args(args)
     verbose = rank == 0 and not args.quiet
+    args.unit_targets = unit_targets.resolve(args.unit_sparsity, model, args.s_w, args.unit_sparsity_source)
     warm_start_mask_generator(model, train, args, device, verbose)
     teacher = teacher_predictions(args.init_from, train.x) if args.distill > 0 else None
     gen = torch.Generator().manual_seed(args.seed)
@@ -411,7 +412,6 @@ def train(args) -> dict:
     fields = data.load_fields(describe(args.data, args.config_dir or ".", overrides_of(args),
                                        source=f"{args.config} (data)" if args.config else None))
     model, kept = build_model(args, fields)
-    args.unit_targets = unit_targets.resolve(args.unit_sparsity, model, args.s_w, args.unit_sparsity_source)
     model.to(device)
     net = torch.nn.parallel.DistributedDataParallel(model, find_unused_parameters=True) if world > 1 else model
     train_set = Tensors.of(data.windows(fields, "train"))

@@ -52,8 +52,8 @@ def unit_macs(model) -> Dict[int, float]:
     convs = {m.name: m for m in model.backbone.modules() if hasattr(m, "unit") and hasattr(m, "in_unit")}
     total = {u.uid: 0.0 for u in model.units}
     for r in records:
-        conv = convs[r["name"]]
-        for bound in (conv.unit, conv.in_unit):
+        conv = convs.get(r["name"])
+        for bound in (conv.unit, conv.in_unit) if conv is not None else ():
             if bound and bound[0].uid in total:
                 total[bound[0].uid] += r["dense"]
     return {u.uid: total[u.uid] / u.channels for u in model.units}
@@ -87,6 +87,10 @@ def resolve(setting: Setting, model, s_w: float, where: str) -> List[float]:
         if not 0.0 <= s_w <= MAX_UNIT_TARGET:
             raise InputError(file, key, f"s_w in [0, {MAX_UNIT_TARGET}] for '{MACS}'", repr(s_w))
         per = unit_macs(model)
+        uncounted = [u.name for u in model.units if per[u.uid] <= 0]
+        if uncounted:
+            raise InputError(file, key, f"'{MACS}' only on the trainer's own backbones (MACs counted per unit)",
+                             f"no MACs counted for unit {uncounted[0]}")
         return macs_targets([per[u.uid] for u in model.units], [u.channels for u in model.units], s_w)
     ok = isinstance(setting, (list, tuple)) and all(
         isinstance(v, (int, float)) and not isinstance(v, bool) and 0.0 <= v <= MAX_UNIT_TARGET for v in setting)

@@ -147,3 +147,19 @@ def test_bad_settings_are_one_line_naming_the_file_or_flag(tmp_path):
                                "loss": {"unit_sparsity": True}, "schedule": {"epochs": 1, "max_steps": 1}}))
     with pytest.raises(InputError, match=rf"^{re.escape(str(cfg))}: loss\.unit_sparsity: expected .*found True$"):
         T.train(T.parse(["--config", str(cfg), "--quiet", "--no-export"]))
+
+
+def test_wrapped_models_take_per_unit_lists_and_refuse_macs_in_one_line(storm):
+    import os
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples"))
+    import unet_example as UE
+    from dynapruner_trainer.wrap import DynaPruner, fit
+    torch.manual_seed(0)
+    model = DynaPruner(UE.UNet(4, 4, 6), 4, 4, 6, (33, 36), name="u")
+    n = len(model.units)
+    targets = [0.1 + 0.05 * i for i in range(n)]
+    fit(model, storm, epochs=1, max_steps=1, mask_pretrain=1, unit_sparsity=targets)
+    with pytest.raises(InputError, match=r"^--unit-sparsity: expected 'macs' only on the trainer's own backbones .*"
+                                         r"found no MACs counted for unit down\.0\.conv1$"):
+        fit(model, storm, epochs=1, max_steps=1, mask_pretrain=1, unit_sparsity="macs")
