@@ -34,6 +34,8 @@ try {
   // Bundles only: no source maps, no @vscode/test-cli suite (dist/test).
   cpSync(path.join(root, 'dist'), path.join(stage, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.map') && !src.startsWith(path.join(root, 'dist', 'test')) });
   cpSync(path.join(root, 'media'), path.join(stage, 'media'), { recursive: true, filter: (src) => !src.includes(`${path.sep}screenshots`) });
+  // The translation bundles named by package.json's "l10n" (the English l10n/bundle.l10n.json from `npm run l10n`).
+  cpSync(path.join(root, 'l10n'), path.join(stage, 'l10n'), { recursive: true });
   if (!existsSync(path.join(stage, 'LICENSE')) && !existsSync(path.join(stage, 'LICENSE.md'))) writeFileSync(path.join(stage, 'LICENSE'), `${pkg.license} licence; see the project repository.\n`);
   const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
   execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--target', target, '--out', out, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links'], { cwd: stage, stdio: 'inherit' });

@@ -7,6 +7,8 @@
  * its latitude / longitude. Over a geographic grid all three maps, the
  * difference too, get the Masks panel's coastlines and graticule (toggle).
  */
+// First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
+import '../common/l10n';
 import { AB_FIELD_LABELS, AB_FIELDS, abCell, abLayers, type AbField, type AbLayers } from '../../src/core/figures/abMaps';
 import type { MapLayer } from '../../src/core/figures/maps';
 import { formatPhysical } from '../../src/core/figures/geoReadout';

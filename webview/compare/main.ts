@@ -4,6 +4,8 @@
  * effective GMACs, change vs dense), with cost and accuracy charts and each
  * method's Pareto front; or a trainer Pareto summary's curves over seeds.
  */
+// First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
+import '../common/l10n';
 import { compareAccuracyFigure, compareCostFigure } from '../../src/core/figures/compare';
 import type { CompareEntry, CompareModel } from '../../src/shared/models';
 import type { ToWebview } from '../../src/shared/protocol';

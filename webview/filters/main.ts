@@ -3,6 +3,8 @@
  * samples (optionally sorted by frequency), and for a chosen unit the
  * per-sample raster of active filters.
  */
+// First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
+import '../common/l10n';
 import { filterFrequencyFigure, unitRasterFigure } from '../../src/core/figures/filters';
 import type { ToWebview } from '../../src/shared/protocol';
 import { AnalysisStore } from '../common/analysisStore';

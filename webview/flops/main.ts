@@ -5,6 +5,8 @@
  * 2 x MACs), a sortable table with CSV export, and the Latency view
  * (measured per-layer time and the latency model; ./latencyView.ts).
  */
+// First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
+import '../common/l10n';
 import type { LayerInfo } from '../../src/core/schema/results';
 import { costDistributionFigure, denseLayersFigure, layerBreakdownFigure } from '../../src/core/figures/flops';
 import type { OverviewModel } from '../../src/shared/models';

@@ -5,6 +5,8 @@
  * sample's filter gates. "Show all nodes" draws every ONNX node. Clicking a
  * layer asks the host to reveal its FLOPs row and its unit's filters.
  */
+// First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
+import '../common/l10n';
 import { buildGraph, withoutMaskEdges, type GraphModel, type GraphNode, type GraphSource } from '../../src/core/figures/graph';
 import { keptMacs, type GraphOverlay } from '../../src/core/figures/graphOverlay';
 import { latencyShare, type GraphLatency } from '../../src/core/figures/graphLatency';

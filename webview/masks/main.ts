@@ -16,6 +16,8 @@
  * canvases and the stats only. The per-sample figure (Plotly) marks the
  * selected sample once scrubbing pauses, not on every frame.
  */
+// First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
+import '../common/l10n';
 import type { MapLayer } from '../../src/core/figures/maps';
 import { perSampleFigure, sampleMapLayers } from '../../src/core/figures/maps';
 import { cellReadout } from '../../src/core/figures/mapReadout';

@@ -3,6 +3,8 @@
  * units, dense params / MACs, variant, training metrics, per-layer table.
  * Inspection only: it works in untrusted workspaces.
  */
+// First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
+import '../common/l10n';
 import { layerMacsFigure } from '../../src/core/figures/overview';
 import type { OverviewModel } from '../../src/shared/models';
 import type { PanelAction, ToWebview } from '../../src/shared/protocol';

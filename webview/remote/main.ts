@@ -7,6 +7,8 @@
  * colours from the --vscode-* theme variables.
  * Figures carry `data-figure` / `data-rendered` like the other panels.
  */
+// First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
+import '../common/l10n';
 import { vscodeApi } from '../common/api';
 import { h } from '../common/dom';
 import { formatNumber } from '../common/format';

@@ -4,6 +4,8 @@
  * baselines; the paper's Table II layout; the accuracy-vs-effective-MACs
  * Pareto plot of the sensitivity sweep.
  */
+// First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
+import '../common/l10n';
 import type { SweepResult } from '../../src/core/schema/results';
 import { paretoFigure, robustnessFigure } from '../../src/core/figures/robustness';
 import type { JobEndMessage, ToWebview } from '../../src/shared/protocol';

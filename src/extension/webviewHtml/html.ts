@@ -39,5 +39,7 @@ export function buildWebviewHtml(webview: vscode.Webview, extensionUri: vscode.U
     codiconCss: asset('media', 'vendor', 'codicons', 'codicon.css'),
     scripts: [asset('dist', 'webview', `${kind}.js`), asset('dist', 'webview', 'elements.js')],
     plotlySrc: asset('dist', 'webview', 'plotly.js'),
+    // The webview's strings go through @vscode/l10n with the host's bundle (undefined for English).
+    l10nBundle: vscode.l10n.bundle,
   });
 }

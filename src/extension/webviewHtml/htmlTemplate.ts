@@ -20,6 +20,19 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
+/** Id of the page's translation bundle block, read by webview/common/l10n.ts. */
+export const L10N_BLOCK_ID = 'dynapruner-l10n';
+
+/**
+ * JSON for the text of a `<script type="application/json">` element: `<`, `>`
+ * and `&` become `\u003c`, `\u003e`, `\u0026` (and U+2028 / U+2029 their escapes),
+ * so no value can close the element (`</script>`) or open a comment; `JSON.parse` reads it back unchanged.
+ */
+export function jsonScriptText(value: unknown): string {
+  const escapes: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => escapes[c] as string);
+}
+
 /** Inputs of {@link webviewPage}. */
 export interface PageParts {
   csp: string;
@@ -33,6 +46,8 @@ export interface PageParts {
   plotlySrc?: string;
   /** Extra nonce'd scripts loaded first (the test harness's VS Code API shim). */
   preScripts?: string[];
+  /** The extension's translation bundle (`vscode.l10n.bundle`; none for English), as inert JSON for the webview. */
+  l10nBundle?: Record<string, string>;
 }
 
 /** The HTML of a webview page. */
@@ -46,7 +61,7 @@ export function webviewPage(p: PageParts): string {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeHtml(p.codiconCss)}" id="vscode-codicon-stylesheet">
 <title>${escapeHtml(p.title)}</title>
-</head>
+${p.l10nBundle ? `<script type="application/json" id="${L10N_BLOCK_ID}">${jsonScriptText(p.l10nBundle)}</script>\n` : ''}</head>
 <body data-panel="${escapeHtml(p.panel)}"${p.plotlySrc ? ` data-plotly-src="${escapeHtml(p.plotlySrc)}"` : ''}>
 <div id="app" aria-busy="true"></div>
 ${[...(p.preScripts ?? []), ...p.scripts].map(script).join('\n')}
