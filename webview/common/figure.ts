@@ -4,6 +4,7 @@
  * previous spec; Plotly is loaded on first use), and PNG / SVG export buttons that send the rendered image to
  * the host to save.
  */
+import * as l10n from '@vscode/l10n';
 import { post, reportError } from './api';
 import { h } from './dom';
 import type { FigureSpec } from './plotly';
@@ -15,7 +16,7 @@ const CONFIG = { displayModeBar: false, responsive: true };
 /** The two export buttons of a figure box. */
 export function exportButtons(label: string, run: (format: 'png' | 'svg') => void): HTMLElement {
   const button = (format: 'png' | 'svg', icon: string) =>
-    h('vscode-toolbar-button', { icon, title: `Export ${format.toUpperCase()}`, label: `Export ${label} as ${format.toUpperCase()}`, 'data-export': format, onclick: () => run(format) });
+    h('vscode-toolbar-button', { icon, title: l10n.t('Export {0}', format.toUpperCase()), label: l10n.t('Export {0} as {1}', label, format.toUpperCase()), 'data-export': format, onclick: () => run(format) });
   return h('div', { class: 'fig-actions' }, button('png', 'file-media'), button('svg', 'symbol-misc'));
 }
 

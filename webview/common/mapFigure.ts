@@ -8,6 +8,7 @@
  * `H x W` pixels, so scrubbing the sample slider stays well inside a frame;
  * the hover read-out only looks values up.
  */
+import * as l10n from '@vscode/l10n';
 import { bytesToBase64 } from '../../src/core/schema/encoding';
 import { mapPixels, type MapLayer } from '../../src/core/figures/maps';
 import { layerReadout, layerTickValue } from '../../src/core/figures/mapReadout';
@@ -67,7 +68,7 @@ export class MapFigure {
     // Read by the tests and the benchmark: what the canvas shows.
     Object.assign(this.canvas, { mapState: () => (this.layer ? { zmin: this.layer.zmin, zmax: this.layer.zmax, colorscale: this.layer.colorscale, title: this.layer.title, values: this.values() } : null) });
     this.geo = geoLayer();
-    const view = h('div', { class: 'map-view', title: 'Wheel: zoom · drag: pan · double-click: reset' }, this.canvas, this.geo.element);
+    const view = h('div', { class: 'map-view', title: l10n.t('Wheel: zoom · drag: pan · double-click: reset') }, this.canvas, this.geo.element);
     // The overlay zooms and pans with the canvas.
     this.zoom = zoomPan(view, this.canvas, [this.geo.element]);
     this.canvas.addEventListener('mousemove', (e) => this.onHover?.(this.pixelAt(e.clientX, e.clientY)));

@@ -6,6 +6,7 @@
  * every map of a geographic grid, and the toggle that shows or hides them
  * (persisted as `geo`; hidden when there is nothing to draw).
  */
+import * as l10n from '@vscode/l10n';
 import { geoOverlay, type GeoOverlay } from '../../src/core/figures/geoOverlay';
 import type { MapSource } from '../../src/core/figures/maps';
 import type { GridCoordinates } from '../../src/core/schema/results';
@@ -36,14 +37,14 @@ export class MapGeography {
     private readonly maps: readonly MapFigure[],
   ) {
     this.shown = ctx.ui.geo !== false;
-    this.box = h('input', { type: 'checkbox', 'data-control': 'geo', 'aria-label': 'Show coastlines and the latitude / longitude grid' });
+    this.box = h('input', { type: 'checkbox', 'data-control': 'geo', 'aria-label': l10n.t('Show coastlines and the latitude / longitude grid') });
     this.box.checked = this.shown;
     this.box.addEventListener('change', () => {
       this.shown = this.box.checked;
       ctx.persist('geo', this.shown);
       this.draw();
     });
-    this.toggle = h('label', { hidden: true }, this.box, 'Coastlines and lat/lon');
+    this.toggle = h('label', { hidden: true }, this.box, l10n.t('Coastlines and lat/lon'));
   }
 
   /** Coordinates of the grid (null: no geography; the read-out then names rows and columns only). */

@@ -3,6 +3,7 @@
  * progress bar with a Cancel button for the running job, notices, and the
  * `ready` / `init` handshake. A panel plugs in as a {@link PanelApp}.
  */
+import * as l10n from '@vscode/l10n';
 import type { PanelKind } from '../../src/shared/ids';
 import type { JobEndMessage, PanelSource, ToWebview } from '../../src/shared/protocol';
 import type { PersistedState } from '../../src/shared/state';
@@ -61,7 +62,7 @@ export function startPanel(kind: PanelKind, app: PanelApp): void {
   const notice = (level: 'info' | 'warning' | 'error', text: string, action?: HTMLElement, about?: 'job') => {
     notices.append(h('div', { class: `banner ${level}`, role: level === 'error' ? 'alert' : 'status', 'data-notice': about ?? 'host' }, h('span', { class: `codicon codicon-${level === 'info' ? 'info' : level}` }), h('span', {}, text), action ?? null));
   };
-  const runAgain = (label = 'Run again') => h('vscode-button', { secondary: true, 'data-action': 'rerun', 'aria-label': label, onclick: () => post({ type: 'rerun' }) }, label);
+  const runAgain = (label = l10n.t('Run again')) => h('vscode-button', { secondary: true, 'data-action': 'rerun', 'aria-label': label, onclick: () => post({ type: 'rerun' }) }, label);
   /** Notices about a previous job (cancelled, failed, nothing saved) go once a new job reports or one succeeds. */
   const clearJobNotices = () => notices.querySelectorAll('[data-notice="job"]').forEach((n) => n.remove());
   /** Placeholders such as "Waiting for the sweep…" say what happened instead of waiting forever. */
@@ -77,7 +78,7 @@ export function startPanel(kind: PanelKind, app: PanelApp): void {
     if (progress.dataset.job !== jobId) {
       clear(progress);
       progress.dataset.job = jobId;
-      const cancel = h('vscode-button', { secondary: true, icon: 'debug-stop', 'data-action': 'cancel', 'aria-label': 'Cancel the running job', onclick: () => post({ type: 'cancel', jobId }) }, 'Cancel');
+      const cancel = h('vscode-button', { secondary: true, icon: 'debug-stop', 'data-action': 'cancel', 'aria-label': l10n.t('Cancel the running job'), onclick: () => post({ type: 'cancel', jobId }) }, l10n.t('Cancel'));
       progress.append(h('span', { class: 'codicon codicon-loading codicon-modifier-spin' }), h('span', { class: 'msg' }), h('div', { class: 'bar' }, h('div', {})), cancel);
     }
     (progress.querySelector('.msg') as HTMLElement).textContent = message;
@@ -95,7 +96,7 @@ export function startPanel(kind: PanelKind, app: PanelApp): void {
         if (!m.trusted) {
           banners.append(
             h('div', { class: 'banner', role: 'status', 'data-banner': 'untrusted' }, h('span', { class: 'codicon codicon-shield' }),
-              h('span', {}, 'Restricted Mode: this workspace is not trusted, so only inspection is available (structure, parameters, dense MACs). Running the checkpoint, sweeps, exports and remote profiling need a trusted workspace.')),
+              h('span', {}, l10n.t('Restricted Mode: this workspace is not trusted, so only inspection is available (structure, parameters, dense MACs). Running the checkpoint, sweeps, exports and remote profiling need a trusted workspace.'))),
           );
         }
         rememberSource(state, m.source);
@@ -118,18 +119,18 @@ export function startPanel(kind: PanelKind, app: PanelApp): void {
           saveState(state);
         }
         if (m.outcome === 'cancelled') {
-          notice('info', 'Cancelled; nothing was saved.', runAgain(), 'job');
-          settlePlaceholders('Cancelled before any result: use Run again above.');
+          notice('info', l10n.t('Cancelled; nothing was saved.'), runAgain(), 'job');
+          settlePlaceholders(l10n.t('Cancelled before any result: use Run again above.'));
         }
         if (m.outcome === 'failed') {
-          notice('error', m.error ?? 'The run failed.', runAgain(), 'job');
-          settlePlaceholders('No results: the run failed (the error is above).');
+          notice('error', m.error ?? l10n.t('The run failed.'), runAgain(), 'job');
+          settlePlaceholders(l10n.t('No results: the run failed (the error is above).'));
         }
         app.onJobEnd?.(m);
         break;
       case 'notice':
-        notice(m.level, m.text, m.action === 'rerun' ? runAgain('Run') : undefined, m.action === 'rerun' ? 'job' : undefined);
-        if (m.action === 'rerun') settlePlaceholders('Nothing saved yet for this panel.');
+        notice(m.level, m.text, m.action === 'rerun' ? runAgain(l10n.t('Run')) : undefined, m.action === 'rerun' ? 'job' : undefined);
+        if (m.action === 'rerun') settlePlaceholders(l10n.t('Nothing saved yet for this panel.'));
         break;
       default:
         app.onMessage(m);

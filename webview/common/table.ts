@@ -1,4 +1,5 @@
 /** A sortable data table (click a header to sort) with CSV export through the host. */
+import * as l10n from '@vscode/l10n';
 import { post } from './api';
 import { clear, h } from './dom';
 import { toCsv } from './format';
@@ -24,7 +25,7 @@ export class SortableTable<R> {
     private readonly rowClass: (r: R) => string = () => '',
   ) {
     this.table = h('table', { class: 'data', 'data-table': name });
-    const csv = h('vscode-button', { secondary: true, icon: 'export', 'data-export': 'csv', 'aria-label': 'Export the table as CSV', onclick: () => this.exportCsv() }, 'Export CSV');
+    const csv = h('vscode-button', { secondary: true, icon: 'export', 'data-export': 'csv', 'aria-label': l10n.t('Export the table as CSV'), onclick: () => this.exportCsv() }, l10n.t('Export CSV'));
     this.element = h('div', {}, h('div', { class: 'toolbar' }, csv), this.table);
   }
 

@@ -6,6 +6,7 @@
  */
 // First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
 import '../common/l10n';
+import * as l10n from '@vscode/l10n';
 import { compareAccuracyFigure, compareCostFigure } from '../../src/core/figures/compare';
 import type { CompareEntry, CompareModel } from '../../src/shared/models';
 import type { ToWebview } from '../../src/shared/protocol';
@@ -21,8 +22,8 @@ import { ParetoSection } from './paretoSection';
 
 class ComparePanel implements PanelApp {
   private model: CompareModel | null = null;
-  private readonly cost = new Figure('compare-cost', 'Effective MACs per sample', 300);
-  private readonly accuracy = new Figure('compare-accuracy', 'MSE vs mean effective GMACs', 300);
+  private readonly cost = new Figure('compare-cost', l10n.t('Effective MACs per sample'), 300);
+  private readonly accuracy = new Figure('compare-accuracy', l10n.t('MSE vs mean effective GMACs'), 300);
   private table!: SortableTable<CompareEntry>;
   private body!: HTMLElement;
   private empty!: HTMLElement;
@@ -41,21 +42,21 @@ class ComparePanel implements PanelApp {
     const backbone = (e: CompareEntry) => e.denseBackboneMacs ?? e.denseMacs;
     const macChange = (e: CompareEntry) => changeVsBackbone(e.meanEffectiveMacs, backbone(e));
     this.table = new SortableTable<CompareEntry>('compare-table1', [
-      { title: 'checkpoint', text: (e) => e.name },
-      { title: 'backbone', text: (e) => e.backbone ?? '–' },
-      { title: 'variant', text: (e) => e.variant ?? '–' },
+      { title: l10n.t('checkpoint'), text: (e) => e.name },
+      { title: l10n.t('backbone'), text: (e) => e.backbone ?? '–' },
+      { title: l10n.t('variant'), text: (e) => e.variant ?? '–' },
       { title: 'MSE', text: (e) => formatNumber(e.mse), sort: (e) => e.mse ?? Infinity },
       { title: 'MAE', text: (e) => formatNumber(e.mae), sort: (e) => e.mae ?? Infinity },
-      { title: 'dense backbone GMACs', text: (e) => formatSig(backbone(e) / 1e9, 3), sort: (e) => backbone(e) },
-      { title: 'effective GMACs', text: (e) => formatSig(e.meanEffectiveMacs === null ? null : e.meanEffectiveMacs / 1e9, 3), sort: (e) => e.meanEffectiveMacs ?? Infinity },
-      { title: 'MACs vs dense backbone', text: (e) => formatPercent(macChange(e), 1, true), sort: (e) => macChange(e) ?? 0 },
-      { title: 'MSE vs trained dense', text: (e) => formatPercent(mseChange(e), 1, true), sort: (e) => mseChange(e) ?? 0 },
-      { title: 'active pixels', text: (e) => formatPercent(e.activeFraction), sort: (e) => e.activeFraction ?? 1 },
+      { title: l10n.t('dense backbone GMACs'), text: (e) => formatSig(backbone(e) / 1e9, 3), sort: (e) => backbone(e) },
+      { title: l10n.t('effective GMACs'), text: (e) => formatSig(e.meanEffectiveMacs === null ? null : e.meanEffectiveMacs / 1e9, 3), sort: (e) => e.meanEffectiveMacs ?? Infinity },
+      { title: l10n.t('MACs vs dense backbone'), text: (e) => formatPercent(macChange(e), 1, true), sort: (e) => macChange(e) ?? 0 },
+      { title: l10n.t('MSE vs trained dense'), text: (e) => formatPercent(mseChange(e), 1, true), sort: (e) => mseChange(e) ?? 0 },
+      { title: l10n.t('active pixels'), text: (e) => formatPercent(e.activeFraction), sort: (e) => e.activeFraction ?? 1 },
       { title: 'AUC', text: (e) => formatNumber(e.auc, 3), sort: (e) => e.auc ?? 0 },
-      { title: 'error', text: (e) => e.error ?? '' },
+      { title: l10n.t('error'), text: (e) => e.error ?? '' },
     ]);
     this.dataLine = h('div', { class: 'muted' });
-    this.empty = h('div', { class: 'empty' }, 'Evaluating the checkpoints…');
+    this.empty = h('div', { class: 'empty' }, l10n.t('Evaluating the checkpoints…'));
     this.body = h('div', { hidden: true }, this.dataLine, this.table.element, h('div', { class: 'grid wide' }, this.cost.element, this.accuracy.element));
     this.pareto = new ParetoSection(ctx);
     this.toolbar = h('div', { class: 'toolbar', hidden: true }, reportButton());
@@ -86,7 +87,7 @@ class ComparePanel implements PanelApp {
     this.empty.hidden = true;
     this.body.hidden = false;
     this.toolbar.hidden = false;
-    this.dataLine.textContent = `Evaluated on: ${m.data.join(', ')}`;
+    this.dataLine.textContent = l10n.t('Evaluated on: {0}', m.data.join(', '));
     this.table.update(m.entries);
     const theme = figureTheme();
     const ok = m.entries.filter((e) => e.error === null);

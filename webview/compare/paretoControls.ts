@@ -1,4 +1,5 @@
 /** The Pareto view's axis controls: error metric, MACs as % of the dense backbone or GMACs, log scales; kept in the panel's UI state. */
+import * as l10n from '@vscode/l10n';
 import type { ErrorMetric, MacsAxis, ParetoView } from '../../src/core/figures/pareto';
 import { h } from '../common/dom';
 import type { PanelContext } from '../common/shell';
@@ -25,7 +26,7 @@ export class ParetoControls {
       return el;
     };
     this.metric = select('pareto-metric', [['mse', 'MSE'], ['mae', 'MAE']], ctx.ui.paretoMetric);
-    this.macs = select('pareto-macs', [['percent', "% of the dense backbone's MACs"], ['gmacs', 'GMACs per sample']], ctx.ui.paretoMacs);
+    this.macs = select('pareto-macs', [['percent', l10n.t("% of the dense backbone's MACs")], ['gmacs', l10n.t('GMACs per sample')]], ctx.ui.paretoMacs);
     this.logX = box('pareto-log-x', ctx.ui.paretoLogX);
     this.logY = box('pareto-log-y', ctx.ui.paretoLogY);
     this.logChosen = ctx.ui.paretoLogX !== undefined || ctx.ui.paretoLogY !== undefined;
@@ -44,9 +45,9 @@ export class ParetoControls {
     this.macs.addEventListener('change', changed);
     this.logX.addEventListener('change', logChanged);
     this.logY.addEventListener('change', logChanged);
-    this.element = h('div', { class: 'toolbar pareto-controls', role: 'group', 'aria-label': 'Pareto view axes' },
-      h('label', {}, 'Error ', this.metric), h('label', {}, 'Effective MACs ', this.macs),
-      h('label', {}, this.logX, 'log x'), h('label', {}, this.logY, 'log y'));
+    this.element = h('div', { class: 'toolbar pareto-controls', role: 'group', 'aria-label': l10n.t('Pareto view axes') },
+      h('label', {}, l10n.t('Error '), this.metric), h('label', {}, l10n.t('Effective MACs '), this.macs),
+      h('label', {}, this.logX, l10n.t('log x')), h('label', {}, this.logY, l10n.t('log y')));
   }
 
   /** Until the user chooses, log axes follow whether the values span orders of magnitude. */

@@ -5,6 +5,7 @@
  */
 // First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
 import '../common/l10n';
+import * as l10n from '@vscode/l10n';
 import { filterFrequencyFigure, unitRasterFigure } from '../../src/core/figures/filters';
 import type { ToWebview } from '../../src/shared/protocol';
 import { AnalysisStore } from '../common/analysisStore';
@@ -20,8 +21,8 @@ class FiltersPanel implements PanelApp {
   private readonly store = new AnalysisStore();
   private sorted = false;
   private unit = 0;
-  private readonly frequency = new Figure('filters-frequency', 'Activation frequency (units × filters)', 340);
-  private readonly raster = new Figure('filters-raster', 'Active filters per sample', 340);
+  private readonly frequency = new Figure('filters-frequency', l10n.t('Activation frequency (units × filters)'), 340);
+  private readonly raster = new Figure('filters-raster', l10n.t('Active filters per sample'), 340);
   private unitSelect!: HTMLSelectElement;
   private body!: HTMLElement;
   private empty!: HTMLElement;
@@ -30,21 +31,21 @@ class FiltersPanel implements PanelApp {
     this.ctx = ctx;
     this.sorted = ctx.ui.sorted === true;
     this.unit = Number(ctx.ui.unit ?? 0);
-    const sortBox = h('input', { type: 'checkbox', 'data-control': 'sort', 'aria-label': 'Sort filters by activation frequency' });
+    const sortBox = h('input', { type: 'checkbox', 'data-control': 'sort', 'aria-label': l10n.t('Sort filters by activation frequency') });
     sortBox.checked = this.sorted;
     sortBox.addEventListener('change', () => {
       this.sorted = sortBox.checked;
       ctx.persist('sorted', this.sorted);
       this.render();
     });
-    this.unitSelect = h('select', { 'data-control': 'unit', 'aria-label': 'Unit' });
+    this.unitSelect = h('select', { 'data-control': 'unit', 'aria-label': l10n.t('Unit') });
     this.unitSelect.addEventListener('change', () => {
       this.unit = Number(this.unitSelect.value);
       ctx.persist('unit', this.unit);
       this.render();
     });
-    this.empty = h('div', { class: 'empty' }, 'Waiting for the analysis…');
-    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, h('label', {}, sortBox, 'Sort filters by frequency'), h('label', {}, 'Unit', this.unitSelect), reportButton()), this.frequency.element, this.raster.element);
+    this.empty = h('div', { class: 'empty' }, l10n.t('Waiting for the analysis…'));
+    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, h('label', {}, sortBox, l10n.t('Sort filters by frequency')), h('label', {}, l10n.t('Unit'), this.unitSelect), reportButton()), this.frequency.element, this.raster.element);
     ctx.root.append(this.empty, this.body);
   }
 
@@ -91,7 +92,7 @@ class FiltersPanel implements PanelApp {
     this.empty.hidden = true;
     this.body.hidden = false;
     if (v.units.length === 0) {
-      this.ctx.notice('info', 'This checkpoint has no gated units (no filter gates to show).');
+      this.ctx.notice('info', l10n.t('This checkpoint has no gated units (no filter gates to show).'));
       return;
     }
     // The engine's figures; while samples stream, frequencies are over the samples so far.

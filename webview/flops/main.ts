@@ -7,6 +7,7 @@
  */
 // First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
 import '../common/l10n';
+import * as l10n from '@vscode/l10n';
 import type { LayerInfo } from '../../src/core/schema/results';
 import { costDistributionFigure, denseLayersFigure, layerBreakdownFigure } from '../../src/core/figures/flops';
 import type { OverviewModel } from '../../src/shared/models';
@@ -33,8 +34,8 @@ class FlopsPanel implements PanelApp {
   private ctx!: PanelContext;
   private readonly store = new AnalysisStore();
   private unit: 'MACs' | 'FLOPs' = 'MACs';
-  private readonly perLayer = new Figure('flops-per-layer', 'Dense vs effective per layer (mean over samples)', 380);
-  private readonly distribution = new Figure('flops-distribution', 'Effective cost over samples', 300);
+  private readonly perLayer = new Figure('flops-per-layer', l10n.t('Dense vs effective per layer (mean over samples)'), 380);
+  private readonly distribution = new Figure('flops-distribution', l10n.t('Effective cost over samples'), 300);
   private readonly table: SortableTable<Row>;
   private readonly latency = new LatencyView();
   private body!: HTMLElement;
@@ -54,14 +55,14 @@ class FlopsPanel implements PanelApp {
     this.table = new SortableTable<Row>(
       'flops-layers',
       [
-        { title: 'layer', text: (r) => r.layer.node },
-        { title: 'op', text: (r) => r.layer.op },
-        { title: 'role', text: (r) => (r.layer.overhead ? 'overhead' : r.layer.outUnit !== null ? `unit ${r.layer.outUnit}` : r.layer.spatialMask ? 'masked' : 'dense') },
-        { title: 'dense', text: (r) => cost(r.layer.denseMacs), sort: (r) => r.layer.denseMacs },
-        { title: 'effective (mean)', text: (r) => cost(r.effective), sort: (r) => r.effective },
+        { title: l10n.t('layer'), text: (r) => r.layer.node },
+        { title: l10n.t('op'), text: (r) => r.layer.op },
+        { title: l10n.t('role'), text: (r) => (r.layer.overhead ? l10n.t('overhead') : r.layer.outUnit !== null ? l10n.t('unit {0}', r.layer.outUnit) : r.layer.spatialMask ? l10n.t('masked') : l10n.t('dense')) },
+        { title: l10n.t('dense'), text: (r) => cost(r.layer.denseMacs), sort: (r) => r.layer.denseMacs },
+        { title: l10n.t('effective (mean)'), text: (r) => cost(r.effective), sort: (r) => r.effective },
         { title: 'p5', text: (r) => cost(r.p5), sort: (r) => r.p5 },
         { title: 'p95', text: (r) => cost(r.p95), sort: (r) => r.p95 },
-        { title: 'kept', text: (r) => formatPercent(r.layer.denseMacs ? r.effective / r.layer.denseMacs : 1), sort: (r) => (r.layer.denseMacs ? r.effective / r.layer.denseMacs : 1) },
+        { title: l10n.t('kept'), text: (r) => formatPercent(r.layer.denseMacs ? r.effective / r.layer.denseMacs : 1), sort: (r) => (r.layer.denseMacs ? r.effective / r.layer.denseMacs : 1) },
       ],
       (r) => [r.layer.overhead ? 'overhead' : '', r.layer.node === this.focused ? 'focused' : ''].filter(Boolean).join(' '),
     );
@@ -70,7 +71,7 @@ class FlopsPanel implements PanelApp {
   mount(ctx: PanelContext): void {
     this.ctx = ctx;
     this.unit = ctx.ui.unit === 'FLOPs' ? 'FLOPs' : 'MACs';
-    const toggle = h('select', { 'data-control': 'unit', 'aria-label': 'Unit' }, h('option', { value: 'MACs' }, 'MACs'), h('option', { value: 'FLOPs' }, 'FLOPs (2 × MACs)'));
+    const toggle = h('select', { 'data-control': 'unit', 'aria-label': l10n.t('Unit') }, h('option', { value: 'MACs' }, l10n.t('MACs')), h('option', { value: 'FLOPs' }, l10n.t('FLOPs (2 × MACs)')));
     toggle.value = this.unit;
     toggle.addEventListener('change', () => {
       this.unit = toggle.value === 'FLOPs' ? 'FLOPs' : 'MACs';
@@ -78,9 +79,9 @@ class FlopsPanel implements PanelApp {
       this.render();
     });
     this.summary = h('div', { class: 'stats', 'data-stats': 'flops' });
-    this.empty = h('div', { class: 'empty' }, 'Waiting for the analysis…');
-    this.toolbar = h('div', { class: 'toolbar' }, h('label', {}, 'Count', toggle), reportButton());
-    this.body = h('div', { hidden: true }, this.toolbar, this.summary, h('div', { class: 'grid wide' }, this.perLayer.element, this.distribution.element), h('h2', {}, 'Layers'), this.table.element);
+    this.empty = h('div', { class: 'empty' }, l10n.t('Waiting for the analysis…'));
+    this.toolbar = h('div', { class: 'toolbar' }, h('label', {}, l10n.t('Count'), toggle), reportButton());
+    this.body = h('div', { hidden: true }, this.toolbar, this.summary, h('div', { class: 'grid wide' }, this.perLayer.element, this.distribution.element), h('h2', {}, l10n.t('Layers')), this.table.element);
     ctx.root.append(this.empty, this.body, this.latency.element);
   }
 
@@ -109,8 +110,8 @@ class FlopsPanel implements PanelApp {
     const layers = o.layers.filter((l) => l.macs > 0);
     const stat = (key: string, value: string, label: string) => h('div', { class: 'stat', 'data-stat': key }, h('div', { class: 'v' }, value), h('div', { class: 'k' }, label));
     this.summary.replaceChildren(
-      stat('dense', formatMacs(o.totals.macs, this.unit), 'dense (plain ONNX model: no masks, nothing skipped)'),
-      stat('layers', String(layers.length), 'compute layers'),
+      stat('dense', formatMacs(o.totals.macs, this.unit), l10n.t('dense (plain ONNX model: no masks, nothing skipped)')),
+      stat('layers', String(layers.length), l10n.t('compute layers')),
     );
     const info = layers.map((l) => ({ node: l.name, op: l.op, denseMacs: l.macs, overhead: false, outUnit: null, inUnit: null, spatialMask: false }));
     void this.perLayer.update(denseLayersFigure(info, figureTheme(), this.unit));
@@ -149,10 +150,10 @@ class FlopsPanel implements PanelApp {
     const backbone = denseBackboneMacs(v);
     const stat = (key: string, value: string, label: string) => h('div', { class: 'stat', 'data-stat': key }, h('div', { class: 'v' }, value), h('div', { class: 'k' }, label));
     this.summary.replaceChildren(
-      stat('dense', formatMacs(backbone, this.unit), `dense backbone (whole graph ${formatMacs(v.denseMacs, this.unit)} with the mask generator and gate heads)`),
-      stat('effective', formatMacs(mean, this.unit), 'effective (mean, overhead included)'),
+      stat('dense', formatMacs(backbone, this.unit), l10n.t('dense backbone (whole graph {0} with the mask generator and gate heads)', formatMacs(v.denseMacs, this.unit))),
+      stat('effective', formatMacs(mean, this.unit), l10n.t('effective (mean, overhead included)')),
       stat('reduction', formatPercent(changeVsBackbone(mean, backbone), 1, true), 'MACs vs dense backbone'),
-      stat('overhead', formatMacs(meanOverhead, this.unit), 'overhead (counted)'),
+      stat('overhead', formatMacs(meanOverhead, this.unit), l10n.t('overhead (counted)')),
     );
     // The engine's figures; while samples stream, per-layer means are over the samples so far.
     const source = { layers: v.layers, samples: v.samples, denseMacs: v.denseMacs, aggregates: { perLayer: rows.map((r) => ({ mean: r.effective })) } };

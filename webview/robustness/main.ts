@@ -6,6 +6,7 @@
  */
 // First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
 import '../common/l10n';
+import * as l10n from '@vscode/l10n';
 import type { SweepResult } from '../../src/core/schema/results';
 import { paretoFigure, robustnessFigure } from '../../src/core/figures/robustness';
 import type { JobEndMessage, ToWebview } from '../../src/shared/protocol';
@@ -80,7 +81,7 @@ class RobustnessPanel implements PanelApp {
     void this.pareto.update(paretoFigure(s, theme));
     const partial = this.partial;
     this.status.hidden = !partial;
-    this.status.textContent = partial ? `Partial results, still running: ${sweepProgressText(partial.sweep, partial.samples)}` : '';
+    this.status.textContent = partial ? l10n.t('Partial results, still running: {0}', sweepProgressText(partial.sweep, partial.samples)) : '';
     document.body.dataset.sweep = partial ? 'partial' : 'complete';
     this.tablesNote.hidden = !partial;
     this.tables.hidden = Boolean(partial);
