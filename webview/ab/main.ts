@@ -9,6 +9,7 @@
  */
 // First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
 import '../common/l10n';
+import * as l10n from '@vscode/l10n';
 import { AB_FIELD_LABELS, AB_FIELDS, abCell, abLayers, type AbField, type AbLayers } from '../../src/core/figures/abMaps';
 import type { MapLayer } from '../../src/core/figures/maps';
 import { formatPhysical } from '../../src/core/figures/geoReadout';
@@ -51,14 +52,14 @@ class AbPanel implements PanelApp {
     this.field = (AB_FIELDS as readonly string[]).includes(String(ctx.ui.field)) ? (ctx.ui.field as AbField) : 'prediction';
     this.panes = [new PaneControls('A', ctx, () => this.schedule()), new PaneControls('B', ctx, () => this.schedule())];
     this.geo = new MapGeography('A/B panel', ctx, Object.values(this.maps));
-    const fieldSelect = h('select', { 'aria-label': 'Field compared', 'data-control': 'field' }, ...AB_FIELDS.map((f) => h('option', { value: f }, AB_FIELD_LABELS[f])));
+    const fieldSelect = h('select', { 'aria-label': l10n.t('Field compared'), 'data-control': 'field' }, ...AB_FIELDS.map((f) => h('option', { value: f }, AB_FIELD_LABELS[f])));
     fieldSelect.value = this.field;
     fieldSelect.addEventListener('change', () => {
       this.field = fieldSelect.value as AbField;
       ctx.persist('field', this.field);
       this.schedule();
     });
-    this.readout = h('div', { class: 'readout', 'data-readout': 'ab', 'aria-live': 'polite' }, 'Point at a map to read A, B and A - B at the cell; wheel to zoom, drag to pan (all three maps follow), double-click to reset.');
+    this.readout = h('div', { class: 'readout', 'data-readout': 'ab', 'aria-live': 'polite' }, l10n.t('Point at a map to read A, B and A - B at the cell; wheel to zoom, drag to pan (all three maps follow), double-click to reset.'));
     this.missing = h('div', { class: 'muted', 'data-missing': 'ab', hidden: true });
     for (const map of Object.values(this.maps)) {
       map.onHover = (p) => {
@@ -70,10 +71,10 @@ class AbPanel implements PanelApp {
     const grid = h('div', { class: 'grid maps' },
       column(this.panes[0].heading, this.panes[0].element, this.maps.a.element),
       column(this.panes[1].heading, this.panes[1].element, this.maps.b.element),
-      column(h('h2', { class: 'ab-heading' }, 'A - B'), h('div', { class: 'toolbar muted' }, 'Diverging scale, symmetric about 0'), this.maps.diff.element));
+      column(h('h2', { class: 'ab-heading' }, 'A - B'), h('div', { class: 'toolbar muted' }, l10n.t('Diverging scale, symmetric about 0')), this.maps.diff.element));
     syncZoom(Object.values(this.maps).map((m) => m.canvas.parentElement as HTMLElement));
-    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, h('label', {}, 'Field', fieldSelect), this.geo.toggle), this.readout, this.missing, grid);
-    this.empty = h('div', { class: 'empty' }, 'Waiting for the two analyses…');
+    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, h('label', {}, l10n.t('Field'), fieldSelect), this.geo.toggle), this.readout, this.missing, grid);
+    this.empty = h('div', { class: 'empty' }, l10n.t('Waiting for the two analyses…'));
     ctx.root.append(this.empty, this.body);
   }
 
@@ -110,7 +111,7 @@ class AbPanel implements PanelApp {
     if (!this.sides) return;
     const [a, b] = this.sides.map((s, i) => {
       const sel = this.panes[i].selection();
-      return { source: s.analysis, sel, label: `${baseName(s.checkpoint)}, sample ${sel.sample + 1}` };
+      return { source: s.analysis, sel, label: l10n.t('{0}, sample {1}', baseName(s.checkpoint), sel.sample + 1) };
     });
     try {
       this.layers = abLayers(a, b, this.field, figureTheme(), this.decode);
@@ -136,7 +137,7 @@ class AbPanel implements PanelApp {
     if (!p || !l) return;
     const c = abCell(l, p.row, p.col);
     const pane = (layer: MapLayer | null) => (layer ? (layerReadout(layer, p) ?? '–') : '–');
-    const diff = c.diff === null ? '–' : Number.isFinite(c.diff) ? formatPhysical(c.diff, l.diffUnits) : 'no data';
+    const diff = c.diff === null ? '–' : Number.isFinite(c.diff) ? formatPhysical(c.diff, l.diffUnits) : l10n.t('no data');
     this.readout.textContent = cellReadout(p, this.geo.coordinates(), [`A ${pane(l.a)}`, `B ${pane(l.b)}`, `A - B ${diff}`]);
     // Full-precision values for the tests: the arrays' own numbers.
     Object.assign(this.readout.dataset, { row: String(p.row), col: String(p.col), a: String(c.a), b: String(c.b), diff: String(c.diff) });

@@ -3,6 +3,7 @@
  * their values, and the channel, each with an accessible name naming the
  * pane ("A sample"). The selection is persisted per pane.
  */
+import * as l10n from '@vscode/l10n';
 import type { MapSelection } from '../../src/core/figures/maps';
 import type { Analysis } from '../../src/core/schema/results';
 import { clear, h } from '../common/dom';
@@ -26,9 +27,9 @@ export class PaneControls {
   ) {
     const id = key.toLowerCase();
     this.heading = h('h2', { class: 'ab-heading', 'data-pane-title': id }, key);
-    this.sample = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': `${key} sample`, 'data-control': `${id}-sample` });
-    this.step = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': `${key} lead time`, 'data-control': `${id}-step` });
-    this.channel = h('select', { 'aria-label': `${key} channel`, 'data-control': `${id}-channel` });
+    this.sample = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': l10n.t('{0} sample', key), 'data-control': `${id}-sample` });
+    this.step = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': l10n.t('{0} lead time', key), 'data-control': `${id}-step` });
+    this.channel = h('select', { 'aria-label': l10n.t('{0} channel', key), 'data-control': `${id}-channel` });
     this.sampleLabel = h('span', { class: 'muted', 'data-label': `${id}-sample` });
     this.stepLabel = h('span', { class: 'muted', 'data-label': `${id}-step` });
     for (const [el, name] of [[this.sample, 'sample'], [this.step, 'step'], [this.channel, 'channel']] as const) {
@@ -39,9 +40,9 @@ export class PaneControls {
       });
     }
     this.element = h('div', { class: 'toolbar ab-controls', 'data-pane': id },
-      h('label', {}, 'Sample', this.sample, this.sampleLabel),
-      h('label', {}, 'Lead time', this.step, this.stepLabel),
-      h('label', {}, 'Channel', this.channel));
+      h('label', {}, l10n.t('Sample'), this.sample, this.sampleLabel),
+      h('label', {}, l10n.t('Lead time'), this.step, this.stepLabel),
+      h('label', {}, l10n.t('Channel'), this.channel));
   }
 
   /** Shows an analysis; the restored selection wins over `sample` (the host's first sample). */
@@ -77,7 +78,7 @@ export class PaneControls {
     if (!a) return;
     const sel = this.selection();
     const s = a.samples[sel.sample];
-    this.sampleLabel.textContent = `${sel.sample + 1} / ${a.samples.length}${s?.windowStart !== null && s?.windowStart !== undefined ? ` · t₀ = ${s.windowStart}` : ''}`;
-    this.stepLabel.textContent = `t+${sel.t + 1} of ${a.model.tOut}`;
+    this.sampleLabel.textContent = l10n.t('{0} / {1}', sel.sample + 1, a.samples.length) + (s?.windowStart !== null && s?.windowStart !== undefined ? l10n.t(' · t₀ = {0}', s.windowStart) : '');
+    this.stepLabel.textContent = l10n.t('t+{0} of {1}', sel.t + 1, a.model.tOut);
   }
 }

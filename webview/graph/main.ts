@@ -7,6 +7,7 @@
  */
 // First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
 import '../common/l10n';
+import * as l10n from '@vscode/l10n';
 import { buildGraph, withoutMaskEdges, type GraphModel, type GraphNode, type GraphSource } from '../../src/core/figures/graph';
 import { keptMacs, type GraphOverlay } from '../../src/core/figures/graphOverlay';
 import { latencyShare, type GraphLatency } from '../../src/core/figures/graphLatency';
@@ -21,7 +22,7 @@ import { installGraphStyles } from './styles';
 import { GraphView, type NodeFacts } from './view';
 
 /** The latency option's text while the checkpoint has no latency run. */
-const LATENCY_MISSING = 'Measured latency: measure latency in the FLOPs panel first';
+const LATENCY_MISSING = l10n.t('Measured latency: measure latency in the FLOPs panel first');
 
 /** Microseconds as "812 µs" or "3.41 ms". */
 function formatMicros(us: number): string {
@@ -74,14 +75,14 @@ class GraphPanel implements PanelApp {
       ctx.persist('maskEdges', this.maskEdges);
       void this.relayout();
     });
-    this.colourSelect = h('select', { 'data-control': 'colour-by', 'aria-label': 'Colour boxes by' },
-      h('option', { value: 'kept' }, 'Kept MACs (analysis)'), h('option', { value: 'dense' }, 'Dense MACs'), h('option', { value: 'latency' }, LATENCY_MISSING));
+    this.colourSelect = h('select', { 'data-control': 'colour-by', 'aria-label': l10n.t('Colour boxes by') },
+      h('option', { value: 'kept' }, l10n.t('Kept MACs (analysis)')), h('option', { value: 'dense' }, l10n.t('Dense MACs')), h('option', { value: 'latency' }, LATENCY_MISSING));
     this.colourSelect.addEventListener('change', () => {
       this.colourBy = this.colourSelect.value as ColourBy;
       ctx.persist('colourBy', this.colourBy);
       this.draw();
     });
-    this.sampleSlider = h('input', { type: 'range', min: 0, max: 0, step: 1, 'data-control': 'sample', 'aria-label': 'Sample' });
+    this.sampleSlider = h('input', { type: 'range', min: 0, max: 0, step: 1, 'data-control': 'sample', 'aria-label': l10n.t('Sample') });
     this.sampleSlider.addEventListener('input', () => {
       this.sample = Number(this.sampleSlider.value);
       ctx.persist('sample', this.sample);
@@ -89,14 +90,14 @@ class GraphPanel implements PanelApp {
     });
     this.sampleLabel = h('span', { class: 'muted', 'data-readout': 'sample' });
     this.legend = h('div', { class: 'muted graph-legend', 'data-readout': 'legend' });
-    this.empty = h('div', { class: 'empty' }, 'Reading the graph…');
+    this.empty = h('div', { class: 'empty' }, l10n.t('Reading the graph…'));
     const toolbar = h(
       'div',
       { class: 'toolbar' },
-      h('label', { for: 'graph-all-nodes' }, this.allBox, 'Show all nodes'),
-      h('label', { for: 'graph-mask-edges' }, this.maskBox, 'Show mask and gate edges'),
-      h('label', {}, 'Colour by', this.colourSelect),
-      h('label', { class: 'sample-control' }, 'Sample', this.sampleSlider, this.sampleLabel),
+      h('label', { for: 'graph-all-nodes' }, this.allBox, l10n.t('Show all nodes')),
+      h('label', { for: 'graph-mask-edges' }, this.maskBox, l10n.t('Show mask and gate edges')),
+      h('label', {}, l10n.t('Colour by'), this.colourSelect),
+      h('label', { class: 'sample-control' }, l10n.t('Sample'), this.sampleSlider, this.sampleLabel),
     );
     this.body = h('div', { hidden: true }, toolbar, this.legend, this.view.element);
     ctx.root.append(this.empty, this.body);
@@ -125,7 +126,7 @@ class GraphPanel implements PanelApp {
     const run = ++this.layoutRun;
     const model = buildGraph(this.source, { allNodes: this.allNodes });
     this.model = this.maskEdges ? model : withoutMaskEdges(model);
-    this.empty.textContent = `Laying out ${this.model.nodes.length} nodes…`;
+    this.empty.textContent = l10n.t('Laying out {0} nodes…', this.model.nodes.length);
     const layout = await layoutGraph(this.model);
     if (run !== this.layoutRun) return;
     this.layout = layout;
@@ -139,7 +140,7 @@ class GraphPanel implements PanelApp {
     const [kept, , latency] = [...this.colourSelect.options];
     kept.disabled = samples === 0;
     latency.disabled = this.latency === null;
-    latency.textContent = this.latency ? `Measured latency (${this.latency.variant}, ${this.latency.runtime})` : LATENCY_MISSING;
+    latency.textContent = this.latency ? l10n.t('Measured latency ({0}, {1})', this.latency.variant, this.latency.runtime) : LATENCY_MISSING;
     this.colourSelect.value = this.effectiveColour();
   }
 
@@ -165,13 +166,16 @@ class GraphPanel implements PanelApp {
     const maxShare = Math.max(0, ...compute.map((n) => this.facts(n).share));
     this.view.render(this.layout, (n) => this.facts(n), maxShare);
     const s = this.overlay?.samples[this.sample];
-    this.sampleLabel.textContent = s ? `${this.sample + 1}/${this.overlay!.samples.length}${s.windowStart === null ? '' : ` (window start t=${s.windowStart})`}` : '';
+    this.sampleLabel.textContent = s ? l10n.t('{0}/{1}', this.sample + 1, this.overlay!.samples.length) + (s.windowStart === null ? '' : l10n.t(' (window start t={0})', s.windowStart)) : '';
     const hidden = this.model.hiddenNodes;
     const colour = this.effectiveColour();
     const what = colour === 'latency'
-      ? `the layer's measured median time (${this.latency!.variant}, ${this.latency!.runtime}) as a share of the ${formatMicros(this.latency!.nodeTimeUs)} summed node time`
-      : `${colour === 'kept' ? "the layer's kept (mask-aware) MACs for this sample" : "the layer's dense MACs"} as a share of the graph's dense MACs`;
-    this.legend.textContent = `${compute.length} compute layers, ${formatMacs(this.model.denseMacs)} dense; colour: ${what} (darkest ${formatPercent(maxShare)}); dashed boxes: mask generator and gate heads (overhead)${this.maskEdges ? ', dashed edges carry masks and gates' : ', the edges carrying masks and gates into the backbone (and the mask outputs) are hidden'}${hidden ? `; ${hidden} of ${this.model.totalNodes} ONNX nodes collapsed into edges` : ''}.${this.overlay ? '' : ' Analyse the checkpoint to see kept MACs and filter gates.'}`;
+      ? l10n.t("the layer's measured median time ({0}, {1}) as a share of the {2} summed node time", this.latency!.variant, this.latency!.runtime, formatMicros(this.latency!.nodeTimeUs))
+      : colour === 'kept' ? l10n.t("the layer's kept (mask-aware) MACs for this sample as a share of the graph's dense MACs") : l10n.t("the layer's dense MACs as a share of the graph's dense MACs");
+    this.legend.textContent = l10n.t('{0} compute layers, {1} dense; colour: {2} (darkest {3}); dashed boxes: mask generator and gate heads (overhead)', compute.length, formatMacs(this.model.denseMacs), what, formatPercent(maxShare))
+      + (this.maskEdges ? l10n.t(', dashed edges carry masks and gates') : l10n.t(', the edges carrying masks and gates into the backbone (and the mask outputs) are hidden'))
+      + (hidden ? l10n.t('; {0} of {1} ONNX nodes collapsed into edges', hidden, this.model.totalNodes) : '')
+      + '.' + (this.overlay ? '' : l10n.t(' Analyse the checkpoint to see kept MACs and filter gates.'));
   }
 
   private select(n: GraphNode): void {

@@ -4,6 +4,7 @@
  * wheel zooms around the cursor, drag pans, hover shows a tooltip, click
  * selects a layer.
  */
+import * as l10n from '@vscode/l10n';
 import type { GraphNode } from '../../src/core/figures/graph';
 import { colorLut } from '../../src/core/figures/raster';
 import { h } from '../common/dom';
@@ -47,7 +48,7 @@ export class GraphView {
   private ty = 0;
 
   constructor(private readonly onSelect: (node: GraphNode) => void) {
-    this.svgEl = svg('svg', { class: 'graph-svg', role: 'img', 'aria-label': 'Model graph' });
+    this.svgEl = svg('svg', { class: 'graph-svg', role: 'img', 'aria-label': l10n.t('Model graph') });
     this.scene = svg('g', { class: 'scene' });
     this.svgEl.append(this.scene);
     this.tooltip = h('div', { class: 'graph-tooltip', role: 'tooltip', hidden: true });
@@ -118,16 +119,16 @@ export class GraphView {
   }
 
   private showTooltip(n: GraphNode, f: NodeFacts, e: MouseEvent): void {
-    const rows: [string, string][] = [['op', n.op], ['node', n.id]];
-    if (n.inputShapes.length) rows.push(['inputs', n.inputShapes.map((s) => `[${s.join('×')}]`).join(' ')]);
-    if (n.outputShape) rows.push(['output', `[${n.outputShape.join('×')}]`]);
+    const rows: [string, string][] = [[l10n.t('op'), n.op], [l10n.t('node'), n.id]];
+    if (n.inputShapes.length) rows.push([l10n.t('inputs'), n.inputShapes.map((s) => `[${s.join('×')}]`).join(' ')]);
+    if (n.outputShape) rows.push([l10n.t('output'), `[${n.outputShape.join('×')}]`]);
     if (n.kind === 'compute') {
-      rows.push(['dense MACs', `${formatMacs(n.macs)} (${formatPercent(n.share)} of the graph)`]);
-      if (f.kept !== null) rows.push(['kept MACs', `${formatMacs(f.kept)} (${n.macs > 0 ? formatPercent(f.kept / n.macs) : '–'} of the layer)`]);
-      if (f.latencyUs !== undefined && f.latencyUs !== null) rows.push(['measured time', `${f.latencyUs.toPrecision(3)} µs (median)`]);
+      rows.push([l10n.t('dense MACs'), l10n.t('{0} ({1} of the graph)', formatMacs(n.macs), formatPercent(n.share))]);
+      if (f.kept !== null) rows.push([l10n.t('kept MACs'), l10n.t('{0} ({1} of the layer)', formatMacs(f.kept), n.macs > 0 ? formatPercent(f.kept / n.macs) : '–')]);
+      if (f.latencyUs !== undefined && f.latencyUs !== null) rows.push([l10n.t('measured time'), l10n.t('{0} µs (median)', f.latencyUs.toPrecision(3))]);
     }
-    if (n.unit) rows.push(['unit', `${n.unit.name}: ${f.gates ? `${f.gates.filter((v) => v).length}/` : ''}${n.unit.channels} filters`]);
-    if (n.overhead) rows.push(['cost', 'overhead (mask generator / gate head)']);
+    if (n.unit) rows.push([l10n.t('unit'), l10n.t('{0}: {1}{2} filters', n.unit.name, f.gates ? `${f.gates.filter((v) => v).length}/` : '', n.unit.channels)]);
+    if (n.overhead) rows.push([l10n.t('cost'), l10n.t('overhead (mask generator / gate head)')]);
     this.tooltip.replaceChildren(h('dl', { class: 'facts' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])));
     this.tooltip.hidden = false;
     this.moveTooltip(e);

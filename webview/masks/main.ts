@@ -18,6 +18,7 @@
  */
 // First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
 import '../common/l10n';
+import * as l10n from '@vscode/l10n';
 import type { MapLayer } from '../../src/core/figures/maps';
 import { perSampleFigure, sampleMapLayers } from '../../src/core/figures/maps';
 import { cellReadout } from '../../src/core/figures/mapReadout';
@@ -40,13 +41,13 @@ import type { FigureTheme } from '../../src/core/figures/types';
 const SETTLE_MS = 120;
 
 const MAP_FIGURES: { key: MapLayer['key']; name: string; label: string; missing: string }[] = [
-  { key: 'input', name: 'masks-input', label: 'Input (last frame)', missing: '' },
-  { key: 'importance', name: 'masks-importance', label: 'Importance S', missing: 'This variant has no importance map' },
-  { key: 'dataMask', name: 'masks-data-mask', label: 'Data mask', missing: 'This variant has no data mask' },
-  { key: 'absDelta', name: 'masks-abs-delta', label: '|Δ| future change', missing: 'No targets in the data' },
-  { key: 'prediction', name: 'masks-prediction', label: 'Prediction', missing: '' },
-  { key: 'target', name: 'masks-target', label: 'Target', missing: 'No targets in the data' },
-  { key: 'error', name: 'masks-error', label: '|Error|', missing: 'No targets in the data' },
+  { key: 'input', name: 'masks-input', label: l10n.t('Input (last frame)'), missing: '' },
+  { key: 'importance', name: 'masks-importance', label: l10n.t('Importance S'), missing: l10n.t('This variant has no importance map') },
+  { key: 'dataMask', name: 'masks-data-mask', label: l10n.t('Data mask'), missing: l10n.t('This variant has no data mask') },
+  { key: 'absDelta', name: 'masks-abs-delta', label: l10n.t('|Δ| future change'), missing: l10n.t('No targets in the data') },
+  { key: 'prediction', name: 'masks-prediction', label: l10n.t('Prediction'), missing: '' },
+  { key: 'target', name: 'masks-target', label: l10n.t('Target'), missing: l10n.t('No targets in the data') },
+  { key: 'error', name: 'masks-error', label: l10n.t('|Error|'), missing: l10n.t('No targets in the data') },
 ];
 
 class MasksPanel implements PanelApp {
@@ -60,7 +61,7 @@ class MasksPanel implements PanelApp {
   private geo!: MapGeography;
   private theme: FigureTheme | null = null;
   private readonly maps = new Map<MapLayer['key'], MapFigure>(MAP_FIGURES.map((f) => [f.key, new MapFigure(f.name, f.label)]));
-  private readonly perSample = new Figure('masks-flops', 'Effective MACs, active pixels and alignment AUC per sample', 280);
+  private readonly perSample = new Figure('masks-flops', l10n.t('Effective MACs, active pixels and alignment AUC per sample'), 280);
   private sampleSlider!: HTMLInputElement;
   private stepSlider!: HTMLInputElement;
   private channelSelect!: HTMLSelectElement;
@@ -85,13 +86,13 @@ class MasksPanel implements PanelApp {
     this.channel = Number(ctx.ui.channel ?? 0);
     this.overlay = ctx.ui.overlay === true;
     this.geo = new MapGeography('Masks panel', ctx, [...this.maps.values()]);
-    this.sampleSlider = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': 'Sample', 'data-control': 'sample' });
-    this.stepSlider = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': 'Lead time', 'data-control': 'step' });
-    this.channelSelect = h('select', { 'aria-label': 'Channel', 'data-control': 'channel' });
+    this.sampleSlider = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': l10n.t('Sample'), 'data-control': 'sample' });
+    this.stepSlider = h('input', { type: 'range', min: 0, max: 0, value: 0, 'aria-label': l10n.t('Lead time'), 'data-control': 'step' });
+    this.channelSelect = h('select', { 'aria-label': l10n.t('Channel'), 'data-control': 'channel' });
     this.sampleLabel = h('span', { class: 'muted', 'data-label': 'sample' });
     this.stepLabel = h('span', { class: 'muted', 'data-label': 'step' });
-    this.readout = h('div', { class: 'readout', 'data-readout': 'maps', 'aria-live': 'polite' }, 'Point at a map to read its values; wheel to zoom, drag to pan, double-click to reset.');
-    this.overlayLegend = h('div', { class: 'muted', 'data-legend': 'overlay', hidden: true }, 'Greyed pixels: skipped by the data mask. Empty (transparent) pixels: no data, outside the valid area.');
+    this.readout = h('div', { class: 'readout', 'data-readout': 'maps', 'aria-live': 'polite' }, l10n.t('Point at a map to read its values; wheel to zoom, drag to pan, double-click to reset.'));
+    this.overlayLegend = h('div', { class: 'muted', 'data-legend': 'overlay', hidden: true }, l10n.t('Greyed pixels: skipped by the data mask. Empty (transparent) pixels: no data, outside the valid area.'));
     for (const map of this.maps.values()) {
       map.onHover = (p) => {
         this.hovered = p;
@@ -117,19 +118,19 @@ class MasksPanel implements PanelApp {
       this.schedule();
     });
     const toolbar = h('div', { class: 'toolbar' },
-      h('label', {}, 'Sample', this.sampleSlider, this.sampleLabel),
-      h('label', {}, 'Lead time', this.stepSlider, this.stepLabel),
-      h('label', {}, 'Channel', this.channelSelect),
-      h('label', {}, overlayBox, 'Overlay data mask (grey: skipped)'),
+      h('label', {}, l10n.t('Sample'), this.sampleSlider, this.sampleLabel),
+      h('label', {}, l10n.t('Lead time'), this.stepSlider, this.stepLabel),
+      h('label', {}, l10n.t('Channel'), this.channelSelect),
+      h('label', {}, overlayBox, l10n.t('Overlay data mask (grey: skipped)')),
       this.geo.toggle,
-      h('vscode-button', { secondary: true, icon: 'split-horizontal', 'data-action': 'open-ab', 'aria-label': 'Open A/B: compare this sample with another sample or checkpoint', onclick: () => post({ type: 'openAb', sample: this.sample }) }, 'Open A/B'),
+      h('vscode-button', { secondary: true, icon: 'split-horizontal', 'data-action': 'open-ab', 'aria-label': l10n.t('Open A/B: compare this sample with another sample or checkpoint'), onclick: () => post({ type: 'openAb', sample: this.sample }) }, l10n.t('Open A/B')),
       reportButton(),
     );
     this.stats = h('div', { class: 'stats', 'data-stats': 'sample' });
     const grid = h('div', { class: 'grid maps' }, ...[...this.maps.values()].map((f) => f.element));
-    this.body = h('div', { hidden: true }, toolbar, this.stats, this.readout, this.overlayLegend, grid, h('h2', {}, 'Cost'),
-      h('div', { class: 'muted' }, 'Click a sample in the chart to show its maps.'), this.perSample.element);
-    this.empty = h('div', { class: 'empty' }, 'Waiting for the analysis…');
+    this.body = h('div', { hidden: true }, toolbar, this.stats, this.readout, this.overlayLegend, grid, h('h2', {}, l10n.t('Cost')),
+      h('div', { class: 'muted' }, l10n.t('Click a sample in the chart to show its maps.')), this.perSample.element);
+    this.empty = h('div', { class: 'empty' }, l10n.t('Waiting for the analysis…'));
     ctx.root.append(this.empty, this.body);
   }
 
@@ -193,11 +194,11 @@ class MasksPanel implements PanelApp {
     const s = v?.samples[this.sample];
     if (!v || !s) return;
     this.theme ??= figureTheme();
-    this.sampleLabel.textContent = `${this.sample + 1} / ${v.samples.length}${v.total > v.samples.length ? ` (of ${v.total})` : ''}${s.windowStart !== null ? ` · t₀ = ${s.windowStart}` : ''}`;
+    this.sampleLabel.textContent = l10n.t('{0} / {1}', this.sample + 1, v.samples.length) + (v.total > v.samples.length ? l10n.t(' (of {0})', v.total) : '') + (s.windowStart !== null ? l10n.t(' · t₀ = {0}', s.windowStart) : '');
     this.renderStats(s, denseBackboneMacs(v));
     const layers = sampleMapLayers(v, { sample: this.sample, t: this.step, channel: this.channel }, this.theme, { decode: (a) => this.store.values(a), overlay: this.overlay });
     for (const f of MAP_FIGURES) this.maps.get(f.key)!.update(layers.find((l) => l.key === f.key) ?? null, f.missing);
-    this.stepLabel.textContent = `t+${this.step + 1} of ${v.model.tOut}`;
+    this.stepLabel.textContent = l10n.t('t+{0} of {1}', this.step + 1, v.model.tOut);
     this.overlayLegend.hidden = !this.overlay;
     if (this.hovered) this.renderReadout();
     document.body.dataset.renderedSample = String(this.sample);
@@ -232,13 +233,13 @@ class MasksPanel implements PanelApp {
   private renderStats(s: SampleAnalysis, backbone: number): void {
     const stat = (k: string, v: string, key: string) => h('div', { class: 'stat', 'data-stat': key }, h('div', { class: 'v' }, v), h('div', { class: 'k' }, k));
     this.stats.replaceChildren(
-      stat('active pixels', formatPercent(s.activeFraction), 'active-fraction'),
-      stat(`effective MACs (${formatPercent(s.macs.total / backbone)} of the dense backbone)`, formatMacs(s.macs.total), 'effective-macs'),
-      stat('overhead MACs', formatMacs(s.macs.overhead), 'overhead-macs'),
-      stat('active filters', s.gates.length ? formatPercent(s.gates.reduce((a, g) => a + g.active, 0) / s.gates.reduce((a, g) => a + g.mask.length, 0)) : '–', 'active-filters'),
-      stat('MSE (clean dense: same weights, masks off)', `${formatNumber(s.vsTarget?.mse)} (${formatNumber(s.denseVsTarget?.mse)})`, 'mse'),
-      stat('alignment AUC', formatNumber(s.alignment?.auc, 3), 'auc'),
-      stat('Spearman ρ', formatNumber(s.alignment?.spearman, 3), 'spearman'),
+      stat(l10n.t('active pixels'), formatPercent(s.activeFraction), 'active-fraction'),
+      stat(l10n.t('effective MACs ({0} of the dense backbone)', formatPercent(s.macs.total / backbone)), formatMacs(s.macs.total), 'effective-macs'),
+      stat(l10n.t('overhead MACs'), formatMacs(s.macs.overhead), 'overhead-macs'),
+      stat(l10n.t('active filters'), s.gates.length ? formatPercent(s.gates.reduce((a, g) => a + g.active, 0) / s.gates.reduce((a, g) => a + g.mask.length, 0)) : '–', 'active-filters'),
+      stat(l10n.t('MSE (clean dense: same weights, masks off)'), `${formatNumber(s.vsTarget?.mse)} (${formatNumber(s.denseVsTarget?.mse)})`, 'mse'),
+      stat(l10n.t('alignment AUC'), formatNumber(s.alignment?.auc, 3), 'auc'),
+      stat(l10n.t('Spearman ρ'), formatNumber(s.alignment?.spearman, 3), 'spearman'),
     );
   }
 }
