@@ -5,6 +5,9 @@ import { parseCommandArgs } from '../args/parse';
 import { alternatives, choice, intValue } from '../args/values';
 import { CONNECT_TIMEOUT_MS, THREADS } from '../args/limits';
 import { calibrateTarget, calibrationSamples, sparsePlanFor, type CalibrateTarget } from './exportCalibrate';
+import { overflowCheck, topkIndexOf, topkText } from './exportTopk';
+import { DEFAULT_VECTOR_WIDTH } from '../../core/export/topkCalibration';
+import type { SparseTopk } from '../../core/export/sparseVariant';
 import { sparsePlanText } from '../../core/export/sparsePlanText';
 import { requireGatedUnits } from '../../core/export/sparseVariant';
 import { fileOutput, checkOutputs } from '../outputs';
@@ -32,7 +35,14 @@ const EXPORT_FLAGS = {
   'known-hosts': { type: 'string', value: 'FILE' },
   'connect-timeout': { type: 'string', value: 'MS' },
   runner: { type: 'string', value: 'FILE' },
+  index: { type: 'string', value: 'nonzero|topk' },
+  'vector-width': { type: 'string', value: 'N' },
 } as const;
+
+/** Index selections of the sparse variant. */
+const INDEX_FORMS = ['nonzero', 'topk'] as const;
+/** Bounds of --vector-width. */
+const VECTOR_WIDTH = { min: 1, max: 1024 };
 
 /** Bounds of the calibration's rounds and samples. */
 const CALIBRATE_ROUNDS = { min: 1, max: 1000 };
@@ -40,6 +50,7 @@ const CALIBRATE_SAMPLES = { min: 1, max: 256 };
 
 const help = `Usage: dynapruner export <checkpoint.onnx> --variant dense|l1c|sparse --out FILE [--force] [--sparsity S]
                          [--calibrate local|none|HOST] [--threads N] [--samples FILE.npy]
+                         [--index nonzero|topk] [--vector-width N]
 
 Writes one deployable variant of a Dyna-Pruner checkpoint as a standalone ONNX
 model with the single input x and the single output prediction:
@@ -65,6 +76,15 @@ model with the single input x and the single output prediction:
           'dynapruner.sparse_plan'. On onnxruntime CPU at the bundled 33x36
           size even the best plan is slower than clean dense (the mask
           generator and gate heads still run; npm run bench:sparse).
+          --index topk gives every tensor a static shape (TensorRT, CUDA
+          without NonZero's device-to-host sync): each unit selects a fixed
+          k filters by TopK of its gate, k = the largest active count over
+          the calibration samples rounded up to --vector-width, and the gate
+          still multiplies the compact output, so the result stays exact
+          while no sample has more active filters than k. The graph then
+          also outputs dp_index_overflow (true when one does); export runs
+          the written graph on every sample of the sample source and
+          reports each sample that overflows.
 
 The file's metadata_props 'dynapruner_export' records the variant, the source
 checkpoint's name and sha256, and the options used.
@@ -81,6 +101,10 @@ Options:
   --samples F     sparse: calibration inputs, float32 [S, T_in, C, H, W] (default <checkpoint>.inputs.npy,
                   else the contract's test windows, e.g. demo/data/ncl)
   --calibrate-samples N  samples used (default 8); --calibrate-rounds N  timed rounds over them (default 5)
+  --index I       sparse: nonzero (default: NonZero of each gate, dynamic shapes) or topk (static shapes)
+  --vector-width N  sparse --index topk: k is rounded up to a multiple of N (default 8: eight float32
+                  lanes, the AVX2 block of onnxruntime's CPU conv kernels; 16 for AVX-512), capped at
+                  the unit's filter count
   --hosts-file F, --known-hosts F, --connect-timeout MS, --runner F   the profiling host, as for 'profile'
   --debug         stack traces on errors
 `;
@@ -109,9 +133,11 @@ interface ExportArgs {
   knownHosts: string | undefined;
   connectTimeoutMs: number | undefined;
   runner: string | undefined;
+  index: (typeof INDEX_FORMS)[number];
+  vectorWidth: number;
 }
 
-const SPARSE_ONLY = ['calibrate', 'threads', 'samples', 'calibrate-rounds', 'calibrate-samples', 'hosts-file', 'known-hosts', 'connect-timeout', 'runner'] as const;
+const SPARSE_ONLY = ['calibrate', 'threads', 'samples', 'calibrate-rounds', 'calibrate-samples', 'hosts-file', 'known-hosts', 'connect-timeout', 'runner', 'index', 'vector-width'] as const;
 
 /** Parses and checks everything that needs no file: one checkpoint, a known variant, --out given. */
 function exportArgs(args: string[]): ExportArgs {
@@ -131,7 +157,11 @@ function exportArgs(args: string[]): ExportArgs {
   if (given && variant !== 'sparse') throw new CliError(`--${given} applies to --variant sparse only, found --variant ${variant}`, 2);
   const calibrate = p.string('calibrate') ?? 'local';
   if (calibrate.trim() === '') throw new CliError("--calibrate: expected 'local', 'none' or a profiling host alias, found ''", 2);
+  const index = choice('index', p.string('index'), INDEX_FORMS, 'nonzero');
+  const vectorWidth = intValue('vector-width', p.string('vector-width'), VECTOR_WIDTH, DEFAULT_VECTOR_WIDTH);
+  if (p.string('vector-width') !== undefined && index !== 'topk') throw new CliError(`--vector-width applies to --index topk only, found --index ${index}`, 2);
   return {
+    index, vectorWidth,
     checkpoint: p.positionals[0], variant, out, force: p.flag('force'), sparsity, calibrate,
     threads: intValue('threads', p.string('threads'), THREADS, 1),
     samples: p.string('samples'),
@@ -148,15 +178,28 @@ async function checkOutput(a: ExportArgs): Promise<void> {
   if (!a.force && (await stat(a.out).catch(() => null))) throw new CliError(`--out ${a.out}: the file exists; give --force to replace it`, 2);
 }
 
-/** The sparse plan: the checkpoint's gated units checked, the calibration samples read, then measured on `target`. */
-async function planOf(a: ExportArgs, target: CalibrateTarget, ck: Checkpoint, evaluate: GraphEvaluator, signal: AbortSignal): Promise<SparsePlan> {
+/** What the sparse export is built from: its plan, the samples it was calibrated on and, with --index topk, k per unit. */
+interface SparseInputs {
+  plan: SparsePlan;
+  samples: Awaited<ReturnType<typeof calibrationSamples>>;
+  topk?: SparseTopk;
+  topkText?: string;
+  /** topk: the samples the written graph is checked on (every sample of the source, at most 256). */
+  checkSamples?: Awaited<ReturnType<typeof calibrationSamples>>;
+}
+
+/** The checkpoint's gated units checked, the calibration samples read, k calibrated (topk), then the plan measured on `target`. */
+async function sparseInputsOf(a: ExportArgs, target: CalibrateTarget, ck: Checkpoint, evaluate: GraphEvaluator, signal: AbortSignal): Promise<SparseInputs> {
   try {
     requireGatedUnits(ck);
   } catch (error) {
     throw new CliError((error as Error).message, 2);
   }
   const samples = await calibrationSamples(a.checkpoint, ck, a.samples, a.calibrationSamples);
-  return sparsePlanFor(ck, a.checkpoint, target, samples, { rounds: a.rounds, warmup: 1 }, evaluate, signal);
+  const t = a.index === 'topk' ? await topkIndexOf(ck, samples.feeds, evaluate, a.vectorWidth) : null;
+  const plan = await sparsePlanFor(ck, a.checkpoint, target, samples, { rounds: a.rounds, warmup: 1 }, evaluate, signal, t?.topk);
+  const checkSamples = t ? await calibrationSamples(a.checkpoint, ck, a.samples, CALIBRATE_SAMPLES.max) : undefined;
+  return { plan, samples, checkSamples, topk: t?.topk, topkText: t ? topkText(t.units, a.vectorWidth, samples.feeds.length, Object.fromEntries(t.units.map((u) => [u.unit, u.k]))) : undefined };
 }
 
 export const exportCommand: CliCommand = {
@@ -175,8 +218,9 @@ export const exportCommand: CliCommand = {
     const pool = new InferencePool({ size: 1, intraOpThreads: 1 });
     try {
       const evaluate = poolEvaluator(pool, 'export', signal);
-      const sparsePlan = target ? await planOf(a, target, ck, evaluate, signal) : undefined;
-      const result = await exportVariant(ck, a.variant, { evaluate, sparsity: a.sparsity, sparsePlan }).catch((error: unknown) => {
+      const sparse = target ? await sparseInputsOf(a, target, ck, evaluate, signal) : undefined;
+      const sparsePlan = sparse?.plan;
+      const result = await exportVariant(ck, a.variant, { evaluate, sparsity: a.sparsity, sparsePlan, sparseTopk: sparse?.topk }).catch((error: unknown) => {
         if (error instanceof ContractRequiredError) throw new CliError(error.message, 2);
         throw error;
       });
@@ -184,7 +228,10 @@ export const exportCommand: CliCommand = {
       await writeFileAtomic(a.out, result.bytes);
       const nodes = result.model.graph?.node?.length ?? 0;
       if (sparsePlan) io.out(sparsePlanText(sparsePlan));
+      if (sparse?.topkText) io.out(sparse.topkText);
       io.out(`wrote ${a.out} (${a.variant} of ${ck.ref.name}: ${nodes} nodes, ${humanBytes(result.bytes.length)}; options ${JSON.stringify(result.record.options)})\n`);
+      const k = result.record.options.k as Record<number, number> | undefined;
+      if (sparse?.checkSamples && k) io.out((await overflowCheck(ck, result.bytes, sparse.checkSamples, k, evaluate)).text);
       return 0;
     } finally {
       await pool.close();

@@ -9,6 +9,7 @@ import type { Checkpoint } from '../../core/checkpoint/checkpoint';
 import { calibrateSparsePlan, calibrationFeeds, uncalibratedPlan } from '../../core/export/calibrate';
 import { localPlanTimer, remotePlanTimer, type CalibrationRounds } from '../../core/export/planTimers';
 import type { SparsePlan } from '../../core/export/sparsePlan';
+import type { TopkSelection } from '../../core/graph/channelGather';
 import type { GraphEvaluator } from '../../core/graph/foldOnes';
 import { knownAliases, resolveAlias, shippedRunner, validateHostSettings } from '../../core/remote/device/remoteEnvironment';
 import { profileSamples } from '../../core/remote/profile/profileSamples';
@@ -70,11 +71,11 @@ export async function calibrationSamples(checkpoint: string, ck: Checkpoint, exp
   return { ...s, feeds: calibrationFeeds(s.bytes, s.source, max) };
 }
 
-/** Measures the plan on `target` (or records the uncalibrated one). */
-export async function sparsePlanFor(ck: Checkpoint, checkpoint: string, target: CalibrateTarget, samples: Awaited<ReturnType<typeof calibrationSamples>>, rounds: CalibrationRounds, evaluate: GraphEvaluator, signal: AbortSignal): Promise<SparsePlan> {
+/** Measures the plan on `target` (or records the uncalibrated one); candidates in the `index` form (default NonZero). */
+export async function sparsePlanFor(ck: Checkpoint, checkpoint: string, target: CalibrateTarget, samples: Awaited<ReturnType<typeof calibrationSamples>>, rounds: CalibrationRounds, evaluate: GraphEvaluator, signal: AbortSignal, index?: TopkSelection): Promise<SparsePlan> {
   if (target.kind === 'none') return uncalibratedPlan(ck, samples.feeds, evaluate);
   const timer = target.kind === 'local'
     ? localPlanTimer(samples.feeds, target.threads, rounds, signal)
     : remotePlanTimer({ host: target.host, connection: target.connection, checkpoint, samples: { bytes: samples.bytes, name: samples.name, count: samples.feeds.length }, backend: 'node', runnerScript: target.runnerScript, signal }, rounds);
-  return calibrateSparsePlan(ck, timer, samples.feeds, evaluate);
+  return calibrateSparsePlan(ck, timer, samples.feeds, evaluate, index);
 }

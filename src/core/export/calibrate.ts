@@ -11,7 +11,7 @@
  *    measured, faster or not.
  */
 import type { Checkpoint } from '../checkpoint/checkpoint';
-import { gatherGatedChannels } from '../graph/channelGather';
+import { gatherGatedChannels, type TopkSelection } from '../graph/channelGather';
 import type { GraphEvaluator } from '../graph/foldOnes';
 import { encodeModelProto } from '../onnx/proto';
 import type { WireTensor } from '../runtime/workerProtocol';
@@ -34,9 +34,9 @@ export function calibrationFeeds(npyBytes: Uint8Array, source: string, max: numb
   return Array.from({ length: n }, (_, k) => ({ x: { data: npy.data.slice(k * per, (k + 1) * per), dims: [1, ...npy.shape.slice(1)] } }));
 }
 
-/** Bytes of the sparse graph with `dense` units kept dense. */
-function sparseBytes(ck: Checkpoint, dense: Iterable<number>): Uint8Array {
-  return encodeModelProto(gatherGatedChannels(ck, { denseUnits: new Set(dense) }).model);
+/** Bytes of the sparse graph with `dense` units kept dense (in the `index` form: NonZero by default, or TopK). */
+function sparseBytes(ck: Checkpoint, dense: Iterable<number>, index?: TopkSelection): Uint8Array {
+  return encodeModelProto(gatherGatedChannels(ck, { denseUnits: new Set(dense), index }).model);
 }
 
 /** Mean kept fraction of every gated unit's gate over `feeds`, run through the checkpoint. */
@@ -58,8 +58,8 @@ export async function unitKeepRates(ck: Checkpoint, feeds: Record<string, WireTe
 }
 
 /** Step 1: per unit, the all-gathered graph against the same graph with that unit dense. */
-async function unitForms(ck: Checkpoint, timer: PlanTimer, units: number[], keep: Map<number, number>): Promise<UnitPlan[]> {
-  const models: TimedModel[] = [{ id: 'all', bytes: sparseBytes(ck, []) }, ...units.map((u) => ({ id: `u${u}`, bytes: sparseBytes(ck, [u]) }))];
+async function unitForms(ck: Checkpoint, timer: PlanTimer, units: number[], keep: Map<number, number>, index?: TopkSelection): Promise<UnitPlan[]> {
+  const models: TimedModel[] = [{ id: 'all', bytes: sparseBytes(ck, [], index) }, ...units.map((u) => ({ id: `u${u}`, bytes: sparseBytes(ck, [u], index) }))];
   const times = new Map((await timer.time(models)).map((t) => [t.id, t]));
   const all = times.get('all')!;
   return units.map((u) => {
@@ -70,7 +70,7 @@ async function unitForms(ck: Checkpoint, timer: PlanTimer, units: number[], keep
 }
 
 /** Step 2: clean dense against the plan and the two uniform forms; returns the end-to-end record and the dense units chosen. */
-async function endToEnd(ck: Checkpoint, timer: PlanTimer, evaluate: GraphEvaluator, units: UnitPlan[]): Promise<{ e: EndToEnd; dense: Set<number> }> {
+async function endToEnd(ck: Checkpoint, timer: PlanTimer, evaluate: GraphEvaluator, units: UnitPlan[], index?: TopkSelection): Promise<{ e: EndToEnd; dense: Set<number> }> {
   const planDense = units.filter((u) => u.form === 'dense').map((u) => u.unit);
   const allUnits = units.map((u) => u.unit);
   const candidates = [
@@ -79,7 +79,7 @@ async function endToEnd(ck: Checkpoint, timer: PlanTimer, evaluate: GraphEvaluat
     { id: 'all-dense' as const, dense: allUnits },
   ];
   const clean = encodeModelProto((await buildDenseVariant(ck, evaluate)).model);
-  const times = await timer.time([{ id: 'clean', bytes: clean }, ...candidates.map((c) => ({ id: c.id, bytes: sparseBytes(ck, c.dense) }))]);
+  const times = await timer.time([{ id: 'clean', bytes: clean }, ...candidates.map((c) => ({ id: c.id, bytes: sparseBytes(ck, c.dense, index) }))]);
   const byId = new Map(times.map((t) => [t.id, t]));
   const best = candidates.reduce((a, c) => (byId.get(c.id)!.pairedRatio < byId.get(a.id)!.pairedRatio ? c : a));
   const e: EndToEnd = {
@@ -99,12 +99,16 @@ export function whereText(m: PlanMeasurement): string {
   return `${m.device} (${m.runtime}, ${threads})`;
 }
 
-/** Measures and assembles the plan of `ck` on `timer`'s target; `feeds` are the calibration samples. */
-export async function calibrateSparsePlan(ck: Checkpoint, timer: PlanTimer, feeds: Record<string, WireTensor>[], evaluate: GraphEvaluator): Promise<SparsePlan> {
+/**
+ * Measures and assembles the plan of `ck` on `timer`'s target; `feeds` are
+ * the calibration samples; the candidates are built with `index` (NonZero by
+ * default, or TopK with its k per unit).
+ */
+export async function calibrateSparsePlan(ck: Checkpoint, timer: PlanTimer, feeds: Record<string, WireTensor>[], evaluate: GraphEvaluator, index?: TopkSelection): Promise<SparsePlan> {
   const units = gatherGatedChannels(ck).report.gatheredUnits;
   const keep = await unitKeepRates(ck, feeds, evaluate);
-  const measuredUnits = await unitForms(ck, timer, units, keep);
-  const { e, dense } = await endToEnd(ck, timer, evaluate, measuredUnits);
+  const measuredUnits = await unitForms(ck, timer, units, keep, index);
+  const { e, dense } = await endToEnd(ck, timer, evaluate, measuredUnits, index);
   const finalUnits = measuredUnits.map((u) => ({ ...u, form: dense.has(u.unit) ? ('dense' as const) : ('gathered' as const) }));
   const measured: PlanMeasurement = { ...timer.measured, samples: feeds.length };
   return { version: 1, measured, units: finalUnits, endToEnd: e, verdict: verdictOf(e, whereText(measured)) };

@@ -11,7 +11,7 @@ import type { GraphEvaluator } from '../graph/cleanDense';
 import { encodeModelProto, type ModelProto } from '../onnx/proto';
 import { buildDenseVariant } from './denseVariant';
 import { buildL1cVariant } from './l1cVariant';
-import { buildSparseVariant } from './sparseVariant';
+import { buildSparseVariant, type SparseTopk } from './sparseVariant';
 import type { SparsePlan } from './sparsePlan';
 
 /** The variants `exportVariant` builds. */
@@ -29,6 +29,8 @@ export interface ExportOptions {
   sparsity?: number;
   /** sparse: the per-unit plan (default: every gatherable unit gathered, no plan recorded). */
   sparsePlan?: SparsePlan;
+  /** sparse: TopK index selection with a calibrated k per unit (static shapes); default NonZero. */
+  sparseTopk?: SparseTopk;
 }
 
 /** The exported model, its bytes and the record written into its metadata. */
@@ -50,7 +52,7 @@ export interface ExportRecord {
 export async function exportVariant(ck: Checkpoint, variant: ExportVariant, opts: ExportOptions): Promise<ExportResult> {
   const built = variant === 'dense' ? await buildDenseVariant(ck, opts.evaluate)
     : variant === 'l1c' ? await buildL1cVariant(ck, opts.evaluate, opts.sparsity)
-      : buildSparseVariant(ck, opts.sparsePlan);
+      : buildSparseVariant(ck, opts.sparsePlan, opts.sparseTopk);
   const record: ExportRecord = { variant, source: ck.ref.name, sourceSha256: ck.ref.sha256, options: { ...built.info } };
   const metadata = (built.model.metadata_props ?? []).filter((p) => p.key !== EXPORT_METADATA_KEY);
   metadata.push({ key: EXPORT_METADATA_KEY, value: JSON.stringify(record) });

@@ -4,11 +4,14 @@
  * (src/core/graph/channelGather.ts: NonZero of the gate, gathered weights,
  * compact activations between gated convs, full-width copies only where a
  * reader needs every channel). Same outputs as the checkpoint up to float
- * rounding; takes batch 1.
+ * rounding; takes batch 1. With a TopK index (static shapes) each unit
+ * selects its calibrated k filters (./topkCalibration.ts) and the graph also
+ * returns `dp_index_overflow`.
  */
 import type { Checkpoint } from '../checkpoint/checkpoint';
 import { ContractRequiredError } from '../checkpoint/checkpoint';
-import { gatherGatedChannels, type ChannelGatherReport } from '../graph/channelGather';
+import { gatherGatedChannels, type ChannelGatherReport, type TopkSelection } from '../graph/channelGather';
+import { INDEX_OVERFLOW } from '../graph/topkIndex';
 import { denseUnitsOf, withSparsePlan, type SparsePlan } from './sparsePlan';
 import { sampleMacs } from '../experiments/analyze';
 import type { ModelProto } from '../onnx/proto';
@@ -26,6 +29,16 @@ export interface SparseExportInfo {
   /** The plan's end-to-end ratio to clean dense (null when not calibrated) and its verdict. */
   ratioToCleanDense: number | null;
   verdict: string | null;
+  /** Index selection; with topk the vector width, k per gathered unit and the overflow output. */
+  index: 'nonzero' | 'topk';
+  vectorWidth?: number;
+  k?: Record<number, number>;
+  overflowOutput?: string;
+}
+
+/** The TopK index of a sparse export: k per unit and the vector width it was rounded to. */
+export interface SparseTopk extends TopkSelection {
+  vectorWidth: number;
 }
 
 /** Refuses a checkpoint without gated units (nothing to gather). */
@@ -38,15 +51,17 @@ export function requireGatedUnits(ck: Checkpoint): void {
  * dense in their exported form and the plan in the metadata; without a plan
  * every gatherable unit is gathered.
  */
-export function buildSparseVariant(ck: Checkpoint, plan?: SparsePlan): { model: ModelProto; info: SparseExportInfo } {
+export function buildSparseVariant(ck: Checkpoint, plan?: SparsePlan, topk?: SparseTopk): { model: ModelProto; info: SparseExportInfo } {
   requireGatedUnits(ck);
   const denseUnits = plan ? denseUnitsOf(plan) : new Set<number>();
-  const { model, report } = gatherGatedChannels(ck, { denseUnits });
+  const { model, report } = gatherGatedChannels(ck, { denseUnits, index: topk });
+  const index = report.index === 'topk' ? { vectorWidth: topk!.vectorWidth, k: report.k, overflowOutput: INDEX_OVERFLOW } : {};
   return {
     model: plan ? withSparsePlan(model, plan) : model,
     info: {
       batch: 1, gatheredConvs: report.gathered.length, inputGatheredConvs: report.inputGathered.length, fullWidthCopies: report.scattered, denseConvs: report.dense,
       denseUnits: [...denseUnits].sort((a, b) => a - b), ratioToCleanDense: plan?.endToEnd?.ratio ?? null, verdict: plan?.verdict ?? null,
+      index: report.index, ...index,
     },
   };
 }

@@ -21,14 +21,22 @@
  * as exported (reported with the reason). Exact: the same function as the
  * checkpoint up to float summation order. Takes batch 1 (the gathered
  * weights are per input).
+ *
+ * With `index: topk` (./topkIndex.ts) each unit selects a fixed `k_u` filters
+ * instead (static shapes): the gate Mul stays, on the compact tensor, with
+ * the selected filters' gate values; the input's batch is fixed to 1 and the
+ * graph gains the output `dp_index_overflow` (true when a unit had more
+ * active filters than `k_u`: then the output is not exact).
  */
 import { type Checkpoint, PREDICTION, INPUT } from '../checkpoint/checkpoint';
 import type { ContractLayer } from '../contract/contract';
 import { attrInt, consumerMap, initializerMap, producerMap, tensorDims } from '../onnx/graph';
-import { DataType, type ModelProto, type NodeProto, type TensorProto } from '../onnx/proto';
+import { DataType, type GraphProto, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from '../onnx/proto';
 import { keepOutputs, pruneDeadNodes } from './surgery';
 import { topologicalOrder } from './topologicalOrder';
 import { derivesFrom } from './derivesFrom';
+import { withStaticValueInfo } from './staticValueInfo';
+import { gateAtRank, INDEX_OVERFLOW, overflowNodes, topkIndexNodes } from './topkIndex';
 
 /** What the rewrite did. */
 export interface ChannelGatherReport {
@@ -42,12 +50,24 @@ export interface ChannelGatherReport {
   scattered: number;
   /** Units whose gated convs compute only their active filters. */
   gatheredUnits: number[];
+  /** How the filters are selected; with topk, k per gathered unit. */
+  index: 'nonzero' | 'topk';
+  k?: Record<number, number>;
+}
+
+/** TopK selection of a fixed number of filters per unit (static shapes). */
+export interface TopkSelection {
+  kind: 'topk';
+  /** k per unit; every unit that is gathered needs one. */
+  k: ReadonlyMap<number, number>;
 }
 
 /** Options of {@link gatherGatedChannels}. */
 export interface ChannelGatherOptions {
   /** Units kept in their exported form (dense conv, then the Mul by the gate). */
   denseUnits?: ReadonlySet<number>;
+  /** Index selection: NonZero of the gate (default, dynamic shapes) or TopK with a fixed k per unit. */
+  index?: TopkSelection;
 }
 
 /** Reason recorded for a unit kept dense by the caller. */
@@ -61,8 +81,11 @@ interface Chain {
   gateMul: NodeProto;
   /** The gate Mul's data input (its readers read this instead). */
   data: string;
-  /** The compact tensor at the chain's end. */
+  /** The compact tensor at the chain's end (NonZero form: the gate Mul dropped). */
   end: string;
+  /** The gate Mul's gate operand and the chain's masked output (TopK form: the gate Mul kept). */
+  gateOperand: string;
+  maskedOutput: string;
 }
 
 const TAG = 'dynapruner_studio/gather';
@@ -107,7 +130,8 @@ function chainOf(conv: NodeProto, layer: ContractLayer, gate: string, graph: { p
   if (!gateMul) return `no Mul by '${gate}' in its chain`;
   const data = (gateMul.input ?? []).find((i) => !derivesFrom(i, gate, graph.producers))!;
   const gateOut = (gateMul.output ?? [])[0];
-  return { conv, unit: layer.out_unit!, gateMul, data, end: gateOut === layer.masked_output ? data : layer.masked_output };
+  const gateOperand = (gateMul.input ?? []).find((i) => i !== data)!;
+  return { conv, unit: layer.out_unit!, gateMul, data, end: gateOut === layer.masked_output ? data : layer.masked_output, gateOperand, maskedOutput: layer.masked_output };
 }
 
 /**
@@ -142,19 +166,46 @@ function sharedInits(): TensorProto[] {
   ];
 }
 
-/**
- * Builds the channel-gathering model of `ck` (`x` -> `prediction`, batch 1).
- * A checkpoint without gated units comes back as exported (prediction only).
- */
-export function gatherGatedChannels(ck: Checkpoint, options: ChannelGatherOptions = {}): { model: ModelProto; report: ChannelGatherReport } {
-  const base = keepOutputs(ck.model.proto, [PREDICTION]);
-  const graph = base.graph!;
-  const maps = { producers: producerMap(graph), consumers: consumerMap(graph), inits: initializerMap(graph) };
-  const gateOf = new Map(ck.gateTensors.map((g) => [g.unit, g.mask]));
+/** The index tensors of a unit: NonZero (`idx`, `pos`) or TopK (also `sel`, `overflow`). */
+interface UnitIndex {
+  idx: string;
+  pos: string;
+  sel?: string;
+  k?: number;
+  overflow?: string;
+}
+
+/** Builds each unit's index nodes once, in the chosen form. */
+function indexBuilder(ck: Checkpoint, gateOf: Map<number, string>, selection: TopkSelection | undefined, extraNodes: NodeProto[], extraInits: TensorProto[]) {
+  const index = new Map<number, UnitIndex>();
+  const indexOf = (unit: number): UnitIndex => {
+    let i = index.get(unit);
+    if (!i) {
+      const channels = ck.gateTensors.find((g) => g.unit === unit)!.channels;
+      if (selection) {
+        const k = selection.k.get(unit);
+        if (k === undefined) throw new Error(`channel gather: ${ck.file}: no k for unit ${unit} (topk index)`);
+        const built = topkIndexNodes(`${TAG}/u${unit}`, gateOf.get(unit)!, channels, k);
+        extraNodes.push(...built.nodes);
+        extraInits.push(...built.inits);
+        i = { idx: built.idx, pos: built.pos, sel: built.sel, k, overflow: built.overflow };
+      } else {
+        const built = indexNodes(unit, gateOf.get(unit)!, channels);
+        extraNodes.push(...built.nodes);
+        extraInits.push(...built.inits);
+        i = { idx: built.idx, pos: built.pos };
+      }
+      index.set(unit, i);
+    }
+    return i;
+  };
+  return { index, indexOf };
+}
+
+/** The gated chains of `ck` that can be gathered; the others go to `report.dense` with the reason. */
+function gatherableChains(ck: Checkpoint, graph: { node?: NodeProto[] }, maps: Parameters<typeof chainOf>[3], gateOf: Map<number, string>, options: ChannelGatherOptions, report: ChannelGatherReport): Map<NodeProto, Chain> {
   const produced = new Set((graph.node ?? []).flatMap((n) => n.output ?? []));
   const nodeByName = new Map((graph.node ?? []).map((n) => [n.name ?? '', n]));
-  const report: ChannelGatherReport = { gathered: [], inputGathered: [], dense: [], scattered: 0, gatheredUnits: [] };
-
   const chains = new Map<NodeProto, Chain>();
   for (const l of ck.contract.layers) {
     if (l.out_unit === null || l.out_unit === undefined) continue;
@@ -165,31 +216,48 @@ export function gatherGatedChannels(ck: Checkpoint, options: ChannelGatherOption
     if (typeof c === 'string') report.dense.push({ node: l.node, reason: c });
     else chains.set(conv, c);
   }
+  return chains;
+}
+
+/**
+ * Builds the channel-gathering model of `ck` (`x` -> `prediction`, batch 1;
+ * with a TopK index also `dp_index_overflow`). A checkpoint without gated
+ * units comes back as exported (prediction only).
+ */
+export function gatherGatedChannels(ck: Checkpoint, options: ChannelGatherOptions = {}): { model: ModelProto; report: ChannelGatherReport } {
+  const base = keepOutputs(ck.model.proto, [PREDICTION]);
+  const graph = base.graph!;
+  const maps = { producers: producerMap(graph), consumers: consumerMap(graph), inits: initializerMap(graph) };
+  const gateOf = new Map(ck.gateTensors.map((g) => [g.unit, g.mask]));
+  const topk = options.index?.kind === 'topk' ? options.index : undefined;
+  const report: ChannelGatherReport = { gathered: [], inputGathered: [], dense: [], scattered: 0, gatheredUnits: [], index: topk ? 'topk' : 'nonzero' };
+  const chains = gatherableChains(ck, graph, maps, gateOf, options, report);
   const extraNodes: NodeProto[] = [];
-  const extraInits: TensorProto[] = chains.size ? sharedInits() : [];
-  const index = new Map<number, { idx: string; pos: string }>();
-  const indexOf = (unit: number) => {
-    let i = index.get(unit);
-    if (!i) {
-      const built = indexNodes(unit, gateOf.get(unit)!, ck.gateTensors.find((g) => g.unit === unit)!.channels);
-      extraNodes.push(...built.nodes);
-      extraInits.push(...built.inits);
-      i = { idx: built.idx, pos: built.pos };
-      index.set(unit, i);
-    }
-    return i;
-  };
+  const extraInits: TensorProto[] = chains.size && !topk ? sharedInits() : [];
+  const { index, indexOf } = indexBuilder(ck, gateOf, topk, extraNodes, extraInits);
   const rename = new Map<string, string>();
   const compact = new Map<string, number>(); // compact tensor -> unit
   const rankOf = new Map<string, number>();
+  const regate = new Map<NodeProto, { from: string; to: string }>(); // topk: gate Mul -> its new gate operand
   for (const c of chains.values()) {
-    rename.set((c.gateMul.output ?? [])[0], c.data);
-    compact.set(c.end, c.unit);
-    rankOf.set(c.end, tensorDims(initializerOf((c.conv.input ?? [])[1] ?? '', maps.inits, maps.producers)!).length);
-    indexOf(c.unit);
+    const rank = tensorDims(initializerOf((c.conv.input ?? [])[1] ?? '', maps.inits, maps.producers)!).length;
+    const i = indexOf(c.unit);
+    if (topk) {
+      const g = gateAtRank(`${TAG}/u${c.unit}`, i.sel!, i.k!, rank);
+      if (!extraInits.some((t) => t.name === g.inits[0].name)) {
+        extraNodes.push(...g.nodes);
+        extraInits.push(...g.inits);
+      }
+      regate.set(c.gateMul, { from: c.gateOperand, to: g.out });
+    } else {
+      rename.set((c.gateMul.output ?? [])[0], c.data);
+    }
+    const end = topk ? c.maskedOutput : c.end;
+    compact.set(end, c.unit);
+    rankOf.set(end, rank);
   }
   report.gatheredUnits = [...index.keys()].sort((a, b) => a - b);
-
+  if (topk) report.k = Object.fromEntries(report.gatheredUnits.map((u) => [u, index.get(u)!.k!]));
   const gathers = new Map<string, string>();
   /** `Gather(t, idx, axis)`, one node per (tensor, index, axis). */
   const gathered = (t: string, idx: string, axis: number): string => {
@@ -223,11 +291,12 @@ export function gatherGatedChannels(ck: Checkpoint, options: ChannelGatherOption
     return out;
   };
 
-  const dropped = new Set([...chains.values()].map((c) => c.gateMul));
+  const dropped = new Set(topk ? [] : [...chains.values()].map((c) => c.gateMul));
   const nodes: NodeProto[] = [];
   for (const node of graph.node ?? []) {
     if (dropped.has(node)) continue;
-    const inputs = (node.input ?? []).map((i) => rename.get(i) ?? i);
+    const swap = regate.get(node);
+    const inputs = (node.input ?? []).map((i) => (swap && i === swap.from ? swap.to : rename.get(i) ?? i));
     const chain = chains.get(node);
     const inUnit = node.op_type === 'Conv' ? compact.get(inputs[0]) : undefined;
     if (node.op_type === 'Conv' && attrInt(node, 'group', 1) === 1 && (chain || inUnit !== undefined) && initializerOf(inputs[1], maps.inits, maps.producers)) {
@@ -250,12 +319,30 @@ export function gatherGatedChannels(ck: Checkpoint, options: ChannelGatherOption
   const outputs = (graph.output ?? []).map((o) => o.name ?? '');
   for (const o of outputs) if (compact.has(rename.get(o) ?? o)) throw new Error(`channel gather: ${ck.file}: output '${o}' is a compact tensor`);
   const metadata = (base.metadata_props ?? []).filter((p) => p.key !== 'dynapruner' && p.key !== 'dynapruner_studio_variant');
-  metadata.push({ key: 'dynapruner_studio_variant', value: JSON.stringify({ variant: 'sparse', gathered: report.gathered.length, dense: report.dense.length, source: ck.ref.name, sha256: ck.ref.sha256 }) });
+  metadata.push({ key: 'dynapruner_studio_variant', value: JSON.stringify({ variant: 'sparse', gathered: report.gathered.length, dense: report.dense.length, index: report.index, ...(report.k ? { k: report.k } : {}), source: ck.ref.name, sha256: ck.ref.sha256 }) });
+  let io: Pick<GraphProto, 'input' | 'output'> = { input: graph.input, output: graph.output };
+  if (topk && index.size) {
+    extraNodes.push(...overflowNodes(`${TAG}/index`, [...index.values()].map((i) => i.overflow!)));
+    io = staticBatchIo(graph);
+  }
   const ordered = topologicalOrder([...nodes, ...extraNodes], [INPUT, ...(graph.initializer ?? []).map((t) => t.name ?? ''), ...extraInits.map((t) => t.name ?? '')]);
   const model: ModelProto = {
     ...base,
     metadata_props: metadata,
-    graph: { ...graph, node: ordered, initializer: [...(graph.initializer ?? []), ...extraInits], value_info: [] },
+    graph: { ...graph, ...io, node: ordered, initializer: [...(graph.initializer ?? []), ...extraInits], value_info: [] },
   };
-  return { model: pruneDeadNodes(model, [INPUT]), report };
+  const pruned = pruneDeadNodes(model, [INPUT]);
+  return { model: topk && index.size ? withStaticValueInfo(pruned, ck.file) : pruned, report };
+}
+
+/** The TopK form's inputs and outputs: batch fixed to 1 (the gathered weights are per input), plus `dp_index_overflow`. */
+function staticBatchIo(graph: GraphProto): Pick<GraphProto, 'input' | 'output'> {
+  const batch1 = (v: ValueInfoProto): ValueInfoProto => {
+    const t = v.type?.tensor_type;
+    const dims = t?.shape?.dim;
+    if (!t || !dims?.length) return v;
+    return { ...v, type: { ...v.type, tensor_type: { ...t, shape: { ...t.shape, dim: [{ dim_value: 1 }, ...dims.slice(1)] } } } };
+  };
+  const overflow: ValueInfoProto = { name: INDEX_OVERFLOW, type: { tensor_type: { elem_type: DataType.BOOL, shape: { dim: [{ dim_value: 1 }] } } } };
+  return { input: (graph.input ?? []).map((v) => (v.name === INPUT ? batch1(v) : v)), output: [...(graph.output ?? []).map(batch1), overflow] };
 }
