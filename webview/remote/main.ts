@@ -9,6 +9,7 @@
  */
 // First: the translation bundle is configured before any module below runs (webview/common/l10n.ts).
 import '../common/l10n';
+import * as l10n from '@vscode/l10n';
 import { vscodeApi } from '../common/api';
 import { h } from '../common/dom';
 import { formatNumber } from '../common/format';
@@ -28,7 +29,7 @@ const LATENCY_DIGITS = 4;
 const POWER_DIGITS = 3;
 const ms = (v: number) => formatNumber(v, LATENCY_DIGITS);
 const DENSE_RUNTIME_NOTE =
-  'MACs are mask-aware (counting spec); latency is what the runtime measured. onnxruntime and TensorRT without sparsity execute masked filters and positions anyway, so the MAC saving becomes a latency saving only with a sparse executor.';
+  l10n.t('MACs are mask-aware (counting spec); latency is what the runtime measured. onnxruntime and TensorRT without sparsity execute masked filters and positions anyway, so the MAC saving becomes a latency saving only with a sparse executor.');
 
 let runs: PanelRun[] = [];
 let selected: string[] = [];
@@ -73,10 +74,10 @@ function deviceCard(r: PanelRun): HTMLElement {
   return h(
     'section',
     { class: 'card', 'data-device': r.host.alias },
-    h('h3', {}, `${r.host.alias} — ${d.model ?? 'unknown board'}`),
-    h('div', {}, `${r.host.target} · L4T ${d.l4t ?? '?'} (JetPack ${d.jetpack ?? '?'}) · power mode ${d.powerMode?.name ?? 'unknown'} · ${d.cpuCount ?? '?'} CPUs · ${d.memTotalMB ?? '?'} MB · ${d.kernel}`),
-    h('div', { class: 'muted' }, `${r.checkpoint.name} · backend ${r.backend} · warm-up ${r.settings.warmup}, ${r.settings.iterations} timed, ${r.settings.perSample} checked · ${r.createdAt.replace('T', ' ').slice(0, 19)}`),
-    ...d.missing.map((m) => h('div', { class: 'missing' }, `missing ${m.what}: ${m.install}`)),
+    h('h3', {}, l10n.t('{0} — {1}', r.host.alias, d.model ?? l10n.t('unknown board'))),
+    h('div', {}, l10n.t('{0} · L4T {1} (JetPack {2}) · power mode {3} · {4} CPUs · {5} MB · {6}', r.host.target, d.l4t ?? '?', d.jetpack ?? '?', d.powerMode?.name ?? l10n.t('unknown'), d.cpuCount ?? '?', d.memTotalMB ?? '?', d.kernel)),
+    h('div', { class: 'muted' }, l10n.t('{0} · backend {1} · warm-up {2}, {3} timed, {4} checked · {5}', r.checkpoint.name, r.backend, r.settings.warmup, r.settings.iterations, r.settings.perSample, r.createdAt.replace('T', ' ').slice(0, 19))),
+    ...d.missing.map((m) => h('div', { class: 'missing' }, l10n.t('missing {0}: {1}', m.what, m.install))),
   );
 }
 
@@ -85,7 +86,7 @@ function referenceOf(r: PanelRun): PanelRun['variants'][number] {
   return r.variants.find((v) => v.id === 'dense') ?? r.variants[0];
 }
 
-const liveFigure = figure('live', 'tegrastats: total module power and GPU load, per host');
+const liveFigure = figure('live', l10n.t('tegrastats: total module power and GPU load, per host'));
 const progressBox = h('section', { class: 'progress', 'data-progress': '' });
 
 function drawLive(current: PanelRun[]): void {
@@ -102,9 +103,9 @@ function drawLive(current: PanelRun[]): void {
 function drawProgress(): void {
   progressBox.replaceChildren();
   if (progress.size === 0) return;
-  progressBox.append(h('h3', {}, 'Devices running'));
+  progressBox.append(h('h3', {}, l10n.t('Devices running')));
   for (const p of progress.values()) {
-    const bar = h('progress', { max: '1', 'aria-label': `${p.alias} progress` });
+    const bar = h('progress', { max: '1', 'aria-label': l10n.t('{0} progress', p.alias) });
     if (p.fraction !== null) bar.value = p.fraction;
     else if (p.state === 'failed') bar.value = 0; // not an indeterminate (still running) bar
     progressBox.append(h('div', { class: `host-progress ${p.state}`, 'data-host': p.alias }, h('span', { class: 'alias' }, p.alias), bar, h('span', {}, p.text)));
@@ -117,9 +118,9 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 function appendLayers(app: HTMLElement, current: PanelRun[]): void {
   const rows = current.flatMap((r) => r.variants.flatMap((v) => (v.layers ?? []).map((l) => [r.host.alias, v.label, l.name, l.name.startsWith('other ops') ? '–' : pct(l.macShare), pct(l.timeShare), formatNumber(l.timeUs, LATENCY_DIGITS)])));
   if (rows.length === 0) return;
-  app.append(h('h3', {}, 'Per layer: share of MACs vs share of measured time'));
-  app.append(table('layers', ['host', 'variant', 'layer', 'MACs', 'time', 'µs per run'], rows));
-  app.append(h('p', { class: 'note' }, 'Runtime nodes (fused ones included) mapped to the compute layers of the FLOPs breakdown; medians over the profiled runs on the device. MACs are the dense count of the graph that ran.'));
+  app.append(h('h3', {}, l10n.t('Per layer: share of MACs vs share of measured time')));
+  app.append(table('layers', [l10n.t('host'), l10n.t('variant'), l10n.t('layer'), l10n.t('MACs'), l10n.t('time'), l10n.t('µs per run')], rows));
+  app.append(h('p', { class: 'note' }, l10n.t('Runtime nodes (fused ones included) mapped to the compute layers of the FLOPs breakdown; medians over the profiled runs on the device. MACs are the dense count of the graph that ran.')));
 }
 
 function render(): void {
@@ -129,7 +130,7 @@ function render(): void {
   const shown = runs.filter((r) => selected.includes(r.id));
   const current = shown.length ? shown : runs.slice(0, 1);
   if (current.length === 0 && progress.size === 0) {
-    app.append(h('p', {}, 'No profile runs yet. Run "Dyna-Pruner: Profile on Remote Device" on a checkpoint.'));
+    app.append(h('p', {}, l10n.t('No profile runs yet. Run "Dyna-Pruner: Profile on Remote Device" on a checkpoint.')));
   }
   drawProgress();
   app.append(progressBox);
@@ -139,27 +140,27 @@ function render(): void {
   if (current.length === 0) return;
   const colors = palette();
 
-  const hist = figure('latency', 'Latency per inference');
+  const hist = figure('latency', l10n.t('Latency per inference'));
   app.append(hist.box);
   draw(
     hist,
     current.flatMap((r, i) => r.variants.map((v, j) => ({ type: 'histogram', x: v.latenciesMs, name: `${r.host.alias} · ${v.label}`, opacity: 0.6, marker: { color: colors[(i * 3 + j) % colors.length] } }))),
     layout('ms', 'count'),
   );
-  app.append(h('h3', {}, 'Percentiles'));
+  app.append(h('h3', {}, l10n.t('Percentiles')));
   app.append(
     table(
       'percentiles',
-      ['host', 'variant', 'n', 'mean ms', 'p50', 'p90', 'p99', 'qps'],
+      [l10n.t('host'), l10n.t('variant'), l10n.t('n'), l10n.t('mean ms'), l10n.t('p50'), l10n.t('p90'), l10n.t('p99'), l10n.t('qps')],
       current.flatMap((r) => r.variants.map((v) => [r.host.alias, v.label, String(v.latencyMs.n), ms(v.latencyMs.mean), ms(v.latencyMs.p50), ms(v.latencyMs.p90), ms(v.latencyMs.p99), formatNumber(v.throughputQps, LATENCY_DIGITS)])),
     ),
   );
 
-  app.append(h('h3', {}, 'MACs vs measured latency'));
+  app.append(h('h3', {}, l10n.t('MACs vs measured latency')));
   app.append(
     table(
       'macs',
-      ['host', 'variant', 'GMACs / sample', 'MACs vs ref', 'latency vs ref', 'reference', 'built as'],
+      [l10n.t('host'), l10n.t('variant'), l10n.t('GMACs / sample'), l10n.t('MACs vs ref'), l10n.t('latency vs ref'), l10n.t('reference'), l10n.t('built as')],
       current.flatMap((r) => {
         const ref = referenceOf(r);
         return r.variants.map((v) => [
@@ -179,11 +180,11 @@ function render(): void {
   appendPredictions(app, current);
   appendLayers(app, current);
 
-  app.append(h('h3', {}, 'Energy'));
+  app.append(h('h3', {}, l10n.t('Energy')));
   app.append(
     table(
       'energy',
-      ['host', 'variant', 'power W', 'GPU %', 'mJ / inference', 'tegrastats samples', 'outputs vs local'],
+      [l10n.t('host'), l10n.t('variant'), l10n.t('power W'), l10n.t('GPU %'), l10n.t('mJ / inference'), l10n.t('tegrastats samples'), l10n.t('outputs vs local')],
       current.flatMap((r) =>
         r.variants.map((v) => [
           r.host.alias,
@@ -192,25 +193,25 @@ function render(): void {
           formatNumber(v.power?.gpuLoadPercent ?? null, POWER_DIGITS),
           formatNumber(v.power?.energyPerInferenceMj ?? null, POWER_DIGITS),
           String(v.power?.samples ?? 0),
-          v.outputsCheck ? `max |Δ| ${v.outputsCheck.maxAbsDiff.toExponential(1)} (${v.outputsCheck.samples}, ${v.outputsCheck.reference === 'engine' ? 'engine' : 'same model'})` : '–',
+          v.outputsCheck ? l10n.t('max |Δ| {0} ({1}, {2})', v.outputsCheck.maxAbsDiff.toExponential(1), v.outputsCheck.samples, v.outputsCheck.reference === 'engine' ? l10n.t('engine') : l10n.t('same model')) : '–',
         ]),
       ),
     ),
   );
 
-  app.append(h('h3', {}, 'History'));
+  app.append(h('h3', {}, l10n.t('History')));
   const list = h('div', { class: 'history' });
   for (const r of runs) {
-    const box = h('input', { type: 'checkbox', 'data-id': r.id, 'aria-label': `select ${r.id}` });
+    const box = h('input', { type: 'checkbox', 'data-id': r.id, 'aria-label': l10n.t('select {0}', r.id) });
     box.checked = selected.includes(r.id);
     box.addEventListener('change', () => {
       selected = box.checked ? [...selected, r.id] : selected.filter((s) => s !== r.id);
       saveSelection();
     });
-    const rerun = h('button', { type: 'button', onclick: () => post({ type: 'rerun', runId: r.id }) }, 'Re-run');
+    const rerun = h('button', { type: 'button', onclick: () => post({ type: 'rerun', runId: r.id }) }, l10n.t('Re-run'));
     list.append(h('div', { class: 'run', 'data-run': r.id }, box, ` ${r.createdAt.replace('T', ' ').slice(0, 19)} · ${r.host.alias} · ${r.checkpoint.name} · ${r.backend} `, rerun));
   }
-  const compare = h('button', { type: 'button', onclick: () => post({ type: 'compare', runIds: selected }) }, 'Compare selected');
+  const compare = h('button', { type: 'button', onclick: () => post({ type: 'compare', runIds: selected }) }, l10n.t('Compare selected'));
   app.append(list, compare);
 }
 
