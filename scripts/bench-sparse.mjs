@@ -8,6 +8,12 @@
 //   sparse-plan  the checkpoint's own gates, per unit the form calibrated at this thread count
 //                (src/core/export/calibrate.ts: gathered, or dense conv + Mul by the gate)
 //   sparse-all   every gatherable unit channel-gathered (`--calibrate none`)
+//   sparse-topk  the sparse-plan graph with the TopK index (`--index topk`, static shapes):
+//                k per unit = its largest active count over the bench samples, rounded up
+//                to the vector width (8); executes k filters per gathered unit, whatever
+//                the sample's count (MACs counted at k)
+//   sparse-all-topk  sparse-all with the TopK index (the plan may keep every unit dense,
+//                then sparse-topk has no index to compare: this is TopK against NonZero)
 // and times them with onnxruntime-node on this machine's CPU: batch 1, at 1
 // intra-op thread and at each further --threads count, sequential, default
 // graph optimisations, warm-up, then N iterations; iteration i runs sample
@@ -41,6 +47,7 @@ const { sparseExecutedMacs } = await import('../src/core/export/sparseVariant.ts
 const { calibrateSparsePlan } = await import('../src/core/export/calibrate.ts');
 const { localPlanTimer } = await import('../src/core/export/planTimers.ts');
 const { denseUnitsOf } = await import('../src/core/export/sparsePlan.ts');
+const { calibrateTopk, DEFAULT_VECTOR_WIDTH } = await import('../src/core/export/topkCalibration.ts');
 const { compactStaticGates, compactedLayerMacs } = await import('../src/core/graph/compact.ts');
 const { sampleMacs } = await import('../src/core/experiments/analyze.ts');
 const { filterL1Norms, l1Gate } = await import('../src/core/experiments/maskOps.ts');
@@ -142,17 +149,28 @@ async function timeVariants(variants, feeds, threads, n) {
   for (const v of variants) await v.session.release();
 }
 
+/** Gates as the TopK graph executes them: k ones for each unit it gathers, the sample's own gate elsewhere. */
+function atK(ck, report, gates) {
+  return ck.gateTensors.map((g, i) => (report.k?.[g.unit] === undefined ? gates[i] : Float32Array.from({ length: g.channels }, (_, c) => (c < report.k[g.unit] ? 1 : 0))));
+}
+
 /** The table of one model at one thread count. */
 function printTable(variants, feeds, denseMacs) {
   const macsOf = (v) => feeds.reduce((a, _, k) => a + v.macs(k), 0) / feeds.length;
-  console.log('variant      median ms  p10 ms  p90 ms  latency x (paired median)  CPU ms  CPU x (paired median)  executed GMACs  MACs x  limit 1/MACs x');
+  console.log('variant          median ms  p10 ms  p90 ms  latency x (paired median)  CPU ms  CPU x (paired median)  executed GMACs  MACs x  limit 1/MACs x');
   for (const v of variants) {
     const ts = sorted(v.times);
     const m = macsOf(v);
-    console.log(`${v.id.padEnd(11)}  ${quantile(ts, 0.5).toFixed(3).padStart(9)}  ${quantile(ts, 0.1).toFixed(3).padStart(6)}  ${quantile(ts, 0.9).toFixed(3).padStart(6)}  ${quantile(sorted(v.ratios), 0.5).toFixed(2).padStart(25)}  ${quantile(sorted(v.cpu), 0.5).toFixed(3).padStart(6)}  ${quantile(sorted(v.cpuRatios), 0.5).toFixed(2).padStart(21)}  ${(m / 1e9).toFixed(4).padStart(14)}  ${(m / denseMacs).toFixed(2).padStart(6)}  ${(denseMacs / m).toFixed(2).padStart(14)}`);
+    console.log(`${v.id.padEnd(15)}  ${quantile(ts, 0.5).toFixed(3).padStart(9)}  ${quantile(ts, 0.1).toFixed(3).padStart(6)}  ${quantile(ts, 0.9).toFixed(3).padStart(6)}  ${quantile(sorted(v.ratios), 0.5).toFixed(2).padStart(25)}  ${quantile(sorted(v.cpu), 0.5).toFixed(3).padStart(6)}  ${quantile(sorted(v.cpuRatios), 0.5).toFixed(2).padStart(21)}  ${(m / 1e9).toFixed(4).padStart(14)}  ${(m / denseMacs).toFixed(2).padStart(6)}  ${(denseMacs / m).toFixed(2).padStart(14)}`);
   }
   const plan = variants.find((v) => v.id === 'sparse-plan');
   const r = quantile(sorted(plan.ratios), 0.5);
+  const topk = variants.find((v) => v.id === 'sparse-topk');
+  const pairedOver = (a, b) => `${quantile(sorted(a.ratios.map((x, i) => x / b.ratios[i])), 0.5).toFixed(2)}x (CPU ${quantile(sorted(a.cpuRatios.map((x, i) => x / b.cpuRatios[i])), 0.5).toFixed(2)}x)`;
+  const allV = variants.find((v) => v.id === 'sparse-all');
+  const allTopkV = variants.find((v) => v.id === 'sparse-all-topk');
+  const same = topk.gathersNone ? ' (the plan gathers no unit: the same graph twice, a noise check)' : '';
+  console.log(`TopK against NonZero (paired medians): sparse-topk / sparse-plan ${pairedOver(topk, plan)}${same}, sparse-all-topk / sparse-all ${pairedOver(allTopkV, allV)}`);
   console.log(r <= 1 ? `sparse-plan is faster than clean dense here: ${r.toFixed(2)}x` : `sparse-plan is SLOWER than clean dense here: ${r.toFixed(2)}x its time (target <= 1.0 not met)`);
 }
 
@@ -165,6 +183,8 @@ for (const m of models) {
   const denseAll = sampleMacs(ck, null, ck.gateTensors.map(() => null));
   const denseMacs = denseAll.total - denseAll.overhead;
   const all = gatherGatedChannels(ck);
+  const ks = await calibrateTopk(ck, feeds, evaluate, DEFAULT_VECTOR_WIDTH);
+  const allTopk = gatherGatedChannels(ck, { index: { kind: 'topk', k: new Map(ks.map((u) => [u.unit, u.k])) } });
   const s = l1cSparsity(ck);
   const rows = ck.gateTensors.map((g) => l1Gate(filterL1Norms(ck, g.unit), s));
   const l1cReport = compactStaticGates(ck, new Map(ck.gateTensors.map((g, i) => [g.unit, rows[i]])), L1C_OPTIONS).report;
@@ -174,15 +194,19 @@ for (const m of models) {
     { id: 'ckpt', bytes: encodeModelProto(keepOutputs(ck.model.proto, [PREDICTION])), macs: () => denseAll.total },
     { id: 'l1c', bytes: encodeModelProto((await buildL1cVariant(ck, evaluate)).model), macs: () => l1cMacs },
     { id: 'sparse-all', bytes: encodeModelProto(all.model), macs: (k) => sparseExecutedMacs(ck, all.report, own[k].gates) },
+    { id: 'sparse-all-topk', bytes: encodeModelProto(allTopk.model), macs: (k) => sparseExecutedMacs(ck, allTopk.report, atK(ck, allTopk.report, own[k].gates)) },
   ];
   const maskAware = own.reduce((a, o) => a + sampleMacs(ck, o.dataMask, o.gates).total, 0) / feeds.length;
   const [H, W] = ck.spec.grid;
+  console.log(`${ck.ref.name} at ${H}x${W}: topk k per unit ${ks.map((u) => `u${u.unit} ${u.k}/${u.channels} (max active ${u.maxActive})`).join(', ')}`);
   console.log(`${ck.ref.name} at ${H}x${W} (${feeds.length} samples; gatherable units ${all.report.gatheredUnits.length}, gated convs left dense: ${all.report.dense.length}; the checkpoint's mask-aware MACs: ${(maskAware / denseMacs).toFixed(2)}x dense)`);
   for (const threads of threadCounts) {
     const calibration = feeds.slice(0, Math.min(8, feeds.length));
     const plan = await calibrateSparsePlan(ck, localPlanTimer(calibration, threads, { rounds: m.iterations === iterations ? calibrateRounds : 2, warmup: 1 }), calibration, evaluate);
     const planned = gatherGatedChannels(ck, { denseUnits: denseUnitsOf(plan) });
-    const variants = [...base, { id: 'sparse-plan', bytes: encodeModelProto(planned.model), macs: (k) => sparseExecutedMacs(ck, planned.report, own[k].gates) }];
+    const topk = gatherGatedChannels(ck, { denseUnits: denseUnitsOf(plan), index: { kind: 'topk', k: new Map(ks.map((u) => [u.unit, u.k])) } });
+    const variants = [...base, { id: 'sparse-plan', bytes: encodeModelProto(planned.model), macs: (k) => sparseExecutedMacs(ck, planned.report, own[k].gates) },
+      { id: 'sparse-topk', gathersNone: topk.report.gatheredUnits.length === 0, bytes: encodeModelProto(topk.model), macs: (k) => sparseExecutedMacs(ck, topk.report, atK(ck, topk.report, own[k].gates)) }];
     console.log(`\n${threads} thread${threads === 1 ? '' : 's'}: plan ${plan.units.map((u) => `u${u.unit} ${u.form} (keep ${u.keepRate.toFixed(2)}, ${u.denseOverGathered.toFixed(2)})`).join(', ')}; calibration verdict: ${plan.verdict}`);
     await timeVariants(variants, feeds, threads, m.iterations);
     printTable(variants, feeds, denseMacs);
