@@ -45,7 +45,7 @@ export class ParetoSection {
       this.sameTargets.element);
     this.summaryPart = h('div', { hidden: true }, this.summaryLine, this.curves.element,
       h('h3', {}, l10n.t('Paired difference at matched effective MACs')),
-      h('div', { class: 'muted' }, 'Dyna-Pruner − static L1 along both curves, then each trainer option (Dyna-Pruner + ...) against its baselines; MSE differences in % of the dense MSE with bootstrap 95% CIs over seeds and test windows.'),
+      h('div', { class: 'muted' }, l10n.t('Dyna-Pruner − static L1 along both curves, then each trainer option (Dyna-Pruner + ...) against its baselines; MSE differences in % of the dense MSE with bootstrap 95% CIs over seeds and test windows.')),
       this.matched.element, this.samePart);
     this.fronts.element.hidden = true;
     this.element = h('section', { class: 'pareto', 'aria-label': l10n.t('Pareto fronts'), hidden: true }, h('h2', {}, l10n.t('Pareto fronts')), this.controls.element, this.fronts.element, this.summaryPart);

@@ -90,7 +90,7 @@ export class GraphView {
       const label = svg('text', { x: 8, y: 15, class: 'label', fill: inkOn(rgb) });
       label.textContent = n.label;
       const sub = svg('text', { x: 8, y: 30, class: 'sub', fill: inkOn(rgb) });
-      sub.textContent = `${n.op} · ${formatMacs(f.kept ?? n.macs)}${n.overhead ? ' · overhead' : ''}`;
+      sub.textContent = `${n.op} · ${formatMacs(f.kept ?? n.macs)}${n.overhead ? l10n.t(' · overhead') : ''}`;
       g.append(label, sub);
       if (f.gates) g.append(this.gateStrip(f.gates, p.width));
     } else {

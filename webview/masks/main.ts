@@ -99,7 +99,7 @@ class MasksPanel implements PanelApp {
         this.renderReadout();
       };
     }
-    const overlayBox = h('input', { type: 'checkbox', 'data-control': 'overlay', 'aria-label': 'Overlay the data mask (skipped pixels greyed)' });
+    const overlayBox = h('input', { type: 'checkbox', 'data-control': 'overlay', 'aria-label': l10n.t('Overlay the data mask (skipped pixels greyed)') });
     overlayBox.checked = this.overlay;
     this.sampleSlider.addEventListener('input', () => this.setSample(Number(this.sampleSlider.value)));
     this.stepSlider.addEventListener('input', () => {

@@ -27,9 +27,9 @@ class RobustnessPanel implements PanelApp {
   private partial: { sweep: SweepResult; samples: number; jobId: string } | null = null;
   private status!: HTMLElement;
   private tablesNote!: HTMLElement;
-  private readonly noise = new Figure('robustness-noise', 'MSE vs input noise σ (95% CI)', 400);
-  private readonly failure = new Figure('robustness-failure', 'MSE vs data-mask failure rate (95% CI)', 400);
-  private readonly pareto = new Figure('robustness-pareto', 'Sensitivity: MSE vs effective MACs (Pareto front)', 420);
+  private readonly noise = new Figure('robustness-noise', l10n.t('MSE vs input noise σ (95% CI)'), 400);
+  private readonly failure = new Figure('robustness-failure', l10n.t('MSE vs data-mask failure rate (95% CI)'), 400);
+  private readonly pareto = new Figure('robustness-pareto', l10n.t('Sensitivity: MSE vs effective MACs (Pareto front)'), 420);
   private body!: HTMLElement;
   private tables!: HTMLElement;
   private empty!: HTMLElement;
@@ -37,10 +37,10 @@ class RobustnessPanel implements PanelApp {
   mount(ctx: PanelContext): void {
     this.ctx = ctx;
     this.tables = h('div', { class: 'cards' });
-    this.empty = h('div', { class: 'empty' }, 'Waiting for the sweep…');
+    this.empty = h('div', { class: 'empty' }, l10n.t('Waiting for the sweep…'));
     this.status = h('div', { class: 'banner info', role: 'status', 'data-partial': '', hidden: true });
-    this.tablesNote = h('p', { class: 'hint', hidden: true }, 'The tables appear when the sweep has finished.');
-    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, reportButton()), this.status, h('div', { class: 'grid wide' }, this.noise.element, this.failure.element), this.pareto.element, h('h2', {}, 'Tables'), this.tablesNote, this.tables);
+    this.tablesNote = h('p', { class: 'hint', hidden: true }, l10n.t('The tables appear when the sweep has finished.'));
+    this.body = h('div', { hidden: true }, h('div', { class: 'toolbar' }, reportButton()), this.status, h('div', { class: 'grid wide' }, this.noise.element, this.failure.element), this.pareto.element, h('h2', {}, l10n.t('Tables')), this.tablesNote, this.tables);
     ctx.root.append(this.empty, this.body);
   }
 

@@ -38,6 +38,8 @@ export interface PanelPageOptions {
   title?: string;
   /** Other fields of the init's source (runDir defaults to null). */
   source?: Partial<InitMessage['source']>;
+  /** A translation bundle for the page (as the extension passes `vscode.l10n.bundle`); none: English. */
+  l10n?: Record<string, string>;
 }
 
 function baseName(p: string): string {
@@ -48,7 +50,7 @@ function baseName(p: string): string {
 export async function openPanelPage(browser: Browser, harness: Harness, kind: PanelKind, options: PanelPageOptions): Promise<PanelPage> {
   const page = await browser.newPage({ viewport: { width: options.width ?? 1280, height: options.height ?? 900 } });
   const problems = await watchProblems(page);
-  await page.goto(harness.url(kind, options.theme));
+  await page.goto(harness.url(kind, options.theme, options.l10n));
   await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
   const send = async (m: ToWebview) => void (await page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>));
   const posted = () => page.evaluate(() => (window as unknown as { __posted: FromWebview[] }).__posted);

@@ -41,8 +41,8 @@ function themeScript(theme: ThemeName): string {
 /** A running harness server. */
 export interface Harness {
   origin: string;
-  /** URL of a panel page in a theme. */
-  url(panel: string, theme: ThemeName): string;
+  /** URL of a panel page in a theme, with a translation bundle if given. */
+  url(panel: string, theme: ThemeName, l10n?: Record<string, string>): string;
   close(): Promise<void>;
 }
 
@@ -57,6 +57,8 @@ export async function startHarness(): Promise<Harness> {
         if (m) {
           const theme = (url.searchParams.get('theme') ?? 'dark') as ThemeName;
           const nonce = randomBytes(16).toString('base64');
+          // `?l10n=<JSON>`: the translation bundle the extension passes from vscode.l10n.bundle (none: English).
+          const l10n = url.searchParams.get('l10n');
           const html = webviewPage({
             csp: contentSecurityPolicy(origin, nonce),
             nonce,
@@ -66,6 +68,7 @@ export async function startHarness(): Promise<Harness> {
             preScripts: [`${origin}/harness/vscode-api.js`, `${origin}/harness/theme-${theme}.js`],
             scripts: [`${origin}/dist/webview/${m[1]}.js`, `${origin}/dist/webview/elements.js`],
             plotlySrc: `${origin}/dist/webview/plotly.js`,
+            ...(l10n ? { l10nBundle: JSON.parse(l10n) as Record<string, string> } : {}),
           });
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
           return;
@@ -101,7 +104,7 @@ export async function startHarness(): Promise<Harness> {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
-    url: (panel, theme) => `${origin}/panel/${panel}?theme=${theme}`,
+    url: (panel, theme, l10n) => `${origin}/panel/${panel}?theme=${theme}${l10n ? `&l10n=${encodeURIComponent(JSON.stringify(l10n))}` : ''}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
