@@ -12,6 +12,7 @@ import { parseFromWebview } from '../../shared/validate';
 import { Disposable } from '../dispose';
 import type { Log } from '../log';
 import { buildWebviewHtml, webviewOptions } from '../webviewHtml/html';
+import { BootWatchdog } from './bootWatchdog';
 import { saveCsv, saveFigure } from './exports';
 import { showErrorNotice } from '../errorNotice';
 
@@ -40,6 +41,8 @@ export class StudioPanel extends Disposable {
   rerunWith: ((panel: StudioPanel) => void) | null = null;
   /** Messages that rebuild the panel's contents (replayed after each `ready`). */
   private snapshot: ToWebview[] = [];
+  /** Notices posted while no page was ready (before its boot, or while hidden): shown once by the next page that says `ready`. */
+  private pendingNotices: ToWebview[] = [];
   private readonly onDidDisposeEmitter = this._register(new vscode.EventEmitter<void>());
   /** Fires when the webview closes. */
   readonly onDidDispose = this.onDidDisposeEmitter.event;
@@ -48,6 +51,8 @@ export class StudioPanel extends Disposable {
   readonly onMessage = this.onMessageEmitter.event;
   /** Settles the promises of {@link whenReady} (true at `ready`, false when the panel closes first). */
   private readyWaiters: Array<(ready: boolean) => void> = [];
+  /** Sets the html again when the visible webview stays blank (the code-server boot race). */
+  private readonly watchdog: BootWatchdog;
 
   constructor(
     readonly kind: PanelKind,
@@ -59,9 +64,24 @@ export class StudioPanel extends Disposable {
   ) {
     super();
     webview.options = webviewOptions(host.extensionUri);
-    webview.html = buildWebviewHtml(webview, host.extensionUri, kind, this.title);
+    this.watchdog = new BootWatchdog({ name: `${kind} panel (${this.title})`, visible: () => owner.visible, reload: () => this.setHtml(), warn: (t) => host.log.warn(t) });
+    this._register({ dispose: () => this.watchdog.dispose() });
+    this.setHtml();
     this._register(webview.onDidReceiveMessage((raw) => this.receive(raw)));
+    // A hidden webview is destroyed (retainContextWhenHidden is off); the one built on the next show says `ready` again.
+    this._register(
+      owner.onDidChangeViewState(() => {
+        if (!owner.visible) this.ready = false;
+        this.watchdog.viewStateChanged();
+      }),
+    );
     this._register(owner.onDidDispose(() => this.dispose()));
+  }
+
+  /** Sets the page (a fresh nonce each time, so a second set reloads it) and starts the boot watchdog's wait. */
+  private setHtml(): void {
+    this.webview.html = buildWebviewHtml(this.webview, this.host.extensionUri, this.kind, this.title);
+    this.watchdog.arm();
   }
 
   /** Brings the panel to the front. */
@@ -113,6 +133,7 @@ export class StudioPanel extends Disposable {
   post(message: ToWebview): void {
     this.remember(message);
     if (this.ready) void this.webview.postMessage(message);
+    else if (message.type === 'notice') this.pendingNotices.push(message);
   }
 
   private remember(m: ToWebview): void {
@@ -130,7 +151,12 @@ export class StudioPanel extends Disposable {
       case 'compare':
       case 'graph':
       case 'overview':
-        this.snapshot = this.snapshot.filter((s) => s.type !== m.type && s.type !== 'analysisStart' && s.type !== 'analysisSamples' && s.type !== 'jobEnd');
+        this.snapshot = this.snapshot.filter((s) => s.type !== m.type && s.type !== 'analysisStart' && s.type !== 'analysisSamples' && s.type !== 'sweepPartial' && s.type !== 'jobEnd');
+        this.snapshot.push(m);
+        break;
+      case 'sweepPartial':
+      case 'paretoSummary':
+        this.snapshot = this.snapshot.filter((s) => s.type !== m.type);
         this.snapshot.push(m);
         break;
       case 'jobEnd':
@@ -169,8 +195,10 @@ export class StudioPanel extends Disposable {
     switch (m.type) {
       case 'ready':
         this.ready = true;
+        this.watchdog.ready();
         void this.webview.postMessage({ type: 'init', panel: this.kind, trusted: this.host.isTrusted(), title: this.title, source: this.source } satisfies ToWebview);
-        for (const s of this.snapshot) void this.webview.postMessage(s);
+        for (const s of [...this.snapshot, ...this.pendingNotices]) void this.webview.postMessage(s);
+        this.pendingNotices = [];
         this.settleReady(true);
         break;
       case 'cancel':

@@ -14,6 +14,7 @@ import { Disposable } from '../dispose';
 import type { Log } from '../log';
 import { createNonce, webviewOptions } from '../webviewHtml/html';
 import { contentSecurityPolicy, webviewPage } from '../webviewHtml/htmlTemplate';
+import { BootWatchdog } from '../panels/bootWatchdog';
 
 /** Live points kept per host for a replay (a long run at 50 ms intervals stays bounded). */
 const MAX_LIVE_POINTS = 4000;
@@ -54,6 +55,8 @@ export class RemotePanel extends Disposable {
   private readonly onRequestEmitter = this._register(new vscode.EventEmitter<RemotePanelRequest>());
   /** Fires for every valid Compare / Re-run request. */
   readonly onRequest = this.onRequestEmitter.event;
+  /** Sets the html again when the visible webview stays blank (the code-server boot race). */
+  private readonly watchdog: BootWatchdog;
 
   constructor(
     private readonly owner: vscode.WebviewPanel,
@@ -61,7 +64,9 @@ export class RemotePanel extends Disposable {
   ) {
     super();
     owner.webview.options = webviewOptions(host.extensionUri);
-    owner.webview.html = remotePage(owner.webview, host.extensionUri);
+    this.watchdog = new BootWatchdog({ name: `${REMOTE_PANEL_KIND} panel`, visible: () => owner.visible, reload: () => this.setHtml(), warn: (t) => host.log.warn(t) });
+    this._register({ dispose: () => this.watchdog.dispose() });
+    this.setHtml();
     owner.title = `Dyna-Pruner: ${REMOTE_PANEL_TITLE}`;
     owner.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'activity.svg');
     this._register(owner.webview.onDidReceiveMessage((raw) => this.receive(raw)));
@@ -69,9 +74,16 @@ export class RemotePanel extends Disposable {
     this._register(
       owner.onDidChangeViewState((e) => {
         if (!e.webviewPanel.visible) this.ready = false;
+        this.watchdog.viewStateChanged();
       }),
     );
     this._register(owner.onDidDispose(() => this.dispose()));
+  }
+
+  /** Sets the page (a fresh nonce each time, so a second set reloads it) and starts the boot watchdog's wait. */
+  private setHtml(): void {
+    this.owner.webview.html = remotePage(this.owner.webview, this.host.extensionUri);
+    this.watchdog.arm();
   }
 
   /** The run ids the panel shows (the last `runs` message's selection). */
@@ -127,6 +139,7 @@ export class RemotePanel extends Disposable {
     const m = parsed.message;
     if (m.type === 'ready') {
       this.ready = true;
+      this.watchdog.ready();
       for (const s of this.snapshot()) void this.owner.webview.postMessage(s);
       return;
     }
