@@ -10,7 +10,7 @@
 //   sparse-all   every gatherable unit channel-gathered (`--calibrate none`)
 //   sparse-topk  the sparse-plan graph with the TopK index (`--index topk`, static shapes):
 //                k per unit = its largest active count over the bench samples, rounded up
-//                to the vector width (8); executes k filters per gathered unit, whatever
+//                to the vector width (--vector-width, default 8); executes k filters per gathered unit, whatever
 //                the sample's count (MACs counted at k)
 //   sparse-all-topk  sparse-all with the TopK index (the plan may keep every unit dense,
 //                then sparse-topk has no index to compare: this is TopK against NonZero)
@@ -29,7 +29,7 @@
 // Bundled checkpoints named on the command line replace the default three;
 // --models FILE[,FILE] times those files (each with FILE's .inputs.npy beside
 // it) instead of the default paper-scale ones, and alone skips the bundled ones.
-//   npm run bench:sparse [-- --iterations 270 --threads 1,2 --models a.onnx,b.onnx simvp_dynapruner]
+//   npm run bench:sparse [-- --iterations 270 --threads 1,2 --vector-width 8 --models a.onnx,b.onnx simvp_dynapruner]
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -74,6 +74,7 @@ const paperIterations = Number(take('--paper-iterations', 40));
 const threadCounts = String(take('--threads', '1,2')).split(',').map(Number);
 const calibrateRounds = Number(take('--calibrate-rounds', 5));
 const noModel = flag('--no-model');
+const vectorWidth = Number(take('--vector-width', DEFAULT_VECTOR_WIDTH));
 const PAPER_DIR = path.join(root, '.cache', 'bench-models');
 const PAPER_MODELS = ['simvp_paper_128x128.onnx', 'simvp_paper_32x64.onnx'];
 const PAPER_SCRIPT = 'trainer/scripts/bench_models.sh (python -m dynapruner_trainer.bench_models --out .cache/bench-models)';
@@ -183,7 +184,7 @@ for (const m of models) {
   const denseAll = sampleMacs(ck, null, ck.gateTensors.map(() => null));
   const denseMacs = denseAll.total - denseAll.overhead;
   const all = gatherGatedChannels(ck);
-  const ks = await calibrateTopk(ck, feeds, evaluate, DEFAULT_VECTOR_WIDTH);
+  const ks = await calibrateTopk(ck, feeds, evaluate, vectorWidth);
   const allTopk = gatherGatedChannels(ck, { index: { kind: 'topk', k: new Map(ks.map((u) => [u.unit, u.k])) } });
   const s = l1cSparsity(ck);
   const rows = ck.gateTensors.map((g) => l1Gate(filterL1Norms(ck, g.unit), s));
@@ -198,7 +199,7 @@ for (const m of models) {
   ];
   const maskAware = own.reduce((a, o) => a + sampleMacs(ck, o.dataMask, o.gates).total, 0) / feeds.length;
   const [H, W] = ck.spec.grid;
-  console.log(`${ck.ref.name} at ${H}x${W}: topk k per unit ${ks.map((u) => `u${u.unit} ${u.k}/${u.channels} (max active ${u.maxActive})`).join(', ')}`);
+  console.log(`${ck.ref.name} at ${H}x${W}: topk k per unit (vector width ${vectorWidth}) ${ks.map((u) => `u${u.unit} ${u.k}/${u.channels} (max active ${u.maxActive})`).join(', ')}`);
   console.log(`${ck.ref.name} at ${H}x${W} (${feeds.length} samples; gatherable units ${all.report.gatheredUnits.length}, gated convs left dense: ${all.report.dense.length}; the checkpoint's mask-aware MACs: ${(maskAware / denseMacs).toFixed(2)}x dense)`);
   for (const threads of threadCounts) {
     const calibration = feeds.slice(0, Math.min(8, feeds.length));
