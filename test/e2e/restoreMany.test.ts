@@ -133,7 +133,7 @@ describe('several panels restored at once; palette Export Report of a Compare pa
     await palette(page, 'Developer: Reload Window', 'Reload Window');
     await reloaded;
     await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
-    // All three at once, each with enough time for the watchdog's reloads (8 + 16 + 32 s).
+    // All three at once, each with time for two of the watchdog's reloads (15 + 30 s) and the boot after them.
     const times = await Promise.allSettled(Object.keys(DRAWN).map((k) => drawn(page, k, 150_000)));
     await page.screenshot({ path: path.join(SHOTS, 'e2e-restore-many-after.png') });
     const healed = logLines(userDir, /did not start within|still blank/);

@@ -10,12 +10,15 @@
 
 /**
  * Time a visible webview has to say `ready` after its html was set (or after
- * it became visible again) before its html is set again: a page that boots
- * answers within about a second, even on a loaded machine in code-server. Each
- * further try waits twice as long as the one before, so a merely slow webview
- * is not reloaded over and over.
+ * it became visible again) before its html is set again. A page usually
+ * answers within a second or two, but right after a window reload on a loaded
+ * machine several webviews boot next to the engine worker and one took more
+ * than 8 s; setting the html of a page that is merely slow replaces it with a
+ * new one that may stay pending (an Overview once kept its placeholder), so the
+ * wait is the 15 s the Graph panel gives a new panel to boot. Each further try
+ * waits twice as long as the one before.
  */
-export const WEBVIEW_BOOT_MS = 8_000;
+export const WEBVIEW_BOOT_MS = 15_000;
 
 /** Html re-sets after which a webview that stays blank is left alone (until it is hidden and shown again). */
 export const WEBVIEW_BOOT_RETRIES = 3;
@@ -67,13 +70,14 @@ export class BootWatchdog {
   }
 
   /**
-   * The panel's view state changed: hidden, its webview is gone and the next
-   * must boot again; shown, the wait starts (a running wait is kept, so focus
-   * changes do not postpone it).
+   * The panel's view state changed. Hidden, or moved to another editor group
+   * (`rebuilt`: VS Code builds a new webview there), the page is gone and the
+   * next must boot again; visible, the wait starts (a running wait is kept,
+   * so focus changes do not postpone it).
    */
-  viewStateChanged(): void {
-    if (!this.target.visible()) this.hidden();
-    else if (this.timer === null) this.arm();
+  viewStateChanged(rebuilt = false): void {
+    if (rebuilt || !this.target.visible()) this.hidden();
+    if (this.target.visible() && this.timer === null) this.arm();
   }
 
   /** The webview said `ready`: the page works. */

@@ -68,11 +68,15 @@ export class StudioPanel extends Disposable {
     this._register({ dispose: () => this.watchdog.dispose() });
     this.setHtml();
     this._register(webview.onDidReceiveMessage((raw) => this.receive(raw)));
-    // A hidden webview is destroyed (retainContextWhenHidden is off); the one built on the next show says `ready` again.
+    // A hidden webview is destroyed (retainContextWhenHidden is off), and so is one moved to another group;
+    // the one built on the next show says `ready` again.
+    let column = owner.viewColumn;
     this._register(
       owner.onDidChangeViewState(() => {
-        if (!owner.visible) this.ready = false;
-        this.watchdog.viewStateChanged();
+        const moved = owner.viewColumn !== column;
+        column = owner.viewColumn;
+        if (!owner.visible || moved) this.ready = false;
+        this.watchdog.viewStateChanged(moved);
       }),
     );
     this._register(owner.onDidDispose(() => this.dispose()));

@@ -70,11 +70,14 @@ export class RemotePanel extends Disposable {
     owner.title = `Dyna-Pruner: ${REMOTE_PANEL_TITLE}`;
     owner.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'activity.svg');
     this._register(owner.webview.onDidReceiveMessage((raw) => this.receive(raw)));
-    // A hidden webview is destroyed; the new one says `ready` and gets the whole snapshot.
+    // A hidden webview is destroyed, and so is one moved to another group; the new one says `ready` and gets the whole snapshot.
+    let column = owner.viewColumn;
     this._register(
       owner.onDidChangeViewState((e) => {
-        if (!e.webviewPanel.visible) this.ready = false;
-        this.watchdog.viewStateChanged();
+        const moved = e.webviewPanel.viewColumn !== column;
+        column = e.webviewPanel.viewColumn;
+        if (!e.webviewPanel.visible || moved) this.ready = false;
+        this.watchdog.viewStateChanged(moved);
       }),
     );
     this._register(owner.onDidDispose(() => this.dispose()));

@@ -100,6 +100,20 @@ describe('BootWatchdog', () => {
     assert.equal(p.htmlSets, 3, 'the first wait again (the count was reset), not a doubled one');
   });
 
+  it('a panel moved to another group while visible is timed again: its new webview must say ready', () => {
+    const clock = new Clock();
+    const { p, dog } = panel(clock);
+    dog.arm();
+    dog.ready();
+    dog.viewStateChanged(true);
+    clock.advance(1000);
+    assert.equal(p.htmlSets, 2);
+    dog.ready();
+    dog.viewStateChanged(false);
+    clock.advance(60_000);
+    assert.equal(p.htmlSets, 2, 'a focus change of a booted panel does nothing');
+  });
+
   it('a focus change while waiting does not postpone the reload; dispose stops it', () => {
     const clock = new Clock();
     const { p, dog } = panel(clock);
