@@ -5,12 +5,16 @@
  * `<LeakyRelu output>_nchwc` for Conv+LeakyRelu), so the name is resolved
  * to the tensor's producer and walked up its first inputs to the node of
  * the event's op type. Nodes that reach no compute layer go to "other ops"
- * under their op type.
+ * under their op type. TensorRT layers (recorded with op {@link TRT_LAYER_OP})
+ * are mapped by their fused names instead ({@link trtLayerTarget}).
  */
 import type { GraphProto, NodeProto } from '../onnx/proto';
 
 /** Where one runtime node's time goes: a compute layer, or other ops of an op type. */
 export type NodeTarget = { layer: string } | { other: string };
+
+/** The `op` of a recorded node that is a TensorRT layer (`trtexec --exportProfile`): mapped by {@link trtLayerTarget}. */
+export const TRT_LAYER_OP = 'TensorRT layer';
 
 /** Suffixes and prefixes onnxruntime adds to the names of the nodes it rewrites. */
 const SUFFIXES = ['_nchwc', '_fused', '_token'];
@@ -37,11 +41,13 @@ export class TraceLayerMap {
   private readonly byName = new Map<string, NodeProto>();
   private readonly producer = new Map<string, NodeProto>();
   private readonly cache = new Map<string, NodeTarget>();
+  private readonly ops = new Map<string, string>();
 
   /** `computeLayers`: names of the graph's nodes that carry MACs. */
   constructor(graph: GraphProto, private readonly computeLayers: Set<string>) {
     for (const n of graph.node ?? []) {
       if (n.name) this.byName.set(n.name, n);
+      if (n.name) this.ops.set(n.name, n.op_type ?? '');
       for (const o of n.output ?? []) if (o) this.producer.set(o, n);
     }
   }
@@ -51,11 +57,15 @@ export class TraceLayerMap {
     const key = `${op}\u0000${name}`;
     let t = this.cache.get(key);
     if (!t) {
-      const node = this.resolve(name, op);
-      t = node?.name && this.computeLayers.has(node.name) ? { layer: node.name } : { other: op };
+      t = op === TRT_LAYER_OP ? trtLayerTarget(name, this.computeLayers, this.ops) : this.nodeTarget(name, op);
       this.cache.set(key, t);
     }
     return t;
+  }
+
+  private nodeTarget(name: string, op: string): NodeTarget {
+    const node = this.resolve(name, op);
+    return node?.name && this.computeLayers.has(node.name) ? { layer: node.name } : { other: op };
   }
 
   private resolve(name: string, op: string): NodeProto | null {
