@@ -95,7 +95,8 @@ Options:
   --layers                node/ort backends: also profile each variant node by node on the device and print,
                           per layer, its share of MACs beside its share of measured time (local: dynapruner latency)
                           and the latency model's predicted vs measured per-sample latency of ckpt, dense, l1c and
-                          sparse (fitted on the same run's per-node profile: in-sample)
+                          sparse (fitted on the same run's per-node profile: in-sample); trtexec: the same table
+                          from trtexec's per-layer profile (--dumpProfile --separateProfileRun --exportProfile)
   --layer-rounds <N>      --layers: profiled passes over the per-sample inputs (default ${LAYER_ROUNDS}; each sample's median)
   --sparse-plan <p>       with sparse in --variants: where its per-unit plan (each gated unit gathered, or dense
                           conv then the Mul by its gate) comes from:

@@ -29,7 +29,8 @@ export async function profileLayersText(checkpoint: string, inputs: ProfileVaria
       const rows = deviceLayerShares(ck, `${v.id} (${v.label})`, bytes, v.layerRuns);
       const body = rows.layers.filter((l) => l.macs > 0 || l.timeUs > 0).map((l) => [l.name, pct(l.macShare), pct(l.timeShare), l.timeUs.toFixed(0)]);
       for (const o of rows.otherOps) body.push([`other ops: ${o.op}`, '', pct(o.timeShare), o.timeUs.toFixed(0)]);
-      parts.push(`[${r.host.alias}] ${v.id}: per layer (median of ${v.layerRuns.length} profiled runs, ${(rows.nodeTimeUs / 1000).toFixed(2)} ms of nodes)\n` +
+      const basis = r.backend === 'trtexec' ? 'trtexec --exportProfile, mean per iteration of its profile run' : `median of ${v.layerRuns.length} profiled runs`;
+      parts.push(`[${r.host.alias}] ${v.id}: per layer (${basis}, ${(rows.nodeTimeUs / 1000).toFixed(2)} ms of nodes)\n` +
         renderTable([{ header: 'layer', maxWidth: 48 }, { header: 'MACs', align: 'right' }, { header: 'time', align: 'right' }, { header: 'us', align: 'right' }], body));
     }
   }
@@ -42,6 +43,7 @@ export function predictionText(results: ProfileResult[]): string {
     const p = v.latencyPrediction;
     return p ? [[r.host.alias, v.id, p.predictedMs.toFixed(3), p.measuredMs.toFixed(3), `${p.meanAbsPctError.toFixed(1)}%`, p.macLimitMs === null ? '-' : p.macLimitMs.toFixed(3), String(p.samples)]] : [];
   }));
+  if (body.length === 0 && results.every((r) => r.backend === 'trtexec')) return 'latency model: no prediction (trtexec reports no per-sample latency to fit it on)\n';
   if (body.length === 0) return 'latency model: no prediction (it needs a per-node profile of ckpt, dense, l1c or sparse)\n';
   const head = [{ header: 'host' }, { header: 'variant' }, { header: 'predicted ms', align: 'right' as const }, { header: 'measured ms', align: 'right' as const }, { header: 'error', align: 'right' as const }, { header: 'MAC limit ms', align: 'right' as const }, { header: 'samples', align: 'right' as const }];
   return `latency model, predicted vs measured per-sample latency (mean over the samples; error: mean |predicted - measured| / measured)\n${renderTable(head, body)}basis: ${PREDICTION_BASIS}\n`;

@@ -1,7 +1,9 @@
 /**
  * The trtexec backend: TensorRT's own benchmark per variant, its
  * performance summary parsed (TensorRT 7, 8.2, 8.5+/10); the run is
- * bracketed by device-clock stamps so power can be matched to it.
+ * bracketed by device-clock stamps so power can be matched to it. With
+ * `profileLayers`, trtexec also writes its per-layer profile in a separate
+ * profile run (trtexecLayerProfile.ts), recorded as the variant's layer run.
  */
 import { RemoteCommandError } from '../../errors';
 import { startRemoteProcess } from '../../ssh/remoteProcess';
@@ -9,6 +11,7 @@ import type { LatencyStats } from '../latencyStats';
 import { parseTrtexecOutput, type TrtLatency } from '../trtexec';
 import type { MeasureBackend, MeasureContext, Measurement, VariantMeasurement } from './measureBackend';
 import type { RemoteVariant } from '../profileUpload';
+import { readTrtexecProfile, trtexecLayerRun, trtexecProfileFlags, trtexecProfilePath } from '../trtexecLayerProfile';
 
 /** Stamps the device clock (ms) before and after the wrapped command, keeping its exit status. */
 const STAMPED = 'date +%s%3N; "$@"; rc=$?; date +%s%3N; exit $rc';
@@ -24,7 +27,8 @@ async function measureVariant(ctx: MeasureContext, v: RemoteVariant, index: numb
   emit({ kind: 'stage', message: `trtexec: ${v.label}` });
   emit({ kind: 'progress', progress: { variant: v.id, variantIndex: index, variants: ctx.variants.length, phase: 'timed', done: 0, total: req.iterations, fraction: index / ctx.variants.length } });
   const lines: string[] = [];
-  const argv = ['sh', '-c', STAMPED, 'sh', ctx.facts.runtimes.trtexec!, `--onnx=${v.remote.remotePath}`, `--iterations=${req.iterations}`, '--avgRuns=1'];
+  const profileFile = req.profileLayers ? trtexecProfilePath(ctx.runDir, v.id) : null;
+  const argv = ['sh', '-c', STAMPED, 'sh', ctx.facts.runtimes.trtexec!, `--onnx=${v.remote.remotePath}`, `--iterations=${req.iterations}`, '--avgRuns=1', ...(profileFile ? trtexecProfileFlags(profileFile) : [])];
   const p = ctx.scope.track(await startRemoteProcess(ctx.conn, argv, { cwd: ctx.runDir, onLine: (l) => lines.push(l) }));
   const exit = await p.exit;
   req.signal?.throwIfAborted();
@@ -35,6 +39,7 @@ async function measureVariant(ctx: MeasureContext, v: RemoteVariant, index: numb
   const lat = summary.latency ?? summary.gpuCompute!;
   const qps = summary.throughputQps ?? 1000 / lat.mean;
   const gpu = summary.gpuCompute;
+  const layerRuns = profileFile ? [trtexecLayerRun(await readTrtexecProfile(ctx.conn, req.host.target.alias, profileFile))] : undefined;
   const m: VariantMeasurement = {
     id: v.id,
     latencyMs: trtLatencyStats(lat, req.iterations),
@@ -44,6 +49,7 @@ async function measureVariant(ctx: MeasureContext, v: RemoteVariant, index: numb
     window: { t0, t1, inferences: Math.max(1, Math.round((qps * (t1 - t0)) / 1000)), energyFromQps: qps },
     outputsCheck: null,
     gpuComputeMs: gpu ? { mean: gpu.mean, median: gpu.median, p99: gpu.percentiles[99] } : undefined,
+    ...(layerRuns ? { layerRuns } : {}),
   };
   return { m, version: summary.tensorrtVersion };
 }
