@@ -6,7 +6,6 @@
 // plan and, with --layers, the latency model's predicted vs measured latency.
 // Also: --sparse-plan FILE.onnx / none, bad input, and cancel during calibration.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -23,6 +22,7 @@ import { measuredPerSample } from '../../src/core/remote/profile/deviceLatencyMo
 import { parseNpy } from '../../src/core/samples/npy';
 import type { ProfileResult } from '../../src/core/schema/profileResult';
 import { fixtureDeviceRoot, repoRoot, startSshd, type SshdTestEnv } from './helpers/sshdTestEnv';
+import { NO_ORT_PYTHON, ortPython } from './helpers/ortPython';
 import { buildNodeRunner, testModel, type TestModel } from './helpers/testModel';
 
 let env: SshdTestEnv;
@@ -163,16 +163,9 @@ test('cancel while the plan is calibrated: the run rejects and saves nothing', a
   assert.ok(Date.now() - started < 60_000);
 });
 
-/** A Python that imports onnxruntime and numpy (DYNAPRUNER_ORT_PYTHON, else python3), or null: CI has none. */
-function ortPython(): string | null {
-  for (const py of [process.env.DYNAPRUNER_ORT_PYTHON, 'python3'].filter((p): p is string => !!p)) {
-    if (spawnSync(py, ['-c', 'import onnxruntime, numpy'], { encoding: 'utf8' }).status === 0) return py;
-  }
-  return null;
-}
 const python = ortPython();
 
-test('--backend ort: the Python runner calibrates the plan on the host and times every variant, outputs checked', { skip: python ? false : 'no Python with onnxruntime here (set DYNAPRUNER_ORT_PYTHON)' }, async () => {
+test('--backend ort: the Python runner calibrates the plan on the host and times every variant, outputs checked', { skip: python ? false : NO_ORT_PYTHON }, async () => {
   const pyHosts = path.join(dir, 'hosts-python.json');
   const [host] = JSON.parse(readFileSync(hostsFile, 'utf8')) as Array<Record<string, unknown>>;
   writeFileSync(pyHosts, JSON.stringify([{ ...host, pythonPath: python }]));

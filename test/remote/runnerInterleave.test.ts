@@ -17,18 +17,12 @@ import { after, test } from 'node:test';
 import { parseRunnerLine, RUNNER_PROTOCOL, type RunnerJob, type RunnerMessage } from '../../src/core/remote/profile/runnerProtocol';
 import { encodeNpyF32, parseNpy } from '../../src/core/samples/npy';
 import { repoRoot } from './helpers/sshdTestEnv';
+import { NO_ORT_PYTHON, ortPython } from './helpers/ortPython';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dp-runner-interleave-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const checkpoints = path.join(repoRoot, 'demo', 'checkpoints');
 
-/** A Python that imports onnxruntime, or null. */
-function ortPython(): string | null {
-  for (const py of [process.env.DYNAPRUNER_ORT_PYTHON, 'python3'].filter((p): p is string => !!p)) {
-    if (spawnSync(py, ['-c', 'import onnxruntime, numpy'], { encoding: 'utf8' }).status === 0) return py;
-  }
-  return null;
-}
 const python = ortPython();
 const runnerDir = path.join(repoRoot, 'src', 'core', 'remote', 'profile', 'runner');
 const RUNNERS = {
@@ -93,7 +87,7 @@ test('Node runner: interleave loads every session first, one shared timed window
   checkInterleave('node');
 });
 
-test('Python runner: the same, and its outputs equal the Node runner\'s', { skip: python ? false : 'no Python with onnxruntime here (set DYNAPRUNER_ORT_PYTHON)' }, () => {
+test('Python runner: the same, and its outputs equal the Node runner\'s', { skip: python ? false : NO_ORT_PYTHON }, () => {
   const py = checkInterleave('python');
   const node = runJob('node', 'reference', {});
   assert.equal(of(py, 'hello')[0].runner, 'python');
